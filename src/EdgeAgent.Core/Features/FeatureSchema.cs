@@ -1,0 +1,45 @@
+namespace EdgeAgent.Core.Features;
+
+/// <summary>
+/// The features a model sees, in order. Training and scoring both fill vectors through
+/// <see cref="FeatureExtractor"/>, and every model card names the schema version it was trained on:
+/// the agent refuses a model whose version or feature list differs from this one.
+/// </summary>
+public static class FeatureSchema
+{
+    /// <summary>Bump on any change of meaning, order or count.</summary>
+    public const string Version = "fraud-features/1";
+
+    /// <summary>Feature names in vector order.</summary>
+    public static IReadOnlyList<string> Names { get; } =
+    [
+        "amount",
+        "log_amount",
+        "hour_of_day",
+        "is_night",
+        "day_of_week",
+        "is_ecommerce",
+        "mcc_index",
+        "card_log_history_count",
+        "amount_to_card_mean",
+        "amount_zscore_card",
+        "log_seconds_since_last",
+        "card_count_1h",
+        "card_count_24h",
+        "card_count_7d",
+        "card_log_sum_1h",
+        "card_log_sum_24h",
+        "card_log_sum_7d",
+        "card_terminals_24h",
+        "log_km_from_last",
+        "terminal_count_1h",
+        "terminal_count_24h",
+        "amount_to_terminal_mean_24h",
+    ];
+
+    /// <summary>Length of a feature vector.</summary>
+    public static int Count => Names.Count;
+
+    /// <summary>Index of <c>mcc_index</c>, which models may embed as a category.</summary>
+    public const int MccIndexPosition = 6;
+}

@@ -1,0 +1,19 @@
+namespace EdgeAgent.Core.Features;
+
+/// <summary>
+/// FNV-1a over UTF-16 code units. <see cref="string.GetHashCode()"/> is randomized per process, so it cannot
+/// key state that is persisted, replayed or shared between training and the agent.
+/// </summary>
+public static class StableHash
+{
+    public static int Of(string value)
+    {
+        var hash = 2166136261u;
+        foreach (var c in value)
+        {
+            hash = (hash ^ c) * 16777619u;
+        }
+
+        return unchecked((int)hash);
+    }
+}

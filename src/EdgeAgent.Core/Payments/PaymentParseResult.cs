@@ -1,0 +1,33 @@
+namespace EdgeAgent.Core.Payments;
+
+/// <summary>The outcome of reading one payload: a valid event, or the reasons it was rejected.</summary>
+public sealed class PaymentParseResult
+{
+    private PaymentParseResult(PaymentEvent? paymentEvent, IReadOnlyList<ValidationError> errors, string? transactionId, TopicAddress? address)
+    {
+        Event = paymentEvent;
+        Errors = errors;
+        TransactionId = transactionId;
+        Address = address;
+    }
+
+    /// <summary>The valid event, or null when the payment was rejected.</summary>
+    public PaymentEvent? Event { get; }
+
+    /// <summary>Why the payment was rejected; empty when it is valid.</summary>
+    public IReadOnlyList<ValidationError> Errors { get; }
+
+    /// <summary>The transaction id when it could be read and is well formed, so that even a rejection names it.</summary>
+    public string? TransactionId { get; }
+
+    /// <summary>Store and terminal, when the topic was well formed.</summary>
+    public TopicAddress? Address { get; }
+
+    public bool IsValid => Event is not null;
+
+    public static PaymentParseResult Valid(PaymentEvent paymentEvent) =>
+        new(paymentEvent, [], paymentEvent.TransactionId, new TopicAddress(paymentEvent.StoreId, paymentEvent.TerminalId));
+
+    public static PaymentParseResult Rejected(IReadOnlyList<ValidationError> errors, string? transactionId, TopicAddress? address) =>
+        new(null, errors, transactionId, address);
+}

@@ -1,0 +1,146 @@
+using System.Text.Json;
+using System.Text.Unicode;
+using EdgeAgent.Core.Tokenization;
+
+namespace EdgeAgent.Core.Payments;
+
+/// <summary>
+/// Reads a payment payload straight from its UTF-8 bytes and validates it field by field.
+/// A hand-written <see cref="Utf8JsonReader"/> loop rather than a deserializer, for two reasons: the card
+/// number is read into a stack buffer, tokenized and wiped without ever becoming a string, and every field
+/// gets its own precise rejection instead of one generic deserialization error.
+/// </summary>
+public sealed class PaymentParser
+{
+    private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 8, CommentHandling = JsonCommentHandling.Disallow };
+
+    private readonly CardTokenizer _tokenizer;
+    private readonly ValidationOptions _options;
+    private readonly string _topicRoot;
+    private readonly TimeProvider _time;
+
+    public PaymentParser(CardTokenizer tokenizer, ValidationOptions options, string topicRoot, TimeProvider time)
+    {
+        _tokenizer = tokenizer;
+        _options = options;
+        _topicRoot = topicRoot;
+        _time = time;
+    }
+
+    /// <summary>Validates one message. Never throws on any payload.</summary>
+    public PaymentParseResult Parse(string topic, ReadOnlySpan<byte> payload)
+    {
+        var errors = new List<ValidationError>(0);
+        TopicAddress? address = null;
+        if (TopicAddress.TryParse(topic, _topicRoot, out var parsedAddress))
+        {
+            address = parsedAddress;
+        }
+        else
+        {
+            errors.Add(new ValidationError("topic", ValidationCodes.InvalidTopic,
+                $"payments are published to {_topicRoot}/{{storeId}}/{{terminalId}}/payments, ids 1-64 of [A-Za-z0-9_-]"));
+        }
+
+        if (payload.Length > _options.MaxPayloadBytes)
+        {
+            errors.Add(new ValidationError("$", ValidationCodes.PayloadTooLarge,
+                $"payload is {payload.Length} bytes; the limit is {_options.MaxPayloadBytes}"));
+            return PaymentParseResult.Rejected(errors, null, address);
+        }
+
+        if (!Utf8.IsValid(payload))
+        {
+            errors.Add(new ValidationError("$", ValidationCodes.InvalidUtf8, "payload is not valid UTF-8"));
+            return PaymentParseResult.Rejected(errors, null, address);
+        }
+
+        var fields = new PaymentFields(errors);
+        try
+        {
+            ReadObject(payload, fields);
+        }
+        catch (JsonException ex)
+        {
+            errors.Clear();
+            if (address is null)
+            {
+                errors.Add(new ValidationError("topic", ValidationCodes.InvalidTopic, "topic does not match the payments grammar"));
+            }
+
+            errors.Add(new ValidationError("$", ValidationCodes.InvalidJson,
+                $"payload is not valid JSON (line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1})"));
+            return PaymentParseResult.Rejected(errors, fields.TransactionId, address);
+        }
+
+        fields.CheckComplete();
+        CheckTimestamp(fields, errors);
+        if (errors.Count > 0 || address is not { } a)
+        {
+            return PaymentParseResult.Rejected(errors, fields.TransactionId, address);
+        }
+
+        return PaymentParseResult.Valid(fields.ToEvent(a));
+    }
+
+    private void ReadObject(ReadOnlySpan<byte> payload, PaymentFields fields)
+    {
+        var reader = new Utf8JsonReader(payload, ReaderOptions);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw new JsonException("root is not an object", null, 0, 0);
+        }
+
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var name = PaymentFields.Identify(ref reader);
+            reader.Read();
+            if (name == PaymentField.Unknown)
+            {
+                // Terminals may send more than the contract asks for; those values are skipped, never kept.
+                reader.Skip();
+                continue;
+            }
+
+            if (!fields.MarkSeen(name))
+            {
+                reader.Skip();
+                continue;
+            }
+
+            if (name == PaymentField.Pan)
+            {
+                fields.ReadPan(ref reader, _tokenizer);
+            }
+            else
+            {
+                fields.Read(name, ref reader, _options);
+            }
+        }
+
+        // Reading to the end makes trailing garbage after the object a JSON error rather than silently accepted.
+        while (reader.Read())
+        {
+        }
+    }
+
+    private void CheckTimestamp(PaymentFields fields, List<ValidationError> errors)
+    {
+        if (fields.Timestamp is not { } ts)
+        {
+            return;
+        }
+
+        var now = _time.GetUtcNow();
+        if (ts > now + _options.MaxClockSkew)
+        {
+            errors.Add(new ValidationError("timestamp", ValidationCodes.TimestampInFuture,
+                $"timestamp is more than {_options.MaxClockSkew.TotalSeconds:0} s ahead of the agent's clock"));
+        }
+        else if (_options.MaxEventAge is { } maxAge && ts < now - maxAge)
+        {
+            errors.Add(new ValidationError("timestamp", ValidationCodes.TimestampTooOld,
+                $"timestamp is older than {maxAge.TotalHours:0.#} h"));
+        }
+    }
+}

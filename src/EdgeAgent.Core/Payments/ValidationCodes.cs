@@ -1,0 +1,30 @@
+namespace EdgeAgent.Core.Payments;
+
+/// <summary>The stable rejection codes that terminals receive and that metrics count by.</summary>
+public static class ValidationCodes
+{
+    public const string PayloadTooLarge = "payload_too_large";
+    public const string InvalidUtf8 = "invalid_utf8";
+    public const string InvalidJson = "invalid_json";
+    public const string InvalidTopic = "invalid_topic";
+    public const string Required = "required";
+    public const string InvalidType = "invalid_type";
+    public const string InvalidFormat = "invalid_format";
+    public const string TooLong = "too_long";
+    public const string DuplicateField = "duplicate_field";
+    public const string OutOfRange = "out_of_range";
+    public const string UnknownCurrency = "unknown_currency";
+    public const string LuhnCheckFailed = "luhn_check_failed";
+    public const string CardAmbiguous = "card_ambiguous";
+    public const string TimestampInFuture = "timestamp_in_future";
+    public const string TimestampTooOld = "timestamp_too_old";
+    public const string Overloaded = "overloaded";
+
+    /// <summary>Every code, for metrics that want a zero for each.</summary>
+    public static IReadOnlyList<string> All { get; } =
+    [
+        PayloadTooLarge, InvalidUtf8, InvalidJson, InvalidTopic, Required, InvalidType, InvalidFormat, TooLong,
+        DuplicateField, OutOfRange, UnknownCurrency, LuhnCheckFailed, CardAmbiguous, TimestampInFuture,
+        TimestampTooOld, Overloaded,
+    ];
+}

@@ -1,0 +1,18 @@
+using EdgeAgent.Core.Scoring;
+
+namespace EdgeAgent.Core.Pipeline;
+
+/// <summary>
+/// Hands the scoring loop the active model for one batch. A model swapped in while a batch is scored takes
+/// over from the next batch; the old one is disposed when its last lease ends.
+/// </summary>
+public interface IScorerSource
+{
+    IScorerLease Rent();
+}
+
+/// <summary>The use of one scorer for one batch.</summary>
+public interface IScorerLease : IDisposable
+{
+    IScorer Scorer { get; }
+}

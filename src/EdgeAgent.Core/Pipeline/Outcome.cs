@@ -1,0 +1,49 @@
+using EdgeAgent.Core.Payments;
+using EdgeAgent.Core.Scoring;
+
+namespace EdgeAgent.Core.Pipeline;
+
+/// <summary>Everything known about one message after scoring: what the store records and the terminal is told.</summary>
+public sealed class Outcome
+{
+    public required InboundMessage Message { get; init; }
+
+    public required OutcomeKind Kind { get; init; }
+
+    /// <summary>Store key: the payment's deduplication key, or a unique id for a rejection.</summary>
+    public required string Key { get; init; }
+
+    /// <summary>The transaction id, when it was readable.</summary>
+    public string? TransactionId { get; init; }
+
+    /// <summary>Where the answer goes: the response topic, else the terminal's decisions topic; null when neither is known.</summary>
+    public string? AnswerTopic { get; init; }
+
+    /// <summary>The valid event (scored outcomes only).</summary>
+    public PaymentEvent? Event { get; init; }
+
+    /// <summary>The feature vector the model saw (scored outcomes only).</summary>
+    public float[]? Features { get; init; }
+
+    /// <summary>Fraud probability; null when the model failed and the fallback decided.</summary>
+    public double? Score { get; set; }
+
+    public Decision Decision { get; set; }
+
+    public ModelIdentity? Model { get; set; }
+
+    /// <summary>Why a payment was rejected.</summary>
+    public IReadOnlyList<ValidationError> Errors { get; init; } = [];
+
+    /// <summary>The payload with every card-number-like digit run masked, kept for rejected messages only.</summary>
+    public byte[]? RedactedPayload { get; init; }
+
+    /// <summary>Where the answer is, shared with duplicates of this payment.</summary>
+    public required AnswerSlot Answer { get; init; }
+
+    /// <summary>Receipt to answer, in milliseconds, as told to the terminal.</summary>
+    public double LatencyMs { get; set; }
+
+    /// <summary>Stopwatch timestamp at which scoring of this message finished.</summary>
+    public long ScoredTimestamp { get; set; }
+}

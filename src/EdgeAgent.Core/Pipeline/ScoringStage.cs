@@ -1,0 +1,220 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using EdgeAgent.Core.Features;
+using EdgeAgent.Core.Payments;
+using EdgeAgent.Core.Scoring;
+using EdgeAgent.Core.Telemetry;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeAgent.Core.Pipeline;
+
+/// <summary>
+/// The first loop: takes whatever messages are queued (up to a batch, never waiting for more), validates,
+/// tokenizes, checks for duplicates, computes features, scores the batch in one model run and decides.
+/// One loop owns the feature state, so payments update it strictly in arrival order.
+/// </summary>
+internal sealed partial class ScoringStage
+{
+    private readonly ChannelReader<InboundMessage> _input;
+    private readonly ChannelWriter<OutcomeBatch> _output;
+    private readonly PaymentParser _parser;
+    private readonly FeatureState _state;
+    private readonly FeatureExtractor _extractor;
+    private readonly IScorerSource _scorers;
+    private readonly DuplicateIndex _duplicates;
+    private readonly PipelineOptions _options;
+    private readonly DecisionOptions _decisions;
+    private readonly PipelineMetrics _metrics;
+    private readonly ILogger _logger;
+    private readonly List<InboundMessage> _messages = [];
+    private Outcome[] _rows = [];
+    private float[] _scores = [];
+
+    public ScoringStage(
+        ChannelReader<InboundMessage> input,
+        ChannelWriter<OutcomeBatch> output,
+        PaymentParser parser,
+        FeatureState state,
+        IScorerSource scorers,
+        DuplicateIndex duplicates,
+        PipelineOptions options,
+        DecisionOptions decisions,
+        PipelineMetrics metrics,
+        ILogger logger)
+    {
+        _input = input;
+        _output = output;
+        _parser = parser;
+        _state = state;
+        _extractor = new FeatureExtractor(state);
+        _scorers = scorers;
+        _duplicates = duplicates;
+        _options = options;
+        _decisions = decisions;
+        _metrics = metrics;
+        _logger = logger;
+    }
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (await _input.WaitToReadAsync(cancellationToken))
+            {
+                OutcomeBatch batch;
+                using (var lease = _scorers.Rent())
+                {
+                    var scorer = lease.Scorer;
+                    var max = Math.Min(_options.MaxBatchSize, scorer.MaxBatchSize);
+                    while (_messages.Count < max && _input.TryRead(out var message))
+                    {
+                        _messages.Add(message);
+                    }
+
+                    batch = ScoreBatch(scorer);
+                }
+
+                _messages.Clear();
+                await _output.WriteAsync(batch, cancellationToken);
+            }
+        }
+        finally
+        {
+            _output.TryComplete();
+        }
+    }
+
+    private OutcomeBatch ScoreBatch(IScorer scorer)
+    {
+        var outcomes = new List<Outcome>(_messages.Count);
+        if (_rows.Length < _messages.Count)
+        {
+            _rows = new Outcome[_messages.Count];
+            _scores = new float[_messages.Count];
+        }
+
+        var input = scorer.InputRows(_messages.Count);
+        var rows = 0;
+        foreach (var message in _messages)
+        {
+            var started = Stopwatch.GetTimestamp();
+            _metrics.Stage(PipelineStage.IngestWait).RecordTicks(message.ReceivedTimestamp, started);
+            var outcome = Evaluate(message, input, ref rows);
+            outcomes.Add(outcome);
+            outcome.ScoredTimestamp = Stopwatch.GetTimestamp();
+            _metrics.Stage(PipelineStage.ValidateAndFeatures).RecordTicks(started, outcome.ScoredTimestamp);
+        }
+
+        if (rows > 0)
+        {
+            ScoreRows(scorer, rows);
+        }
+
+        return new OutcomeBatch(outcomes, _state.TakeChanges());
+    }
+
+    private Outcome Evaluate(InboundMessage message, Span<float> input, ref int rows)
+    {
+        var result = _parser.Parse(message.Topic, message.Payload);
+        var answerTopic = !string.IsNullOrEmpty(message.ResponseTopic) ? message.ResponseTopic
+            : result.Address?.DecisionsTopic(_options.TopicRoot);
+
+        if (result.Event is not { } payment)
+        {
+            var redacted = PanRedactor.Redact(message.Payload);
+            Array.Clear(message.Payload);
+            _metrics.CountRejected(result.Errors);
+            LogRejected(result.TransactionId ?? "(none)", result.Errors[0].Code, result.Errors.Count);
+            return new Outcome
+            {
+                Message = message,
+                Kind = OutcomeKind.Rejected,
+                Key = "dl-" + Guid.CreateVersion7().ToString("N"),
+                TransactionId = result.TransactionId,
+                AnswerTopic = answerTopic,
+                Errors = result.Errors,
+                RedactedPayload = redacted,
+                Answer = new AnswerSlot(),
+            };
+        }
+
+        // The payload held the card number; nothing needs it once the event is parsed.
+        Array.Clear(message.Payload);
+        var key = payment.DeduplicationKey;
+        if (_duplicates.Find(key) is { } earlier)
+        {
+            _metrics.CountDuplicate();
+            return new Outcome
+            {
+                Message = message,
+                Kind = OutcomeKind.Duplicate,
+                Key = key,
+                TransactionId = payment.TransactionId,
+                AnswerTopic = answerTopic,
+                Answer = earlier,
+            };
+        }
+
+        var features = input.Slice(rows * FeatureSchema.Count, FeatureSchema.Count);
+        _extractor.ComputeAndApply(payment, features);
+        var outcome = new Outcome
+        {
+            Message = message,
+            Kind = OutcomeKind.Scored,
+            Key = key,
+            TransactionId = payment.TransactionId,
+            AnswerTopic = answerTopic,
+            Event = payment,
+            Features = features.ToArray(),
+            Answer = new AnswerSlot(),
+        };
+        _duplicates.Remember(key, outcome.Answer);
+        _rows[rows++] = outcome;
+        return outcome;
+    }
+
+    private void ScoreRows(IScorer scorer, int rows)
+    {
+        var thresholds = _decisions.Resolve(scorer.Thresholds);
+        var started = Stopwatch.GetTimestamp();
+        var scored = false;
+        try
+        {
+            scorer.Score(rows, _scores.AsSpan(0, rows));
+            scored = true;
+        }
+        catch (Exception ex)
+        {
+            // The payments are already part of the feature state, so they must be recorded and answered
+            // now rather than retried: the fallback decision answers them, marked as unscored.
+            _metrics.CountModelError();
+            LogModelFailed(ex, rows, scorer.Model.ToString());
+        }
+
+        _metrics.Stage(PipelineStage.Inference).RecordTicks(started, Stopwatch.GetTimestamp());
+        _metrics.CountInference(rows);
+        for (var i = 0; i < rows; i++)
+        {
+            var outcome = _rows[i];
+            outcome.Model = scorer.Model;
+            if (scored)
+            {
+                outcome.Score = _scores[i];
+                outcome.Decision = thresholds.Decide(_scores[i]);
+            }
+            else
+            {
+                outcome.Decision = _decisions.FallbackDecision;
+            }
+
+            _metrics.CountScored(outcome.Decision);
+            _rows[i] = null!;
+        }
+    }
+
+    [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "Rejected transaction {TransactionId}: {Code} ({ErrorCount} errors)")]
+    private partial void LogRejected(string transactionId, string code, int errorCount);
+
+    [LoggerMessage(EventId = 101, Level = LogLevel.Error, Message = "Model {Model} failed on a batch of {Rows}; answered with the fallback decision")]
+    private partial void LogModelFailed(Exception exception, int rows, string model);
+}
