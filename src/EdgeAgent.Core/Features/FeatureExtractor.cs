@@ -21,25 +21,33 @@ public sealed class FeatureExtractor
         _state = state;
     }
 
-    /// <summary>Writes the features of <paramref name="payment"/> into <paramref name="features"/>, then adds the payment to the state.</summary>
-    public void ComputeAndApply(PaymentEvent payment, Span<float> features)
+    /// <summary>
+    /// Writes the features of <paramref name="payment"/> into <paramref name="features"/>, then adds the payment to
+    /// the state; returns what it added, for the journal.
+    /// </summary>
+    public FeatureUpdate ComputeAndApply(PaymentEvent payment, Span<float> features)
     {
-        var terminalKey = TerminalKey(payment.StoreId, payment.TerminalId);
-        var card = _state.Card(payment.CardToken);
-        var terminal = _state.Terminal(terminalKey);
-        var unixMs = payment.Timestamp.ToUnixTimeMilliseconds();
-        var amount = (double)payment.Amount;
-        var terminalHash = StableHash.Of(terminalKey);
-
-        Compute(payment, unixMs, amount, card, terminal, features);
-
-        card.Add(unixMs, amount, terminalHash, payment.Location);
-        terminal.Add(unixMs, amount);
-        _state.MarkChanged(payment.CardToken, terminalKey);
+        var update = FeatureUpdate.Of(payment);
+        var card = _state.Card(update.CardToken);
+        var terminal = _state.Terminal(update.TerminalKey);
+        Compute(payment, update.UnixMs, update.Amount, card, terminal, features);
+        Apply(update, card, terminal);
+        return update;
     }
+
+    /// <summary>Adds a journaled payment to the state without computing its features (replay at start).</summary>
+    public void Apply(FeatureUpdate update) =>
+        Apply(update, _state.Card(update.CardToken), _state.Terminal(update.TerminalKey));
 
     /// <summary>The key of a terminal's state: <c>{storeId}/{terminalId}</c>.</summary>
     public static string TerminalKey(string storeId, string terminalId) => string.Concat(storeId, "/", terminalId);
+
+    private void Apply(FeatureUpdate update, CardHistory card, TerminalActivity terminal)
+    {
+        card.Add(update.UnixMs, update.Amount, StableHash.Of(update.TerminalKey), update.Location);
+        terminal.Add(update.UnixMs, update.Amount);
+        _state.MarkChanged(update.CardToken, update.TerminalKey);
+    }
 
     private static void Compute(PaymentEvent payment, long unixMs, double amount, CardHistory card, TerminalActivity terminal, Span<float> f)
     {

@@ -16,4 +16,16 @@ public static class StableHash
 
         return unchecked((int)hash);
     }
+
+    /// <summary>64-bit FNV-1a, for index keys that stand in for long strings.</summary>
+    public static long Of64(string value)
+    {
+        var hash = 14695981039346656037UL;
+        foreach (var c in value)
+        {
+            hash = (hash ^ c) * 1099511628211UL;
+        }
+
+        return unchecked((long)hash);
+    }
 }

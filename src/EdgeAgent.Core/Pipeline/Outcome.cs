@@ -10,8 +10,11 @@ public sealed class Outcome
 
     public required OutcomeKind Kind { get; init; }
 
-    /// <summary>Store key: the payment's deduplication key, or a unique id for a rejection.</summary>
+    /// <summary>The payment's deduplication key, or a unique id for a rejection.</summary>
     public required string Key { get; init; }
+
+    /// <summary>Position of a scored payment in the record: outcomes are numbered in arrival order, which is commit order.</summary>
+    public long Sequence { get; init; }
 
     /// <summary>The transaction id, when it was readable.</summary>
     public string? TransactionId { get; init; }

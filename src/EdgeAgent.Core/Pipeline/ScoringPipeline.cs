@@ -7,20 +7,24 @@ using Microsoft.Extensions.Logging;
 namespace EdgeAgent.Core.Pipeline;
 
 /// <summary>
-/// The agent's hot path: transport → (bounded queue) → scoring loop → (bounded queue) → recording loop →
-/// answers and acknowledgements. The queues wait when full, so back-pressure reaches the broker instead of
-/// memory growing or messages being dropped.
+/// The agent's hot path: transport → (bounded queue) → scoring loop, which answers → (bounded queue) → commit
+/// loop → (bounded queue) → acknowledgement loop. The queues wait when full, so back-pressure reaches the
+/// broker instead of memory growing or messages being dropped.
 /// </summary>
-public sealed partial class ScoringPipeline
+public sealed partial class ScoringPipeline : IInboundSink
 {
     private readonly Channel<InboundMessage> _ingest;
     private readonly Channel<OutcomeBatch> _records;
+    private readonly Channel<IReadOnlyList<OutcomeBatch>> _committed;
     private readonly IOutcomeStore _store;
     private readonly PipelineOptions _options;
     private readonly FeatureState _state;
     private readonly ScoringStage _scoring;
-    private readonly RecordingStage _recording;
+    private readonly CommitStage _commit;
+    private readonly AcknowledgeStage _acknowledge;
+    private readonly DuplicateIndex _duplicates;
     private readonly PipelineMetrics _metrics;
+    private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
     public ScoringPipeline(
@@ -32,28 +36,25 @@ public sealed partial class ScoringPipeline
         DecisionOptions decisions,
         PipelineMetrics metrics,
         TimeProvider time,
-        ILoggerFactory loggers)
+        ILoggerFactory loggers,
+        IRecordingObserver? observer = null)
     {
         _store = store;
         _options = options;
         _metrics = metrics;
+        _time = time;
         _logger = loggers.CreateLogger<ScoringPipeline>();
-        _ingest = Channel.CreateBounded<InboundMessage>(new BoundedChannelOptions(options.IngestCapacity)
-        {
-            SingleReader = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
-        _records = Channel.CreateBounded<OutcomeBatch>(new BoundedChannelOptions(options.RecordCapacity)
-        {
-            SingleReader = true,
-            SingleWriter = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
+        // Only the light acknowledgement loop continues on the thread that hands it work (one thread hop less);
+        // receiving, scoring and committing run side by side, which is what lets batches form under load.
+        _ingest = Bounded<InboundMessage>(options.IngestCapacity, singleWriter: false, inline: false);
+        _records = Bounded<OutcomeBatch>(options.RecordCapacity, singleWriter: true, inline: false);
+        _committed = Bounded<IReadOnlyList<OutcomeBatch>>(options.RecordCapacity, singleWriter: true, inline: true);
         _state = new FeatureState(store, options.MaxCardsInMemory);
-        var duplicates = new DuplicateIndex(store, options.DuplicateMemory);
-        _scoring = new ScoringStage(_ingest.Reader, _records.Writer, parser, _state, scorers, duplicates, options, decisions, metrics,
-            loggers.CreateLogger<ScoringStage>());
-        _recording = new RecordingStage(_records.Reader, store, publisher, options, metrics, time, loggers.CreateLogger<RecordingStage>());
+        _duplicates = new DuplicateIndex(store, options.DuplicateMemory, TimeSpan.FromHours(options.DeduplicationWindowHours));
+        _scoring = new ScoringStage(_ingest.Reader, _records.Writer, parser, _state, scorers, _duplicates, options, decisions, metrics,
+            publisher, observer, loggers.CreateLogger<ScoringStage>());
+        _commit = new CommitStage(_records.Reader, _committed.Writer, store, options, metrics, time, observer, loggers.CreateLogger<CommitStage>());
+        _acknowledge = new AcknowledgeStage(_committed.Reader, metrics, loggers.CreateLogger<AcknowledgeStage>());
     }
 
     /// <summary>Messages queued for scoring.</summary>
@@ -79,15 +80,18 @@ public sealed partial class ScoringPipeline
     /// </summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        var (cards, terminals) = _store.LoadState(_options.MaxCardsInMemory);
-        _state.Restore(cards, terminals);
-        LogStateRestored(cards.Count, terminals.Count);
+        var stored = _store.LoadState(_options.MaxCardsInMemory);
+        _state.Restore(stored.Cards, stored.Terminals);
+        _scoring.Replay(stored.Journal, _store.LastSequence);
+        _duplicates.Preload(_store.RecentKeys(_time.GetUtcNow() - TimeSpan.FromHours(_options.DeduplicationWindowHours)));
+        LogStateRestored(stored.Cards.Count, stored.Terminals.Count, stored.Journal.Count, _duplicates.Count);
 
         var scoring = Task.Run(() => _scoring.RunAsync(cancellationToken), CancellationToken.None);
-        var recording = Task.Run(() => _recording.RunAsync(cancellationToken), CancellationToken.None);
+        var commit = Task.Run(() => _commit.RunAsync(cancellationToken), CancellationToken.None);
+        var acknowledge = Task.Run(() => _acknowledge.RunAsync(cancellationToken), CancellationToken.None);
         try
         {
-            await Task.WhenAll(scoring, recording);
+            await Task.WhenAll(scoring, commit, acknowledge);
         }
         finally
         {
@@ -98,6 +102,15 @@ public sealed partial class ScoringPipeline
         }
     }
 
-    [LoggerMessage(EventId = 120, Level = LogLevel.Information, Message = "Feature state restored: {Cards} cards, {Terminals} terminals")]
-    private partial void LogStateRestored(int cards, int terminals);
+    private static Channel<T> Bounded<T>(int capacity, bool singleWriter, bool inline) =>
+        Channel.CreateBounded<T>(new BoundedChannelOptions(capacity)
+        {
+            SingleReader = true,
+            SingleWriter = singleWriter,
+            AllowSynchronousContinuations = inline,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+
+    [LoggerMessage(EventId = 120, Level = LogLevel.Information, Message = "Feature state restored: {Cards} cards and {Terminals} terminals from the last snapshot, {Journal} payments replayed from the journal; {Keys} payments within the deduplication window")]
+    private partial void LogStateRestored(int cards, int terminals, int journal, int keys);
 }

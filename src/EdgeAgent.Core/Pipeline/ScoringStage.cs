@@ -10,8 +10,9 @@ namespace EdgeAgent.Core.Pipeline;
 
 /// <summary>
 /// The first loop: takes whatever messages are queued (up to a batch, never waiting for more), validates,
-/// tokenizes, checks for duplicates, computes features, scores the batch in one model run and decides.
-/// One loop owns the feature state, so payments update it strictly in arrival order.
+/// tokenizes, checks for duplicates, computes features, scores the batch in one model run, decides and answers
+/// the terminals. One loop owns the feature state, so payments update it strictly in arrival order. Recording
+/// and acknowledgement follow on the next loops, off the terminal's path.
 /// </summary>
 internal sealed partial class ScoringStage
 {
@@ -25,8 +26,14 @@ internal sealed partial class ScoringStage
     private readonly PipelineOptions _options;
     private readonly DecisionOptions _decisions;
     private readonly PipelineMetrics _metrics;
+    private readonly IAnswerPublisher _publisher;
+    private readonly IRecordingObserver? _observer;
     private readonly ILogger _logger;
     private readonly List<InboundMessage> _messages = [];
+    private readonly long _snapshotTicks;
+    private List<FeatureUpdate> _updates = [];
+    private long _nextSnapshot;
+    private long _sequence;
     private Outcome[] _rows = [];
     private float[] _scores = [];
 
@@ -40,6 +47,8 @@ internal sealed partial class ScoringStage
         PipelineOptions options,
         DecisionOptions decisions,
         PipelineMetrics metrics,
+        IAnswerPublisher publisher,
+        IRecordingObserver? observer,
         ILogger logger)
     {
         _input = input;
@@ -52,7 +61,24 @@ internal sealed partial class ScoringStage
         _options = options;
         _decisions = decisions;
         _metrics = metrics;
+        _publisher = publisher;
+        _observer = observer;
         _logger = logger;
+        _snapshotTicks = (long)(options.StateSnapshotSeconds * Stopwatch.Frequency);
+        _nextSnapshot = Stopwatch.GetTimestamp() + _snapshotTicks;
+    }
+
+    /// <summary>
+    /// Replays the journal over the restored snapshot, at start, before any message is taken; new outcomes are
+    /// numbered after <paramref name="lastSequence"/>.
+    /// </summary>
+    public void Replay(IEnumerable<FeatureUpdate> journal, long lastSequence)
+    {
+        _sequence = lastSequence;
+        foreach (var update in journal)
+        {
+            _extractor.Apply(update);
+        }
     }
 
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -75,8 +101,17 @@ internal sealed partial class ScoringStage
                 }
 
                 _messages.Clear();
+                if (_observer is not null)
+                {
+                    await Task.WhenAll(batch.Answers);
+                    _observer.Answered(batch);
+                }
+
                 await _output.WriteAsync(batch, cancellationToken);
             }
+
+            // A graceful stop leaves a fresh snapshot, so the next start has no journal to replay.
+            await _output.WriteAsync(new OutcomeBatch([], [], _state.TakeChanges(), []), cancellationToken);
         }
         finally
         {
@@ -110,7 +145,47 @@ internal sealed partial class ScoringStage
             ScoreRows(scorer, rows);
         }
 
-        return new OutcomeBatch(outcomes, _state.TakeChanges());
+        var updates = _updates;
+        _updates = [];
+        FeatureStateChanges? snapshot = null;
+        var now = Stopwatch.GetTimestamp();
+        if (now >= _nextSnapshot)
+        {
+            snapshot = _state.TakeChanges();
+            _nextSnapshot = now + _snapshotTicks;
+        }
+
+        return new OutcomeBatch(outcomes, updates, snapshot, Answer(outcomes));
+    }
+
+    /// <summary>Writes each answer and hands it to the transport; the broker's PUBACKs are awaited before acknowledgement.</summary>
+    private List<Task> Answer(List<Outcome> outcomes)
+    {
+        var answers = new List<Task>(outcomes.Count);
+        var sent = Stopwatch.GetTimestamp();
+        foreach (var outcome in outcomes)
+        {
+            if (outcome.Kind != OutcomeKind.Duplicate)
+            {
+                // A duplicate's slot already holds the first answer, from this batch, an earlier one or the store.
+                outcome.LatencyMs = Stopwatch.GetElapsedTime(outcome.Message.ReceivedTimestamp, sent).TotalMilliseconds;
+                outcome.Answer.Answer = AnswerWriter.Write(outcome);
+            }
+
+            if (outcome.AnswerTopic is { } topic && outcome.Answer.Answer is { } answer)
+            {
+                answers.Add(_publisher.PublishAsync(topic, outcome.Message.CorrelationData, answer, CancellationToken.None));
+            }
+
+            _metrics.Stage(PipelineStage.Total).RecordTicks(outcome.Message.ReceivedTimestamp, sent);
+        }
+
+        if (answers.Count > 0)
+        {
+            _ = RecordAnswerTimeAsync(answers, sent);
+        }
+
+        return answers;
     }
 
     private Outcome Evaluate(InboundMessage message, Span<float> input, ref int rows)
@@ -156,21 +231,36 @@ internal sealed partial class ScoringStage
         }
 
         var features = input.Slice(rows * FeatureSchema.Count, FeatureSchema.Count);
-        _extractor.ComputeAndApply(payment, features);
+        _updates.Add(_extractor.ComputeAndApply(payment, features));
         var outcome = new Outcome
         {
             Message = message,
             Kind = OutcomeKind.Scored,
             Key = key,
+            Sequence = ++_sequence,
             TransactionId = payment.TransactionId,
             AnswerTopic = answerTopic,
             Event = payment,
             Features = features.ToArray(),
             Answer = new AnswerSlot(),
         };
-        _duplicates.Remember(key, outcome.Answer);
+        _duplicates.Add(key, outcome.Sequence, message.ReceivedAt, outcome.Answer);
         _rows[rows++] = outcome;
         return outcome;
+    }
+
+    private async Task RecordAnswerTimeAsync(List<Task> answers, long sent)
+    {
+        try
+        {
+            await Task.WhenAll(answers);
+        }
+        catch (Exception)
+        {
+            // Failures are counted where the answers are awaited before acknowledgement.
+        }
+
+        _metrics.Stage(PipelineStage.Answer).RecordTicks(sent, Stopwatch.GetTimestamp());
     }
 
     private void ScoreRows(IScorer scorer, int rows)
@@ -212,7 +302,7 @@ internal sealed partial class ScoringStage
         }
     }
 
-    [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "Rejected transaction {TransactionId}: {Code} ({ErrorCount} errors)")]
+    [LoggerMessage(EventId = 100, Level = LogLevel.Debug, Message = "Rejected transaction {TransactionId}: {Code} ({ErrorCount} errors)")]
     private partial void LogRejected(string transactionId, string code, int errorCount);
 
     [LoggerMessage(EventId = 101, Level = LogLevel.Error, Message = "Model {Model} failed on a batch of {Rows}; answered with the fallback decision")]

@@ -15,15 +15,18 @@ public enum PipelineStage
     /// <summary>One model run, per batch.</summary>
     Inference,
 
-    /// <summary>From the end of scoring to the recording loop taking the batch.</summary>
-    Queue,
-
-    /// <summary>One LiteDB transaction, per batch of outcomes.</summary>
-    Persist,
-
-    /// <summary>Publishing the answers of a batch until the broker took them.</summary>
+    /// <summary>Publishing the answers of a batch until the broker took them (its PUBACK at QoS 1), per batch.</summary>
     Answer,
 
-    /// <summary>Receipt to answer published, per message.</summary>
+    /// <summary>From the end of scoring to the commit loop taking the batch.</summary>
+    Queue,
+
+    /// <summary>One LiteDB transaction, per group of batches.</summary>
+    Persist,
+
+    /// <summary>Receipt to answer sent, per message: what the terminal waits for.</summary>
     Total,
+
+    /// <summary>Receipt to acknowledgement, per message: how long a payment is held before it is safe on record.</summary>
+    Acknowledge,
 }

@@ -1,0 +1,18 @@
+using EdgeAgent.Core.Payments;
+
+namespace EdgeAgent.Core.Features;
+
+/// <summary>
+/// What a payment adds to the feature state: enough to replay it. The store journals these with each commit and
+/// replays the journal over the last snapshot at start, so the state survives a crash without rewriting every
+/// card and terminal on every payment.
+/// </summary>
+public readonly record struct FeatureUpdate(string CardToken, string TerminalKey, long UnixMs, double Amount, GeoPoint? Location)
+{
+    public static FeatureUpdate Of(PaymentEvent payment) => new(
+        payment.CardToken,
+        FeatureExtractor.TerminalKey(payment.StoreId, payment.TerminalId),
+        payment.Timestamp.ToUnixTimeMilliseconds(),
+        (double)payment.Amount,
+        payment.Location);
+}

@@ -1,0 +1,72 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace EdgeAgent.Mqtt;
+
+/// <summary>How terminals reach the agent (configuration section <c>Mqtt</c>).</summary>
+public sealed class MqttOptions
+{
+    public const string SectionName = "Mqtt";
+
+    /// <summary>An external broker's host name. Unset (default): the agent hosts its own broker.</summary>
+    public string? Host { get; set; }
+
+    /// <summary>Port of the external broker, or the port the embedded broker listens on. Default 1883.</summary>
+    [Range(1, 65535)]
+    public int Port { get; set; } = 1883;
+
+    /// <summary>Address the embedded broker binds to. Default <c>127.0.0.1</c>; <c>0.0.0.0</c> in the container so terminals can reach it.</summary>
+    [Required]
+    public string BindAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>Client id at the external broker. Keep it stable: the persistent session, and the messages it holds while the agent is away, belong to it. Default <c>edgeagent-{host name}</c>.</summary>
+    public string? ClientId { get; set; }
+
+    /// <summary>Shared-subscription group (<c>$share/{group}/...</c>), so that replicas split the load. Empty subscribes without sharing. Default <c>edgeagent</c>.</summary>
+    public string SharedGroup { get; set; } = "edgeagent";
+
+    public string? Username { get; set; }
+
+    public string? Password { get; set; }
+
+    /// <summary>TLS to the external broker. Default off.</summary>
+    public bool UseTls { get; set; }
+
+    /// <summary>How long the external broker keeps the session (and queues payments) while the agent is away, in seconds. Default 604800 (7 days).</summary>
+    [Range(0, uint.MaxValue)]
+    public long SessionExpirySeconds { get; set; } = 604_800;
+
+    /// <summary>Payments the broker may send before the agent acknowledges (MQTT 5 Receive Maximum). Default 256.</summary>
+    [Range(1, 65535)]
+    public int ReceiveMaximum { get; set; } = 256;
+
+    /// <summary>MQTT keep-alive in seconds. Default 15.</summary>
+    [Range(1, 3600)]
+    public int KeepAliveSeconds { get; set; } = 15;
+
+    /// <summary>TCP buffer of the client, in bytes. Default 262144: the library's 8 KB default stalled loopback runs at random.</summary>
+    [Range(4096, 16_777_216)]
+    public int TcpBufferBytes { get; set; } = 262_144;
+
+    /// <summary>QoS of answers to terminals: 0 or 1. Default 1.</summary>
+    [Range(0, 1)]
+    public int AnswerQos { get; set; } = 1;
+
+    /// <summary>
+    /// Most answers awaiting the broker's PUBACK at once. 0 (default) takes the broker's own Receive Maximum from
+    /// its CONNACK (mosquitto's default is 20); a positive value caps it further.
+    /// </summary>
+    [Range(0, 65535)]
+    public int MaxInFlightAnswers { get; set; }
+
+    /// <summary>First and longest wait between reconnection attempts, in seconds. Defaults 1 and 30.</summary>
+    [Range(0.01, 3600)]
+    public double ReconnectMinDelaySeconds { get; set; } = 1;
+
+    [Range(0.01, 3600)]
+    public double ReconnectMaxDelaySeconds { get; set; } = 30;
+
+    /// <summary>True when an external broker is configured.</summary>
+    public bool UsesExternalBroker => !string.IsNullOrWhiteSpace(Host);
+
+    public string EffectiveClientId => string.IsNullOrWhiteSpace(ClientId) ? "edgeagent-" + Environment.MachineName : ClientId;
+}

@@ -1,0 +1,164 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using EdgeAgent.Core.Features;
+using EdgeAgent.Core.Scoring;
+using Microsoft.ML.OnnxRuntime;
+
+namespace EdgeAgent.Onnx;
+
+/// <summary>
+/// Loads a model only after checking it against its card and the agent's feature schema: card readable,
+/// schema version and feature list equal, file present with the card's SHA-256, graph inputs and outputs as
+/// the card says, and one warm-up run at batch 1 and at the largest batch. Any disagreement refuses the model
+/// with every difference named.
+/// </summary>
+public static class ModelLoader
+{
+    /// <summary>Card files end with this suffix; the model name is the file name without it.</summary>
+    public const string CardSuffix = ".card.json";
+
+    /// <summary>Resolves the models folder: absolute as given, else next to the agent if present there, else from the working folder.</summary>
+    public static string ResolveModelsPath(string configured)
+    {
+        if (Path.IsPathRooted(configured))
+        {
+            return configured;
+        }
+
+        var besideAgent = Path.Combine(AppContext.BaseDirectory, configured);
+        return Directory.Exists(besideAgent) ? besideAgent : Path.GetFullPath(configured);
+    }
+
+    /// <summary>Reads and parses a model's card.</summary>
+    public static ModelCard ReadCard(string modelsPath, string model)
+    {
+        var cardPath = Path.Combine(modelsPath, model + CardSuffix);
+        if (!File.Exists(cardPath))
+        {
+            throw new ModelLoadException(model, [$"no model card at {cardPath}"]);
+        }
+
+        try
+        {
+            return ModelCardJson.Parse(File.ReadAllText(cardPath));
+        }
+        catch (JsonException ex)
+        {
+            throw new ModelLoadException(model, $"the card {cardPath} is not a valid model card ({ex.Message})", ex);
+        }
+    }
+
+    public static OnnxScorer Load(string modelsPath, string model, InferenceOptions options)
+    {
+        var card = ReadCard(modelsPath, model);
+        var problems = new List<string>(ModelCardCheck.AgainstFeatureSchema(card));
+        var onnxPath = Path.Combine(modelsPath, card.File);
+        if (!File.Exists(onnxPath))
+        {
+            problems.Add($"the card names {card.File}, which is not in {modelsPath}");
+        }
+        else
+        {
+            var sha = Sha256Of(onnxPath);
+            if (!string.Equals(sha, card.Sha256, StringComparison.OrdinalIgnoreCase))
+            {
+                problems.Add($"sha256 of {card.File} is {sha}, the card says {card.Sha256} (file changed or corrupted)");
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new ModelLoadException(model, problems);
+        }
+
+        InferenceSession session;
+        ProviderChoice provider;
+        try
+        {
+            (session, provider) = SessionFactory.Create(onnxPath, options);
+        }
+        catch (OnnxRuntimeException ex)
+        {
+            throw new ModelLoadException(model, $"{card.File} is not a model ONNX Runtime can load ({ex.Message})", ex);
+        }
+
+        problems.AddRange(CheckGraph(session, card));
+        if (problems.Count > 0)
+        {
+            session.Dispose();
+            throw new ModelLoadException(model, problems);
+        }
+
+        var scorer = new OnnxScorer(session, card, provider, options.MaxBatchSize, onnxPath);
+        try
+        {
+            WarmUp(scorer);
+        }
+        catch (Exception ex) when (ex is OnnxRuntimeException or ArgumentException)
+        {
+            scorer.Dispose();
+            throw new ModelLoadException(model, $"the warm-up run failed ({ex.Message})", ex);
+        }
+
+        return scorer;
+    }
+
+    public static string Sha256Of(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
+    }
+
+    private static IEnumerable<string> CheckGraph(InferenceSession session, ModelCard card)
+    {
+        var inputs = session.InputMetadata;
+        if (inputs.Count != 1)
+        {
+            yield return $"the graph has {inputs.Count} inputs ({string.Join(", ", inputs.Keys)}); the agent feeds exactly one";
+        }
+
+        if (!inputs.TryGetValue(card.Input.Name, out var input))
+        {
+            yield return $"the graph has no input '{card.Input.Name}' (it has {string.Join(", ", inputs.Keys)})";
+        }
+        else
+        {
+            if (input.ElementType != typeof(float))
+            {
+                yield return $"input '{card.Input.Name}' is {input.ElementType.Name}, not float32";
+            }
+
+            if (input.Dimensions.Length != 2 || (input.Dimensions[1] != FeatureSchema.Count && input.Dimensions[1] > 0))
+            {
+                yield return $"input '{card.Input.Name}' has shape [{string.Join(", ", input.Dimensions)}]; the agent feeds [batch, {FeatureSchema.Count}]";
+            }
+        }
+
+        if (!session.OutputMetadata.TryGetValue(card.Output.Name, out var output))
+        {
+            yield return $"the graph has no output '{card.Output.Name}' (it has {string.Join(", ", session.OutputMetadata.Keys)})";
+        }
+        else
+        {
+            if (output.ElementType != typeof(float))
+            {
+                yield return $"output '{card.Output.Name}' is {output.ElementType.Name}, not float32";
+            }
+
+            if (output.Dimensions.Length != card.Output.Shape.Length)
+            {
+                yield return $"output '{card.Output.Name}' has rank {output.Dimensions.Length}; the card says {card.Output.Shape.Length}";
+            }
+        }
+    }
+
+    private static void WarmUp(OnnxScorer scorer)
+    {
+        Span<float> scores = stackalloc float[1];
+        scorer.InputRows(1).Clear();
+        scorer.Score(1, scores);
+        var batch = new float[scorer.MaxBatchSize];
+        scorer.InputRows(scorer.MaxBatchSize).Clear();
+        scorer.Score(scorer.MaxBatchSize, batch);
+    }
+}

@@ -1,0 +1,6 @@
+namespace EdgeAgent.Onnx;
+
+/// <summary>The execution provider a model actually runs on, and why: reported in the status and the logs.</summary>
+/// <param name="Name">CPU, CUDA or TensorRT.</param>
+/// <param name="Reason">Why this one: configured, or what Auto found.</param>
+public sealed record ProviderChoice(string Name, string Reason);

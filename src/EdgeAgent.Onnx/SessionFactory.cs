@@ -1,0 +1,99 @@
+using Microsoft.ML.OnnxRuntime;
+
+namespace EdgeAgent.Onnx;
+
+/// <summary>
+/// Creates ONNX Runtime sessions on the configured execution provider. <c>Auto</c> tries CUDA and falls back to
+/// the CPU: in C# the CUDA provider throws <see cref="OnnxRuntimeException"/> when it is appended or the session
+/// is created without usable CUDA libraries, so that is where the fallback happens. The list of providers
+/// compiled into the library is not enough: it names CUDA even on a machine with no GPU.
+/// </summary>
+public static class SessionFactory
+{
+    private const string CudaProviderName = "CUDAExecutionProvider";
+    private const string TensorRtProviderName = "TensorrtExecutionProvider";
+
+    public static (InferenceSession Session, ProviderChoice Provider) Create(string modelPath, InferenceOptions options)
+    {
+        switch (options.Provider)
+        {
+            case ExecutionProvider.Cpu:
+                return (CreateOnCpu(modelPath, options), new ProviderChoice("CPU", "configured"));
+            case ExecutionProvider.Cuda:
+                return (CreateOnGpu(modelPath, options, tensorRt: false), new ProviderChoice("CUDA", "configured"));
+            case ExecutionProvider.TensorRt:
+                return (CreateOnGpu(modelPath, options, tensorRt: true), new ProviderChoice("TensorRT", "configured"));
+            default:
+                if (!OrtEnv.Instance().GetAvailableProviders().Contains(CudaProviderName))
+                {
+                    return (CreateOnCpu(modelPath, options), new ProviderChoice("CPU", "Auto: this ONNX Runtime build has no CUDA provider"));
+                }
+
+                try
+                {
+                    return (CreateOnGpu(modelPath, options, tensorRt: false), new ProviderChoice("CUDA", $"Auto: CUDA device {options.DeviceId} is usable"));
+                }
+                catch (Exception ex) when (ex is OnnxRuntimeException or InvalidOperationException or DllNotFoundException)
+                {
+                    return (CreateOnCpu(modelPath, options), new ProviderChoice("CPU", "Auto: CUDA unavailable (" + FirstLine(ex.Message) + ")"));
+                }
+        }
+    }
+
+    /// <summary>Provider names compiled into the loaded ONNX Runtime library.</summary>
+    public static IReadOnlyList<string> CompiledProviders() => OrtEnv.Instance().GetAvailableProviders();
+
+    private static InferenceSession CreateOnGpu(string modelPath, InferenceOptions options, bool tensorRt)
+    {
+        var providerName = tensorRt ? TensorRtProviderName : CudaProviderName;
+        if (!OrtEnv.Instance().GetAvailableProviders().Contains(providerName))
+        {
+            throw new InvalidOperationException($"this ONNX Runtime build has no {providerName}");
+        }
+
+        using var sessionOptions = BaseOptions(options);
+        if (tensorRt)
+        {
+            sessionOptions.AppendExecutionProvider_Tensorrt(options.DeviceId);
+        }
+
+        using var cuda = new OrtCUDAProviderOptions();
+        var settings = new Dictionary<string, string> { ["device_id"] = options.DeviceId.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        if (options.GpuMemoryLimitMb > 0)
+        {
+            settings["gpu_mem_limit"] = (options.GpuMemoryLimitMb * 1024L * 1024L).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        cuda.UpdateOptions(settings);
+        sessionOptions.AppendExecutionProvider_CUDA(cuda);
+        return new InferenceSession(modelPath, sessionOptions);
+    }
+
+    private static InferenceSession CreateOnCpu(string modelPath, InferenceOptions options)
+    {
+        using var sessionOptions = BaseOptions(options);
+        return new InferenceSession(modelPath, sessionOptions);
+    }
+
+    private static SessionOptions BaseOptions(InferenceOptions options)
+    {
+        var sessionOptions = new SessionOptions
+        {
+            IntraOpNumThreads = options.IntraOpThreads,
+            InterOpNumThreads = 1,
+            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING,
+        };
+
+        // Idle scoring threads would otherwise spin, burning a core of a small edge box between payments.
+        sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+        return sessionOptions;
+    }
+
+    private static string FirstLine(string message)
+    {
+        var end = message.IndexOfAny(['\r', '\n']);
+        return end < 0 ? message : message[..end];
+    }
+}

@@ -1,0 +1,245 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using EdgeAgent.Core.Telemetry;
+
+namespace EdgeAgent.Simulator;
+
+/// <summary>
+/// Replays the sample as terminals over MQTT and measures each payment from its intended send time to its
+/// answer. In open loop a payment's send time is fixed by the schedule, not by when the previous one was
+/// answered, so a slow agent shows up as latency instead of silently lowering the load (no coordinated
+/// omission).
+/// </summary>
+public sealed class LoadGenerator
+{
+    private readonly LoadOptions _options;
+    private readonly PaymentSample _sample;
+    private readonly TextWriter? _progress;
+    private readonly string _runId = Guid.NewGuid().ToString("N")[..8];
+    private readonly LatencyHistogram _latency = new();
+    private readonly ConcurrentDictionary<string, long> _decisions = new(StringComparer.Ordinal);
+    private long[] _intended = [];
+    private int[] _answered = [];
+    private SemaphoreSlim?[] _waiters = [];
+    private long _answeredCount;
+    private long _rejected;
+    private long _fraudCaught;
+    private long _publishFailures;
+    private long _lastAnswerTimestamp;
+
+    public LoadGenerator(LoadOptions options, PaymentSample sample, TextWriter? progress)
+    {
+        _options = options;
+        _sample = sample;
+        _progress = progress;
+    }
+
+    public async Task<LoadReport> RunAsync(CancellationToken cancellationToken)
+    {
+        var measured = _options.Count > 0 ? _options.Count : _sample.Records.Count;
+        var total = _options.Warmup + measured;
+        _intended = new long[total];
+        _answered = new int[total];
+        _waiters = new SemaphoreSlim?[total];
+
+        var terminals = new SimulatedTerminal[_options.Terminals];
+        for (var i = 0; i < terminals.Length; i++)
+        {
+            terminals[i] = new SimulatedTerminal($"sim/{_runId}/{i}/answers", OnAnswer);
+            await terminals[i].ConnectAsync(_options, $"sim-{_runId}-{i}", cancellationToken);
+        }
+
+        try
+        {
+            using var progress = new CancellationTokenSource();
+            var reporter = _progress is not null && _options.ProgressSeconds > 0 ? ReportProgressAsync(progress.Token) : Task.CompletedTask;
+            var started = Stopwatch.GetTimestamp();
+            if (_options.Mode == LoadMode.Open)
+            {
+                await SendOpenLoopAsync(terminals, total, cancellationToken);
+            }
+            else
+            {
+                await SendClosedLoopAsync(terminals, total, cancellationToken);
+            }
+
+            await WaitForAnswersAsync(total, cancellationToken);
+            await progress.CancelAsync();
+            await reporter;
+            return Report(measured, total, started);
+        }
+        finally
+        {
+            foreach (var terminal in terminals)
+            {
+                await terminal.DisposeAsync();
+            }
+        }
+    }
+
+    private async Task SendOpenLoopAsync(SimulatedTerminal[] terminals, int total, CancellationToken cancellationToken)
+    {
+        var interval = Stopwatch.Frequency / _options.Rate;
+        var start = Stopwatch.GetTimestamp();
+        for (var i = 0; i < total; i++)
+        {
+            var due = start + (long)(i * interval);
+            var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), due);
+            if (wait > TimeSpan.FromMilliseconds(1.5))
+            {
+                await Task.Delay(wait - TimeSpan.FromMilliseconds(1), cancellationToken);
+            }
+
+            // Spin to the exact send time, yielding the core to the agent and the broker while doing so
+            // (they share this machine in a benchmark); never sleeping, which would add a timer tick.
+            var spinner = default(SpinWait);
+            while (Stopwatch.GetTimestamp() < due)
+            {
+                spinner.SpinOnce(sleep1Threshold: -1);
+            }
+
+            _intended[i] = due;
+            Send(terminals[i % terminals.Length], i, cancellationToken);
+        }
+    }
+
+    private async Task SendClosedLoopAsync(SimulatedTerminal[] terminals, int total, CancellationToken cancellationToken)
+    {
+        var next = -1;
+        var timeout = TimeSpan.FromSeconds(_options.AnswerTimeoutSeconds);
+        var workers = Enumerable.Range(0, _options.Concurrency).Select(worker => Task.Run(async () =>
+        {
+            using var answered = new SemaphoreSlim(0);
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < total)
+            {
+                _waiters[i] = answered;
+                _intended[i] = Stopwatch.GetTimestamp();
+                Send(terminals[worker % terminals.Length], i, cancellationToken);
+                await answered.WaitAsync(timeout, cancellationToken);
+            }
+        }, cancellationToken)).ToArray();
+        await Task.WhenAll(workers);
+    }
+
+    private void Send(SimulatedTerminal terminal, int i, CancellationToken cancellationToken)
+    {
+        var record = _sample.Records[i % _sample.Records.Count];
+        var cycle = i / _sample.Records.Count;
+        var transactionId = _options.FreshIds
+            ? string.Create(CultureInfo.InvariantCulture, $"{record.TransactionNumber}-{_runId}-{i}")
+            : record.TransactionNumber;
+
+        // Each replay of the sample pays with other cards, so a long run keeps card histories as long as the
+        // sample's own (a few payments a day) instead of piling every cycle onto the same forty cards.
+        var pan = cycle == 0 ? record.CardNumber : SyntheticCards.Variant(record.CardNumber, cycle);
+        var publish = terminal.PublishAsync(PaymentSample.Topic(record, _options.TopicRoot), PaymentSample.Payload(record, transactionId, pan), i, cancellationToken);
+        publish.ContinueWith(
+            static (t, state) => Interlocked.Increment(ref ((LoadGenerator)state!)._publishFailures),
+            this,
+            CancellationToken.None,
+            TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+    }
+
+    private void OnAnswer(long sequence, ReadOnlySequence<byte> payload)
+    {
+        var now = Stopwatch.GetTimestamp();
+        if ((ulong)sequence >= (ulong)_answered.Length || Interlocked.Exchange(ref _answered[sequence], 1) != 0)
+        {
+            return;
+        }
+
+        Interlocked.Exchange(ref _lastAnswerTimestamp, now);
+        Interlocked.Increment(ref _answeredCount);
+        _waiters[sequence]?.Release();
+        if (sequence < _options.Warmup)
+        {
+            return;
+        }
+
+        _latency.RecordTicks(_intended[sequence], now);
+        var answer = AnswerSummary.Read(payload.IsSingleSegment ? payload.FirstSpan : payload.ToArray());
+        if (answer.Status == "rejected")
+        {
+            Interlocked.Increment(ref _rejected);
+        }
+        else if (answer.Decision is { } decision)
+        {
+            _decisions.AddOrUpdate(decision, 1, static (_, n) => n + 1);
+            var record = _sample.Records[(int)(sequence % _sample.Records.Count)];
+            if (record.IsFraud && decision is "review" or "decline")
+            {
+                Interlocked.Increment(ref _fraudCaught);
+            }
+        }
+    }
+
+    private async Task WaitForAnswersAsync(int total, CancellationToken cancellationToken)
+    {
+        var deadline = Stopwatch.GetTimestamp() + (long)(_options.AnswerTimeoutSeconds * Stopwatch.Frequency);
+        while (Interlocked.Read(ref _answeredCount) < total && Stopwatch.GetTimestamp() < deadline)
+        {
+            await Task.Delay(5, cancellationToken);
+        }
+    }
+
+    private async Task ReportProgressAsync(CancellationToken cancellationToken)
+    {
+        var period = TimeSpan.FromSeconds(_options.ProgressSeconds);
+        var previous = _latency.Snapshot();
+        var previousCount = 0L;
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(period, cancellationToken);
+                var now = _latency.Snapshot();
+                var interval = now.Since(previous);
+                var count = Interlocked.Read(ref _answeredCount);
+                _progress!.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"[{clock.Elapsed.TotalSeconds,5:0}s] {(count - previousCount) / period.TotalSeconds,7:0}/s  p50 {interval.Percentile(0.5) / 1000,7:0.###} ms  p99 {interval.Percentile(0.99) / 1000,7:0.###} ms  approve {_decisions.GetValueOrDefault("approve")}  review {_decisions.GetValueOrDefault("review")}  decline {_decisions.GetValueOrDefault("decline")}  rejected {Interlocked.Read(ref _rejected)}"));
+                (previous, previousCount) = (now, count);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private LoadReport Report(int measured, int total, long started)
+    {
+        var firstMeasured = _options.Warmup < total ? _intended[_options.Warmup] : started;
+        var last = Interlocked.Read(ref _lastAnswerTimestamp);
+        var answered = 0L;
+        var fraud = 0L;
+        for (var i = _options.Warmup; i < total; i++)
+        {
+            answered += _answered[i];
+            if (_sample.Records[i % _sample.Records.Count].IsFraud)
+            {
+                fraud++;
+            }
+        }
+
+        return new LoadReport
+        {
+            Mode = _options.Mode,
+            Target = $"{_options.Host}:{_options.Port}, {_options.Terminals} terminal connections",
+            Load = _options.Mode == LoadMode.Open ? _options.Rate : _options.Concurrency,
+            Sent = measured,
+            Answered = answered,
+            Lost = measured - answered,
+            PublishFailures = Interlocked.Read(ref _publishFailures),
+            Seconds = last > firstMeasured ? Stopwatch.GetElapsedTime(firstMeasured, last).TotalSeconds : 0,
+            Latency = _latency.Snapshot(),
+            Decisions = new Dictionary<string, long>(_decisions),
+            Rejected = Interlocked.Read(ref _rejected),
+            LabelledFraud = fraud,
+            FraudCaught = Interlocked.Read(ref _fraudCaught),
+        };
+    }
+}

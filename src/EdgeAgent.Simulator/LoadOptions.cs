@@ -1,0 +1,68 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace EdgeAgent.Simulator;
+
+/// <summary>What the POS simulator sends and how (configuration section <c>Load</c>).</summary>
+public sealed class LoadOptions
+{
+    public const string SectionName = "Load";
+
+    /// <summary>Broker to publish to. Default 127.0.0.1.</summary>
+    [Required]
+    public string Host { get; set; } = "127.0.0.1";
+
+    /// <summary>Broker port. Default 1883.</summary>
+    [Range(1, 65535)]
+    public int Port { get; set; } = 1883;
+
+    /// <summary><c>Open</c> (fixed rate, default) or <c>Closed</c> (fixed concurrency).</summary>
+    public LoadMode Mode { get; set; } = LoadMode.Open;
+
+    /// <summary>Payments per second in open loop. Default 200.</summary>
+    [Range(0.1, 1_000_000)]
+    public double Rate { get; set; } = 200;
+
+    /// <summary>Payments outstanding in closed loop. Default 8.</summary>
+    [Range(1, 100_000)]
+    public int Concurrency { get; set; } = 8;
+
+    /// <summary>MQTT connections the payments are spread over (terminals). Default 4.</summary>
+    [Range(1, 1000)]
+    public int Terminals { get; set; } = 4;
+
+    /// <summary>Payments to send; 0 (default) sends the sample once. Beyond the sample's size it is replayed with fresh ids.</summary>
+    [Range(0, 100_000_000)]
+    public int Count { get; set; }
+
+    /// <summary>Payments sent first and left out of the figures (connection and JIT warm-up). Default 0.</summary>
+    [Range(0, 10_000_000)]
+    public int Warmup { get; set; }
+
+    /// <summary>The labelled sample to replay. Default: the one bundled with the simulator.</summary>
+    public string? SamplePath { get; set; }
+
+    /// <summary>
+    /// Give every payment of this run a fresh transaction id (the sample id plus a run suffix). Default true:
+    /// replaying the same ids would only measure duplicate answers. Off, the sample's own ids are sent.
+    /// </summary>
+    public bool FreshIds { get; set; } = true;
+
+    /// <summary>First topic level. Default <c>pos</c>.</summary>
+    [Required]
+    public string TopicRoot { get; set; } = "pos";
+
+    /// <summary>Seconds to wait for answers after the last send before counting the rest as lost. Default 10.</summary>
+    [Range(0.1, 3600)]
+    public double AnswerTimeoutSeconds { get; set; } = 10;
+
+    /// <summary>Seconds between progress lines; 0 prints none. Default 1.</summary>
+    [Range(0, 3600)]
+    public double ProgressSeconds { get; set; } = 1;
+
+    /// <summary>TCP buffer of each connection, in bytes. Default 262144 (the 8 KB default stalls).</summary>
+    [Range(4096, 16_777_216)]
+    public int TcpBufferBytes { get; set; } = 262_144;
+
+    /// <summary>Where to write the run's figures as JSON (for benchmark scripts); unset writes none.</summary>
+    public string? ReportFile { get; set; }
+}

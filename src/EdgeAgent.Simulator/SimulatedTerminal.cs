@@ -1,0 +1,82 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using MQTTnet;
+using MQTTnet.Formatter;
+using MQTTnet.Protocol;
+
+namespace EdgeAgent.Simulator;
+
+/// <summary>
+/// One MQTT connection of the simulator. Every payment carries an MQTT 5 response topic private to this
+/// connection and its sequence number as correlation data, so answers are matched without parsing them.
+/// </summary>
+internal sealed class SimulatedTerminal : IAsyncDisposable
+{
+    private readonly IMqttClient _client;
+    private readonly string _answerTopic;
+    private readonly Action<long, ReadOnlySequence<byte>> _onAnswer;
+
+    public SimulatedTerminal(string answerTopic, Action<long, ReadOnlySequence<byte>> onAnswer)
+    {
+        _answerTopic = answerTopic;
+        _onAnswer = onAnswer;
+        _client = new MqttClientFactory().CreateMqttClient();
+        _client.ApplicationMessageReceivedAsync += e =>
+        {
+            var correlation = e.ApplicationMessage.CorrelationData;
+            if (correlation is { Length: 8 })
+            {
+                _onAnswer(BinaryPrimitives.ReadInt64BigEndian(correlation), e.ApplicationMessage.Payload);
+            }
+
+            return Task.CompletedTask;
+        };
+    }
+
+    public async Task ConnectAsync(LoadOptions options, string clientId, CancellationToken cancellationToken)
+    {
+        var connect = new MqttClientOptionsBuilder()
+            .WithEndPoint(new System.Net.DnsEndPoint(options.Host, options.Port))
+            .WithTcpServer(tcp =>
+            {
+                tcp.BufferSize = options.TcpBufferBytes;
+                tcp.NoDelay = true;
+            })
+            .WithProtocolVersion(MqttProtocolVersion.V500)
+            .WithClientId(clientId)
+            .WithCleanStart(true)
+            .WithTimeout(TimeSpan.FromSeconds(10))
+            .Build();
+        await _client.ConnectAsync(connect, cancellationToken);
+        await _client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
+            .WithTopicFilter(f => f.WithTopic(_answerTopic).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce))
+            .Build(), cancellationToken);
+    }
+
+    /// <summary>Publishes a payment at QoS 1; completes when the broker acknowledged it.</summary>
+    public Task PublishAsync(string topic, byte[] payload, long sequence, CancellationToken cancellationToken)
+    {
+        var correlation = new byte[8];
+        BinaryPrimitives.WriteInt64BigEndian(correlation, sequence);
+        var message = new MqttApplicationMessage
+        {
+            Topic = topic,
+            Payload = new ReadOnlySequence<byte>(payload),
+            ResponseTopic = _answerTopic,
+            CorrelationData = correlation,
+            ContentType = "application/json",
+            QualityOfServiceLevel = MqttQualityOfServiceLevel.AtLeastOnce,
+        };
+        return _client.PublishAsync(message, cancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_client.IsConnected)
+        {
+            await _client.DisconnectAsync(new MqttClientDisconnectOptions());
+        }
+
+        _client.Dispose();
+    }
+}

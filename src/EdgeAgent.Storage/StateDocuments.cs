@@ -1,0 +1,120 @@
+using EdgeAgent.Core.Features;
+using EdgeAgent.Core.Payments;
+using LiteDB;
+
+namespace EdgeAgent.Storage;
+
+/// <summary>BSON shapes of card histories and terminal activity.</summary>
+internal static class StateDocuments
+{
+    public static BsonDocument Card(CardHistorySnapshot card)
+    {
+        var recent = card.Recent;
+        var times = new long[recent.Length];
+        var amounts = new double[recent.Length];
+        var terminals = new int[recent.Length];
+        for (var i = 0; i < recent.Length; i++)
+        {
+            (times[i], amounts[i], terminals[i]) = (recent[i].UnixMs, recent[i].Amount, recent[i].TerminalHash);
+        }
+
+        var doc = new BsonDocument
+        {
+            ["_id"] = card.CardToken,
+            ["n"] = card.Count,
+            ["mean"] = card.Mean,
+            ["m2"] = card.M2,
+            ["last"] = card.LastUnixMs,
+            ["rt"] = BinaryArrays.From<long>(times),
+            ["ra"] = BinaryArrays.From<double>(amounts),
+            ["rh"] = BinaryArrays.From<int>(terminals),
+        };
+        if (card.LastLocation is { } location)
+        {
+            doc["lat"] = location.Latitude;
+            doc["lon"] = location.Longitude;
+        }
+
+        return doc;
+    }
+
+    public static CardHistorySnapshot Card(BsonDocument doc)
+    {
+        var times = BinaryArrays.To<long>(doc["rt"].AsBinary);
+        var amounts = BinaryArrays.To<double>(doc["ra"].AsBinary);
+        var terminals = BinaryArrays.To<int>(doc["rh"].AsBinary);
+        var recent = new RecentPayment[times.Length];
+        for (var i = 0; i < recent.Length; i++)
+        {
+            recent[i] = new RecentPayment(times[i], amounts[i], terminals[i]);
+        }
+
+        GeoPoint? location = doc.ContainsKey("lat") ? new GeoPoint(doc["lat"].AsDouble, doc["lon"].AsDouble) : null;
+        return new CardHistorySnapshot(doc["_id"].AsString, doc["n"].AsInt64, doc["mean"].AsDouble, doc["m2"].AsDouble,
+            doc["last"].AsInt64, location, recent);
+    }
+
+    public static BsonDocument Terminal(TerminalActivitySnapshot terminal) => new()
+    {
+        ["_id"] = terminal.TerminalKey,
+        ["h"] = Window(terminal.LastHour),
+        ["d"] = Window(terminal.LastDay),
+    };
+
+    public static TerminalActivitySnapshot Terminal(BsonDocument doc) =>
+        new(doc["_id"].AsString, Window(doc["h"].AsDocument), Window(doc["d"].AsDocument));
+
+    /// <summary>
+    /// Only the occupied buckets, with their slots: a quiet terminal has a handful, so its document stays a few
+    /// dozen bytes instead of the whole ring, and the per-batch rewrite stays cheap.
+    /// </summary>
+    private static BsonDocument Window(WindowSnapshot window)
+    {
+        var used = 0;
+        foreach (var count in window.Count)
+        {
+            used += count > 0 ? 1 : 0;
+        }
+
+        var slots = new short[used];
+        var index = new long[used];
+        var counts = new int[used];
+        var sums = new double[used];
+        for (int slot = 0, j = 0; slot < window.Count.Length; slot++)
+        {
+            if (window.Count[slot] > 0)
+            {
+                (slots[j], index[j], counts[j], sums[j]) = ((short)slot, window.Index[slot], window.Count[slot], window.Sum[slot]);
+                j++;
+            }
+        }
+
+        return new BsonDocument
+        {
+            ["n"] = window.Count.Length,
+            ["k"] = BinaryArrays.From<short>(slots),
+            ["i"] = BinaryArrays.From<long>(index),
+            ["c"] = BinaryArrays.From<int>(counts),
+            ["s"] = BinaryArrays.From<double>(sums),
+        };
+    }
+
+    private static WindowSnapshot Window(BsonDocument doc)
+    {
+        var size = doc["n"].AsInt32;
+        var index = new long[size];
+        Array.Fill(index, long.MinValue);
+        var counts = new int[size];
+        var sums = new double[size];
+        var slots = BinaryArrays.To<short>(doc["k"].AsBinary);
+        var usedIndex = BinaryArrays.To<long>(doc["i"].AsBinary);
+        var usedCounts = BinaryArrays.To<int>(doc["c"].AsBinary);
+        var usedSums = BinaryArrays.To<double>(doc["s"].AsBinary);
+        for (var j = 0; j < slots.Length; j++)
+        {
+            (index[slots[j]], counts[slots[j]], sums[slots[j]]) = (usedIndex[j], usedCounts[j], usedSums[j]);
+        }
+
+        return new WindowSnapshot(index, counts, sums);
+    }
+}

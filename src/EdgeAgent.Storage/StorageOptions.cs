@@ -1,0 +1,21 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace EdgeAgent.Storage;
+
+/// <summary>Where the agent keeps its data (configuration section <c>Storage</c>).</summary>
+public sealed class StorageOptions
+{
+    public const string SectionName = "Storage";
+
+    /// <summary>Data folder: the LiteDB file and, unless configured elsewhere, the tokenization key. Default <c>data</c> (relative to the working folder); <c>/data</c> in the container.</summary>
+    [Required]
+    public string Path { get; set; } = "data";
+
+    /// <summary>Database file name inside <see cref="Path"/>. Default <c>edgeagent.db</c>.</summary>
+    [Required]
+    [RegularExpression(@"^[A-Za-z0-9_.-]+$")]
+    public string FileName { get; set; } = "edgeagent.db";
+
+    /// <summary>The database file.</summary>
+    public string DatabaseFile => System.IO.Path.Combine(Path, FileName);
+}

@@ -1,0 +1,43 @@
+using EdgeAgent.Training.Cli;
+
+namespace EdgeAgent.Training.Commands;
+
+/// <summary>Dispatches the first argument to a command; usage errors exit 2 with the usage text.</summary>
+public static class CommandRunner
+{
+    public const string Usage = """
+        usage:
+          train-gbt --data <csv|csv.gz> --out <folder>
+                    [--name fraud-gbt] [--version 1.0.0] [--seed 42]
+                    [--train 2023-01..2023-09] [--validation 2023-10] [--test 2023-11..2023-12]
+                    [--trees 400] [--leaves 31] [--learning-rate 0.05] [--min-leaf-rows 50] [--l2 1]
+                    [--review-rate 0.02] [--decline-rate 0.005]
+          sample    --data <csv|csv.gz> --out <file.csv> [--cards 40] [--from 2023-11-01] [--seed 7]
+        """;
+
+    public static int Run(string[] args, TextWriter output, TextWriter error)
+    {
+        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        {
+            (args.Length == 0 ? error : output).WriteLine(Usage);
+            return args.Length == 0 ? 2 : 0;
+        }
+
+        try
+        {
+            var arguments = CommandArguments.Parse(args[1..]);
+            return args[0] switch
+            {
+                "train-gbt" => TrainGbtCommand.Run(TrainGbtOptions.From(arguments), CommandLineText.Of(args), output),
+                "sample" => SampleCommand.Run(arguments, output),
+                _ => throw new UsageException($"Unknown command '{args[0]}'."),
+            };
+        }
+        catch (UsageException ex)
+        {
+            error.WriteLine(ex.Message);
+            error.WriteLine(Usage);
+            return 2;
+        }
+    }
+}

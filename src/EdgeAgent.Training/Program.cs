@@ -1,0 +1,3 @@
+using EdgeAgent.Training.Commands;
+
+return CommandRunner.Run(args, Console.Out, Console.Error);

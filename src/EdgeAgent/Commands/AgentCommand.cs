@@ -1,0 +1,29 @@
+namespace EdgeAgent.Commands;
+
+/// <summary>What the executable was asked to do: the first argument, when it is not a <c>--Section:Key=value</c> setting.</summary>
+public enum AgentCommand
+{
+    /// <summary>Run the agent (the default).</summary>
+    Run,
+
+    /// <summary>Run the agent and the POS simulator against it, then print a summary.</summary>
+    Demo,
+
+    /// <summary>Run the bare echo agent: same ingest and answers, no pipeline (the benchmark baseline).</summary>
+    Echo,
+
+    /// <summary>Run only the POS simulator against a broker (the benchmark load generator).</summary>
+    LoadGen,
+
+    /// <summary>Load the model, score one synthetic payment, print the result.</summary>
+    SelfCheck,
+
+    /// <summary>Ask a running agent's health endpoint whether it is ready (for container health checks).</summary>
+    Health,
+
+    /// <summary>Print the version.</summary>
+    Version,
+
+    /// <summary>Print usage.</summary>
+    Help,
+}

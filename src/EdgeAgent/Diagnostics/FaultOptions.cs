@@ -1,0 +1,20 @@
+namespace EdgeAgent.Diagnostics;
+
+/// <summary>
+/// Fault injection for crash-safety tests (configuration section <c>Faults</c>): the agent kills itself
+/// (SIGKILL, no clean-up) at a chosen point of the recording loop when it handles a chosen transaction. Off by default;
+/// never set it in production.
+/// </summary>
+public sealed class FaultOptions
+{
+    public const string SectionName = "Faults";
+
+    /// <summary>
+    /// <c>None</c> (default), <c>Answer</c> (the broker took the answer; the outcome is not yet committed) or
+    /// <c>Commit</c> (the outcome is committed; the message is not yet acknowledged).
+    /// </summary>
+    public FaultPoint KillAfter { get; set; } = FaultPoint.None;
+
+    /// <summary>The transaction whose handling triggers the kill.</summary>
+    public string? TransactionId { get; set; }
+}

@@ -1,0 +1,77 @@
+using EdgeAgent.Commands;
+using EdgeAgent.Telemetry;
+using Serilog;
+using Serilog.Formatting.Compact;
+
+namespace EdgeAgent.Hosting;
+
+/// <summary>Builds and runs the agent (scoring or echo, with the demo simulator when asked).</summary>
+public static class AgentHost
+{
+    /// <summary>Exit code when the agent refuses to start: a bad setting or a model that fails its checks.</summary>
+    public const int StartRefused = 3;
+
+    public static async Task<int> RunAsync(AgentCommand command, string[] settings, CancellationToken cancellationToken = default)
+    {
+        await using var app = Build(command, settings);
+        var demo = app.Services.GetService<DemoService>();
+        try
+        {
+            await app.RunAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is Microsoft.Extensions.Options.OptionsValidationException or Onnx.ModelLoadException
+                                       or InvalidOperationException or IOException)
+        {
+            // The host is already disposed here, and with it the loggers: the reason goes straight to stderr.
+            Console.Error.WriteLine("EdgeAgent refused to start: " + ex.Message);
+            return StartRefused;
+        }
+
+        return demo?.ExitCode ?? 0;
+    }
+
+    public static WebApplication Build(AgentCommand command, string[] settings)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        AgentConfiguration.Apply(builder.Configuration, settings);
+        if (command == AgentCommand.Demo)
+        {
+            DemoService.UseFreshDataFolder(builder.Configuration);
+        }
+
+        builder.WebHost.UseUrls(builder.Configuration["Http:Urls"] ?? "http://127.0.0.1:8080");
+        builder.Logging.ClearProviders();
+        var json = builder.Configuration.GetValue<bool>("Logging:Json");
+        builder.Services.AddSerilog((_, logger) =>
+        {
+            logger.ReadFrom.Configuration(builder.Configuration).Enrich.FromLogContext();
+            if (json)
+            {
+                logger.WriteTo.Console(new CompactJsonFormatter());
+            }
+            else
+            {
+                logger.WriteTo.Console(outputTemplate: "{Timestamp:HH:mm:ss.fff} {Level:u3} {SourceContext}: {Message:lj}{NewLine}{Exception}");
+            }
+        });
+
+        if (command == AgentCommand.Echo)
+        {
+            builder.Services.AddEchoAgent();
+        }
+        else
+        {
+            builder.Services.AddScoringAgent();
+        }
+
+        if (command == AgentCommand.Demo)
+        {
+            builder.Services.AddSingleton<DemoService>();
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<DemoService>());
+        }
+
+        var app = builder.Build();
+        app.MapAgentEndpoints();
+        return app;
+    }
+}

@@ -1,0 +1,39 @@
+using EdgeAgent.Core.Pipeline;
+using EdgeAgent.Core.Telemetry;
+using EdgeAgent.Mqtt;
+using EdgeAgent.Onnx;
+
+namespace EdgeAgent.Telemetry;
+
+/// <summary>What the agent is and does right now: the source of /status, /health and /metrics.</summary>
+public sealed class AgentStatus(IServiceProvider services, IIngest ingest, PipelineMetrics metrics, TimeProvider time)
+{
+    public static string Version { get; } =
+        typeof(AgentStatus).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+
+    public DateTimeOffset StartedAt { get; } = time.GetUtcNow();
+
+    /// <summary><c>scoring</c> or <c>echo</c>.</summary>
+    public string Mode { get; set; } = "scoring";
+
+    /// <summary>Set while the pipeline loops run.</summary>
+    public bool PipelineRunning { get; set; }
+
+    /// <summary>Set once the pipeline stopped on an error: the agent is alive but no longer live.</summary>
+    public string? Fault { get; set; }
+
+    public bool IsLive => Fault is null;
+
+    public bool IsReady => PipelineRunning && ingest.IsConnected;
+
+    public IIngest Ingest => ingest;
+
+    public PipelineMetrics Metrics => metrics;
+
+    public TimeSpan Uptime => time.GetUtcNow() - StartedAt;
+
+    /// <summary>The active model, when this agent scores.</summary>
+    public OnnxScorer? Model => services.GetService<ModelHolder>()?.Current;
+
+    public ScoringPipeline? Pipeline => services.GetService<ScoringPipeline>();
+}

@@ -1,0 +1,114 @@
+using System.Globalization;
+using System.Text;
+using EdgeAgent.Core.Scoring;
+using EdgeAgent.Core.Telemetry;
+
+namespace EdgeAgent.Telemetry;
+
+/// <summary>
+/// The agent's metrics in the Prometheus text format (<c>GET /metrics</c>). Stage latencies are cumulative
+/// histograms; counters follow Triton's vocabulary where it applies (exec count vs inference count).
+/// </summary>
+public static class PrometheusText
+{
+    private static readonly double[] BucketBoundsSeconds =
+        [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
+
+    public static string Write(AgentStatus status)
+    {
+        var metrics = status.Metrics;
+        var text = new StringBuilder(8192);
+        Counter(text, "edgeagent_payments_received_total", "Messages received from terminals.", metrics.Received);
+        text.AppendLine("# HELP edgeagent_payments_scored_total Payments scored, by decision.");
+        text.AppendLine("# TYPE edgeagent_payments_scored_total counter");
+        foreach (var decision in Enum.GetValues<Decision>())
+        {
+            Sample(text, "edgeagent_payments_scored_total", $"decision=\"{Core.Pipeline.AnswerWriter.DecisionName(decision)}\"", metrics.DecisionCount(decision));
+        }
+
+        text.AppendLine("# HELP edgeagent_payments_rejected_total Payments rejected, by reason code (a payload counts once per distinct code).");
+        text.AppendLine("# TYPE edgeagent_payments_rejected_total counter");
+        foreach (var (code, count) in metrics.RejectionsByCode())
+        {
+            Sample(text, "edgeagent_payments_rejected_total", $"code=\"{code}\"", count);
+        }
+
+        Counter(text, "edgeagent_payments_duplicate_total", "Retries and redeliveries answered from the record.", metrics.Duplicates);
+        Counter(text, "edgeagent_messages_acknowledged_total", "Messages acknowledged to the broker after their outcome was recorded.", metrics.Acknowledged);
+        Counter(text, "edgeagent_answers_published_total", "Answers the broker took.", metrics.AnswersPublished);
+        Counter(text, "edgeagent_answer_failures_total", "Answers that could not be published.", metrics.AnswerFailures);
+        Counter(text, "edgeagent_model_errors_total", "Batches the model failed on (answered with the fallback decision).", metrics.ModelErrors);
+        Counter(text, "edgeagent_persist_failures_total", "Failed commits (retried; nothing acknowledged meanwhile).", metrics.PersistFailures);
+        Counter(text, "edgeagent_inference_exec_total", "Model runs.", metrics.InferenceBatches);
+        Counter(text, "edgeagent_inference_rows_total", "Rows scored; divided by runs, the average batch size.", metrics.InferenceRows);
+        Gauge(text, "edgeagent_in_flight", "Messages received and not yet acknowledged.", metrics.InFlight);
+        Gauge(text, "edgeagent_queue_depth", "Messages waiting for the scoring loop.", status.Pipeline?.QueuedMessages ?? 0);
+        Gauge(text, "edgeagent_ready", "1 when the agent takes payments.", status.IsReady ? 1 : 0);
+        if (status.Model is { } model)
+        {
+            text.AppendLine("# HELP edgeagent_model_info The active model and its execution provider.");
+            text.AppendLine("# TYPE edgeagent_model_info gauge");
+            Sample(text, "edgeagent_model_info", $"name=\"{model.Model.Name}\",version=\"{model.Model.Version}\",provider=\"{model.Provider.Name}\"", 1);
+        }
+
+        var usage = ResourceUsage.Now();
+        text.Append(CultureInfo.InvariantCulture, $"# HELP process_cpu_seconds_total CPU time of the agent process.\n# TYPE process_cpu_seconds_total counter\nprocess_cpu_seconds_total {usage.CpuSeconds}\n");
+        Gauge(text, "process_working_set_bytes", "Resident memory of the agent process.", usage.WorkingSetBytes);
+        Gauge(text, "dotnet_gc_heap_bytes", "Managed heap in use.", usage.ManagedHeapBytes);
+        text.AppendLine("# HELP dotnet_gc_collections_total Garbage collections by generation.");
+        text.AppendLine("# TYPE dotnet_gc_collections_total counter");
+        Sample(text, "dotnet_gc_collections_total", "generation=\"0\"", usage.Gen0Collections);
+        Sample(text, "dotnet_gc_collections_total", "generation=\"1\"", usage.Gen1Collections);
+        Sample(text, "dotnet_gc_collections_total", "generation=\"2\"", usage.Gen2Collections);
+        text.Append(CultureInfo.InvariantCulture, $"# HELP dotnet_gc_pause_seconds_total Time the runtime paused for garbage collection.\n# TYPE dotnet_gc_pause_seconds_total counter\ndotnet_gc_pause_seconds_total {usage.GcPauseSeconds}\n");
+
+        text.AppendLine("# HELP edgeagent_stage_duration_seconds Time spent per pipeline stage (per message, or per batch for inference, answer, queue and persist).");
+        text.AppendLine("# TYPE edgeagent_stage_duration_seconds histogram");
+        foreach (var stage in Enum.GetValues<PipelineStage>())
+        {
+            Histogram(text, StageName(stage), metrics.Stage(stage).Snapshot());
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>snake_case name of a stage, as used in metrics and snapshots.</summary>
+    public static string StageName(PipelineStage stage) => stage switch
+    {
+        PipelineStage.IngestWait => "ingest_wait",
+        PipelineStage.ValidateAndFeatures => "validate_features",
+        PipelineStage.Inference => "inference",
+        PipelineStage.Queue => "queue",
+        PipelineStage.Persist => "persist",
+        PipelineStage.Answer => "answer",
+        PipelineStage.Total => "total",
+        PipelineStage.Acknowledge => "acknowledge",
+        _ => stage.ToString().ToLowerInvariant(),
+    };
+
+    private static void Histogram(StringBuilder text, string stage, HistogramSnapshot snapshot)
+    {
+        foreach (var bound in BucketBoundsSeconds)
+        {
+            Sample(text, "edgeagent_stage_duration_seconds_bucket",
+                $"stage=\"{stage}\",le=\"{bound.ToString(CultureInfo.InvariantCulture)}\"", snapshot.CountAtOrBelow(bound * 1_000_000));
+        }
+
+        Sample(text, "edgeagent_stage_duration_seconds_bucket", $"stage=\"{stage}\",le=\"+Inf\"", snapshot.Count);
+        text.Append(CultureInfo.InvariantCulture, $"edgeagent_stage_duration_seconds_sum{{stage=\"{stage}\"}} {snapshot.SumMicros / 1_000_000.0}\n");
+        Sample(text, "edgeagent_stage_duration_seconds_count", $"stage=\"{stage}\"", snapshot.Count);
+    }
+
+    private static void Counter(StringBuilder text, string name, string help, long value)
+    {
+        text.Append(CultureInfo.InvariantCulture, $"# HELP {name} {help}\n# TYPE {name} counter\n{name} {value}\n");
+    }
+
+    private static void Gauge(StringBuilder text, string name, string help, long value)
+    {
+        text.Append(CultureInfo.InvariantCulture, $"# HELP {name} {help}\n# TYPE {name} gauge\n{name} {value}\n");
+    }
+
+    private static void Sample(StringBuilder text, string name, string labels, long value) =>
+        text.Append(CultureInfo.InvariantCulture, $"{name}{{{labels}}} {value}\n");
+}

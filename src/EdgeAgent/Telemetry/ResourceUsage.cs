@@ -1,0 +1,29 @@
+using System.Diagnostics;
+
+namespace EdgeAgent.Telemetry;
+
+/// <summary>What the agent process costs the node right now: CPU, memory, garbage collection.</summary>
+public sealed record ResourceUsage(
+    double CpuSeconds,
+    long WorkingSetBytes,
+    long ManagedHeapBytes,
+    int Gen0Collections,
+    int Gen1Collections,
+    int Gen2Collections,
+    double GcPauseSeconds,
+    int ThreadPoolThreads)
+{
+    public static ResourceUsage Now()
+    {
+        using var process = Process.GetCurrentProcess();
+        return new ResourceUsage(
+            process.TotalProcessorTime.TotalSeconds,
+            process.WorkingSet64,
+            GC.GetTotalMemory(forceFullCollection: false),
+            GC.CollectionCount(0),
+            GC.CollectionCount(1),
+            GC.CollectionCount(2),
+            GC.GetTotalPauseDuration().TotalSeconds,
+            ThreadPool.ThreadCount);
+    }
+}

@@ -1,0 +1,184 @@
+using EdgeAgent.Core.Features;
+using EdgeAgent.Core.Payments;
+
+namespace EdgeAgent.Core.Tests.Features;
+
+public sealed class FeatureExtractorTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 3, 2, 10, 0, 0, TimeSpan.Zero); // a Monday
+
+    private static int F(string name) => FeatureSchema.Names.ToList().IndexOf(name);
+
+    private static PaymentEvent Payment(
+        DateTimeOffset at, decimal amount = 10m, string card = "card-a", string terminal = "t1",
+        PaymentChannel channel = PaymentChannel.Pos, string mcc = "5411", GeoPoint? location = null) => new()
+        {
+            TransactionId = Guid.NewGuid().ToString("N"),
+            StoreId = "s1",
+            TerminalId = terminal,
+            Timestamp = at,
+            Amount = amount,
+            Currency = "USD",
+            CardToken = card,
+            Mcc = mcc,
+            Channel = channel,
+            MerchantId = "m1",
+            Location = location,
+        };
+
+    private static float[] Score(FeatureExtractor extractor, PaymentEvent payment)
+    {
+        var features = new float[FeatureSchema.Count];
+        extractor.ComputeAndApply(payment, features);
+        return features;
+    }
+
+    [Fact]
+    public void FirstPayment_OfACard_HasNoHistory()
+    {
+        var f = Score(new FeatureExtractor(new FeatureState()), Payment(T0, 100m, location: new GeoPoint(1, 1)));
+
+        Assert.Equal(100f, f[F("amount")]);
+        Assert.Equal((float)Math.Log(101), f[F("log_amount")], 5);
+        Assert.Equal(0f, f[F("card_log_history_count")]);
+        Assert.Equal(1f, f[F("amount_to_card_mean")]);
+        Assert.Equal(-1f, f[F("log_seconds_since_last")]);
+        Assert.Equal(0f, f[F("card_count_24h")]);
+        Assert.Equal(-1f, f[F("log_km_from_last")]);
+        Assert.Equal(0f, f[F("terminal_count_1h")]);
+    }
+
+    [Fact]
+    public void Windows_CountOnlyEarlierPaymentsWithinEachWindow()
+    {
+        var extractor = new FeatureExtractor(new FeatureState());
+        Score(extractor, Payment(T0.AddDays(-3), 40m));
+        Score(extractor, Payment(T0.AddHours(-5), 20m));
+        Score(extractor, Payment(T0.AddMinutes(-30), 10m));
+
+        var f = Score(extractor, Payment(T0, 70m));
+
+        Assert.Equal(1f, f[F("card_count_1h")]);
+        Assert.Equal(2f, f[F("card_count_24h")]);
+        Assert.Equal(3f, f[F("card_count_7d")]);
+        Assert.Equal((float)Math.Log(1 + 30), f[F("card_log_sum_24h")], 5);
+        Assert.Equal((float)Math.Log(1 + 70), f[F("card_log_sum_7d")], 5);
+        Assert.Equal((float)Math.Log(1 + 1800), f[F("log_seconds_since_last")], 5);
+        Assert.Equal((float)(70 / (70 / 3.0)), f[F("amount_to_card_mean")], 5);
+        Assert.Equal((float)Math.Log(4), f[F("card_log_history_count")], 5);
+    }
+
+    [Fact]
+    public void Windows_DoNotSeeALaterPaymentThatArrivedEarlier()
+    {
+        var extractor = new FeatureExtractor(new FeatureState());
+        Score(extractor, Payment(T0.AddMinutes(10), 500m)); // arrives first, happened later
+
+        var f = Score(extractor, Payment(T0, 5m));
+
+        Assert.Equal(0f, f[F("card_count_1h")]);
+        Assert.Equal(-1f, f[F("log_seconds_since_last")]);
+    }
+
+    [Fact]
+    public void ZScore_ComparesWithTheCardsUsualAmount()
+    {
+        var extractor = new FeatureExtractor(new FeatureState());
+        foreach (var amount in new[] { 10m, 12m, 14m })
+        {
+            Score(extractor, Payment(T0.AddDays(-10).AddHours((double)amount), amount));
+        }
+
+        var f = Score(extractor, Payment(T0, 32m));
+
+        Assert.Equal(10f, f[F("amount_zscore_card")], 4); // mean 12, sd 2
+    }
+
+    [Fact]
+    public void CardsAndTerminals_AreKeptApart()
+    {
+        var extractor = new FeatureExtractor(new FeatureState());
+        Score(extractor, Payment(T0.AddMinutes(-5), card: "card-a", terminal: "t1"));
+        Score(extractor, Payment(T0.AddMinutes(-4), card: "card-b", terminal: "t1"));
+        Score(extractor, Payment(T0.AddMinutes(-3), card: "card-a", terminal: "t2"));
+
+        var f = Score(extractor, Payment(T0, card: "card-b", terminal: "t1"));
+
+        Assert.Equal(1f, f[F("card_count_1h")]);
+        Assert.Equal(2f, f[F("terminal_count_1h")]);
+        Assert.Equal(1f, f[F("card_terminals_24h")]);
+        var a = Score(extractor, Payment(T0, card: "card-a", terminal: "t3"));
+        Assert.Equal(2f, a[F("card_terminals_24h")]);
+    }
+
+    [Fact]
+    public void TimeFeatures_UseTheTerminalsLocalTime()
+    {
+        var lateEvening = new DateTimeOffset(2026, 3, 1, 23, 30, 0, TimeSpan.FromHours(2)); // Sunday 23:30 local = 21:30 UTC
+
+        var f = Score(new FeatureExtractor(new FeatureState()), Payment(lateEvening, channel: PaymentChannel.Ecommerce, mcc: "0000"));
+
+        Assert.Equal(23f, f[F("hour_of_day")]);
+        Assert.Equal(1f, f[F("is_night")]);
+        Assert.Equal(6f, f[F("day_of_week")]);
+        Assert.Equal(1f, f[F("is_ecommerce")]);
+        Assert.Equal(0f, f[F("mcc_index")]);
+    }
+
+    [Fact]
+    public void Distance_IsFromTheCardsLastLocation()
+    {
+        var extractor = new FeatureExtractor(new FeatureState());
+        Score(extractor, Payment(T0.AddHours(-1), location: new GeoPoint(48.8566, 2.3522))); // Paris
+
+        var f = Score(extractor, Payment(T0, location: new GeoPoint(51.5074, -0.1278))); // London, ~344 km
+
+        Assert.InRange(Math.Exp(f[F("log_km_from_last")]) - 1, 330, 360);
+    }
+
+    [Fact]
+    public void State_RestoredFromSnapshots_GivesTheSameFeatures()
+    {
+        var original = new FeatureState();
+        var extractor = new FeatureExtractor(original);
+        for (var i = 0; i < 20; i++)
+        {
+            Score(extractor, Payment(T0.AddMinutes(-90 + (i * 4)), 5m + i, card: i % 2 == 0 ? "card-a" : "card-b", location: new GeoPoint(i, i)));
+        }
+
+        var changes = original.TakeChanges();
+        var restored = new FeatureState();
+        restored.Restore(changes.Cards, changes.Terminals);
+
+        var next = Payment(T0, 99m, location: new GeoPoint(3, 3));
+        Assert.Equal(Score(extractor, next), Score(new FeatureExtractor(restored), next));
+    }
+
+    [Fact]
+    public void TakeChanges_ReturnsEachChangedCardAndTerminalOnce()
+    {
+        var state = new FeatureState();
+        var extractor = new FeatureExtractor(state);
+        Score(extractor, Payment(T0, card: "card-a"));
+        Score(extractor, Payment(T0.AddSeconds(1), card: "card-a"));
+        Score(extractor, Payment(T0.AddSeconds(2), card: "card-b"));
+
+        var changes = state.TakeChanges();
+
+        Assert.Equal(["card-a", "card-b"], changes.Cards.Select(c => c.CardToken).Order());
+        Assert.Equal(2, changes.Cards.Single(c => c.CardToken == "card-a").Count);
+        Assert.Single(changes.Terminals);
+        Assert.Same(FeatureStateChanges.None, state.TakeChanges());
+    }
+
+    [Fact]
+    public void CardHistory_ForgetsPaymentsOlderThanSevenDays()
+    {
+        var card = new CardHistory();
+        card.Add(T0.AddDays(-8).ToUnixTimeMilliseconds(), 1, 0, null);
+        card.Add(T0.ToUnixTimeMilliseconds(), 2, 0, null);
+
+        Assert.Single(card.Recent);
+        Assert.Equal(2, card.Count);
+    }
+}

@@ -1,0 +1,222 @@
+using System.Text;
+using System.Text.Json;
+using EdgeAgent.Core.Pipeline;
+using EdgeAgent.Core.Telemetry;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace EdgeAgent.Core.Tests.Pipeline;
+
+public sealed class ScoringPipelineTests
+{
+    private readonly List<string> _events = [];
+    private readonly MemoryStore _store;
+    private readonly AmountScorer _scorer = new();
+    private readonly PipelineMetrics _metrics = new();
+    private readonly RecordingPublisher _publisher;
+
+    public ScoringPipelineTests()
+    {
+        _store = new MemoryStore(_events);
+        _publisher = new RecordingPublisher(_events);
+    }
+
+    private ScoringPipeline CreatePipeline(DecisionOptions? decisions = null) => new(
+        TestPayments.Parser(),
+        new SingleScorer(_scorer),
+        _store,
+        _publisher,
+        new PipelineOptions(),
+        decisions ?? new DecisionOptions(),
+        _metrics,
+        TimeProvider.System,
+        NullLoggerFactory.Instance);
+
+    private async Task RunAsync(params InboundMessage[] messages)
+    {
+        var pipeline = CreatePipeline();
+        var run = pipeline.RunAsync(CancellationToken.None);
+        foreach (var message in messages)
+        {
+            await pipeline.EnqueueAsync(message, CancellationToken.None);
+        }
+
+        pipeline.CompleteInput();
+        await run.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    private static JsonElement Json(byte[] payload) => JsonDocument.Parse(payload).RootElement;
+
+    [Fact]
+    public async Task ValidPayment_IsAnsweredOnItsResponseTopicThenRecordedThenAcknowledged()
+    {
+        var message = Messages.Create(_events, TestPayments.Json(transactionId: "tx-1", amount: "600"), "tx-1", correlation: [1, 2, 3]);
+
+        await RunAsync(message);
+
+        Assert.Equal(["answer reply/1", "commit tx-1", "ack tx-1"], _events);
+        var (topic, correlation, payload) = Assert.Single(_publisher.Published);
+        Assert.Equal("reply/1", topic);
+        Assert.Equal([1, 2, 3], correlation);
+        var answer = Json(payload);
+        Assert.Equal("tx-1", answer.GetProperty("transactionId").GetString());
+        Assert.Equal("scored", answer.GetProperty("status").GetString());
+        Assert.Equal("review", answer.GetProperty("decision").GetString());
+        Assert.Equal(0.6, answer.GetProperty("score").GetDouble(), 5);
+        Assert.Equal("amount-rule", answer.GetProperty("model").GetProperty("name").GetString());
+        Assert.True(answer.GetProperty("latencyMs").GetDouble() >= 0);
+        Assert.Equal(payload, _store.Answers["store-1/t1/tx-1"]);
+        Assert.Equal(1, _metrics.Scored);
+        Assert.Equal(1, _metrics.Acknowledged);
+    }
+
+    [Fact]
+    public async Task Payload_IsWipedOnceParsed()
+    {
+        var message = Messages.Create(_events, TestPayments.Json(), "tx-1");
+
+        await RunAsync(message);
+
+        Assert.All(message.Payload, b => Assert.Equal(0, b));
+        Assert.DoesNotContain(TestPayments.Pan, Encoding.UTF8.GetString(_store.Scored[0].Answer.Answer!), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WithoutResponseTopic_TheAnswerGoesToTheTerminalsDecisionsTopic()
+    {
+        await RunAsync(Messages.Create(_events, TestPayments.Json(), "tx-1", responseTopic: null));
+
+        Assert.Equal("pos/store-1/t1/decisions", Assert.Single(_publisher.Published).Topic);
+    }
+
+    [Fact]
+    public async Task Duplicate_GetsTheFirstAnswerAndIsScoredOnce()
+    {
+        var first = Messages.Create(_events, TestPayments.Json(transactionId: "tx-1"), "first");
+        var retry = Messages.Create(_events, TestPayments.Json(transactionId: "tx-1", amount: "999"), "retry");
+
+        await RunAsync(first, retry);
+
+        var answers = _publisher.Published.Select(p => p.Payload).ToList();
+        Assert.Equal(2, answers.Count);
+        Assert.Equal(answers[0], answers[1]);
+        Assert.Equal(1, _scorer.Batches.Sum());
+        Assert.Single(_store.Scored);
+        Assert.Equal(1, _metrics.Scored);
+        Assert.Equal(1, _metrics.Duplicates);
+        Assert.Equal(1, _store.Cards.Single().Value.Count);
+        Assert.True(((TestSettlement)retry.Settlement).Acknowledged);
+    }
+
+    [Fact]
+    public async Task PaymentAlreadyOnRecord_IsAnsweredFromTheRecord()
+    {
+        var recorded = Encoding.UTF8.GetBytes("{\"transactionId\":\"tx-1\",\"status\":\"scored\",\"decision\":\"approve\",\"score\":0.01,\"latencyMs\":0.5}");
+        _store.Record("store-1/t1/tx-1", recorded);
+
+        await RunAsync(Messages.Create(_events, TestPayments.Json(transactionId: "tx-1"), "redelivered"));
+
+        Assert.Equal(recorded, Assert.Single(_publisher.Published).Payload);
+        Assert.Empty(_scorer.Batches);
+        Assert.Empty(_store.Scored);
+    }
+
+    [Fact]
+    public async Task InvalidPayment_IsAnsweredWithReasons_CountedAndDeadLetteredWithoutThePan()
+    {
+        var json = TestPayments.Json(transactionId: "tx-bad", amount: "-3", pan: "\"4111111111111112\"");
+
+        await RunAsync(Messages.Create(_events, json, "tx-bad"));
+
+        var answer = Json(Assert.Single(_publisher.Published).Payload);
+        Assert.Equal("rejected", answer.GetProperty("status").GetString());
+        Assert.Equal("tx-bad", answer.GetProperty("transactionId").GetString());
+        var codes = answer.GetProperty("errors").EnumerateArray().Select(e => e.GetProperty("code").GetString()).ToList();
+        Assert.Contains("out_of_range", codes);
+        Assert.Contains("luhn_check_failed", codes);
+        var deadLetter = Assert.Single(_store.DeadLetters);
+        Assert.DoesNotContain("4111111111111112", Encoding.UTF8.GetString(deadLetter.RedactedPayload!), StringComparison.Ordinal);
+        Assert.Equal(1, _metrics.RejectionsByCode()["luhn_check_failed"]);
+        Assert.Equal(1, _metrics.Rejected);
+        Assert.Equal(0, _metrics.Scored);
+    }
+
+    [Fact]
+    public async Task Acknowledgements_FollowArrivalOrderAcrossValidInvalidAndDuplicate()
+    {
+        var messages = new[]
+        {
+            Messages.Create(_events, TestPayments.Json(transactionId: "a"), "a"),
+            Messages.Create(_events, "{oops", "b"),
+            Messages.Create(_events, TestPayments.Json(transactionId: "a"), "c"),
+            Messages.Create(_events, TestPayments.Json(transactionId: "d"), "d"),
+        };
+
+        await RunAsync(messages);
+
+        Assert.Equal(["ack a", "ack b", "ack c", "ack d"], _events.Where(e => e.StartsWith("ack", StringComparison.Ordinal)));
+        Assert.True(_events.IndexOf("ack d") > _events.IndexOf("commit d"));
+    }
+
+    [Fact]
+    public async Task FailedCommit_IsRetried_AndNothingIsAcknowledgedBeforeItSucceeds()
+    {
+        _store.FailNextCommits = 2;
+
+        await RunAsync(Messages.Create(_events, TestPayments.Json(transactionId: "tx-1"), "tx-1"));
+
+        Assert.Equal(["answer reply/1", "commit tx-1", "ack tx-1"], _events);
+        Assert.Equal(2, _metrics.PersistFailures);
+    }
+
+    [Fact]
+    public async Task ModelFailure_AnswersWithTheFallbackDecisionAndNoScore()
+    {
+        _scorer.Fail = true;
+
+        await RunAsync(Messages.Create(_events, TestPayments.Json(), "tx-1"));
+
+        var answer = Json(Assert.Single(_publisher.Published).Payload);
+        Assert.Equal("review", answer.GetProperty("decision").GetString());
+        Assert.Equal(JsonValueKind.Null, answer.GetProperty("score").ValueKind);
+        Assert.Equal("model_unavailable", answer.GetProperty("reason").GetString());
+        Assert.Equal(1, _metrics.ModelErrors);
+    }
+
+    [Fact]
+    public async Task Burst_IsScoredInBatchesNoLargerThanTheModelTakes()
+    {
+        var messages = Enumerable.Range(0, 50)
+            .Select(i => Messages.Create(_events, TestPayments.Json(transactionId: "tx-" + i), "tx-" + i)).ToArray();
+
+        await RunAsync(messages);
+
+        Assert.Equal(50, _scorer.Batches.Sum());
+        Assert.All(_scorer.Batches, rows => Assert.InRange(rows, 1, _scorer.MaxBatchSize));
+        Assert.Equal(50, _publisher.Published.Count);
+        Assert.Equal(50, _metrics.Acknowledged);
+    }
+
+    [Fact]
+    public async Task Cancellation_AbandonsWhatWasNotRecorded()
+    {
+        _store.FailNextCommits = int.MaxValue;
+        var pipeline = CreatePipeline();
+        using var cancel = new CancellationTokenSource();
+        var run = pipeline.RunAsync(cancel.Token);
+        var message = Messages.Create(_events, TestPayments.Json(), "tx-1");
+        await pipeline.EnqueueAsync(message, CancellationToken.None);
+        while (_metrics.PersistFailures == 0)
+        {
+            await Task.Delay(5);
+        }
+
+        await cancel.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run.WaitAsync(TimeSpan.FromSeconds(10)));
+
+        var settlement = (TestSettlement)message.Settlement;
+        Assert.True(settlement.Abandoned);
+        Assert.False(settlement.Acknowledged);
+        Assert.Single(_publisher.Published); // answered, but never recorded: the broker redelivers it
+        Assert.Empty(_store.Scored);
+    }
+}

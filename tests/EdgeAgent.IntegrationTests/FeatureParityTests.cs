@@ -1,0 +1,103 @@
+using System.Text;
+using EdgeAgent.Core.Features;
+using EdgeAgent.Core.Samples;
+using EdgeAgent.Core.Tokenization;
+using EdgeAgent.IntegrationTests.Infrastructure;
+using EdgeAgent.Simulator;
+
+namespace EdgeAgent.IntegrationTests;
+
+/// <summary>
+/// One feature code path: the features the live agent records for payments that came over MQTT as JSON are
+/// exactly (bit for bit) those the training command computes from the same rows of the data set.
+/// </summary>
+public sealed class FeatureParityTests : IDisposable
+{
+    private const int Payments = 1500;
+    private readonly TempDirectory _data = new();
+    private readonly int _port = FreePort.Next();
+
+    public void Dispose() => _data.Dispose();
+
+    private static float[][] OfflineFeatures(IEnumerable<SparkovRecord> rows)
+    {
+        var offline = new FeatureExtractor(new FeatureState());
+        var tokenizer = new CardTokenizer(TestKeys.TokenizationKeyBytes, "k1");
+        return rows.Select(row =>
+        {
+            var features = new float[FeatureSchema.Count];
+            offline.ComputeAndApply(SparkovMapping.ToEvent(row, tokenizer.Tokenize(Encoding.ASCII.GetBytes(row.CardNumber))), features);
+            return features;
+        }).ToArray();
+    }
+
+    private static Task<LoadReport> ReplayAsync(int port, PaymentSample sample, int count) =>
+        new LoadGenerator(
+            new LoadOptions { Port = port, Mode = LoadMode.Closed, Concurrency = 1, Terminals = 1, Count = count, FreshIds = false, ProgressSeconds = 0 },
+            sample,
+            progress: null).RunAsync(CancellationToken.None);
+
+    [Fact]
+    public async Task AfterAKillWithoutSnapshot_TheJournalReplayGivesTheSameFeatures()
+    {
+        const int BeforeKill = 300;
+        const int AfterKill = 300;
+        var sample = PaymentSample.Load();
+        var rows = sample.Records.Take(BeforeKill + AfterKill).ToList();
+        var firstPart = Path.Combine(_data.Path, "first.csv");
+        var secondPart = Path.Combine(_data.Path, "second.csv");
+        File.WriteAllLines(firstPart, [SparkovCsv.Header, .. rows.Take(BeforeKill).Select(SparkovCsv.Format)]);
+        File.WriteAllLines(secondPart, [SparkovCsv.Header, .. rows.Skip(BeforeKill).Select(SparkovCsv.Format)]);
+        var dataPath = Path.Combine(_data.Path, "agent");
+        string[] settings = [$"Mqtt:Port={_port}", "Inference:Provider=Cpu", "Pipeline:StateSnapshotSeconds=3600"];
+
+        // No snapshot is due for an hour, so everything before the kill lives only in the journal of outcomes.
+        await using (var doomed = await AgentProcess.StartAsync(dataPath, [.. settings, "Faults:KillAfter=Commit", $"Faults:TransactionId={rows[BeforeKill - 1].TransactionNumber}"]))
+        {
+            var report = await ReplayAsync(_port, PaymentSample.Load(firstPart), BeforeKill);
+            Assert.Equal(BeforeKill, report.Answered);
+            await doomed.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        }
+
+        await using (var restarted = await AgentProcess.StartAsync(dataPath, settings))
+        {
+            Assert.Contains($"{BeforeKill} payments replayed from the journal", restarted.Output, StringComparison.Ordinal);
+            var report = await ReplayAsync(_port, PaymentSample.Load(secondPart), AfterKill);
+            Assert.Equal(AfterKill, report.Answered);
+            await restarted.StopAsync(TimeSpan.FromSeconds(30));
+        }
+
+        var expected = OfflineFeatures(rows);
+        using var record = new AgentRecord(dataPath);
+        var live = record.Outcomes.ToDictionary(o => o["txId"].AsString);
+        for (var i = 0; i < rows.Count; i++)
+        {
+            Assert.Equal(expected[i], AgentRecord.Features(live[rows[i].TransactionNumber]));
+        }
+    }
+
+    [Fact]
+    public async Task LiveFeatures_EqualTrainingFeatures_ForTheSamePayments()
+    {
+        var sample = PaymentSample.Load();
+        Assert.True(sample.Records.Count >= Payments, "the bundled sample is smaller than expected");
+        await using (var agent = await InProcessAgent.StartAsync(_data.Path, $"Mqtt:Port={_port}", "Inference:Provider=Cpu"))
+        {
+            var report = await ReplayAsync(_port, sample, Payments);
+            Assert.Equal(Payments, report.Answered);
+            Assert.Equal(0, report.Rejected);
+        }
+
+        var rows = sample.Records.Take(Payments).ToList();
+        var expected = OfflineFeatures(rows);
+        var tokenizer = new CardTokenizer(TestKeys.TokenizationKeyBytes, "k1");
+        using var record = new AgentRecord(_data.Path);
+        var live = record.Outcomes.ToDictionary(o => o["txId"].AsString);
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var recorded = live[rows[i].TransactionNumber];
+            Assert.Equal(tokenizer.Tokenize(Encoding.ASCII.GetBytes(rows[i].CardNumber)), recorded["card"].AsString);
+            Assert.Equal(expected[i], AgentRecord.Features(recorded));
+        }
+    }
+}

@@ -1,0 +1,19 @@
+namespace EdgeAgent.IntegrationTests.Infrastructure;
+
+/// <summary>Waits for a condition that the agent reaches asynchronously, failing with a reason after a timeout.</summary>
+internal static class Eventually
+{
+    public static async Task TrueAsync(Func<bool> condition, string what, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                Assert.Fail("Timed out waiting until " + what);
+            }
+
+            await Task.Delay(10);
+        }
+    }
+}
