@@ -1,5 +1,6 @@
 using EdgeAgent.Core.Features;
 using EdgeAgent.Core.Pipeline;
+using EdgeAgent.Core.Records;
 using LiteDB;
 
 namespace EdgeAgent.Storage;
@@ -13,7 +14,7 @@ namespace EdgeAgent.Storage;
 /// replayed over it; duplicates are found by sequence number, from an in-memory map. LiteDB does not fsync a commit, so a committed group survives a process crash but not
 /// necessarily a power cut; the broker's persistent session redelivers anything not yet acknowledged.
 /// </summary>
-public sealed class LiteDbOutcomeStore : IOutcomeStore, IDisposable
+public sealed class LiteDbOutcomeStore : IOutcomeStore, IOutcomeLog, IDisposable
 {
     private const string StateMetaId = "state";
 
@@ -35,13 +36,17 @@ public sealed class LiteDbOutcomeStore : IOutcomeStore, IDisposable
         _terminals = _db.GetCollection(Collections.Terminals);
         _meta = _db.GetCollection(Collections.Meta);
         _cards.EnsureIndex("last");
-        _lastSequence = _outcomes.Query().OrderByDescending("_id").Limit(1).FirstOrDefault()?["last"].AsInt64 ?? 0;
+        _lastSequence = Math.Max(
+            _outcomes.Query().OrderByDescending("_id").Limit(1).FirstOrDefault()?["last"].AsInt64 ?? 0,
+            _deadLetters.Query().OrderByDescending("_id").Limit(1).FirstOrDefault()?["_id"].AsInt64 ?? 0);
     }
 
     /// <summary>The database, for adapters that keep more collections in the same file.</summary>
     public LiteDatabase Database => _db;
 
     public long LastSequence => Interlocked.Read(ref _lastSequence);
+
+    public event Action<long>? Committed;
 
     public byte[]? FindAnswer(long sequence, string deduplicationKey)
     {
@@ -87,13 +92,14 @@ public sealed class LiteDbOutcomeStore : IOutcomeStore, IDisposable
                     else if (outcome.Kind == OutcomeKind.Rejected)
                     {
                         _deadLetters.Insert(OutcomeDocuments.DeadLetter(outcome));
+                        sequence = Math.Max(sequence, outcome.Sequence);
                     }
                 }
 
                 if (scored.Count > 0)
                 {
                     _outcomes.Insert(OutcomeDocuments.Batch(scored));
-                    sequence = scored[^1].Sequence;
+                    sequence = Math.Max(sequence, scored[^1].Sequence);
                 }
 
                 if (batch.Snapshot is { } snapshot)
@@ -110,13 +116,57 @@ public sealed class LiteDbOutcomeStore : IOutcomeStore, IDisposable
             }
 
             _db.Commit();
-            Interlocked.Exchange(ref _lastSequence, sequence);
         }
         catch
         {
             _db.Rollback();
             throw;
         }
+
+        Interlocked.Exchange(ref _lastSequence, sequence);
+        Committed?.Invoke(sequence);
+    }
+
+    public IReadOnlyList<RecordedOutcome> ReadAfter(long sequence, int max)
+    {
+        // Batches are keyed by their first sequence: the one holding sequence + 1 may start at or before it.
+        var start = _outcomes.Query().Where(Query.LTE("_id", sequence + 1)).OrderByDescending("_id").Limit(1).FirstOrDefault()?["_id"].AsInt64 ?? sequence + 1;
+        var scored = _outcomes.Find(Query.GTE("_id", start))
+            .SelectMany(OutcomeDocuments.Outcomes)
+            .Where(o => o["seq"].AsInt64 > sequence)
+            .Take(max)
+            .Select(OutcomeDocuments.Recorded);
+        var rejected = _deadLetters.Find(Query.GT("_id", sequence), limit: max).Select(OutcomeDocuments.RecordedRejection);
+        return scored.Concat(rejected).OrderBy(o => o.Sequence).Take(max).ToList();
+    }
+
+    public int DeleteUpTo(long sequence)
+    {
+        // Never past the last state snapshot: the outcomes after it are the journal replayed at start.
+        var covered = Math.Min(sequence, _meta.FindById(StateMetaId)?["seq"].AsInt64 ?? 0);
+        var removed = 0;
+        _db.BeginTrans();
+        try
+        {
+            foreach (var batch in _outcomes.Find(Query.LTE("_id", covered)).ToList())
+            {
+                if (batch["last"].AsInt64 <= covered)
+                {
+                    removed += batch["o"].AsArray.Count;
+                    _outcomes.Delete(batch["_id"]);
+                }
+            }
+
+            removed += _deadLetters.DeleteMany(Query.LTE("_id", sequence));
+            _db.Commit();
+        }
+        catch
+        {
+            _db.Rollback();
+            throw;
+        }
+
+        return removed;
     }
 
     public StoredFeatureState LoadState(int maxCards)

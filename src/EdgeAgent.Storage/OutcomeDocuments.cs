@@ -1,6 +1,7 @@
 using EdgeAgent.Core.Features;
 using EdgeAgent.Core.Payments;
 using EdgeAgent.Core.Pipeline;
+using EdgeAgent.Core.Records;
 using LiteDB;
 
 namespace EdgeAgent.Storage;
@@ -84,7 +85,7 @@ internal static class OutcomeDocuments
 
         return new BsonDocument
         {
-            ["_id"] = outcome.Key,
+            ["_id"] = outcome.Sequence,
             ["receivedAt"] = outcome.Message.ReceivedAt.UtcDateTime,
             ["topic"] = outcome.Message.Topic,
             ["txId"] = outcome.TransactionId,
@@ -93,4 +94,44 @@ internal static class OutcomeDocuments
             ["answer"] = outcome.Answer.Answer,
         };
     }
+
+    /// <summary>A scored outcome as the log hands it on.</summary>
+    public static RecordedOutcome Recorded(BsonDocument o) => new()
+    {
+        Sequence = o["seq"].AsInt64,
+        Status = "scored",
+        TransactionId = o["txId"].AsString,
+        StoreId = o["store"].AsString,
+        TerminalId = o["terminal"].AsString,
+        ReceivedAt = ToOffset(o["receivedAt"]),
+        EventTime = DateTimeOffset.FromUnixTimeMilliseconds(o["eventMs"].AsInt64).ToOffset(TimeSpan.FromMinutes(o["tzOffsetMin"].AsInt32)),
+        Amount = o["amount"].AsDecimal,
+        Currency = o["currency"].AsString,
+        CardToken = o["card"].AsString,
+        Mcc = o["mcc"].AsString,
+        Channel = o["channel"].AsString,
+        MerchantId = o["merchant"].AsString,
+        Location = o.ContainsKey("lat") ? new GeoPoint(o["lat"].AsDouble, o["lon"].AsDouble) : null,
+        Features = BinaryArrays.To<float>(o["features"].AsBinary),
+        Score = o["score"].IsNull ? null : o["score"].AsDouble,
+        Decision = o["decision"].AsString,
+        Model = o["model"].AsString,
+        ModelVersion = o["modelVersion"].AsString,
+        LatencyMs = o["latencyMs"].AsDouble,
+    };
+
+    /// <summary>A rejection as the log hands it on (without the payload: it stays on the node).</summary>
+    public static RecordedOutcome RecordedRejection(BsonDocument d) => new()
+    {
+        Sequence = d["_id"].AsInt64,
+        Status = "rejected",
+        TransactionId = d["txId"].IsNull ? null : d["txId"].AsString,
+        ReceivedAt = ToOffset(d["receivedAt"]),
+        Topic = d["topic"].AsString,
+        Errors = d["errors"].AsArray
+            .Select(e => new ValidationError(e["field"].AsString, e["code"].AsString, e["message"].AsString))
+            .ToList(),
+    };
+
+    private static DateTimeOffset ToOffset(BsonValue value) => new(DateTime.SpecifyKind(value.AsDateTime.ToUniversalTime(), DateTimeKind.Utc));
 }

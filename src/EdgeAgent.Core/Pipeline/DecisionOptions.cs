@@ -19,7 +19,4 @@ public sealed class DecisionOptions
     /// <summary>What to answer when the model fails on a batch. Default <c>Review</c>: neither waves fraud through nor blocks a customer.</summary>
     public Decision FallbackDecision { get; set; } = Decision.Review;
 
-    /// <summary>The thresholds in force: these overrides where set, else the model's.</summary>
-    public DecisionThresholds Resolve(DecisionThresholds fromModel) =>
-        new(ReviewThreshold ?? fromModel.Review, DeclineThreshold ?? fromModel.Decline);
 }

@@ -13,7 +13,7 @@ public sealed class Outcome
     /// <summary>The payment's deduplication key, or a unique id for a rejection.</summary>
     public required string Key { get; init; }
 
-    /// <summary>Position of a scored payment in the record: outcomes are numbered in arrival order, which is commit order.</summary>
+    /// <summary>Position in the record of a scored or rejected message: numbered in arrival order, which is commit order.</summary>
     public long Sequence { get; init; }
 
     /// <summary>The transaction id, when it was readable.</summary>

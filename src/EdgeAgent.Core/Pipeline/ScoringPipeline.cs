@@ -33,7 +33,7 @@ public sealed partial class ScoringPipeline : IInboundSink
         IOutcomeStore store,
         IAnswerPublisher publisher,
         PipelineOptions options,
-        DecisionOptions decisions,
+        DecisionPolicy decisions,
         PipelineMetrics metrics,
         TimeProvider time,
         ILoggerFactory loggers,

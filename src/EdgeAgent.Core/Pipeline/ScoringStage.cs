@@ -24,7 +24,7 @@ internal sealed partial class ScoringStage
     private readonly IScorerSource _scorers;
     private readonly DuplicateIndex _duplicates;
     private readonly PipelineOptions _options;
-    private readonly DecisionOptions _decisions;
+    private readonly DecisionPolicy _decisions;
     private readonly PipelineMetrics _metrics;
     private readonly IAnswerPublisher _publisher;
     private readonly IRecordingObserver? _observer;
@@ -45,7 +45,7 @@ internal sealed partial class ScoringStage
         IScorerSource scorers,
         DuplicateIndex duplicates,
         PipelineOptions options,
-        DecisionOptions decisions,
+        DecisionPolicy decisions,
         PipelineMetrics metrics,
         IAnswerPublisher publisher,
         IRecordingObserver? observer,
@@ -204,7 +204,8 @@ internal sealed partial class ScoringStage
             {
                 Message = message,
                 Kind = OutcomeKind.Rejected,
-                Key = "dl-" + Guid.CreateVersion7().ToString("N"),
+                Key = "dl-" + (_sequence + 1).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                Sequence = ++_sequence,
                 TransactionId = result.TransactionId,
                 AnswerTopic = answerTopic,
                 Errors = result.Errors,

@@ -43,6 +43,7 @@ public static class AgentServices
             sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new LiteDbOutcomeStore(sp.Value<StorageOptions>()));
         services.AddSingleton<IOutcomeStore>(sp => sp.GetRequiredService<LiteDbOutcomeStore>());
+        services.AddSingleton<Core.Records.IOutcomeLog>(sp => sp.GetRequiredService<LiteDbOutcomeStore>());
         services.AddSingleton(sp =>
         {
             var inference = sp.Value<InferenceOptions>();
@@ -50,13 +51,14 @@ public static class AgentServices
             return new ModelHolder(scorer);
         });
         services.AddSingleton<IScorerSource>(sp => sp.GetRequiredService<ModelHolder>());
+        services.AddSingleton(sp => new DecisionPolicy(sp.Value<DecisionOptions>()));
         services.AddSingleton(sp => new ScoringPipeline(
             sp.GetRequiredService<PaymentParser>(),
             sp.GetRequiredService<IScorerSource>(),
             sp.GetRequiredService<IOutcomeStore>(),
             sp.GetRequiredService<IIngest>(),
             sp.Value<PipelineOptions>(),
-            sp.Value<DecisionOptions>(),
+            sp.GetRequiredService<DecisionPolicy>(),
             sp.GetRequiredService<PipelineMetrics>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>(),

@@ -26,7 +26,7 @@ public sealed class ScoringPipelineTests
         _store,
         _publisher,
         new PipelineOptions(),
-        decisions ?? new DecisionOptions(),
+        new DecisionPolicy(decisions ?? new DecisionOptions()),
         _metrics,
         TimeProvider.System,
         NullLoggerFactory.Instance);

@@ -26,8 +26,20 @@ public sealed class DecisionThresholdsTests
     [Fact]
     public void Resolve_OverridesOnlyWhatIsConfigured()
     {
-        var options = new DecisionOptions { DeclineThreshold = 0.95 };
+        var policy = new DecisionPolicy(new DecisionOptions { DeclineThreshold = 0.95 });
 
-        Assert.Equal(new DecisionThresholds(0.2, 0.95), options.Resolve(new DecisionThresholds(0.2, 0.8)));
+        Assert.Equal(new DecisionThresholds(0.2, 0.95), policy.Resolve(new DecisionThresholds(0.2, 0.8)));
+    }
+
+    [Fact]
+    public void Override_ThatCannotWork_IsRefusedAndChangesNothing()
+    {
+        var policy = new DecisionPolicy(new DecisionOptions());
+        var model = new DecisionThresholds(0.2, 0.8);
+
+        Assert.Throws<ArgumentException>(() => policy.Override(0.9, null, model));
+        Assert.Equal(model, policy.Resolve(model));
+        policy.Override(0.1, 0.5, model);
+        Assert.Equal(new DecisionThresholds(0.1, 0.5), policy.Resolve(model));
     }
 }
