@@ -16,6 +16,7 @@ public sealed class LoadGenerator
 {
     private readonly LoadOptions _options;
     private readonly PaymentSample _sample;
+    private readonly int _warmup;
     private readonly TextWriter? _progress;
     private readonly string _runId = Guid.NewGuid().ToString("N")[..8];
     private readonly LatencyHistogram _latency = new();
@@ -34,12 +35,15 @@ public sealed class LoadGenerator
         _options = options;
         _sample = sample;
         _progress = progress;
+        _warmup = options.Warmup + (options.MeasureFrom is { } from
+            ? sample.Records.TakeWhile(r => DateTimeOffset.FromUnixTimeSeconds(r.UnixTime) < from).Count()
+            : 0);
     }
 
     public async Task<LoadReport> RunAsync(CancellationToken cancellationToken)
     {
-        var measured = _options.Count > 0 ? _options.Count : _sample.Records.Count;
-        var total = _options.Warmup + measured;
+        var measured = _options.Count > 0 ? _options.Count : _sample.Records.Count - (_warmup - _options.Warmup);
+        var total = _warmup + measured;
         _intended = new long[total];
         _answered = new int[total];
         _waiters = new SemaphoreSlim?[total];
@@ -135,7 +139,18 @@ public sealed class LoadGenerator
         // Each replay of the sample pays with other cards, so a long run keeps card histories as long as the
         // sample's own (a few payments a day) instead of piling every cycle onto the same forty cards.
         var pan = cycle == 0 ? record.CardNumber : SyntheticCards.Variant(record.CardNumber, cycle);
-        var publish = terminal.PublishAsync(PaymentSample.Topic(record, _options.TopicRoot), PaymentSample.Payload(record, transactionId, pan), i, cancellationToken);
+        Task publish;
+        try
+        {
+            publish = terminal.PublishAsync(PaymentSample.Topic(record, _options.TopicRoot), PaymentSample.Payload(record, transactionId, pan), i, cancellationToken);
+        }
+        catch (MQTTnet.Exceptions.MqttCommunicationException)
+        {
+            // The connection is gone (the agent's embedded broker stopped): the payment counts as unanswered.
+            Interlocked.Increment(ref _publishFailures);
+            return;
+        }
+
         publish.ContinueWith(
             static (t, state) => Interlocked.Increment(ref ((LoadGenerator)state!)._publishFailures),
             this,
@@ -155,7 +170,7 @@ public sealed class LoadGenerator
         Interlocked.Exchange(ref _lastAnswerTimestamp, now);
         Interlocked.Increment(ref _answeredCount);
         _waiters[sequence]?.Release();
-        if (sequence < _options.Warmup)
+        if (sequence < _warmup)
         {
             return;
         }
@@ -200,8 +215,11 @@ public sealed class LoadGenerator
                 var now = _latency.Snapshot();
                 var interval = now.Since(previous);
                 var count = Interlocked.Read(ref _answeredCount);
-                _progress!.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"[{clock.Elapsed.TotalSeconds,5:0}s] {(count - previousCount) / period.TotalSeconds,7:0}/s  p50 {interval.Percentile(0.5) / 1000,7:0.###} ms  p99 {interval.Percentile(0.99) / 1000,7:0.###} ms  approve {_decisions.GetValueOrDefault("approve")}  review {_decisions.GetValueOrDefault("review")}  decline {_decisions.GetValueOrDefault("decline")}  rejected {Interlocked.Read(ref _rejected)}"));
+                var rate = (count - previousCount) / period.TotalSeconds;
+                _progress!.WriteLine(count <= _warmup
+                    ? string.Create(CultureInfo.InvariantCulture, $"[{clock.Elapsed.TotalSeconds,5:0}s] {rate,7:0}/s  history: {count} of {_warmup} payments (not counted)")
+                    : string.Create(CultureInfo.InvariantCulture,
+                        $"[{clock.Elapsed.TotalSeconds,5:0}s] {rate,7:0}/s  p50 {interval.Percentile(0.5) / 1000,7:0.###} ms  p99 {interval.Percentile(0.99) / 1000,7:0.###} ms  approve {_decisions.GetValueOrDefault("approve")}  review {_decisions.GetValueOrDefault("review")}  decline {_decisions.GetValueOrDefault("decline")}  rejected {Interlocked.Read(ref _rejected)}"));
                 (previous, previousCount) = (now, count);
             }
         }
@@ -212,11 +230,11 @@ public sealed class LoadGenerator
 
     private LoadReport Report(int measured, int total, long started)
     {
-        var firstMeasured = _options.Warmup < total ? _intended[_options.Warmup] : started;
+        var firstMeasured = _warmup < total ? _intended[_warmup] : started;
         var last = Interlocked.Read(ref _lastAnswerTimestamp);
         var answered = 0L;
         var fraud = 0L;
-        for (var i = _options.Warmup; i < total; i++)
+        for (var i = _warmup; i < total; i++)
         {
             answered += _answered[i];
             if (_sample.Records[i % _sample.Records.Count].IsFraud)

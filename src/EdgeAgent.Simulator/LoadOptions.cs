@@ -18,9 +18,9 @@ public sealed class LoadOptions
     /// <summary><c>Open</c> (fixed rate, default) or <c>Closed</c> (fixed concurrency).</summary>
     public LoadMode Mode { get; set; } = LoadMode.Open;
 
-    /// <summary>Payments per second in open loop. Default 200.</summary>
+    /// <summary>Payments per second in open loop. Default 1000.</summary>
     [Range(0.1, 1_000_000)]
-    public double Rate { get; set; } = 200;
+    public double Rate { get; set; } = 1000;
 
     /// <summary>Payments outstanding in closed loop. Default 8.</summary>
     [Range(1, 100_000)]
@@ -37,6 +37,13 @@ public sealed class LoadOptions
     /// <summary>Payments sent first and left out of the figures (connection and JIT warm-up). Default 0.</summary>
     [Range(0, 10_000_000)]
     public int Warmup { get; set; }
+
+    /// <summary>
+    /// Payments of the sample that happened before this time are sent first as card history and left out of the
+    /// figures, as with <see cref="Warmup"/>. Unset (default) counts every payment. The demo sets it to the start
+    /// of the sample's last month, so the model sees cards with a history, as it would in a store.
+    /// </summary>
+    public DateTimeOffset? MeasureFrom { get; set; }
 
     /// <summary>The labelled sample to replay. Default: the one bundled with the simulator.</summary>
     public string? SamplePath { get; set; }

@@ -15,8 +15,17 @@ public sealed class PaymentSample
         Records = records;
     }
 
-    /// <summary>The sample bundled with the simulator (payments of 40 cards over the last two months of the data).</summary>
+    /// <summary>
+    /// The sample bundled with the simulator: every payment of the data set from 2023-11-24 to 2023-12-02, all
+    /// cards and merchants, so that terminals see their whole traffic and cards a week of history.
+    /// </summary>
     public static string BundledPath => Path.Combine(AppContext.BaseDirectory, "Samples", "sparkov-sample.csv");
+
+    /// <summary>
+    /// Where the bundled sample's labelled days begin: the week before is card and terminal history, which the
+    /// features need (they look back seven days) and which the demo sends first without counting it.
+    /// </summary>
+    public static DateTimeOffset BundledMeasureFrom { get; } = new(2023, 12, 1, 0, 0, 0, TimeSpan.Zero);
 
     public IReadOnlyList<SparkovRecord> Records { get; }
 

@@ -1,5 +1,4 @@
 using EdgeAgent.Core.Features;
-using EdgeAgent.Core.Payments;
 using LiteDB;
 
 namespace EdgeAgent.Storage;
@@ -13,29 +12,24 @@ internal static class StateDocuments
         var times = new long[recent.Length];
         var amounts = new double[recent.Length];
         var terminals = new int[recent.Length];
+        var latitudes = new double[recent.Length];
+        var longitudes = new double[recent.Length];
         for (var i = 0; i < recent.Length; i++)
         {
-            (times[i], amounts[i], terminals[i]) = (recent[i].UnixMs, recent[i].Amount, recent[i].TerminalHash);
+            (times[i], amounts[i], terminals[i], latitudes[i], longitudes[i]) =
+                (recent[i].UnixMs, recent[i].Amount, recent[i].TerminalHash, recent[i].Latitude, recent[i].Longitude);
         }
 
-        var doc = new BsonDocument
+        return new BsonDocument
         {
             ["_id"] = card.CardToken,
-            ["n"] = card.Count,
-            ["mean"] = card.Mean,
-            ["m2"] = card.M2,
             ["last"] = card.LastUnixMs,
             ["rt"] = BinaryArrays.From<long>(times),
             ["ra"] = BinaryArrays.From<double>(amounts),
             ["rh"] = BinaryArrays.From<int>(terminals),
+            ["rlat"] = BinaryArrays.From<double>(latitudes),
+            ["rlon"] = BinaryArrays.From<double>(longitudes),
         };
-        if (card.LastLocation is { } location)
-        {
-            doc["lat"] = location.Latitude;
-            doc["lon"] = location.Longitude;
-        }
-
-        return doc;
     }
 
     public static CardHistorySnapshot Card(BsonDocument doc)
@@ -43,15 +37,15 @@ internal static class StateDocuments
         var times = BinaryArrays.To<long>(doc["rt"].AsBinary);
         var amounts = BinaryArrays.To<double>(doc["ra"].AsBinary);
         var terminals = BinaryArrays.To<int>(doc["rh"].AsBinary);
+        var latitudes = BinaryArrays.To<double>(doc["rlat"].AsBinary);
+        var longitudes = BinaryArrays.To<double>(doc["rlon"].AsBinary);
         var recent = new RecentPayment[times.Length];
         for (var i = 0; i < recent.Length; i++)
         {
-            recent[i] = new RecentPayment(times[i], amounts[i], terminals[i]);
+            recent[i] = new RecentPayment(times[i], amounts[i], terminals[i], latitudes[i], longitudes[i]);
         }
 
-        GeoPoint? location = doc.ContainsKey("lat") ? new GeoPoint(doc["lat"].AsDouble, doc["lon"].AsDouble) : null;
-        return new CardHistorySnapshot(doc["_id"].AsString, doc["n"].AsInt64, doc["mean"].AsDouble, doc["m2"].AsDouble,
-            doc["last"].AsInt64, location, recent);
+        return new CardHistorySnapshot(doc["_id"].AsString, recent);
     }
 
     public static BsonDocument Terminal(TerminalActivitySnapshot terminal) => new()

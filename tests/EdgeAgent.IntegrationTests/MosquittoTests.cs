@@ -53,7 +53,7 @@ public sealed class MosquittoTests(MosquittoBroker broker) : IClassFixture<Mosqu
         using var record = new AgentRecord(_data.Path);
         var features = AgentRecord.Features(record.Outcome("tx-3")!);
         var names = FeatureSchema.Names.ToList();
-        Assert.Equal((float)Math.Log(3), features[names.IndexOf("card_log_history_count")], 5);
+        Assert.Equal(2f, features[names.IndexOf("card_count_7d")]);
         Assert.Equal(2f, features[names.IndexOf("card_count_1h")]);
         Assert.Equal(2f, features[names.IndexOf("terminal_count_1h")]);
         Assert.Equal(3, record.Outcomes.Count);
@@ -127,6 +127,6 @@ public sealed class MosquittoTests(MosquittoBroker broker) : IClassFixture<Mosqu
         using var record = new AgentRecord(_data.Path);
         Assert.Single(record.Outcomes, o => o["txId"].AsString == "tx-crash");
         Assert.Single(record.Outcomes, o => o["txId"].AsString == "tx-before");
-        Assert.Equal(2, record.Cards.Single()["n"].AsInt64);
+        Assert.Equal(2, AgentRecord.CardPayments(record.Cards.Single()));
     }
 }

@@ -109,7 +109,7 @@ public sealed class OutcomeStoreTests : IDisposable
 
         using var reopened = Open();
         var stored = reopened.LoadState(100);
-        Assert.Equal(1, stored.Cards.Single().Count);
+        Assert.Single(stored.Cards.Single().Recent);
         Assert.Equal(Update(Scored(2)), stored.Journal.Single());
         Assert.Equal(2, reopened.LastSequence);
     }

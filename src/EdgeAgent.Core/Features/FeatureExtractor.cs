@@ -65,16 +65,7 @@ public sealed class FeatureExtractor
         f[5] = payment.Channel == PaymentChannel.Ecommerce ? 1f : 0f;
         f[6] = MerchantCategories.IndexOf(payment.Mcc);
 
-        f[7] = (float)Math.Log(1 + card.Count);
-        f[8] = card.Count > 0 ? (float)(amount / Math.Max(card.Mean, 0.01)) : 1f;
-        var sd = card.StandardDeviation;
-        f[9] = card.Count > 1 && sd > 0 ? (float)Math.Clamp((amount - card.Mean) / sd, -MaxZScore, MaxZScore) : 0f;
-
-        WriteCardWindows(card, unixMs, f);
-
-        f[18] = payment.Location is { } here && card.LastLocation is { } there
-            ? (float)Math.Log(1 + here.DistanceKmTo(there))
-            : Unknown;
+        WriteCardFeatures(card, unixMs, amount, payment.Location, f);
 
         var (hourCount, _) = terminal.LastHour(unixMs);
         var (dayCount, daySum) = terminal.LastDay(unixMs);
@@ -83,12 +74,16 @@ public sealed class FeatureExtractor
         f[21] = dayCount > 0 ? (float)(amount / Math.Max(daySum / dayCount, 0.01)) : 1f;
     }
 
-    /// <summary>Counts and sums over [t - window, t): strictly earlier payments only, so nothing leaks from the future.</summary>
-    private static void WriteCardWindows(CardHistory card, long unixMs, Span<float> f)
+    /// <summary>
+    /// Everything about the card, from its payments in [t − 7 days, t): strictly earlier ones only, so nothing
+    /// leaks from the future, and nothing older, so features do not depend on how long the agent has run.
+    /// </summary>
+    private static void WriteCardFeatures(CardHistory card, long unixMs, double amount, GeoPoint? here, Span<float> f)
     {
         int count1H = 0, count24H = 0, count7D = 0;
-        double sum1H = 0, sum24H = 0, sum7D = 0;
+        double sum1H = 0, sum24H = 0, sum7D = 0, squares7D = 0, max7D = 0;
         var previous = long.MinValue;
+        GeoPoint? there = null;
         Span<int> terminals = stackalloc int[64];
         var terminalCount = 0;
 
@@ -101,15 +96,18 @@ public sealed class FeatureExtractor
                 continue;
             }
 
-            previous = Math.Max(previous, p.UnixMs);
             var age = unixMs - p.UnixMs;
             if (age > CardHistory.RetentionMs)
             {
                 break;
             }
 
+            previous = Math.Max(previous, p.UnixMs);
+            there ??= p.HasLocation ? new GeoPoint(p.Latitude, p.Longitude) : null;
             count7D++;
             sum7D += p.Amount;
+            squares7D += p.Amount * p.Amount;
+            max7D = Math.Max(max7D, p.Amount);
             if (age <= DayMs)
             {
                 count24H++;
@@ -127,12 +125,13 @@ public sealed class FeatureExtractor
             }
         }
 
-        if (previous == long.MinValue && card.LastUnixMs < unixMs)
-        {
-            previous = card.LastUnixMs; // older than the retained window, or none at all
-        }
-
-        f[10] = previous == long.MinValue ? Unknown : (float)Math.Log(1 + ((unixMs - previous) / 1000.0));
+        var mean = count7D > 0 ? sum7D / count7D : 0;
+        var variance = count7D > 1 ? Math.Max(0, (squares7D - (count7D * mean * mean)) / (count7D - 1)) : 0;
+        var sd = Math.Sqrt(variance);
+        f[7] = count7D > 0 ? (float)(amount / Math.Max(max7D, 0.01)) : 1f;
+        f[8] = count7D > 0 ? (float)(amount / Math.Max(mean, 0.01)) : 1f;
+        f[9] = count7D > 1 && sd > 1e-9 ? (float)Math.Clamp((amount - mean) / sd, -MaxZScore, MaxZScore) : 0f;
+        f[10] = (float)Math.Log(1 + ((unixMs - (previous == long.MinValue ? unixMs - CardHistory.RetentionMs : previous)) / 1000.0));
         f[11] = count1H;
         f[12] = count24H;
         f[13] = count7D;
@@ -140,5 +139,6 @@ public sealed class FeatureExtractor
         f[15] = (float)Math.Log(1 + sum24H);
         f[16] = (float)Math.Log(1 + sum7D);
         f[17] = terminalCount;
+        f[18] = here is { } a && there is { } b ? (float)Math.Log(1 + a.DistanceKmTo(b)) : Unknown;
     }
 }

@@ -8,7 +8,7 @@ namespace EdgeAgent.Core.Features;
 public static class FeatureSchema
 {
     /// <summary>Bump on any change of meaning, order or count.</summary>
-    public const string Version = "fraud-features/1";
+    public const string Version = "fraud-features/2";
 
     /// <summary>Feature names in vector order.</summary>
     public static IReadOnlyList<string> Names { get; } =
@@ -20,9 +20,9 @@ public static class FeatureSchema
         "day_of_week",
         "is_ecommerce",
         "mcc_index",
-        "card_log_history_count",
-        "amount_to_card_mean",
-        "amount_zscore_card",
+        "amount_to_card_max_7d",
+        "amount_to_card_mean_7d",
+        "amount_zscore_card_7d",
         "log_seconds_since_last",
         "card_count_1h",
         "card_count_24h",

@@ -93,12 +93,13 @@ internal sealed partial class CommitStage
     private async Task GatherAsync(CancellationToken cancellationToken)
     {
         var outcomes = TakeQueued(0);
-        if (_options.CommitDelayMilliseconds <= 0 || outcomes >= _options.MaxCommitBatch)
+        var delay = _options.CommitDelayMilliseconds ?? 0;
+        if (delay <= 0 || outcomes >= _options.MaxCommitBatch)
         {
             return;
         }
 
-        using var window = new CancellationTokenSource(TimeSpan.FromMilliseconds(_options.CommitDelayMilliseconds), _time);
+        using var window = new CancellationTokenSource(TimeSpan.FromMilliseconds(delay), _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(window.Token, cancellationToken);
         try
         {

@@ -12,6 +12,12 @@ public static class CommandRunner
                     [--train 2023-01..2023-09] [--validation 2023-10] [--test 2023-11..2023-12]
                     [--trees 400] [--leaves 31] [--learning-rate 0.05] [--min-leaf-rows 50] [--l2 1]
                     [--review-rate 0.02] [--decline-rate 0.005]
+          train-mlp --data <csv|csv.gz> --out <folder>
+                    [--name fraud-mlp] [--version 1.0.0] [--seed 42]
+                    [--train 2023-01..2023-09] [--validation 2023-10] [--test 2023-11..2023-12]
+                    [--hidden1 64] [--hidden2 32] [--embedding 4] [--epochs 30] [--patience 5]
+                    [--batch-size 256] [--learning-rate 0.001] [--weight-decay 0.0001]
+                    [--review-rate 0.02] [--decline-rate 0.005]
           sample    --data <csv|csv.gz> --out <file.csv> [--cards 40] [--from 2023-11-01] [--seed 7]
         """;
 
@@ -29,6 +35,7 @@ public static class CommandRunner
             return args[0] switch
             {
                 "train-gbt" => TrainGbtCommand.Run(TrainGbtOptions.From(arguments), CommandLineText.Of(args), output),
+                "train-mlp" => TrainMlpCommand.Run(TrainMlpOptions.From(arguments), CommandLineText.Of(args), output),
                 "sample" => SampleCommand.Run(arguments, output),
                 _ => throw new UsageException($"Unknown command '{args[0]}'."),
             };

@@ -16,6 +16,13 @@ public static class FeatureReplay
     /// <summary>Longest PAN the agent accepts.</summary>
     private const int MaxPanDigits = 19;
 
+    /// <summary>Replays a Sparkov CSV (or .csv.gz) file with the training tokenizer.</summary>
+    public static ReplayResult RunFile(string path, TimeSplit split)
+    {
+        using var reader = DataFiles.OpenText(path);
+        return Run(SparkovCsv.Read(reader), TrainingTokenizer.Create(), split);
+    }
+
     public static ReplayResult Run(IEnumerable<SparkovRecord> records, CardTokenizer tokenizer, TimeSplit split)
     {
         var state = new FeatureState();

@@ -17,6 +17,8 @@ public static class AgentServices
     public static IServiceCollection AddAgentBasics(this IServiceCollection services)
     {
         services.AddAgentOptions();
+        services.AddOptions<PipelineOptions>().PostConfigure<Microsoft.Extensions.Options.IOptions<MqttOptions>>((pipeline, mqtt) =>
+            pipeline.CommitDelayMilliseconds ??= mqtt.Value.UsesExternalBroker ? 2 : 0);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<PipelineMetrics>();
         services.AddSingleton<IIngest>(sp =>
@@ -64,6 +66,7 @@ public static class AgentServices
             sp.GetRequiredService<ILoggerFactory>(),
             FaultInjection(sp)));
         services.AddHostedService<AgentService>();
+        services.AddCloudSync();
         return services;
     }
 

@@ -46,6 +46,11 @@ internal sealed partial class DemoService(
             options.Host = mqtt.Value.UsesExternalBroker ? mqtt.Value.Host! : "127.0.0.1";
             options.Port = mqtt.Value.Port;
             options.TopicRoot = pipeline.Value.TopicRoot;
+            if (options.SamplePath is null)
+            {
+                options.MeasureFrom ??= PaymentSample.BundledMeasureFrom;
+            }
+
             var sample = PaymentSample.Load(options.SamplePath);
             LogStarting(sample.Records.Count, options.Rate, options.Terminals);
             var report = await new LoadGenerator(options, sample, Console.Out).RunAsync(stoppingToken);
@@ -68,7 +73,7 @@ internal sealed partial class DemoService(
         lifetime.StopApplication();
     }
 
-    [LoggerMessage(EventId = 20, Level = LogLevel.Information, Message = "Demo: replaying {Count} labelled payments at {Rate}/s from {Terminals} terminals")]
+    [LoggerMessage(EventId = 20, Level = LogLevel.Information, Message = "Demo: replaying {Count} labelled payments at {Rate}/s from {Terminals} terminals; those before the measured days are history and not counted")]
     private partial void LogStarting(int count, double rate, int terminals);
 
     [LoggerMessage(EventId = 21, Level = LogLevel.Error, Message = "The demo failed")]

@@ -36,4 +36,7 @@ public sealed class AgentStatus(IServiceProvider services, IIngest ingest, Pipel
     public OnnxScorer? Model => services.GetService<ModelHolder>()?.Current;
 
     public ScoringPipeline? Pipeline => services.GetService<ScoringPipeline>();
+
+    /// <summary>The cloud sync, when this agent has one.</summary>
+    public Cloud.ICloudStatus? Cloud => services.GetService<Cloud.ICloudStatus>();
 }

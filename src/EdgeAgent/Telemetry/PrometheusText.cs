@@ -51,6 +51,11 @@ public static class PrometheusText
             Sample(text, "edgeagent_model_info", $"name=\"{model.Model.Name}\",version=\"{model.Model.Version}\",provider=\"{model.Provider.Name}\"", 1);
         }
 
+        if (status.Cloud is { Enabled: true } cloud)
+        {
+            CloudMetrics(text, cloud);
+        }
+
         var usage = ResourceUsage.Now();
         text.Append(CultureInfo.InvariantCulture, $"# HELP process_cpu_seconds_total CPU time of the agent process.\n# TYPE process_cpu_seconds_total counter\nprocess_cpu_seconds_total {usage.CpuSeconds}\n");
         Gauge(text, "process_working_set_bytes", "Resident memory of the agent process.", usage.WorkingSetBytes);
@@ -85,6 +90,39 @@ public static class PrometheusText
         PipelineStage.Acknowledge => "acknowledge",
         _ => stage.ToString().ToLowerInvariant(),
     };
+
+    private static void CloudMetrics(StringBuilder text, Cloud.ICloudStatus cloud)
+    {
+        Gauge(text, "edgeagent_cloud_connected", "1 while the cloud connection is up.", cloud.Connected ? 1 : 0);
+        Gauge(text, "edgeagent_cloud_buffer_bytes", "Unsent data for the cloud, in bytes as it will be sent.", cloud.BufferBytes);
+        Gauge(text, "edgeagent_cloud_oldest_unsent_age_seconds", "Age of the oldest unsent item (0 when none).", (long)(cloud.OldestUnsentAge?.TotalSeconds ?? 0));
+        Gauge(text, "edgeagent_cloud_last_sync_timestamp_seconds", "When the cloud last acknowledged a message (Unix time; 0 never).", cloud.LastSyncAt?.ToUnixTimeSeconds() ?? 0);
+        Counter(text, "edgeagent_cloud_send_failures_total", "Sends that failed and were retried.", cloud.SendFailures);
+        var streams = Enum.GetValues<Cloud.CloudStream>();
+        text.AppendLine("# HELP edgeagent_cloud_unsent Items waiting for the cloud, by stream.");
+        text.AppendLine("# TYPE edgeagent_cloud_unsent gauge");
+        foreach (var stream in streams)
+        {
+            Sample(text, "edgeagent_cloud_unsent", $"stream=\"{Cloud.Transport.CloudMessage.TypeName(stream)}\"", cloud.Stream(stream).Unsent);
+        }
+
+        text.AppendLine("# HELP edgeagent_cloud_sent_total Items the cloud acknowledged, by stream.");
+        text.AppendLine("# TYPE edgeagent_cloud_sent_total counter");
+        foreach (var stream in streams)
+        {
+            Sample(text, "edgeagent_cloud_sent_total", $"stream=\"{Cloud.Transport.CloudMessage.TypeName(stream)}\"", cloud.Stream(stream).SentItems);
+        }
+
+        text.AppendLine("# HELP edgeagent_cloud_dropped_total Items dropped unsent, by stream and reason (buffer full, too old).");
+        text.AppendLine("# TYPE edgeagent_cloud_dropped_total counter");
+        foreach (var stream in streams)
+        {
+            var s = cloud.Stream(stream);
+            var name = Cloud.Transport.CloudMessage.TypeName(stream);
+            Sample(text, "edgeagent_cloud_dropped_total", $"stream=\"{name}\",reason=\"full\"", s.DroppedFull);
+            Sample(text, "edgeagent_cloud_dropped_total", $"stream=\"{name}\",reason=\"expired\"", s.DroppedExpired);
+        }
+    }
 
     private static void Histogram(StringBuilder text, string stage, HistogramSnapshot snapshot)
     {

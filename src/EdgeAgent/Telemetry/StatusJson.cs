@@ -84,6 +84,12 @@ public static class StatusJson
             json.WriteNumber("threadPoolThreads", usage.ThreadPoolThreads);
             json.WriteEndObject();
 
+            if (status.Cloud is { Enabled: true } cloud)
+            {
+                json.WriteString("cloudTarget", cloud.Target);
+                Cloud.Telemetry.CloudStatusJson.WriteBuffer(json, cloud, "cloud");
+            }
+
             json.WriteStartObject("latencyMs");
             foreach (var stage in Enum.GetValues<PipelineStage>())
             {

@@ -40,9 +40,9 @@ public sealed class FeatureExtractorTests
 
         Assert.Equal(100f, f[F("amount")]);
         Assert.Equal((float)Math.Log(101), f[F("log_amount")], 5);
-        Assert.Equal(0f, f[F("card_log_history_count")]);
-        Assert.Equal(1f, f[F("amount_to_card_mean")]);
-        Assert.Equal(-1f, f[F("log_seconds_since_last")]);
+        Assert.Equal(1f, f[F("amount_to_card_max_7d")]);
+        Assert.Equal(1f, f[F("amount_to_card_mean_7d")]);
+        Assert.Equal((float)Math.Log(1 + (7 * 24 * 3600)), f[F("log_seconds_since_last")], 5);
         Assert.Equal(0f, f[F("card_count_24h")]);
         Assert.Equal(-1f, f[F("log_km_from_last")]);
         Assert.Equal(0f, f[F("terminal_count_1h")]);
@@ -64,8 +64,8 @@ public sealed class FeatureExtractorTests
         Assert.Equal((float)Math.Log(1 + 30), f[F("card_log_sum_24h")], 5);
         Assert.Equal((float)Math.Log(1 + 70), f[F("card_log_sum_7d")], 5);
         Assert.Equal((float)Math.Log(1 + 1800), f[F("log_seconds_since_last")], 5);
-        Assert.Equal((float)(70 / (70 / 3.0)), f[F("amount_to_card_mean")], 5);
-        Assert.Equal((float)Math.Log(4), f[F("card_log_history_count")], 5);
+        Assert.Equal((float)(70 / (70 / 3.0)), f[F("amount_to_card_mean_7d")], 5);
+        Assert.Equal(70f / 40f, f[F("amount_to_card_max_7d")], 5);
     }
 
     [Fact]
@@ -77,21 +77,42 @@ public sealed class FeatureExtractorTests
         var f = Score(extractor, Payment(T0, 5m));
 
         Assert.Equal(0f, f[F("card_count_1h")]);
-        Assert.Equal(-1f, f[F("log_seconds_since_last")]);
+        Assert.Equal((float)Math.Log(1 + (7 * 24 * 3600)), f[F("log_seconds_since_last")], 5);
     }
 
     [Fact]
-    public void ZScore_ComparesWithTheCardsUsualAmount()
+    public void ZScore_ComparesWithTheCardsUsualAmountOverSevenDays()
     {
         var extractor = new FeatureExtractor(new FeatureState());
+        Score(extractor, Payment(T0.AddDays(-9), 1000m)); // older than the window: no longer the card's usual
         foreach (var amount in new[] { 10m, 12m, 14m })
         {
-            Score(extractor, Payment(T0.AddDays(-10).AddHours((double)amount), amount));
+            Score(extractor, Payment(T0.AddDays(-5).AddHours((double)amount), amount));
         }
 
         var f = Score(extractor, Payment(T0, 32m));
 
-        Assert.Equal(10f, f[F("amount_zscore_card")], 4); // mean 12, sd 2
+        Assert.Equal(10f, f[F("amount_zscore_card_7d")], 4); // mean 12, sd 2
+        Assert.Equal(3f, f[F("card_count_7d")]);
+    }
+
+    [Fact]
+    public void FeaturesLookBackSevenDaysAtMost_SoTheyDoNotDependOnHowLongTheAgentHasRun()
+    {
+        var longRunning = new FeatureExtractor(new FeatureState());
+        var freshStart = new FeatureExtractor(new FeatureState());
+        for (var day = 30; day > 0; day--)
+        {
+            var old = Payment(T0.AddDays(-day), 20m + day, location: new GeoPoint(day, day));
+            Score(longRunning, old);
+            if (day <= 7)
+            {
+                Score(freshStart, old);
+            }
+        }
+
+        var now = Payment(T0, 55m, location: new GeoPoint(0, 0));
+        Assert.Equal(Score(longRunning, now), Score(freshStart, now));
     }
 
     [Fact]
@@ -166,7 +187,7 @@ public sealed class FeatureExtractorTests
         var changes = state.TakeChanges();
 
         Assert.Equal(["card-a", "card-b"], changes.Cards.Select(c => c.CardToken).Order());
-        Assert.Equal(2, changes.Cards.Single(c => c.CardToken == "card-a").Count);
+        Assert.Equal(2, changes.Cards.Single(c => c.CardToken == "card-a").Recent.Length);
         Assert.Single(changes.Terminals);
         Assert.Same(FeatureStateChanges.None, state.TakeChanges());
     }
@@ -178,7 +199,6 @@ public sealed class FeatureExtractorTests
         card.Add(T0.AddDays(-8).ToUnixTimeMilliseconds(), 1, 0, null);
         card.Add(T0.ToUnixTimeMilliseconds(), 2, 0, null);
 
-        Assert.Single(card.Recent);
-        Assert.Equal(2, card.Count);
+        Assert.Equal(2, Assert.Single(card.Recent).Amount);
     }
 }

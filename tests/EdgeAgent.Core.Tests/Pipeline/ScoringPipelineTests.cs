@@ -103,7 +103,7 @@ public sealed class ScoringPipelineTests
         Assert.Single(_store.Scored);
         Assert.Equal(1, _metrics.Scored);
         Assert.Equal(1, _metrics.Duplicates);
-        Assert.Equal(1, _store.Cards.Single().Value.Count);
+        Assert.Single(_store.Cards.Single().Value.Recent);
         Assert.True(((TestSettlement)retry.Settlement).Acknowledged);
     }
 

@@ -24,5 +24,8 @@ internal sealed class AgentRecord : IDisposable
     public static float[] Features(BsonDocument outcome) =>
         System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(outcome["features"].AsBinary).ToArray();
 
+    /// <summary>Payments a card's persisted history holds (its last seven days).</summary>
+    public static int CardPayments(BsonDocument card) => card["rt"].AsBinary.Length / sizeof(long);
+
     public void Dispose() => _db.Dispose();
 }

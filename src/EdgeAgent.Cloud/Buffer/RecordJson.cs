@@ -1,0 +1,112 @@
+using System.Text.Json;
+using EdgeAgent.Core.Records;
+
+namespace EdgeAgent.Cloud.Buffer;
+
+/// <summary>
+/// One recorded outcome as the cloud receives it, written field by field (no reflection, and nothing reaches the
+/// cloud that is not named here): the card token, never a card number; rejections with their reasons.
+/// </summary>
+public static class RecordJson
+{
+    public static byte[] Encode(RecordedOutcome record)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(768);
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            Write(json, record);
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    public static void Write(Utf8JsonWriter json, RecordedOutcome r)
+    {
+        json.WriteStartObject();
+        json.WriteNumber("seq", r.Sequence);
+        json.WriteString("status", r.Status);
+        WriteIf(json, "transactionId", r.TransactionId);
+        WriteIf(json, "storeId", r.StoreId);
+        WriteIf(json, "terminalId", r.TerminalId);
+        json.WriteString("receivedAt", r.ReceivedAt);
+        if (r.EventTime is { } eventTime)
+        {
+            json.WriteString("eventTime", eventTime);
+        }
+
+        if (r.Amount is { } amount)
+        {
+            json.WriteNumber("amount", amount);
+        }
+
+        WriteIf(json, "currency", r.Currency);
+        WriteIf(json, "cardToken", r.CardToken);
+        WriteIf(json, "mcc", r.Mcc);
+        WriteIf(json, "channel", r.Channel);
+        WriteIf(json, "merchantId", r.MerchantId);
+        if (r.Location is { } location)
+        {
+            json.WriteStartObject("location");
+            json.WriteNumber("lat", location.Latitude);
+            json.WriteNumber("lon", location.Longitude);
+            json.WriteEndObject();
+        }
+
+        if (r.Features is { } features)
+        {
+            json.WriteStartArray("features");
+            foreach (var value in features)
+            {
+                if (float.IsFinite(value))
+                {
+                    json.WriteNumberValue(value);
+                }
+                else
+                {
+                    json.WriteNullValue();
+                }
+            }
+
+            json.WriteEndArray();
+        }
+
+        if (r.Score is { } score && double.IsFinite(score))
+        {
+            json.WriteNumber("score", score);
+        }
+
+        WriteIf(json, "decision", r.Decision);
+        WriteIf(json, "model", r.Model);
+        WriteIf(json, "modelVersion", r.ModelVersion);
+        if (r.Status == "scored")
+        {
+            json.WriteNumber("latencyMs", Math.Round(r.LatencyMs, 3));
+        }
+
+        WriteIf(json, "topic", r.Topic);
+        if (r.Errors.Count > 0)
+        {
+            json.WriteStartArray("errors");
+            foreach (var error in r.Errors)
+            {
+                json.WriteStartObject();
+                json.WriteString("field", error.Field);
+                json.WriteString("code", error.Code);
+                json.WriteString("message", error.Message);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+        }
+
+        json.WriteEndObject();
+    }
+
+    private static void WriteIf(Utf8JsonWriter json, string name, string? value)
+    {
+        if (value is not null)
+        {
+            json.WriteString(name, value);
+        }
+    }
+}

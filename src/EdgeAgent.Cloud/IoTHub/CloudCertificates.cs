@@ -1,0 +1,59 @@
+using System.Security.Cryptography.X509Certificates;
+
+namespace EdgeAgent.Cloud.IoTHub;
+
+/// <summary>Loads the certificates the transports use: a client certificate, and a trust bundle for the server's chain.</summary>
+public static class CloudCertificates
+{
+    /// <summary>A client certificate with its private key: PEM (key inline or in <paramref name="keyPath"/>) or PKCS#12.</summary>
+    public static X509Certificate2 LoadClientCertificate(string path, string? keyPath)
+    {
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"certificate {path} not found", path);
+        }
+
+        var text = File.ReadAllText(path);
+        if (text.Contains("-----BEGIN CERTIFICATE-----", StringComparison.Ordinal))
+        {
+            using var pem = X509Certificate2.CreateFromPemFile(path, keyPath);
+
+            // SslStream on Linux needs the key in a form it can hand to OpenSSL for a client handshake.
+            return X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), null);
+        }
+
+        return X509CertificateLoader.LoadPkcs12FromFile(path, null);
+    }
+
+    /// <summary>Every certificate of a PEM bundle.</summary>
+    public static X509Certificate2Collection LoadBundle(string pem)
+    {
+        var bundle = new X509Certificate2Collection();
+        bundle.ImportFromPem(pem);
+        if (bundle.Count == 0)
+        {
+            throw new ArgumentException("the trust bundle holds no certificate.");
+        }
+
+        return bundle;
+    }
+
+    /// <summary>
+    /// Validates a server chain against <paramref name="roots"/> only (a private CA, edgeHub's), as the system roots
+    /// would for a public one; the host name was already checked by the TLS handshake.
+    /// </summary>
+    public static bool ChainsTo(X509Certificate? certificate, X509Certificate2Collection roots, System.Net.Security.SslPolicyErrors errors)
+    {
+        if (certificate is null || (errors & System.Net.Security.SslPolicyErrors.RemoteCertificateNameMismatch) != 0)
+        {
+            return false;
+        }
+
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.AddRange(roots);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        using var leaf = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
+        return chain.Build(leaf);
+    }
+}

@@ -1,0 +1,179 @@
+using System.Buffers;
+using System.Globalization;
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json;
+using EdgeAgent.Cloud.IoTHub;
+using Microsoft.Extensions.Logging;
+using MQTTnet;
+using MQTTnet.Formatter;
+using MQTTnet.Protocol;
+
+namespace EdgeAgent.Cloud.Transport;
+
+/// <summary>
+/// Any MQTT 5 broker as the cloud, for clouds that are not IoT Hub and for local setups: the same JSON payloads on
+/// <see cref="CloudOptions.Topic"/>, the message id and type as user properties; desired properties from a retained
+/// JSON document, reported properties published retained, and direct methods as MQTT 5 request/response.
+/// </summary>
+public sealed partial class MqttTargetTransport : MqttTransportBase
+{
+    private readonly string _clientId;
+    private readonly string _methodsPrefix;
+    private readonly string _desiredTopic;
+    private readonly string _reportedTopic;
+    private readonly X509Certificate2Collection? _trust;
+    private readonly Lock _desiredLock = new();
+    private readonly ILogger<MqttTargetTransport> _logger;
+    private Task _desiredChain = Task.CompletedTask;
+
+    public MqttTargetTransport(CloudOptions options, TimeProvider time, ILogger<MqttTargetTransport> logger)
+        : base(options, time, logger)
+    {
+        _logger = logger;
+        _clientId = string.IsNullOrWhiteSpace(options.ClientId) ? "edgeagent-" + Environment.MachineName : options.ClientId;
+        _methodsPrefix = Expand(options.MethodsTopic, "");
+        _desiredTopic = Expand(options.DesiredTopic, "");
+        _reportedTopic = Expand(options.ReportedTopic, "");
+        if (!string.IsNullOrWhiteSpace(options.TrustedCertificatesPath))
+        {
+            _trust = CloudCertificates.LoadBundle(File.ReadAllText(options.TrustedCertificatesPath));
+        }
+    }
+
+    public override string Description => $"MQTT {Options.Host}:{Port} as {_clientId}, {Options.Topic}";
+
+    private int Port => Options.Port ?? (Options.UseTls ? 8883 : 1883);
+
+    /// <summary>The topic a message of <paramref name="stream"/> goes to.</summary>
+    public string TopicFor(CloudStream stream) => Expand(Options.Topic, CloudMessage.TypeName(stream));
+
+    public override Task SendAsync(CloudMessage message, CancellationToken cancellationToken) =>
+        PublishAsync(new MqttApplicationMessageBuilder()
+            .WithTopic(TopicFor(message.Stream))
+            .WithPayload(message.Body)
+            .WithContentType(CloudMessage.ContentType)
+            .WithPayloadFormatIndicator(MqttPayloadFormatIndicator.CharacterData)
+            .WithUserProperty("mid", System.Text.Encoding.UTF8.GetBytes(message.MessageId))
+            .WithUserProperty("messageType", System.Text.Encoding.UTF8.GetBytes(message.Type))
+            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+            .Build(), cancellationToken);
+
+    public override Task ReportAsync(ReadOnlyMemory<byte> patch, CancellationToken cancellationToken) =>
+        PublishAsync(new MqttApplicationMessageBuilder()
+            .WithTopic(_reportedTopic)
+            .WithPayload(patch.ToArray())
+            .WithContentType(CloudMessage.ContentType)
+            .WithRetainFlag()
+            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+            .Build(), cancellationToken);
+
+    protected override async Task ConnectAsync(CancellationToken cancellationToken)
+    {
+        var trust = _trust;
+        var builder = new MqttClientOptionsBuilder()
+            .WithEndPoint(new DnsEndPoint(Options.Host!, Port))
+            .WithTcpServer(tcp => tcp.NoDelay = true)
+            .WithProtocolVersion(MqttProtocolVersion.V500)
+            .WithClientId(_clientId)
+            .WithCleanStart(true)
+            .WithKeepAlivePeriod(TimeSpan.FromSeconds(Options.KeepAliveSeconds))
+            .WithTimeout(SendTimeout);
+        if (!string.IsNullOrEmpty(Options.Username))
+        {
+            builder.WithCredentials(Options.Username, Options.Password);
+        }
+
+        if (Options.UseTls)
+        {
+            builder.WithTlsOptions(tls =>
+            {
+                tls.UseTls().WithTargetHost(Options.Host);
+                if (trust is not null)
+                {
+                    tls.WithCertificateValidationHandler(e => CloudCertificates.ChainsTo(e.Certificate, trust, e.SslPolicyErrors));
+                }
+
+                if (!string.IsNullOrWhiteSpace(Options.CertificatePath))
+                {
+                    tls.WithClientCertificates([CloudCertificates.LoadClientCertificate(Options.CertificatePath, Options.CertificateKeyPath)]);
+                }
+            });
+        }
+
+        var result = await Client.ConnectAsync(builder.Build(), cancellationToken);
+        if (result.ResultCode != MqttClientConnectResultCode.Success)
+        {
+            throw new CloudSendException($"connect refused: {result.ResultCode} {result.ReasonString}");
+        }
+
+        // The retained desired document arrives right after this subscription, as the whole set of properties.
+        var subscribed = await Client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
+            .WithTopicFilter(f => f.WithTopic(_methodsPrefix + "/+").WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce))
+            .WithTopicFilter(f => f.WithTopic(_desiredTopic).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce))
+            .Build(), cancellationToken);
+        if (subscribed.Items.Any(i => (int)i.ResultCode > 2))
+        {
+            throw new CloudSendException("subscription refused: " + string.Join(", ", subscribed.Items.Select(i => i.ResultCode)));
+        }
+
+        await Handler.OnConnectedAsync(cancellationToken);
+    }
+
+    protected override Task OnMessageAsync(MqttApplicationMessage message)
+    {
+        if (message.Topic == _desiredTopic)
+        {
+            var payload = message.Payload.ToArray();
+            lock (_desiredLock)
+            {
+                _desiredChain = _desiredChain.ContinueWith(_ => ApplyDesiredAsync(payload), CancellationToken.None,
+                    TaskContinuationOptions.None, TaskScheduler.Default).Unwrap();
+            }
+        }
+        else if (message.Topic.StartsWith(_methodsPrefix + "/", StringComparison.Ordinal) && message.ResponseTopic is { Length: > 0 } responseTopic)
+        {
+            var method = message.Topic[(_methodsPrefix.Length + 1)..];
+            var payload = message.Payload.ToArray();
+            var correlation = message.CorrelationData;
+            Dispatch("method " + method, async () =>
+            {
+                var response = await Handler.OnMethodAsync(method, payload, Stopping);
+                await PublishAsync(new MqttApplicationMessageBuilder()
+                    .WithTopic(responseTopic)
+                    .WithPayload(response.Body)
+                    .WithCorrelationData(correlation)
+                    .WithContentType(CloudMessage.ContentType)
+                    .WithUserProperty("status", System.Text.Encoding.UTF8.GetBytes(response.Status.ToString(CultureInfo.InvariantCulture)))
+                    .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+                    .Build(), Stopping);
+            });
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private async Task ApplyDesiredAsync(byte[] payload)
+    {
+        if (payload.Length == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            using var desired = JsonDocument.Parse(payload);
+            await Handler.OnDesiredPropertiesAsync(desired.RootElement, complete: true, Stopping);
+        }
+        catch (Exception ex) when (!Stopping.IsCancellationRequested)
+        {
+            LogDesiredFailed(ex);
+        }
+    }
+
+    private string Expand(string template, string type) =>
+        template.Replace("{clientId}", _clientId, StringComparison.Ordinal).Replace("{type}", type, StringComparison.Ordinal);
+
+    [LoggerMessage(EventId = 420, Level = LogLevel.Warning, Message = "The desired properties could not be applied")]
+    private partial void LogDesiredFailed(Exception exception);
+}

@@ -1,0 +1,44 @@
+using EdgeAgent.Training.Data;
+using EdgeAgent.Training.Metrics;
+
+namespace EdgeAgent.Training.Cli;
+
+/// <summary>Options that every command which trains or evaluates reads the same way.</summary>
+public static class CommonOptions
+{
+    /// <summary><c>--train</c>, <c>--validation</c>, <c>--test</c>, defaulting to <see cref="TimeSplit.Default"/>.</summary>
+    public static TimeSplit Split(CommandArguments args)
+    {
+        var train = args.Parsed("train", TimeSplit.Default.Train, MonthRange.Parse);
+        var validation = args.Parsed("validation", TimeSplit.Default.Validation, MonthRange.Parse);
+        var test = args.Parsed("test", TimeSplit.Default.Test, MonthRange.Parse);
+        try
+        {
+            return new TimeSplit(train, validation, test);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new UsageException(ex.Message, ex);
+        }
+    }
+
+    /// <summary><c>--review-rate</c> and <c>--decline-rate</c>, checked: 0 &lt; decline ≤ review ≤ 1.</summary>
+    public static (double Review, double Decline) AlertRates(CommandArguments args)
+    {
+        var review = args.Real("review-rate", ThresholdChooser.DefaultReviewRate);
+        var decline = args.Real("decline-rate", ThresholdChooser.DefaultDeclineRate);
+        if (review is <= 0 or > 1 || decline <= 0 || decline > review)
+        {
+            throw new UsageException("0 < decline-rate ≤ review-rate ≤ 1 is required.");
+        }
+
+        return (review, decline);
+    }
+
+    /// <summary>The data file, which must exist.</summary>
+    public static string DataFile(CommandArguments args, string option = "data")
+    {
+        var path = args.Required(option);
+        return File.Exists(path) ? path : throw new UsageException($"No data file at '{path}'.");
+    }
+}

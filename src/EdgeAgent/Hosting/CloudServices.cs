@@ -1,0 +1,89 @@
+using EdgeAgent.Cloud;
+using EdgeAgent.Cloud.Buffer;
+using EdgeAgent.Cloud.Control;
+using EdgeAgent.Cloud.IoTHub;
+using EdgeAgent.Cloud.Sync;
+using EdgeAgent.Cloud.Telemetry;
+using EdgeAgent.Cloud.Transport;
+using EdgeAgent.Core.Pipeline;
+using EdgeAgent.Core.Records;
+using EdgeAgent.Core.Scoring;
+using EdgeAgent.Core.Telemetry;
+using EdgeAgent.Onnx;
+using EdgeAgent.Storage;
+using EdgeAgent.Telemetry;
+
+namespace EdgeAgent.Hosting;
+
+/// <summary>
+/// The path to the cloud (section <c>Cloud</c>): off by default (<c>Cloud:Transport=None</c>), when the agent runs
+/// exactly as without it. Otherwise the buffer lives in the agent's LiteDB file and the sync runs as a hosted service.
+/// </summary>
+public static class CloudServices
+{
+    public static IServiceCollection AddCloudSync(this IServiceCollection services)
+    {
+        services.AddOptions<CloudOptions>().BindConfiguration(CloudOptions.SectionName, binder => binder.ErrorOnUnknownConfiguration = true)
+            .ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(sp => new CloudRuntimeSettings(sp.Value<CloudOptions>()));
+        services.AddSingleton<CloudSignals>();
+        services.AddSingleton(sp =>
+        {
+            // The model-control seam when the host has one; else the model the holder scores with.
+            var control = sp.GetService<IModelControl>();
+            var holder = sp.GetService<ModelHolder>();
+            return new AgentDescription(
+                AgentStatus.Version,
+                () => control?.Active ?? holder?.Current.Model,
+                () => control?.Provider ?? holder?.Current.Provider.Name,
+                () => holder?.Current.Thresholds);
+        });
+        services.AddSingleton(sp => new CloudBuffer(
+            sp.GetRequiredService<IOutcomeLog>(),
+            sp.GetRequiredService<LiteDbOutcomeStore>().Database,
+            SourceName(sp.Value<CloudOptions>()),
+            sp.Value<CloudOptions>(),
+            TimeSpan.FromHours(sp.Value<PipelineOptions>().DeduplicationWindowHours)));
+        services.AddSingleton<ICloudTransport>(sp =>
+        {
+            var options = sp.Value<CloudOptions>();
+            var time = sp.GetRequiredService<TimeProvider>();
+            return options.Transport == CloudTransportKind.IoTHub
+                ? new IoTHubTransport(options, IoTHubSettings.Resolve(options, Environment.GetEnvironmentVariable), time, sp.GetRequiredService<ILogger<IoTHubTransport>>())
+                : new MqttTargetTransport(options, time, sp.GetRequiredService<ILogger<MqttTargetTransport>>());
+        });
+        services.AddSingleton(sp => new CloudStatus(
+            sp.GetRequiredService<CloudBuffer>(), sp.GetRequiredService<ICloudTransport>(), sp.GetRequiredService<CloudRuntimeSettings>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<ICloudStatus>(sp =>
+            sp.Value<CloudOptions>().Transport == CloudTransportKind.None ? CloudStatus.Off : sp.GetRequiredService<CloudStatus>());
+        services.AddSingleton(sp => new MetricSnapshotter(
+            sp.GetRequiredService<PipelineMetrics>(), sp.GetRequiredService<ICloudStatus>(), sp.GetRequiredService<AgentDescription>(),
+            sp.GetRequiredService<CloudBuffer>(), sp.Value<CloudOptions>().MetricsHistory, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new DesiredPropertiesApplier(
+            sp.Value<CloudOptions>(), sp.Value<DecisionOptions>(), sp.GetService<DecisionPolicy>(), sp.GetService<IModelControl>(),
+            sp.GetRequiredService<AgentDescription>(), sp.GetRequiredService<CloudRuntimeSettings>()));
+        services.AddSingleton(sp => new CloudMethods(
+            sp.GetRequiredService<MetricSnapshotter>(), sp.GetRequiredService<ICloudStatus>(), sp.GetRequiredService<CloudSignals>(),
+            sp.Value<CloudOptions>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new CloudController(
+            sp.GetRequiredService<DesiredPropertiesApplier>(), sp.GetRequiredService<CloudMethods>(), sp.GetRequiredService<AgentDescription>(),
+            sp.GetService<DecisionPolicy>(), sp.GetRequiredService<CloudRuntimeSettings>(), sp.GetRequiredService<ICloudStatus>(),
+            sp.GetRequiredService<CloudSignals>(), sp.GetRequiredService<ICloudTransport>(), sp.GetRequiredService<ILogger<CloudController>>()));
+        services.AddSingleton(sp => new CloudSyncService(
+            sp.GetRequiredService<CloudBuffer>(), sp.GetRequiredService<ICloudTransport>(), sp.GetRequiredService<CloudController>(),
+            sp.GetRequiredService<MetricSnapshotter>(), sp.GetRequiredService<CloudStatus>(), sp.GetRequiredService<CloudSignals>(),
+            sp.GetRequiredService<CloudRuntimeSettings>(), sp.GetRequiredService<IOutcomeLog>(), sp.Value<CloudOptions>(),
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<CloudSyncService>>()));
+
+        // With no cloud nothing of the above is built: no collection is added to the record, no connection made.
+        services.AddSingleton<IHostedService>(sp => sp.Value<CloudOptions>().Transport == CloudTransportKind.None
+            ? new CloudOffService(sp.GetRequiredService<ILogger<CloudOffService>>())
+            : sp.GetRequiredService<CloudSyncService>());
+        return services;
+    }
+
+    /// <summary>The name the messages carry as their source: the IoT Hub identity, or the MQTT client id.</summary>
+    private static string SourceName(CloudOptions options) => options.Transport == CloudTransportKind.IoTHub
+        ? IoTHubSettings.Resolve(options, Environment.GetEnvironmentVariable).ClientId
+        : string.IsNullOrWhiteSpace(options.ClientId) ? "edgeagent-" + Environment.MachineName : options.ClientId;
+}
