@@ -24,8 +24,10 @@ public sealed class MqttOptions
     /// <summary>Shared-subscription group (<c>$share/{group}/...</c>), so that replicas split the load. Empty subscribes without sharing. Default <c>edgeagent</c>.</summary>
     public string SharedGroup { get; set; } = "edgeagent";
 
+    /// <summary>User name at the external broker, or the one terminals must give the embedded broker. Unset: anonymous.</summary>
     public string? Username { get; set; }
 
+    /// <summary>Password that goes with <see cref="Username"/>; put it in a secret, not in a file under version control.</summary>
     public string? Password { get; set; }
 
     /// <summary>TLS to the external broker. Default off.</summary>
@@ -58,10 +60,11 @@ public sealed class MqttOptions
     [Range(0, 65535)]
     public int MaxInFlightAnswers { get; set; }
 
-    /// <summary>First and longest wait between reconnection attempts, in seconds. Defaults 1 and 30.</summary>
+    /// <summary>First wait before reconnecting to the external broker, in seconds; it doubles up to <see cref="ReconnectMaxDelaySeconds"/>. Default 1.</summary>
     [Range(0.01, 3600)]
     public double ReconnectMinDelaySeconds { get; set; } = 1;
 
+    /// <summary>Longest wait between reconnection attempts, in seconds. Default 30.</summary>
     [Range(0.01, 3600)]
     public double ReconnectMaxDelaySeconds { get; set; } = 30;
 

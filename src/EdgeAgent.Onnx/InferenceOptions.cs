@@ -15,6 +15,15 @@ public sealed class InferenceOptions
     [Required]
     public string Model { get; set; } = "fraud-gbt-1.0.0";
 
+    /// <summary>
+    /// A second model scored beside the active one on every batch, its score recorded next to the live one; it
+    /// never decides. Unset (default): none. Costs one more model run per batch.
+    /// </summary>
+    public string? ShadowModel { get; set; }
+
+    /// <summary>Reload the active model when its files in the models folder change. Default true.</summary>
+    public bool WatchModels { get; set; } = true;
+
     /// <summary><c>Auto</c> (default), <c>Cpu</c>, <c>Cuda</c> or <c>TensorRt</c>.</summary>
     public ExecutionProvider Provider { get; set; } = ExecutionProvider.Auto;
 

@@ -20,9 +20,9 @@ public static class SessionFactory
             case ExecutionProvider.Cpu:
                 return (CreateOnCpu(modelPath, options), new ProviderChoice("CPU", "configured"));
             case ExecutionProvider.Cuda:
-                return (CreateOnGpu(modelPath, options, tensorRt: false), new ProviderChoice("CUDA", "configured"));
+                return (CreateOnGpu(modelPath, options, tensorRt: false), new ProviderChoice("CUDA", "configured", Placement(modelPath, options, tensorRt: false)));
             case ExecutionProvider.TensorRt:
-                return (CreateOnGpu(modelPath, options, tensorRt: true), new ProviderChoice("TensorRT", "configured"));
+                return (CreateOnGpu(modelPath, options, tensorRt: true), new ProviderChoice("TensorRT", "configured", Placement(modelPath, options, tensorRt: true)));
             default:
                 if (!OrtEnv.Instance().GetAvailableProviders().Contains(CudaProviderName))
                 {
@@ -31,7 +31,8 @@ public static class SessionFactory
 
                 try
                 {
-                    return (CreateOnGpu(modelPath, options, tensorRt: false), new ProviderChoice("CUDA", $"Auto: CUDA device {options.DeviceId} is usable"));
+                    var session = CreateOnGpu(modelPath, options, tensorRt: false);
+                    return (session, new ProviderChoice("CUDA", $"Auto: CUDA device {options.DeviceId} is usable", Placement(modelPath, options, tensorRt: false)));
                 }
                 catch (Exception ex) when (ex is OnnxRuntimeException or InvalidOperationException or DllNotFoundException)
                 {
@@ -43,7 +44,34 @@ public static class SessionFactory
     /// <summary>Provider names compiled into the loaded ONNX Runtime library.</summary>
     public static IReadOnlyList<string> CompiledProviders() => OrtEnv.Instance().GetAvailableProviders();
 
-    private static InferenceSession CreateOnGpu(string modelPath, InferenceOptions options, bool tensorRt)
+    /// <summary>
+    /// Which operators the GPU provider leaves on the CPU: a second session that forbids falling back to the CPU
+    /// fails exactly when some do, and says which; INT8 operators on CUDA are named as the usual cause.
+    /// </summary>
+    private static string? Placement(string modelPath, InferenceOptions options, bool tensorRt)
+    {
+        var quantized = QuantizedOperators.In(modelPath);
+        string? refused = null;
+        try
+        {
+            using var probe = CreateOnGpu(modelPath, options, tensorRt, disableCpuFallback: true);
+        }
+        catch (OnnxRuntimeException ex)
+        {
+            refused = FirstLine(ex.Message);
+        }
+
+        if (refused is null)
+        {
+            return null;
+        }
+
+        return quantized.Count > 0 && !tensorRt
+            ? $"INT8 operators ({string.Join(", ", quantized)}) have no CUDA kernels and run on the CPU with copies between devices; use TensorRt or the float model ({refused})"
+            : "some operators run on the CPU: " + refused;
+    }
+
+    private static InferenceSession CreateOnGpu(string modelPath, InferenceOptions options, bool tensorRt, bool disableCpuFallback = false)
     {
         var providerName = tensorRt ? TensorRtProviderName : CudaProviderName;
         if (!OrtEnv.Instance().GetAvailableProviders().Contains(providerName))
@@ -52,6 +80,11 @@ public static class SessionFactory
         }
 
         using var sessionOptions = BaseOptions(options);
+        if (disableCpuFallback)
+        {
+            sessionOptions.AddSessionConfigEntry("session.disable_cpu_ep_fallback", "1");
+        }
+
         if (tensorRt)
         {
             sessionOptions.AppendExecutionProvider_Tensorrt(options.DeviceId);

@@ -64,6 +64,12 @@ internal static class OutcomeDocuments
             doc["lon"] = location.Longitude;
         }
 
+        if (outcome.ShadowScore is { } shadowScore)
+        {
+            doc["shadowScore"] = shadowScore;
+            doc["shadowModel"] = outcome.ShadowModel?.ToString();
+        }
+
         return doc;
     }
 
@@ -118,6 +124,8 @@ internal static class OutcomeDocuments
         Model = o["model"].AsString,
         ModelVersion = o["modelVersion"].AsString,
         LatencyMs = o["latencyMs"].AsDouble,
+        ShadowScore = o.TryGetValue("shadowScore", out var shadowScore) ? shadowScore.AsDouble : null,
+        ShadowModel = o.TryGetValue("shadowModel", out var shadowModel) ? shadowModel.AsString : null,
     };
 
     /// <summary>A rejection as the log hands it on (without the payload: it stays on the node).</summary>

@@ -11,7 +11,7 @@ public sealed class StorageOptions
     [Required]
     public string Path { get; set; } = "data";
 
-    /// <summary>Database file name inside <see cref="Path"/>. Default <c>edgeagent.db</c>.</summary>
+    /// <summary>Database file name inside the data folder. Default <c>edgeagent.db</c>.</summary>
     [Required]
     [RegularExpression(@"^[A-Za-z0-9_.-]+$")]
     public string FileName { get; set; } = "edgeagent.db";

@@ -35,6 +35,12 @@ public sealed class Outcome
 
     public ModelIdentity? Model { get; set; }
 
+    /// <summary>The shadow model's score, when one runs beside the live model; it never decides.</summary>
+    public double? ShadowScore { get; set; }
+
+    /// <summary>The shadow model, when one runs.</summary>
+    public ModelIdentity? ShadowModel { get; set; }
+
     /// <summary>Why a payment was rejected.</summary>
     public IReadOnlyList<ValidationError> Errors { get; init; } = [];
 

@@ -37,7 +37,8 @@ public sealed partial class ScoringPipeline : IInboundSink
         PipelineMetrics metrics,
         TimeProvider time,
         ILoggerFactory loggers,
-        IRecordingObserver? observer = null)
+        IRecordingObserver? observer = null,
+        IScorerSource? shadow = null)
     {
         _store = store;
         _options = options;
@@ -51,7 +52,7 @@ public sealed partial class ScoringPipeline : IInboundSink
         _committed = Bounded<IReadOnlyList<OutcomeBatch>>(options.RecordCapacity, singleWriter: true, inline: true);
         _state = new FeatureState(store, options.MaxCardsInMemory);
         _duplicates = new DuplicateIndex(store, options.DuplicateMemory, TimeSpan.FromHours(options.DeduplicationWindowHours));
-        _scoring = new ScoringStage(_ingest.Reader, _records.Writer, parser, _state, scorers, _duplicates, options, decisions, metrics,
+        _scoring = new ScoringStage(_ingest.Reader, _records.Writer, parser, _state, scorers, shadow, _duplicates, options, decisions, metrics,
             publisher, observer, loggers.CreateLogger<ScoringStage>());
         _commit = new CommitStage(_records.Reader, _committed.Writer, store, options, metrics, time, observer, loggers.CreateLogger<CommitStage>());
         _acknowledge = new AcknowledgeStage(_committed.Reader, metrics, loggers.CreateLogger<AcknowledgeStage>());

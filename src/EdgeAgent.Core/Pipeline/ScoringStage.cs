@@ -22,6 +22,7 @@ internal sealed partial class ScoringStage
     private readonly FeatureState _state;
     private readonly FeatureExtractor _extractor;
     private readonly IScorerSource _scorers;
+    private readonly IScorerSource? _shadow;
     private readonly DuplicateIndex _duplicates;
     private readonly PipelineOptions _options;
     private readonly DecisionPolicy _decisions;
@@ -36,6 +37,7 @@ internal sealed partial class ScoringStage
     private long _sequence;
     private Outcome[] _rows = [];
     private float[] _scores = [];
+    private float[] _shadowScores = [];
 
     public ScoringStage(
         ChannelReader<InboundMessage> input,
@@ -43,6 +45,7 @@ internal sealed partial class ScoringStage
         PaymentParser parser,
         FeatureState state,
         IScorerSource scorers,
+        IScorerSource? shadow,
         DuplicateIndex duplicates,
         PipelineOptions options,
         DecisionPolicy decisions,
@@ -57,6 +60,7 @@ internal sealed partial class ScoringStage
         _state = state;
         _extractor = new FeatureExtractor(state);
         _scorers = scorers;
+        _shadow = shadow;
         _duplicates = duplicates;
         _options = options;
         _decisions = decisions;
@@ -126,6 +130,7 @@ internal sealed partial class ScoringStage
         {
             _rows = new Outcome[_messages.Count];
             _scores = new float[_messages.Count];
+            _shadowScores = new float[_messages.Count];
         }
 
         var input = scorer.InputRows(_messages.Count);
@@ -284,6 +289,7 @@ internal sealed partial class ScoringStage
 
         _metrics.Stage(PipelineStage.Inference).RecordTicks(started, Stopwatch.GetTimestamp());
         _metrics.CountInference(rows);
+
         for (var i = 0; i < rows; i++)
         {
             var outcome = _rows[i];
@@ -299,9 +305,47 @@ internal sealed partial class ScoringStage
             }
 
             _metrics.CountScored(outcome.Decision);
-            _rows[i] = null!;
+        }
+
+        if (_shadow is not null && scored)
+        {
+            ScoreShadow(scorer, rows);
+        }
+
+        Array.Clear(_rows, 0, rows);
+    }
+
+    /// <summary>
+    /// Scores the same rows with the shadow model and records its score beside the live one. It never decides,
+    /// and nothing it does (a failure included) changes a live answer.
+    /// </summary>
+    private void ScoreShadow(IScorer live, int rows)
+    {
+        using var lease = _shadow!.Rent();
+        var shadow = lease.Scorer;
+        try
+        {
+            var count = Math.Min(rows, shadow.MaxBatchSize);
+            live.InputRows(count).CopyTo(shadow.InputRows(count));
+            shadow.Score(count, _shadowScores.AsSpan(0, count));
+            var shadowThresholds = _decisions.Resolve(shadow.Thresholds);
+            for (var i = 0; i < count; i++)
+            {
+                var outcome = _rows[i];
+                outcome.ShadowScore = _shadowScores[i];
+                outcome.ShadowModel = shadow.Model;
+                _metrics.CountShadow(shadowThresholds.Decide(_shadowScores[i]) == outcome.Decision);
+            }
+        }
+        catch (Exception ex)
+        {
+            _metrics.CountShadowError();
+            LogShadowFailed(ex, shadow.Model.ToString());
         }
     }
+
+    [LoggerMessage(EventId = 102, Level = LogLevel.Warning, Message = "Shadow model {Model} failed on a batch; live answers are unaffected")]
+    private partial void LogShadowFailed(Exception exception, string model);
 
     [LoggerMessage(EventId = 100, Level = LogLevel.Debug, Message = "Rejected transaction {TransactionId}: {Code} ({ErrorCount} errors)")]
     private partial void LogRejected(string transactionId, string code, int errorCount);

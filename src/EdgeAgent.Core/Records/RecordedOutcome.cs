@@ -51,6 +51,12 @@ public sealed record RecordedOutcome
 
     public double LatencyMs { get; init; }
 
+    /// <summary>The shadow model's score, when one ran beside the live model.</summary>
+    public double? ShadowScore { get; init; }
+
+    /// <summary>The shadow model, <c>name@version</c>, when one ran.</summary>
+    public string? ShadowModel { get; init; }
+
     /// <summary>For rejections: the reasons, as the terminal was told.</summary>
     public IReadOnlyList<ValidationError> Errors { get; init; } = [];
 

@@ -25,6 +25,9 @@ public sealed class PipelineMetrics
     private long _persistFailures;
     private long _inferenceBatches;
     private long _inferenceRows;
+    private long _shadowRows;
+    private long _shadowAgreements;
+    private long _shadowErrors;
 
     public long Received => Volatile.Read(ref _received);
 
@@ -49,6 +52,15 @@ public sealed class PipelineMetrics
 
     /// <summary>Rows scored (Triton's inference count).</summary>
     public long InferenceRows => Volatile.Read(ref _inferenceRows);
+
+    /// <summary>Payments the shadow model scored.</summary>
+    public long ShadowRows => Volatile.Read(ref _shadowRows);
+
+    /// <summary>Payments where the shadow model, with its own thresholds, would have decided as the live model did.</summary>
+    public long ShadowAgreements => Volatile.Read(ref _shadowAgreements);
+
+    /// <summary>Batches the shadow model failed on (the live answers were unaffected).</summary>
+    public long ShadowErrors => Volatile.Read(ref _shadowErrors);
 
     /// <summary>Messages received and not yet acknowledged.</summary>
     public long InFlight => Received - Acknowledged;
@@ -103,6 +115,17 @@ public sealed class PipelineMetrics
     }
 
     public void CountModelError() => Interlocked.Increment(ref _modelErrors);
+
+    public void CountShadow(bool agreed)
+    {
+        Interlocked.Increment(ref _shadowRows);
+        if (agreed)
+        {
+            Interlocked.Increment(ref _shadowAgreements);
+        }
+    }
+
+    public void CountShadowError() => Interlocked.Increment(ref _shadowErrors);
 
     public void CountPersistFailure() => Interlocked.Increment(ref _persistFailures);
 

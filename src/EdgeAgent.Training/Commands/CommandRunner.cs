@@ -1,4 +1,5 @@
 using EdgeAgent.Training.Cli;
+using EdgeAgent.Training.Quantization;
 
 namespace EdgeAgent.Training.Commands;
 
@@ -18,6 +19,14 @@ public static class CommandRunner
                     [--hidden1 64] [--hidden2 32] [--embedding 4] [--epochs 30] [--patience 5]
                     [--batch-size 256] [--learning-rate 0.001] [--weight-decay 0.0001]
                     [--review-rate 0.02] [--decline-rate 0.005]
+          quantize  --model <float.onnx> --out <folder/name-version.onnx> --calibration <csv|csv.gz>
+                    [--mode static|dynamic] [--method minmax|percentile] [--percentile 99.999]
+                    [--calibration-rows 10000] [--seed 42]
+                    [--train 2023-01..2023-09] [--validation 2023-10] [--test 2023-11..2023-12]
+                    [--review-rate 0.02] [--decline-rate 0.005]
+          evaluate  --data <csv|csv.gz> [--models models] [--report <file.md>]
+                    [--seconds 1] [--repeats 3] [--latency-calls 20000] [--warm-up 500]
+                    [--train 2023-01..2023-09] [--validation 2023-10] [--test 2023-11..2023-12]
           sample    --data <csv|csv.gz> --out <file.csv> [--cards 40] [--from 2023-11-01] [--seed 7]
         """;
 
@@ -36,6 +45,8 @@ public static class CommandRunner
             {
                 "train-gbt" => TrainGbtCommand.Run(TrainGbtOptions.From(arguments), CommandLineText.Of(args), output),
                 "train-mlp" => TrainMlpCommand.Run(TrainMlpOptions.From(arguments), CommandLineText.Of(args), output),
+                "quantize" => QuantizeCommand.Run(QuantizeOptions.From(arguments), CommandLineText.Of(args), output),
+                "evaluate" => EvaluateCommand.Run(arguments, CommandLineText.Of(args), output),
                 "sample" => SampleCommand.Run(arguments, output),
                 _ => throw new UsageException($"Unknown command '{args[0]}'."),
             };
@@ -45,6 +56,12 @@ public static class CommandRunner
             error.WriteLine(ex.Message);
             error.WriteLine(Usage);
             return 2;
+        }
+        catch (QuantizationException ex)
+        {
+            // The model, not the command line, is at fault: say why without the usage text.
+            error.WriteLine("quantize refused: " + ex.Message);
+            return 1;
         }
     }
 }

@@ -42,7 +42,7 @@ internal static class LayerFinder
             return new LinearLayer
             {
                 Node = node, Input = node.Input[0], WeightName = weight.Name, Weight = values, InputChannels = k, OutputChannels = n,
-                Bias = ReadFloats(bias, add, source).Length == n ? ReadFloats(bias, add, source) : null,
+                Bias = ReadFloats(bias, add, source),
                 BiasName = bias.Name, FusedAdd = add, AsGemm = true, Output = add.Output[0],
             };
         }

@@ -32,6 +32,11 @@ internal sealed partial class AgentService(
             LogCudaFallback(scorer.Provider.Reason);
         }
 
+        if (scorer.Provider.Placement is { } placement)
+        {
+            LogPlacement(scorer.Provider.Name, placement);
+        }
+
         _run = RunPipelineAsync();
         await ingest.StartAsync(pipeline, cancellationToken);
         LogReady(ingest.Description);
@@ -81,6 +86,9 @@ internal sealed partial class AgentService(
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "CUDA not usable, scoring on the CPU: {Reason}")]
     private partial void LogCudaFallback(string reason);
+
+    [LoggerMessage(EventId = 7, Level = LogLevel.Warning, Message = "On {Provider}, not every operator runs on the GPU: {Placement}")]
+    private partial void LogPlacement(string provider, string placement);
 
     [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "Ready: {Ingest}")]
     private partial void LogReady(string ingest);

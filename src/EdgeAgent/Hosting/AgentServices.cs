@@ -46,13 +46,7 @@ public static class AgentServices
         services.AddSingleton(sp => new LiteDbOutcomeStore(sp.Value<StorageOptions>()));
         services.AddSingleton<IOutcomeStore>(sp => sp.GetRequiredService<LiteDbOutcomeStore>());
         services.AddSingleton<Core.Records.IOutcomeLog>(sp => sp.GetRequiredService<LiteDbOutcomeStore>());
-        services.AddSingleton(sp =>
-        {
-            var inference = sp.Value<InferenceOptions>();
-            var scorer = ModelLoader.Load(ModelLoader.ResolveModelsPath(inference.ModelsPath), inference.Model, inference);
-            return new ModelHolder(scorer);
-        });
-        services.AddSingleton<IScorerSource>(sp => sp.GetRequiredService<ModelHolder>());
+        services.AddInference();
         services.AddSingleton(sp => new DecisionPolicy(sp.Value<DecisionOptions>()));
         services.AddSingleton(sp => new ScoringPipeline(
             sp.GetRequiredService<PaymentParser>(),
@@ -64,7 +58,8 @@ public static class AgentServices
             sp.GetRequiredService<PipelineMetrics>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>(),
-            FaultInjection(sp)));
+            FaultInjection(sp),
+            sp.GetRequiredService<ShadowModel>().Holder));
         services.AddHostedService<AgentService>();
         services.AddCloudSync();
         return services;

@@ -37,6 +37,12 @@ public sealed class AgentStatus(IServiceProvider services, IIngest ingest, Pipel
 
     public ScoringPipeline? Pipeline => services.GetService<ScoringPipeline>();
 
+    /// <summary>The model registry, when this agent scores.</summary>
+    public ModelRegistry? Registry => services.GetService<ModelRegistry>();
+
+    /// <summary>The shadow model, when one runs.</summary>
+    public OnnxScorer? Shadow => services.GetService<Hosting.ShadowModel>()?.Holder?.Current;
+
     /// <summary>The cloud sync, when this agent has one.</summary>
     public Cloud.ICloudStatus? Cloud => services.GetService<Cloud.ICloudStatus>();
 }

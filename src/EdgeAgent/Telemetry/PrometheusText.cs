@@ -67,6 +67,19 @@ public static class PrometheusText
         Sample(text, "dotnet_gc_collections_total", "generation=\"2\"", usage.Gen2Collections);
         text.Append(CultureInfo.InvariantCulture, $"# HELP dotnet_gc_pause_seconds_total Time the runtime paused for garbage collection.\n# TYPE dotnet_gc_pause_seconds_total counter\ndotnet_gc_pause_seconds_total {usage.GcPauseSeconds}\n");
 
+        if (status.Registry is { } registry)
+        {
+            Counter(text, "edgeagent_model_swaps_total", "Model switches (file change, command, twin).", registry.Swaps);
+            Counter(text, "edgeagent_model_swap_refusals_total", "Model switches refused: the model failed its checks; the active one stayed.", registry.Refusals);
+        }
+
+        if (status.Shadow is not null)
+        {
+            Counter(text, "edgeagent_shadow_rows_total", "Payments the shadow model scored.", metrics.ShadowRows);
+            Counter(text, "edgeagent_shadow_agreements_total", "Payments where the shadow model would have decided as the live one.", metrics.ShadowAgreements);
+            Counter(text, "edgeagent_shadow_errors_total", "Batches the shadow model failed on.", metrics.ShadowErrors);
+        }
+
         text.AppendLine("# HELP edgeagent_stage_duration_seconds Time spent per pipeline stage (per message, or per batch for inference, answer, queue and persist).");
         text.AppendLine("# TYPE edgeagent_stage_duration_seconds histogram");
         foreach (var stage in Enum.GetValues<PipelineStage>())

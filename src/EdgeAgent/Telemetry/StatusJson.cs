@@ -38,8 +38,29 @@ public static class StatusJson
                 json.WriteString("sha256", model.Card.Sha256);
                 json.WriteString("provider", model.Provider.Name);
                 json.WriteString("providerReason", model.Provider.Reason);
+                if (model.Provider.Placement is { } placement)
+                {
+                    json.WriteString("placement", placement);
+                }
+
                 json.WriteNumber("reviewThreshold", model.Thresholds.Review);
                 json.WriteNumber("declineThreshold", model.Thresholds.Decline);
+                if (status.Registry is { } registry)
+                {
+                    json.WriteNumber("swaps", registry.Swaps);
+                    json.WriteNumber("refusedSwaps", registry.Refusals);
+                }
+
+                if (status.Shadow is { } shadow)
+                {
+                    json.WriteStartObject("shadow");
+                    json.WriteString("model", shadow.Model.ToString());
+                    json.WriteNumber("rows", metrics.ShadowRows);
+                    json.WriteNumber("agreement", metrics.ShadowRows == 0 ? 0 : Math.Round((double)metrics.ShadowAgreements / metrics.ShadowRows, 5));
+                    json.WriteNumber("errors", metrics.ShadowErrors);
+                    json.WriteEndObject();
+                }
+
                 json.WriteEndObject();
             }
 

@@ -1,0 +1,90 @@
+using System.Globalization;
+using System.Text;
+using EdgeAgent.Core.Scoring;
+
+namespace EdgeAgent.Training.Evaluation;
+
+/// <summary>The side-by-side comparison as Markdown: accuracy on the test months, file size, CPU speed, the machine and the command.</summary>
+public sealed record ComparisonReport(
+    string Command,
+    string DataFile,
+    string DataSha256,
+    string TestPeriod,
+    long TestRows,
+    long TestFrauds,
+    MachineInfo Machine,
+    SpeedSettings Speed,
+    IReadOnlyList<ComparedModel> Models,
+    IReadOnlyDictionary<string, EvaluationMetrics> Metrics,
+    IReadOnlyDictionary<string, SpeedResult> Speeds)
+{
+    public string ToMarkdown()
+    {
+        var md = new StringBuilder();
+        Line(md, $"Command: `{Command}`");
+        md.AppendLine();
+        md.AppendLine();
+        Line(md, $"Data: `{DataFile}` (sha256 `{DataSha256}`), test months {TestPeriod}: {TestRows:N0} rows, {TestFrauds:N0} frauds. Every metric is computed here from each file's own scores in ONNX Runtime; recall at the review/decline thresholds uses each card's thresholds.");
+        md.AppendLine();
+        md.AppendLine();
+        Line(md, $"Machine: {Machine}.");
+        md.AppendLine();
+        md.AppendLine();
+        md.AppendLine("| model | kind | file (bytes) | share of float twin | ROC-AUC | PR-AUC | recall @ 0.5 % | recall @ 1 % | Brier | ECE | recall @ review / alerts | recall @ decline / alerts |");
+        md.AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        foreach (var model in Models.Where(m => Metrics.ContainsKey(m.Label)))
+        {
+            var m = Metrics[model.Label];
+            Line(md, $"| {model.Label} | {model.Card.Kind} | {model.Onnx.Length:N0} | {ShareOfParent(model)} | {m.RocAuc:F6} | {m.PrAuc:F6} | {m.RecallAtHalfPctAlertRate:F4} | {m.RecallAt1PctAlertRate:F4} | {m.Brier:F6} | {m.ExpectedCalibrationError:F6} | {m.RecallAtReview:F4} / {m.AlertRateAtReview:P2} | {m.RecallAtDecline:F4} / {m.AlertRateAtDecline:P2} |");
+            md.AppendLine();
+        }
+
+        md.AppendLine();
+        var batches = Speed.BatchSizes;
+        Line(md, $"CPU scoring speed: one intra-op thread, ORT_ENABLE_ALL, OrtValue API with reused input/output buffers, real test feature rows; {Speed.WarmUpCalls} warm-up calls per batch size; rows/s is the median of {Speed.Repeats} runs of {Speed.Seconds:0.#} s per batch size (models taking turns); latency is per call at batch 1 over {Speed.LatencyCalls:N0} calls.");
+        md.AppendLine();
+        md.AppendLine();
+        md.Append("| model |");
+        foreach (var b in batches)
+        {
+            Line(md, $" rows/s @ batch {b} |");
+        }
+
+        md.AppendLine(" p50 µs @ batch 1 | p99 µs @ batch 1 |");
+        md.Append("| --- |");
+        md.Append(string.Concat(Enumerable.Repeat(" ---: |", batches.Count)));
+        md.AppendLine(" ---: | ---: |");
+        foreach (var model in Models.Where(m => Speeds.ContainsKey(m.Label)))
+        {
+            var s = Speeds[model.Label];
+            Line(md, $"| {model.Label} |");
+            foreach (var b in batches)
+            {
+                Line(md, $" {s.RowsPerSecond[b]:N0} |");
+            }
+
+            Line(md, $" {s.P50Microseconds:F1} | {s.P99Microseconds:F1} |");
+            md.AppendLine();
+        }
+
+        foreach (var model in Models.Where(m => m.Skipped is not null))
+        {
+            md.AppendLine();
+            Line(md, $"Not compared: {model.Label} ({model.Card.File}): {model.Skipped}.");
+            md.AppendLine();
+        }
+
+        return md.ToString();
+    }
+
+    /// <summary>File size as a share of the parent's (a quantized model's float twin), when the parent is in the comparison.</summary>
+    private string ShareOfParent(ComparedModel model)
+    {
+        var parent = model.Card.Lineage?.Parent is { } p ? Models.FirstOrDefault(m => m.Label == p) : null;
+        return parent is null || parent.Onnx.Length == 0
+            ? "–"
+            : (model.Onnx.Length / (double)parent.Onnx.Length).ToString("P1", CultureInfo.InvariantCulture);
+    }
+
+    private static void Line(StringBuilder md, FormattableString text) => md.Append(text.ToString(CultureInfo.InvariantCulture));
+}

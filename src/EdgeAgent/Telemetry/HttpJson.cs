@@ -1,0 +1,15 @@
+using System.Text.Json.Serialization;
+
+namespace EdgeAgent.Telemetry;
+
+/// <summary>The models in the models folder and which one scores (<c>GET /models</c>).</summary>
+public sealed record ModelList(string ActiveName, string Active, string Provider, IReadOnlyList<string> Available);
+
+/// <summary>The outcome of <c>POST /models/{name}/activate</c>.</summary>
+public sealed record ModelSwitch(bool Switched, string Active, string Reason);
+
+/// <summary>Source-generated JSON for the HTTP endpoints.</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+[JsonSerializable(typeof(ModelList))]
+[JsonSerializable(typeof(ModelSwitch))]
+public sealed partial class HttpJson : JsonSerializerContext;
