@@ -75,14 +75,7 @@ public sealed partial class EmbeddedBrokerIngest : IIngest
 
     public Task PublishAsync(string topic, byte[]? correlationData, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
-        var message = new MqttApplicationMessage
-        {
-            Topic = topic,
-            Payload = new ReadOnlySequence<byte>(payload),
-            CorrelationData = correlationData,
-            ContentType = "application/json",
-            QualityOfServiceLevel = _options.AnswerQos == 0 ? MqttQualityOfServiceLevel.AtMostOnce : MqttQualityOfServiceLevel.AtLeastOnce,
-        };
+        var message = AnswerMessages.Create(topic, correlationData, payload, _options.AnswerQos);
         return _server.InjectApplicationMessage(new InjectedMqttApplicationMessage(message) { SenderClientId = AgentClientId }, cancellationToken);
     }
 

@@ -3,7 +3,6 @@ using System.Diagnostics;
 using EdgeAgent.Core.Pipeline;
 using Microsoft.Extensions.Logging;
 using MQTTnet;
-using MQTTnet.Formatter;
 using MQTTnet.Protocol;
 
 namespace EdgeAgent.Mqtt;
@@ -94,14 +93,7 @@ public sealed partial class ExternalBrokerIngest : IIngest
 
     public async Task PublishAsync(string topic, byte[]? correlationData, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
-        var message = new MqttApplicationMessage
-        {
-            Topic = topic,
-            Payload = new ReadOnlySequence<byte>(payload),
-            CorrelationData = correlationData,
-            ContentType = "application/json",
-            QualityOfServiceLevel = _options.AnswerQos == 0 ? MqttQualityOfServiceLevel.AtMostOnce : MqttQualityOfServiceLevel.AtLeastOnce,
-        };
+        var message = AnswerMessages.Create(topic, correlationData, payload, _options.AnswerQos);
 
         // Bounded so that a burst of answers never exceeds what the broker accepts in flight (its Receive
         // Maximum): a broker may close the connection of a client that sends more.
@@ -175,32 +167,8 @@ public sealed partial class ExternalBrokerIngest : IIngest
 
     private async Task ConnectAndSubscribeAsync(CancellationToken cancellationToken)
     {
-        var builder = new MqttClientOptionsBuilder()
-            .WithEndPoint(new System.Net.DnsEndPoint(_options.Host!, _options.Port))
-            .WithTcpServer(tcp =>
-            {
-                tcp.BufferSize = _options.TcpBufferBytes;
-                tcp.NoDelay = true;
-            })
-            .WithProtocolVersion(MqttProtocolVersion.V500)
-            .WithClientId(_options.EffectiveClientId)
-            .WithCleanStart(false)
-            .WithSessionExpiryInterval((uint)_options.SessionExpirySeconds)
-            .WithReceiveMaximum((ushort)_options.ReceiveMaximum)
-            .WithKeepAlivePeriod(TimeSpan.FromSeconds(_options.KeepAliveSeconds))
-            .WithTimeout(TimeSpan.FromSeconds(10));
-        if (!string.IsNullOrEmpty(_options.Username))
-        {
-            builder.WithCredentials(_options.Username, _options.Password);
-        }
-
-        if (_options.UseTls)
-        {
-            builder.WithTlsOptions(tls => tls.UseTls());
-        }
-
         Interlocked.Increment(ref _connection);
-        var result = await _client.ConnectAsync(builder.Build(), cancellationToken);
+        var result = await _client.ConnectAsync(BrokerClientOptions.Build(_options), cancellationToken);
         if (result.ResultCode != MqttClientConnectResultCode.Success)
         {
             throw new InvalidOperationException($"connect refused: {result.ResultCode} {result.ReasonString}");

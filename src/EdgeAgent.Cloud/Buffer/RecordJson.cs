@@ -78,6 +78,12 @@ public static class RecordJson
         WriteIf(json, "decision", r.Decision);
         WriteIf(json, "model", r.Model);
         WriteIf(json, "modelVersion", r.ModelVersion);
+        if (r.ShadowScore is { } shadow && double.IsFinite(shadow))
+        {
+            json.WriteNumber("shadowScore", shadow);
+        }
+
+        WriteIf(json, "shadowModel", r.ShadowModel);
         if (r.Status == "scored")
         {
             json.WriteNumber("latencyMs", Math.Round(r.LatencyMs, 3));

@@ -11,11 +11,11 @@ namespace EdgeAgent.Core.Pipeline;
 public static class AnswerWriter
 {
     [ThreadStatic]
-    private static ArrayBufferWriter<byte>? t_buffer;
+    private static ArrayBufferWriter<byte>? _threadBuffer;
 
     public static byte[] Write(Outcome outcome)
     {
-        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(512);
+        var buffer = _threadBuffer ??= new ArrayBufferWriter<byte>(512);
         buffer.ResetWrittenCount();
         using (var json = new Utf8JsonWriter(buffer))
         {

@@ -55,4 +55,43 @@ public sealed class Outcome
 
     /// <summary>Stopwatch timestamp at which scoring of this message finished.</summary>
     public long ScoredTimestamp { get; set; }
+
+    /// <summary>A payment that failed validation; its key is unique, so a corrected resend is not taken for a duplicate.</summary>
+    public static Outcome Rejected(InboundMessage message, long sequence, PaymentParseResult result, string? answerTopic, byte[] redactedPayload) => new()
+    {
+        Message = message,
+        Kind = OutcomeKind.Rejected,
+        Key = "dl-" + sequence.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        Sequence = sequence,
+        TransactionId = result.TransactionId,
+        AnswerTopic = answerTopic,
+        Errors = result.Errors,
+        RedactedPayload = redactedPayload,
+        Answer = new AnswerSlot(),
+    };
+
+    /// <summary>A payment seen before: it shares the first one's answer and adds nothing.</summary>
+    public static Outcome Duplicate(InboundMessage message, PaymentEvent payment, string? answerTopic, AnswerSlot first) => new()
+    {
+        Message = message,
+        Kind = OutcomeKind.Duplicate,
+        Key = payment.DeduplicationKey,
+        TransactionId = payment.TransactionId,
+        AnswerTopic = answerTopic,
+        Answer = first,
+    };
+
+    /// <summary>A valid new payment, about to be scored.</summary>
+    public static Outcome Scored(InboundMessage message, long sequence, PaymentEvent payment, string? answerTopic, float[] features) => new()
+    {
+        Message = message,
+        Kind = OutcomeKind.Scored,
+        Key = payment.DeduplicationKey,
+        Sequence = sequence,
+        TransactionId = payment.TransactionId,
+        AnswerTopic = answerTopic,
+        Event = payment,
+        Features = features,
+        Answer = new AnswerSlot(),
+    };
 }

@@ -22,12 +22,12 @@ internal sealed partial class ScoringStage
     private readonly FeatureState _state;
     private readonly FeatureExtractor _extractor;
     private readonly IScorerSource _scorers;
-    private readonly IScorerSource? _shadow;
+    private readonly ShadowScoring? _shadow;
+    private readonly AnswerSender _answers;
     private readonly DuplicateIndex _duplicates;
     private readonly PipelineOptions _options;
     private readonly DecisionPolicy _decisions;
     private readonly PipelineMetrics _metrics;
-    private readonly IAnswerPublisher _publisher;
     private readonly IRecordingObserver? _observer;
     private readonly ILogger _logger;
     private readonly List<InboundMessage> _messages = [];
@@ -37,7 +37,6 @@ internal sealed partial class ScoringStage
     private long _sequence;
     private Outcome[] _rows = [];
     private float[] _scores = [];
-    private float[] _shadowScores = [];
 
     public ScoringStage(
         ChannelReader<InboundMessage> input,
@@ -60,12 +59,12 @@ internal sealed partial class ScoringStage
         _state = state;
         _extractor = new FeatureExtractor(state);
         _scorers = scorers;
-        _shadow = shadow;
+        _shadow = shadow is null ? null : new ShadowScoring(shadow, decisions, metrics, logger);
+        _answers = new AnswerSender(publisher, metrics);
         _duplicates = duplicates;
         _options = options;
         _decisions = decisions;
         _metrics = metrics;
-        _publisher = publisher;
         _observer = observer;
         _logger = logger;
         _snapshotTicks = (long)(options.StateSnapshotSeconds * Stopwatch.Frequency);
@@ -130,7 +129,6 @@ internal sealed partial class ScoringStage
         {
             _rows = new Outcome[_messages.Count];
             _scores = new float[_messages.Count];
-            _shadowScores = new float[_messages.Count];
         }
 
         var input = scorer.InputRows(_messages.Count);
@@ -160,37 +158,7 @@ internal sealed partial class ScoringStage
             _nextSnapshot = now + _snapshotTicks;
         }
 
-        return new OutcomeBatch(outcomes, updates, snapshot, Answer(outcomes));
-    }
-
-    /// <summary>Writes each answer and hands it to the transport; the broker's PUBACKs are awaited before acknowledgement.</summary>
-    private List<Task> Answer(List<Outcome> outcomes)
-    {
-        var answers = new List<Task>(outcomes.Count);
-        var sent = Stopwatch.GetTimestamp();
-        foreach (var outcome in outcomes)
-        {
-            if (outcome.Kind != OutcomeKind.Duplicate)
-            {
-                // A duplicate's slot already holds the first answer, from this batch, an earlier one or the store.
-                outcome.LatencyMs = Stopwatch.GetElapsedTime(outcome.Message.ReceivedTimestamp, sent).TotalMilliseconds;
-                outcome.Answer.Answer = AnswerWriter.Write(outcome);
-            }
-
-            if (outcome.AnswerTopic is { } topic && outcome.Answer.Answer is { } answer)
-            {
-                answers.Add(_publisher.PublishAsync(topic, outcome.Message.CorrelationData, answer, CancellationToken.None));
-            }
-
-            _metrics.Stage(PipelineStage.Total).RecordTicks(outcome.Message.ReceivedTimestamp, sent);
-        }
-
-        if (answers.Count > 0)
-        {
-            _ = RecordAnswerTimeAsync(answers, sent);
-        }
-
-        return answers;
+        return new OutcomeBatch(outcomes, updates, snapshot, _answers.Send(outcomes));
     }
 
     private Outcome Evaluate(InboundMessage message, Span<float> input, ref int rows)
@@ -205,18 +173,7 @@ internal sealed partial class ScoringStage
             Array.Clear(message.Payload);
             _metrics.CountRejected(result.Errors);
             LogRejected(result.TransactionId ?? "(none)", result.Errors[0].Code, result.Errors.Count);
-            return new Outcome
-            {
-                Message = message,
-                Kind = OutcomeKind.Rejected,
-                Key = "dl-" + (_sequence + 1).ToString(System.Globalization.CultureInfo.InvariantCulture),
-                Sequence = ++_sequence,
-                TransactionId = result.TransactionId,
-                AnswerTopic = answerTopic,
-                Errors = result.Errors,
-                RedactedPayload = redacted,
-                Answer = new AnswerSlot(),
-            };
+            return Outcome.Rejected(message, ++_sequence, result, answerTopic, redacted);
         }
 
         // The payload held the card number; nothing needs it once the event is parsed.
@@ -225,48 +182,15 @@ internal sealed partial class ScoringStage
         if (_duplicates.Find(key) is { } earlier)
         {
             _metrics.CountDuplicate();
-            return new Outcome
-            {
-                Message = message,
-                Kind = OutcomeKind.Duplicate,
-                Key = key,
-                TransactionId = payment.TransactionId,
-                AnswerTopic = answerTopic,
-                Answer = earlier,
-            };
+            return Outcome.Duplicate(message, payment, answerTopic, earlier);
         }
 
         var features = input.Slice(rows * FeatureSchema.Count, FeatureSchema.Count);
         _updates.Add(_extractor.ComputeAndApply(payment, features));
-        var outcome = new Outcome
-        {
-            Message = message,
-            Kind = OutcomeKind.Scored,
-            Key = key,
-            Sequence = ++_sequence,
-            TransactionId = payment.TransactionId,
-            AnswerTopic = answerTopic,
-            Event = payment,
-            Features = features.ToArray(),
-            Answer = new AnswerSlot(),
-        };
+        var outcome = Outcome.Scored(message, ++_sequence, payment, answerTopic, features.ToArray());
         _duplicates.Add(key, outcome.Sequence, message.ReceivedAt, outcome.Answer);
         _rows[rows++] = outcome;
         return outcome;
-    }
-
-    private async Task RecordAnswerTimeAsync(List<Task> answers, long sent)
-    {
-        try
-        {
-            await Task.WhenAll(answers);
-        }
-        catch (Exception)
-        {
-            // Failures are counted where the answers are awaited before acknowledgement.
-        }
-
-        _metrics.Stage(PipelineStage.Answer).RecordTicks(sent, Stopwatch.GetTimestamp());
     }
 
     private void ScoreRows(IScorer scorer, int rows)
@@ -309,43 +233,11 @@ internal sealed partial class ScoringStage
 
         if (_shadow is not null && scored)
         {
-            ScoreShadow(scorer, rows);
+            _shadow.Score(scorer, _rows.AsSpan(0, rows));
         }
 
         Array.Clear(_rows, 0, rows);
     }
-
-    /// <summary>
-    /// Scores the same rows with the shadow model and records its score beside the live one. It never decides,
-    /// and nothing it does (a failure included) changes a live answer.
-    /// </summary>
-    private void ScoreShadow(IScorer live, int rows)
-    {
-        using var lease = _shadow!.Rent();
-        var shadow = lease.Scorer;
-        try
-        {
-            var count = Math.Min(rows, shadow.MaxBatchSize);
-            live.InputRows(count).CopyTo(shadow.InputRows(count));
-            shadow.Score(count, _shadowScores.AsSpan(0, count));
-            var shadowThresholds = _decisions.Resolve(shadow.Thresholds);
-            for (var i = 0; i < count; i++)
-            {
-                var outcome = _rows[i];
-                outcome.ShadowScore = _shadowScores[i];
-                outcome.ShadowModel = shadow.Model;
-                _metrics.CountShadow(shadowThresholds.Decide(_shadowScores[i]) == outcome.Decision);
-            }
-        }
-        catch (Exception ex)
-        {
-            _metrics.CountShadowError();
-            LogShadowFailed(ex, shadow.Model.ToString());
-        }
-    }
-
-    [LoggerMessage(EventId = 102, Level = LogLevel.Warning, Message = "Shadow model {Model} failed on a batch; live answers are unaffected")]
-    private partial void LogShadowFailed(Exception exception, string model);
 
     [LoggerMessage(EventId = 100, Level = LogLevel.Debug, Message = "Rejected transaction {TransactionId}: {Code} ({ErrorCount} errors)")]
     private partial void LogRejected(string transactionId, string code, int errorCount);

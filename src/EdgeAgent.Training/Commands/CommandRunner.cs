@@ -16,7 +16,8 @@ public static class CommandRunner
           train-mlp --data <csv|csv.gz> --out <folder>
                     [--name fraud-mlp] [--version 1.0.0] [--seed 42]
                     [--train 2023-01..2023-09] [--validation 2023-10] [--test 2023-11..2023-12]
-                    [--hidden1 64] [--hidden2 32] [--embedding 4] [--epochs 30] [--patience 5]
+                    [--hidden1 64] [--hidden2 32] [--embedding 4] [--min-category-rows 1000]
+                    [--category-dropout 0.1] [--epochs 30] [--patience 5]
                     [--batch-size 256] [--learning-rate 0.001] [--weight-decay 0.0001]
                     [--review-rate 0.02] [--decline-rate 0.005]
           quantize  --model <float.onnx> --out <folder/name-version.onnx> --calibration <csv|csv.gz>

@@ -20,6 +20,8 @@ public sealed record TrainMlpOptions(string Data, string Out, string Name, strin
             Hidden1 = args.Whole("hidden1", defaults.Hidden1),
             Hidden2 = args.Whole("hidden2", defaults.Hidden2),
             EmbeddingSize = args.Whole("embedding", defaults.EmbeddingSize),
+            MinCategoryRows = args.Whole("min-category-rows", defaults.MinCategoryRows),
+            CategoryDropout = args.Real("category-dropout", defaults.CategoryDropout),
             Epochs = args.Whole("epochs", defaults.Epochs),
             Patience = args.Whole("patience", defaults.Patience),
             BatchSize = args.Whole("batch-size", defaults.BatchSize),
@@ -30,9 +32,10 @@ public sealed record TrainMlpOptions(string Data, string Out, string Name, strin
         var (review, decline) = CommonOptions.AlertRates(args);
         args.EnsureAllRead();
         if (settings.Hidden1 < 1 || settings.Hidden2 < 1 || settings.EmbeddingSize < 1 || settings.Epochs < 1
-            || settings.Patience < 1 || settings.BatchSize < 1 || settings.LearningRate <= 0 || settings.WeightDecay < 0)
+            || settings.Patience < 1 || settings.BatchSize < 1 || settings.LearningRate <= 0 || settings.WeightDecay < 0
+            || settings.MinCategoryRows < 0 || settings.CategoryDropout is < 0 or >= 1)
         {
-            throw new UsageException("Layer widths, embedding, epochs, patience and batch size ≥ 1, learning rate > 0 and weight decay ≥ 0 are required.");
+            throw new UsageException("Layer widths, embedding, epochs, patience and batch size ≥ 1, learning rate > 0, weight decay ≥ 0, min-category-rows ≥ 0 and 0 ≤ category-dropout < 1 are required.");
         }
 
         return new TrainMlpOptions(data, output, name, version, split, settings, review, decline);

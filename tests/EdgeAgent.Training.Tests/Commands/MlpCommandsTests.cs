@@ -17,7 +17,7 @@ public sealed class MlpCommandsTests
         var models = folder.File("models");
         using var log = new StringWriter();
 
-        var trained = CommandRunner.Run(["train-mlp", "--data", data, "--out", models, "--epochs", "4", "--hidden1", "16", "--hidden2", "8", "--learning-rate", "0.01"], log, log);
+        var trained = CommandRunner.Run(["train-mlp", "--data", data, "--out", models, "--epochs", "3", "--learning-rate", "0.003"], log, log);
         Assert.True(trained == 0, log.ToString());
         var quantized = CommandRunner.Run(
             ["quantize", "--model", Path.Combine(models, "fraud-mlp-1.0.0.onnx"), "--out", Path.Combine(models, "fraud-mlp-int8-1.0.0.onnx"), "--calibration", data, "--calibration-rows", "2000"],

@@ -30,7 +30,7 @@ public sealed class ExportRoundTripTests : IClassFixture<TrainedModelFixture>
     {
         var model = ModelProto.Parser.ParseFrom(_fixture.Onnx);
         Assert.DoesNotContain(model.Graph.Node, n => n.OpType is "Binarizer" or "Cast");
-        Assert.Contains(model.MetadataProps, p => p.Key == "feature_schema" && p.Value == "fraud-features/1");
+        Assert.Contains(model.MetadataProps, p => p.Key == "feature_schema" && p.Value == EdgeAgent.Core.Features.FeatureSchema.Version);
     }
 
     [Fact]

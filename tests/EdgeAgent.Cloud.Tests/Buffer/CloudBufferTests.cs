@@ -1,0 +1,180 @@
+using System.Text.Json;
+using EdgeAgent.Cloud.Buffer;
+using LiteDB;
+
+namespace EdgeAgent.Cloud.Tests.Buffer;
+
+/// <summary>The buffer over a log and LiteDB queues: batching, resends after a restart, the limits and the policy when full, retention.</summary>
+public sealed class CloudBufferTests : IDisposable
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 28, 12, 0, 0, TimeSpan.Zero);
+    private readonly FakeLog _log = new();
+    private readonly LiteDatabase _db = new(new MemoryStream());
+
+    public void Dispose() => _db.Dispose();
+
+    private CloudBuffer Open(int maxBytes = 240_000, int maxItems = 1000) =>
+        new(_log, _db, "store-7", new CloudOptions { MaxMessageBytes = maxBytes, MaxItemsPerMessage = maxItems }, TimeSpan.FromHours(48));
+
+    private static byte[] Snapshot(int bytes) => System.Text.Encoding.UTF8.GetBytes("{\"x\":\"" + new string('a', bytes - 8) + "\"}");
+
+    [Fact]
+    public void Messages_StayUnderTheSizeLimit_AndHoldEveryRecordOnce()
+    {
+        _log.Add(500, Now);
+        var buffer = Open(maxBytes: 8192);
+        var seen = new List<long>();
+
+        while (buffer.Next() is { } message)
+        {
+            Assert.True(message.Body.Length <= 8192, $"{message.Body.Length} bytes");
+            var json = JsonDocument.Parse(message.Body).RootElement;
+            Assert.Equal("records", json.GetProperty("type").GetString());
+            Assert.Equal(message.Count, json.GetProperty("count").GetInt32());
+            seen.AddRange(json.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("seq").GetInt64()));
+            buffer.Acknowledge(message, Now);
+        }
+
+        Assert.Equal(Enumerable.Range(1, 500).Select(i => (long)i), seen);
+        Assert.Equal(0, buffer.Records.Depth);
+        Assert.Equal(500, buffer.Records.State.SentItems);
+    }
+
+    [Fact]
+    public void AfterARestart_TheUnacknowledgedMessageIsResentWholeUnderTheSameId()
+    {
+        _log.Add(30, Now);
+        var first = Open(maxItems: 50).Next()!;
+
+        _log.Add(30, Now); // more records arrive before the restart
+        var again = Open(maxItems: 50).Next()!;
+
+        Assert.Equal(first.MessageId, again.MessageId);
+        Assert.Equal(first.Body, again.Body);
+        Assert.Equal(30, again.Count);
+    }
+
+    [Fact]
+    public void AMessageNotAcknowledged_IsNotCountedAsSent()
+    {
+        _log.Add(10, Now);
+        var buffer = Open();
+
+        var message = buffer.Next()!;
+
+        Assert.Same(message, buffer.Next());
+        Assert.Equal(10, buffer.Records.Depth);
+        Assert.Equal(0, buffer.Records.State.SentItems);
+    }
+
+    [Fact]
+    public void WhenFull_DropMetricsFirst_DropsTheOldestSnapshotsBeforeAnyRecord()
+    {
+        _log.Add(100, Now);
+        var buffer = Open();
+        for (var id = 1; id <= 10; id++)
+        {
+            buffer.Metrics.Append(id, Now, Snapshot(1000));
+        }
+
+        var recordBytes = buffer.Records.Bytes;
+        var dropped = buffer.EnforceLimits(Now, TimeSpan.FromDays(1), recordBytes + 3500, BufferFullPolicy.DropMetricsFirst);
+
+        Assert.Equal(7, dropped);
+        Assert.Equal(7, buffer.Metrics.State.DroppedFull);
+        Assert.Equal(3, buffer.Metrics.Depth);
+        Assert.Equal(100, buffer.Records.Depth);
+        Assert.Equal(8, JsonDocument.Parse(buffer.Metrics.Next()!.Body).RootElement.GetProperty("first").GetInt64());
+    }
+
+    [Fact]
+    public void WhenFull_DropRecordsFirst_MovesPastTheOldestRecords_AndCountsThem()
+    {
+        _log.Add(100, Now);
+        var buffer = Open();
+        buffer.Metrics.Append(1, Now, Snapshot(1000));
+        var half = buffer.Records.Bytes / 2;
+
+        buffer.EnforceLimits(Now, TimeSpan.FromDays(1), half + 1000, BufferFullPolicy.DropRecordsFirst);
+
+        Assert.Equal(1, buffer.Metrics.Depth);
+        Assert.InRange(buffer.Records.State.DroppedFull, 45, 55);
+        Assert.Equal(100 - buffer.Records.State.DroppedFull, buffer.Records.Depth);
+        Assert.Equal(buffer.Records.State.DroppedFull + 1, buffer.Records.Next()!.First);
+    }
+
+    [Fact]
+    public void DroppingPastAMessageInFlight_DropsAllOfIt_SoNoIdIsReusedForLess()
+    {
+        _log.Add(100, Now);
+        var buffer = Open(maxItems: 40);
+        var inFlight = buffer.Next()!;
+
+        buffer.EnforceLimits(Now, TimeSpan.FromDays(1), buffer.Records.Bytes - 100, BufferFullPolicy.DropRecordsFirst);
+
+        Assert.Equal(40, buffer.Records.State.DroppedFull);
+        Assert.NotEqual(inFlight.MessageId, buffer.Next()!.MessageId);
+        Assert.Equal(41, buffer.Next()!.First);
+    }
+
+    [Fact]
+    public void RecordsOlderThanTheAgeLimit_AreDroppedAsExpired()
+    {
+        _log.Add(20, Now - TimeSpan.FromHours(10));
+        _log.Add(5, Now);
+        var buffer = Open();
+
+        buffer.EnforceLimits(Now, TimeSpan.FromHours(1), long.MaxValue, BufferFullPolicy.DropMetricsFirst);
+
+        Assert.Equal(20, buffer.Records.State.DroppedExpired);
+        Assert.Equal(5, buffer.Records.Depth);
+        Assert.Equal(Now, buffer.Records.Oldest);
+    }
+
+    [Fact]
+    public void Retention_DeletesOnlyWhatIsSentAndOlderThanTheDeduplicationWindow()
+    {
+        _log.Add(10, Now - TimeSpan.FromHours(50));
+        _log.Add(10, Now - TimeSpan.FromHours(1));
+        var buffer = Open(maxItems: 15);
+        buffer.Acknowledge(buffer.Next()!, Now); // 1..15 sent
+
+        while (buffer.Retention.RunOnce(Now, buffer.Records.State.Checkpoint) > 0)
+        {
+        }
+
+        Assert.Equal(Enumerable.Range(11, 10).Select(i => (long)i), _log.All.Select(r => r.Sequence));
+    }
+
+    [Fact]
+    public void Retention_StopsAtTheJournal_AndTakesTheRestLater()
+    {
+        _log.Add(10, Now - TimeSpan.FromHours(50));
+        _log.Snapshot = 4;
+        var buffer = Open();
+        buffer.Acknowledge(buffer.Next()!, Now);
+
+        buffer.Retention.RunOnce(Now, buffer.Records.State.Checkpoint);
+        Assert.Equal(5, _log.All[0].Sequence);
+
+        _log.Snapshot = 10;
+        buffer.Retention.RunOnce(Now, buffer.Records.State.Checkpoint);
+        Assert.Empty(_log.All);
+    }
+
+    [Fact]
+    public void Alerts_AreQueuedFromTheLog_AndGoFirst()
+    {
+        _log.Add(5, Now);
+        _log.Add(2, Now, "decline");
+        var buffer = Open();
+
+        while (buffer.Scanner.ScanOnce() >= 0)
+        {
+        }
+
+        var first = buffer.Next()!;
+        Assert.Equal(CloudStream.Alerts, first.Stream);
+        Assert.Equal((6, 7), (first.First, first.Last));
+    }
+}
