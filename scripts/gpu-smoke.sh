@@ -5,7 +5,8 @@
 #   scripts/gpu-smoke.sh                 # CUDA
 #   PROVIDER=TensorRt scripts/gpu-smoke.sh
 #
-# Needs an NVIDIA GPU with CUDA 12 and cuDNN 9 libraries visible to ONNX Runtime (the linux-x64 GPU package).
+# Needs an NVIDIA GPU with the CUDA and cuDNN libraries that the ONNX Runtime GPU package was built against
+# (1.31: CUDA 13, cuDNN 9; see docs/deployment.md), visible to the agent.
 # Exits non-zero when the provider cannot be used: Cuda, unlike Auto, never falls back to the CPU.
 set -euo pipefail
 cd "$(dirname "$0")/.."

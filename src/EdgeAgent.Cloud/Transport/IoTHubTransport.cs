@@ -30,6 +30,7 @@ public sealed partial class IoTHubTransport : MqttTransportBase
     private Task _desiredChain = Task.CompletedTask;
     private DateTimeOffset _renewAt = DateTimeOffset.MaxValue;
     private volatile bool _twinStale;
+    private int _fetching;
     private long _requestId;
 
     public IoTHubTransport(CloudOptions options, IoTHubSettings settings, TimeProvider time, ILogger<IoTHubTransport> logger)
@@ -158,9 +159,13 @@ public sealed partial class IoTHubTransport : MqttTransportBase
             throw new CloudSendException("subscription refused: " + string.Join(", ", subscribed.Items.Select(i => i.ResultCode)));
         }
 
+        // Telemetry may flow at once; the twin is fetched beside it, so a slow or throttled twin never holds it up.
         _twinStale = true;
-        await FetchTwinAsync(cancellationToken);
-        await Handler.OnConnectedAsync(cancellationToken);
+        Dispatch("twin", async () =>
+        {
+            await FetchTwinAsync(Stopping);
+            await Handler.OnConnectedAsync(Stopping);
+        });
     }
 
     protected override Task OnIdleAsync(CancellationToken cancellationToken) =>
@@ -213,6 +218,11 @@ public sealed partial class IoTHubTransport : MqttTransportBase
 
     private async Task FetchTwinAsync(CancellationToken cancellationToken)
     {
+        if (Interlocked.Exchange(ref _fetching, 1) != 0)
+        {
+            return;
+        }
+
         try
         {
             var (status, body) = await TwinRequestAsync(IoTHubTopics.TwinGet, ReadOnlyMemory<byte>.Empty, cancellationToken);
@@ -234,6 +244,10 @@ public sealed partial class IoTHubTransport : MqttTransportBase
         {
             // Telemetry can flow without the twin; the fetch is retried while connected.
             LogTwinUnavailable(ex.Message);
+        }
+        finally
+        {
+            Interlocked.Exchange(ref _fetching, 0);
         }
     }
 

@@ -304,12 +304,13 @@ public sealed class IoTHubEmulator : IAsyncDisposable
     {
         if (_server is { } server)
         {
-            await server.InjectApplicationMessage(new InjectedMqttApplicationMessage(new MqttApplicationMessage
+            var message = new MqttApplicationMessage
             {
                 Topic = topic,
                 Payload = new ReadOnlySequence<byte>(payload),
                 QualityOfServiceLevel = MqttQualityOfServiceLevel.AtLeastOnce,
-            }) { SenderClientId = HubClientId });
+            };
+            await server.InjectApplicationMessage(new InjectedMqttApplicationMessage(message) { SenderClientId = HubClientId });
         }
     }
 
