@@ -77,7 +77,7 @@ public sealed class CloudOptions : IValidatableObject
     [Required]
     public string ReportedTopic { get; set; } = "edgeagent/{clientId}/reported";
 
-    /// <summary>Client id at the <c>Mqtt</c> broker. Default <c>edgeagent-{host name}</c>.</summary>
+    /// <summary>Client id at the <c>Mqtt</c> broker. Default <c>edgeagent-{host name}-cloud</c>, distinct from the terminals' connection.</summary>
     public string? ClientId { get; set; }
 
     /// <summary>User name at the <c>Mqtt</c> broker. Unset by default.</summary>

@@ -16,6 +16,14 @@ public sealed class StorageOptions
     [RegularExpression(@"^[A-Za-z0-9_.-]+$")]
     public string FileName { get; set; } = "edgeagent.db";
 
+    /// <summary>
+    /// With no cloud (<c>Cloud:Transport=None</c>), how long outcomes stay on the node, in hours; never less than the
+    /// deduplication window. With a cloud, an outcome goes once the cloud has it and the window has passed. Default
+    /// 168 (7 days).
+    /// </summary>
+    [Range(1, 87_600)]
+    public double RetentionHours { get; set; } = 168;
+
     /// <summary>The database file.</summary>
     public string DatabaseFile => System.IO.Path.Combine(Path, FileName);
 }

@@ -18,18 +18,18 @@ public sealed class OutcomeStoreTests : IDisposable
 
     private LiteDbOutcomeStore Open() => new(new StorageOptions { Path = _data.Path });
 
-    private static InboundMessage Message() => new()
+    private static InboundMessage Message(DateTimeOffset? receivedAt = null) => new()
     {
         Topic = "pos/s1/t1/payments",
         Payload = [],
         ReceivedTimestamp = Stopwatch.GetTimestamp(),
-        ReceivedAt = DateTimeOffset.UtcNow,
+        ReceivedAt = receivedAt ?? DateTimeOffset.UtcNow,
         Settlement = null!,
     };
 
-    private static Outcome Scored(long sequence, string card = "card-a") => new()
+    private static Outcome Scored(long sequence, string card = "card-a", DateTimeOffset? receivedAt = null) => new()
     {
-        Message = Message(),
+        Message = Message(receivedAt),
         Kind = OutcomeKind.Scored,
         Key = "s1/t1/tx-" + sequence,
         Sequence = sequence,
@@ -127,5 +127,29 @@ public sealed class OutcomeStoreTests : IDisposable
 
         Assert.Equal(2, removed); // outcome 1 (covered by the snapshot) and rejection 3; outcome 2 is journal
         Assert.Equal([2], store.ReadAfter(0, 10).Select(o => o.Sequence));
+    }
+
+    [Fact]
+    public void RetentionWithoutCloud_DeletesWhatIsOlderThanTheCutoff_AndKeepsTheRest()
+    {
+        using var store = Open();
+        var now = DateTimeOffset.UtcNow;
+        var old = new[] { Scored(1, receivedAt: now.AddDays(-10)), Scored(2, receivedAt: now.AddDays(-9)) };
+        var recent = Scored(3, receivedAt: now.AddHours(-1));
+        store.Commit([new OutcomeBatch(old, [Update(old[0]), Update(old[1])], null, [])]);
+        store.Commit([new OutcomeBatch([recent], [Update(recent)], FeatureStateChanges.None, [])]);
+        var retention = new Hosting.RecordRetentionService(
+            store,
+            Microsoft.Extensions.Options.Options.Create(new StorageOptions { Path = _data.Path, RetentionHours = 168 }),
+            Microsoft.Extensions.Options.Options.Create(new PipelineOptions()),
+            Microsoft.Extensions.Options.Options.Create(new Cloud.CloudOptions()),
+            TimeProvider.System,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<Hosting.RecordRetentionService>.Instance);
+
+        var removed = retention.DeleteOlderThan(now.AddDays(-7));
+
+        Assert.Equal(2, removed);
+        Assert.Equal([3], store.ReadAfter(0, 10).Select(o => o.Sequence));
+        Assert.Equal(0, retention.DeleteOlderThan(now.AddDays(-7)));
     }
 }

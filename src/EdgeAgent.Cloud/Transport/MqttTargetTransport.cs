@@ -31,7 +31,8 @@ public sealed partial class MqttTargetTransport : MqttTransportBase
         : base(options, time, logger)
     {
         _logger = logger;
-        _clientId = string.IsNullOrWhiteSpace(options.ClientId) ? "edgeagent-" + Environment.MachineName : options.ClientId;
+        // Distinct from the terminals' client id (Mqtt:ClientId), so the two never take over each other's session on a shared broker.
+        _clientId = string.IsNullOrWhiteSpace(options.ClientId) ? "edgeagent-" + Environment.MachineName + "-cloud" : options.ClientId;
         _methodsPrefix = Expand(options.MethodsTopic, "");
         _desiredTopic = Expand(options.DesiredTopic, "");
         _reportedTopic = Expand(options.ReportedTopic, "");

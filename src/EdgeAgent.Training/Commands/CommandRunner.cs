@@ -28,7 +28,7 @@ public static class CommandRunner
           evaluate  --data <csv|csv.gz> [--models models] [--report <file.md>]
                     [--seconds 1] [--repeats 3] [--latency-calls 20000] [--warm-up 500]
                     [--train 2023-01..2023-09] [--validation 2023-10] [--test 2023-11..2023-12]
-          sample    --data <csv|csv.gz> --out <file.csv> [--cards 40] [--from 2023-11-01] [--seed 7]
+          sample    --data <csv|csv.gz> --out <file.csv> [--cards 40|all] [--from 2023-11-01] [--until <date>] [--seed 7]
         """;
 
     public static int Run(string[] args, TextWriter output, TextWriter error)

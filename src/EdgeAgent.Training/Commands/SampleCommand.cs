@@ -8,8 +8,9 @@ using EdgeAgent.Training.Sampling;
 namespace EdgeAgent.Training.Commands;
 
 /// <summary>
-/// <c>sample</c>: copies every row of a few cards from a date on, in time order and in the same CSV format,
-/// for the simulator and the demo. Whole cards, not random rows: per-card features need a card's history.
+/// <c>sample</c>: copies every row of some cards (or all of them) between two dates, in time order and in the
+/// same CSV format, for the simulator and the demo. Whole cards, not random rows: per-card features need a
+/// card's history; all cards, when terminal features need a store's whole traffic (the bundled sample).
 /// </summary>
 public static class SampleCommand
 {
@@ -17,8 +18,11 @@ public static class SampleCommand
     {
         var data = args.Required("data");
         var output = args.Required("out");
-        var cards = args.Whole("cards", 40);
+        var cardsText = args.Text("cards", "40");
+        var allCards = cardsText == "all";
+        var cards = allCards ? int.MaxValue : int.TryParse(cardsText, CultureInfo.InvariantCulture, out var n) ? n : 0;
         var from = args.Date("from", new DateOnly(2023, 11, 1));
+        var until = args.Date("until", DateOnly.MaxValue);
         var seed = args.Whole("seed", 7);
         args.EnsureAllRead();
         if (!File.Exists(data))
@@ -28,22 +32,28 @@ public static class SampleCommand
 
         if (cards < 1)
         {
-            throw new UsageException("--cards is at least 1.");
+            throw new UsageException("--cards is a number of at least 1, or all.");
+        }
+
+        if (until <= from)
+        {
+            throw new UsageException("--until comes after --from.");
         }
 
         var fromUnix = new DateTimeOffset(from.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).ToUnixTimeSeconds();
+        var untilUnix = until == DateOnly.MaxValue ? long.MaxValue : new DateTimeOffset(until.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).ToUnixTimeSeconds();
         var rows = new List<SparkovRecord>();
         var hasFraud = new Dictionary<string, bool>(StringComparer.Ordinal);
         using (var reader = DataFiles.OpenText(data))
         {
-            foreach (var record in SparkovCsv.Read(reader).Where(r => r.UnixTime >= fromUnix))
+            foreach (var record in SparkovCsv.Read(reader).Where(r => r.UnixTime >= fromUnix && r.UnixTime < untilUnix))
             {
                 rows.Add(record);
                 hasFraud[record.CardNumber] = hasFraud.GetValueOrDefault(record.CardNumber) || record.IsFraud;
             }
         }
 
-        var chosen = CardSampler.Choose(hasFraud, cards, seed).ToHashSet(StringComparer.Ordinal);
+        var chosen = (allCards ? hasFraud.Keys.ToList() : CardSampler.Choose(hasFraud, cards, seed)).ToHashSet(StringComparer.Ordinal);
         var sample = rows.Where(r => chosen.Contains(r.CardNumber)).OrderBy(r => r.UnixTime).ToList();
         Write(output, sample);
 

@@ -79,6 +79,7 @@ public static class CloudServices
         services.AddSingleton<IHostedService>(sp => sp.Value<CloudOptions>().Transport == CloudTransportKind.None
             ? new CloudOffService(sp.GetRequiredService<ILogger<CloudOffService>>())
             : sp.GetRequiredService<CloudSyncService>());
+        services.AddHostedService<RecordRetentionService>();
         return services;
     }
 
