@@ -15,27 +15,7 @@ OUT=${OUT:-artifacts/benchmark}
 mkdir -p "$OUT"
 rm -f "$OUT"/*.json
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-MQTT_PORT=$(free_port)
-HTTP_PORT=$(free_port)
-WORK=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
-
-cat > "$WORK/mosquitto.conf" <<CONF
-listener $MQTT_PORT 127.0.0.1
-allow_anonymous true
-persistence false
-set_tcp_nodelay true
-max_queued_messages 1000000
-CONF
-MOSQUITTO=$(command -v mosquitto || echo /usr/sbin/mosquitto)
-"$MOSQUITTO" -c "$WORK/mosquitto.conf" > "$WORK/mosquitto.log" 2>&1 &
-sleep 0.5
-
-dotnet build -c Release src/EdgeAgent -v quiet -nologo > "$WORK/build.log"
-AGENT="dotnet src/EdgeAgent/bin/Release/net10.0/EdgeAgent.dll"
-
-cpu() { curl -s "http://127.0.0.1:$HTTP_PORT/status" | python3 -c 'import json,sys; print(json.load(sys.stdin)["resources"]["cpuSeconds"])'; }
+source scripts/lib/bench-rig.sh
 
 # scenario name, then loadgen settings
 SCENARIOS=(
@@ -44,30 +24,21 @@ SCENARIOS=(
   "closed-32|--Load:Mode=Closed --Load:Concurrency=32 --Load:Count=60000 --Load:Warmup=5000"
 )
 
+# Every scenario gets a fresh, warmed agent, so its /status (stage latencies, memory, GC) describes that
+# scenario alone.
 for round in $(seq 1 "$ROUNDS"); do
-  for mode in echo run; do
-    data="$WORK/data-$mode-$round"
-    # A session that expires at disconnect: no round leaves queued payments behind for the next.
-    $AGENT $mode --Mqtt:Host=127.0.0.1 --Mqtt:Port=$MQTT_PORT --Mqtt:ClientId=bench-$mode \
-      --Mqtt:SharedGroup=bench-$mode --Mqtt:SessionExpirySeconds=0 --Storage:Path="$data" \
-      --Http:Urls=http://127.0.0.1:$HTTP_PORT --Inference:Provider=Cpu > "$WORK/agent-$mode-$round.log" 2>&1 &
-    agent_pid=$!
-    until curl -sf "http://127.0.0.1:$HTTP_PORT/health/ready" > /dev/null; do sleep 0.2; done
-    for scenario in "${SCENARIOS[@]}"; do
-      name=${scenario%%|*}; settings=${scenario#*|}
-      before=$(cpu)
-      $AGENT loadgen --Load:Port=$MQTT_PORT --Load:ProgressSeconds=0 --Load:AnswerTimeoutSeconds=30 $settings \
-        --Load:ReportFile="$OUT/$name-$mode-$round.json" > "$WORK/load-$name-$mode-$round.log" 2>&1 || true
-      after=$(cpu)
-      python3 - "$OUT/$name-$mode-$round.json" "$before" "$after" <<'PY'
-import json, sys
-path, before, after = sys.argv[1], float(sys.argv[2]), float(sys.argv[3])
-report = json.load(open(path)); report["agentCpuSeconds"] = round(after - before, 3)
-json.dump(report, open(path, "w"), indent=2)
-PY
-      echo "round $round $mode $name: $(grep -E 'Throughput|Latency' "$WORK/load-$name-$mode-$round.log" | tr -s ' ' | tr '\n' ' ')"
+  for scenario in "${SCENARIOS[@]}"; do
+    name=${scenario%%|*}; settings=${scenario#*|}
+    for mode in echo run; do
+      start_agent "$mode" "$mode-$round-$name"
+      warm_agent
+      # shellcheck disable=SC2086 # the settings are separate words
+      load "$OUT/$name-$mode-$round.json" $settings
+      status > "$OUT/status-$name-$mode-$round.json"
+      echo "round $round $mode $name: $(grep -E 'Throughput|Latency' "$OUT/$name-$mode-$round.json.log" | tr -s ' ' | tr '\n' ' ')"
+      rm -f "$OUT/$name-$mode-$round.json.log"
+      stop_agent
     done
-    kill -TERM $agent_pid; wait $agent_pid || true
   done
 done
 
@@ -98,4 +69,30 @@ print("\n| scenario | throughput full / echo | p50 full / echo | p99 full / echo
 print("| --- | ---: | ---: | ---: |")
 for name, t, p50, p99 in ratios:
     print(f"| {name} | {t:.2f} | {p50:.2f} | {p99:.2f} |")
+
+def statuses(name, mode):
+    return [json.load(open(p)) for p in sorted(glob.glob(os.path.join(out, f"status-{name}-{mode}-*.json")))]
+stages = ["ingest_wait", "validate_features", "inference", "answer", "queue", "persist", "total", "acknowledge"]
+print("\nStage latencies inside the full agent, from its /status (ms, p50 / p99, medians over rounds; the unrecorded warm-up included):\n")
+print("| scenario | " + " | ".join(stages) + " | avg batch |")
+print("| --- | " + " | ".join("---:" for _ in stages) + " | ---: |")
+for name in ["open-1000", "open-5000", "closed-32"]:
+    st = statuses(name, "run")
+    if not st: continue
+    cells = []
+    for stage in stages:
+        values = [x["latencyMs"][stage] for x in st if stage in x["latencyMs"]]
+        cells.append(f"{med([v['p50'] for v in values]):.3f} / {med([v['p99'] for v in values]):.3f}" if values else "-")
+    print(f"| {name} | " + " | ".join(cells) + f" | {med([x['payments']['averageBatch'] for x in st]):.2f} |")
+print("\nResources at the end of each scenario (medians over rounds):\n")
+print("| scenario | agent | working set MiB | managed heap MiB | gen0 / gen1 / gen2 GCs | GC pause ms |")
+print("| --- | --- | ---: | ---: | ---: | ---: |")
+for name in ["open-1000", "open-5000", "closed-32"]:
+    for mode, label in [("echo", "echo"), ("run", "full")]:
+        st = statuses(name, mode)
+        if not st: continue
+        r = [x["resources"] for x in st]
+        print(f"| {name} | {label} | {med([x['workingSetBytes'] for x in r]) / 2**20:.0f} | {med([x['managedHeapBytes'] for x in r]) / 2**20:.0f} | "
+              f"{med([x['gen0Collections'] for x in r]):.0f} / {med([x['gen1Collections'] for x in r]):.0f} / {med([x['gen2Collections'] for x in r]):.0f} | "
+              f"{1000 * med([x['gcPauseSeconds'] for x in r]):.0f} |")
 PY

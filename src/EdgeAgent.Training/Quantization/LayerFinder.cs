@@ -41,16 +41,30 @@ internal static class LayerFinder
         {
             return new LinearLayer
             {
-                Node = node, Input = node.Input[0], WeightName = weight.Name, Weight = values, InputChannels = k, OutputChannels = n,
+                Node = node,
+                Input = node.Input[0],
+                WeightName = weight.Name,
+                Weight = values,
+                InputChannels = k,
+                OutputChannels = n,
                 Bias = ReadFloats(bias, add, source),
-                BiasName = bias.Name, FusedAdd = add, AsGemm = true, Output = add.Output[0],
+                BiasName = bias.Name,
+                FusedAdd = add,
+                AsGemm = true,
+                Output = add.Output[0],
             };
         }
 
         return new LinearLayer
         {
-            Node = node, Input = node.Input[0], WeightName = weight.Name, Weight = values, InputChannels = k, OutputChannels = n,
-            AsGemm = asGemm, Output = output,
+            Node = node,
+            Input = node.Input[0],
+            WeightName = weight.Name,
+            Weight = values,
+            InputChannels = k,
+            OutputChannels = n,
+            AsGemm = asGemm,
+            Output = output,
         };
     }
 
@@ -96,8 +110,16 @@ internal static class LayerFinder
 
         return new LinearLayer
         {
-            Node = node, Input = node.Input[0], WeightName = weight.Name, Weight = values, InputChannels = k, OutputChannels = n,
-            Bias = bias, BiasName = biasName, AsGemm = true, Output = node.Output[0],
+            Node = node,
+            Input = node.Input[0],
+            WeightName = weight.Name,
+            Weight = values,
+            InputChannels = k,
+            OutputChannels = n,
+            Bias = bias,
+            BiasName = biasName,
+            AsGemm = true,
+            Output = node.Output[0],
         };
     }
 
