@@ -161,7 +161,7 @@ public sealed class MetricSnapshotter
             for (var i = 0; i < Stages.Length; i++)
             {
                 var interval = now.Stages[i].Since(before.Stages[i]);
-                json.WriteStartObject(StageName(Stages[i]));
+                json.WriteStartObject(PipelineStageNames.Of(Stages[i]));
                 json.WriteNumber("count", interval.Count);
                 json.WriteNumber("mean", Math.Round(interval.MeanMicros / 1000, 3));
                 json.WriteNumber("p50", Math.Round(interval.Percentile(0.5) / 1000, 3));
@@ -203,20 +203,6 @@ public sealed class MetricSnapshotter
 
         json.WriteEndObject();
     }
-
-    /// <summary>snake_case name of a stage, as the agent's /metrics names it.</summary>
-    public static string StageName(PipelineStage stage) => stage switch
-    {
-        PipelineStage.IngestWait => "ingest_wait",
-        PipelineStage.ValidateAndFeatures => "validate_features",
-        PipelineStage.Inference => "inference",
-        PipelineStage.Queue => "queue",
-        PipelineStage.Persist => "persist",
-        PipelineStage.Answer => "answer",
-        PipelineStage.Total => "total",
-        PipelineStage.Acknowledge => "acknowledge",
-        _ => stage.ToString().ToLowerInvariant(),
-    };
 
     private sealed record Baseline(
         DateTimeOffset At,

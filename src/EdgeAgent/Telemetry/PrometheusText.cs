@@ -84,25 +84,11 @@ public static class PrometheusText
         text.AppendLine("# TYPE edgeagent_stage_duration_seconds histogram");
         foreach (var stage in Enum.GetValues<PipelineStage>())
         {
-            Histogram(text, StageName(stage), metrics.Stage(stage).Snapshot());
+            Histogram(text, PipelineStageNames.Of(stage), metrics.Stage(stage).Snapshot());
         }
 
         return text.ToString();
     }
-
-    /// <summary>snake_case name of a stage, as used in metrics and snapshots.</summary>
-    public static string StageName(PipelineStage stage) => stage switch
-    {
-        PipelineStage.IngestWait => "ingest_wait",
-        PipelineStage.ValidateAndFeatures => "validate_features",
-        PipelineStage.Inference => "inference",
-        PipelineStage.Queue => "queue",
-        PipelineStage.Persist => "persist",
-        PipelineStage.Answer => "answer",
-        PipelineStage.Total => "total",
-        PipelineStage.Acknowledge => "acknowledge",
-        _ => stage.ToString().ToLowerInvariant(),
-    };
 
     private static void CloudMetrics(StringBuilder text, Cloud.ICloudStatus cloud)
     {

@@ -115,7 +115,7 @@ public static class StatusJson
             foreach (var stage in Enum.GetValues<PipelineStage>())
             {
                 var snapshot = metrics.Stage(stage).Snapshot();
-                json.WriteStartObject(PrometheusText.StageName(stage));
+                json.WriteStartObject(PipelineStageNames.Of(stage));
                 json.WriteNumber("count", snapshot.Count);
                 json.WriteNumber("p50", Math.Round(snapshot.Percentile(0.5) / 1000, 3));
                 json.WriteNumber("p99", Math.Round(snapshot.Percentile(0.99) / 1000, 3));
