@@ -1,18 +1,46 @@
 namespace EdgeAgent.Core.Pipeline;
 
-/// <summary>One message as the transport received it, before anything is known about its contents.</summary>
+/// <summary>
+/// One message as the transport received it, before anything is known about its contents. Every field a client
+/// controls is carried as received and checked by the pipeline before it is used:
+/// a transport only copies, it never trusts.
+/// </summary>
 public sealed class InboundMessage
 {
     public required string Topic { get; init; }
 
-    /// <summary>The payload, owned by the pipeline, which wipes it once it is parsed (it may hold a card number).</summary>
+    /// <summary>
+    /// The payload, owned by the pipeline, which wipes it once it is parsed (it may hold a card number). Empty when
+    /// the transport refused to copy a payload over the size limit: <see cref="ReceivedLength"/> then says how long it was.
+    /// </summary>
     public required byte[] Payload { get; init; }
+
+    /// <summary>Length of the payload as it arrived, which may exceed <see cref="Payload"/>'s when it was not copied.</summary>
+    public long ReceivedLength { get; init; } = -1;
 
     /// <summary>The MQTT 5 response topic the sender asked its answer on, if any.</summary>
     public string? ResponseTopic { get; init; }
 
     /// <summary>The MQTT 5 correlation data to return with the answer, if any.</summary>
     public byte[]? CorrelationData { get; init; }
+
+    /// <summary>The MQTT 5 content type, if the sender gave one.</summary>
+    public string? ContentType { get; init; }
+
+    /// <summary>MQTT 5 user properties on the message: how many, and their total size in bytes (names and values).</summary>
+    public int UserPropertyCount { get; init; }
+
+    /// <inheritdoc cref="UserPropertyCount"/>
+    public int UserPropertyBytes { get; init; }
+
+    /// <summary>QoS the message was published with (0, 1 or 2).</summary>
+    public int Qos { get; init; } = 1;
+
+    /// <summary>The retain flag: a payment is never retained.</summary>
+    public bool Retain { get; init; }
+
+    /// <summary>The client that published it, when the transport knows (the embedded broker); null otherwise.</summary>
+    public string? SenderId { get; init; }
 
     /// <summary><see cref="System.Diagnostics.Stopwatch"/> timestamp of receipt: latencies count from here.</summary>
     public required long ReceivedTimestamp { get; init; }
@@ -21,4 +49,7 @@ public sealed class InboundMessage
     public required DateTimeOffset ReceivedAt { get; init; }
 
     public required IMessageSettlement Settlement { get; init; }
+
+    /// <summary>The payload length to check against limits: as received, else the copy's.</summary>
+    public long Length => ReceivedLength >= 0 ? ReceivedLength : Payload.Length;
 }
