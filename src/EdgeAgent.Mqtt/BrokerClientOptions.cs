@@ -21,6 +21,7 @@ internal static class BrokerClientOptions
             .WithCleanStart(false)
             .WithSessionExpiryInterval((uint)options.SessionExpirySeconds)
             .WithReceiveMaximum((ushort)options.ReceiveMaximum)
+            .WithMaximumPacketSize((uint)options.MaxPacketBytes)
             .WithKeepAlivePeriod(TimeSpan.FromSeconds(options.KeepAliveSeconds))
             .WithTimeout(TimeSpan.FromSeconds(10));
         if (!string.IsNullOrEmpty(options.Username))

@@ -212,18 +212,7 @@ public sealed partial class ExternalBrokerIngest : IIngest
             return;
         }
 
-        var message = e.ApplicationMessage;
-        var inbound = new InboundMessage
-        {
-            Topic = message.Topic,
-            Payload = message.Payload.ToArray(),
-            ResponseTopic = message.ResponseTopic,
-            CorrelationData = message.CorrelationData,
-            ReceivedTimestamp = received,
-            ReceivedAt = _time.GetUtcNow(),
-            Settlement = new Settlement(this, e, Interlocked.Read(ref _connection)),
-        };
-
+        var inbound = Inbound(e.ApplicationMessage, received, new Settlement(this, e, Interlocked.Read(ref _connection)));
         try
         {
             await _sink.EnqueueAsync(inbound, _stopping.Token);
@@ -232,6 +221,45 @@ public sealed partial class ExternalBrokerIngest : IIngest
         {
             // Stopping: not acknowledged, so the broker delivers it again.
         }
+    }
+
+    /// <summary>Copies what the message carries, the payload only when it is within the size limit (checked before any copy).</summary>
+    private InboundMessage Inbound(MqttApplicationMessage message, long received, IMessageSettlement settlement)
+    {
+        var length = message.Payload.Length;
+        var (count, bytes) = UserPropertySize(message.UserProperties);
+        return new InboundMessage
+        {
+            Topic = message.Topic,
+            Payload = length <= _options.MaxPacketBytes ? message.Payload.ToArray() : [],
+            ReceivedLength = length,
+            ResponseTopic = message.ResponseTopic,
+            CorrelationData = message.CorrelationData,
+            ContentType = message.ContentType,
+            UserPropertyCount = count,
+            UserPropertyBytes = bytes,
+            Qos = (int)message.QualityOfServiceLevel,
+            Retain = message.Retain,
+            ReceivedTimestamp = received,
+            ReceivedAt = _time.GetUtcNow(),
+            Settlement = settlement,
+        };
+    }
+
+    private static (int Count, int Bytes) UserPropertySize(List<MQTTnet.Packets.MqttUserProperty>? properties)
+    {
+        if (properties is null)
+        {
+            return (0, 0);
+        }
+
+        var bytes = 0;
+        foreach (var property in properties)
+        {
+            bytes += property.Name.Length + property.ValueBuffer.Length;
+        }
+
+        return (properties.Count, bytes);
     }
 
     [LoggerMessage(EventId = 200, Level = LogLevel.Information, Message = "Connected to {Host}:{Port}, subscribed to {Filter} (session resumed: {SessionPresent}, shared subscriptions: {Shared})")]

@@ -21,8 +21,13 @@ public sealed class MqttOptions
     /// <summary>Client id at the external broker. Keep it stable: the persistent session, and the messages it holds while the agent is away, belong to it. Default <c>edgeagent-{host name}</c>.</summary>
     public string? ClientId { get; set; }
 
-    /// <summary>Shared-subscription group (<c>$share/{group}/...</c>), so that replicas split the load. Empty subscribes without sharing. Default <c>edgeagent</c>.</summary>
-    public string SharedGroup { get; set; } = "edgeagent";
+    /// <summary>
+    /// Shared-subscription group (<c>$share/{group}/...</c>), only for several agent replicas splitting one broker's payments.
+    /// Default empty: a plain subscription in the persistent session, which brokers keep across their own restarts (mosquitto
+    /// does not restore shared subscriptions from its persistence file, so payments published while it restarts would
+    /// match nothing until the agent resubscribes). See docs/operations.md for what each broker keeps.
+    /// </summary>
+    public string SharedGroup { get; set; } = "";
 
     /// <summary>User name at the external broker, or the one terminals must give the embedded broker. Unset: anonymous.</summary>
     public string? Username { get; set; }
@@ -67,6 +72,14 @@ public sealed class MqttOptions
     /// <summary>Longest wait between reconnection attempts, in seconds. Default 30.</summary>
     [Range(0.01, 3600)]
     public double ReconnectMaxDelaySeconds { get; set; } = 30;
+
+    /// <summary>
+    /// Largest MQTT packet accepted, in bytes: the embedded broker refuses bigger ones before reading them (MQTT 5 clients are
+    /// told it in CONNACK and disconnected with 0x95 Packet Too Large), and the agent tells an external broker not to send
+    /// it bigger ones (MQTT 5 Maximum Packet Size). Default 65536: a payment is a few hundred bytes.
+    /// </summary>
+    [Range(1024, 268_435_455)]
+    public int MaxPacketBytes { get; set; } = 65_536;
 
     /// <summary>True when an external broker is configured.</summary>
     public bool UsesExternalBroker => !string.IsNullOrWhiteSpace(Host);

@@ -51,7 +51,7 @@ public sealed class LoadGenerator
         var terminals = new SimulatedTerminal[_options.Terminals];
         for (var i = 0; i < terminals.Length; i++)
         {
-            terminals[i] = new SimulatedTerminal($"sim/{_runId}/{i}/answers", OnAnswer);
+            terminals[i] = new SimulatedTerminal(_options.TopicRoot, $"sim-{_runId}-{i}", OnAnswer);
             await terminals[i].ConnectAsync(_options, $"sim-{_runId}-{i}", cancellationToken);
         }
 

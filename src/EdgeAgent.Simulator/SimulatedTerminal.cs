@@ -7,18 +7,21 @@ using MQTTnet.Protocol;
 namespace EdgeAgent.Simulator;
 
 /// <summary>
-/// One MQTT connection of the simulator. Every payment carries an MQTT 5 response topic private to this
-/// connection and its sequence number as correlation data, so answers are matched without parsing them.
+/// One MQTT connection of the simulator. Every payment carries an MQTT 5 response topic private to this connection, under
+/// the payment's own terminal prefix as the agent requires (<c>{root}/{store}/{terminal}/replies/{connection}</c>), and its
+/// sequence number as correlation data, so answers are matched without parsing them.
 /// </summary>
 internal sealed class SimulatedTerminal : IAsyncDisposable
 {
     private readonly IMqttClient _client;
-    private readonly string _answerTopic;
+    private readonly string _connection;
+    private readonly string _answerFilter;
     private readonly Action<long, ReadOnlySequence<byte>> _onAnswer;
 
-    public SimulatedTerminal(string answerTopic, Action<long, ReadOnlySequence<byte>> onAnswer)
+    public SimulatedTerminal(string topicRoot, string connection, Action<long, ReadOnlySequence<byte>> onAnswer)
     {
-        _answerTopic = answerTopic;
+        _connection = connection;
+        _answerFilter = $"{topicRoot}/+/+/replies/{connection}";
         _onAnswer = onAnswer;
         _client = new MqttClientFactory().CreateMqttClient();
         _client.ApplicationMessageReceivedAsync += e =>
@@ -49,7 +52,7 @@ internal sealed class SimulatedTerminal : IAsyncDisposable
             .Build();
         await _client.ConnectAsync(connect, cancellationToken);
         await _client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
-            .WithTopicFilter(f => f.WithTopic(_answerTopic).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce))
+            .WithTopicFilter(f => f.WithTopic(_answerFilter).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce))
             .Build(), cancellationToken);
     }
 
@@ -62,7 +65,7 @@ internal sealed class SimulatedTerminal : IAsyncDisposable
         {
             Topic = topic,
             Payload = new ReadOnlySequence<byte>(payload),
-            ResponseTopic = _answerTopic,
+            ResponseTopic = string.Concat(topic.AsSpan(0, topic.LastIndexOf('/') + 1), "replies/", _connection),
             CorrelationData = correlation,
             ContentType = "application/json",
             QualityOfServiceLevel = MqttQualityOfServiceLevel.AtLeastOnce,

@@ -1,195 +1,192 @@
+using System.Buffers;
 using EdgeAgent.Core.Features;
 using EdgeAgent.Core.Pipeline;
 using EdgeAgent.Core.Records;
+using EdgeAgent.Storage.Files;
+using EdgeAgent.Storage.Records;
 using LiteDB;
 
 namespace EdgeAgent.Storage;
 
 /// <summary>
-/// The durable record in one LiteDB file, opened once per process in direct mode (LiteDB's shared mode reopens
-/// the engine on every operation). A group of outcomes is one transaction: one insert per transaction costs
-/// about ten times as much per document as a batch of a hundred. Outcomes are stored under the sequence number
-/// the scoring loop gave them (arrival order, which is commit order), the primary key and the only index: the
-/// feature state is snapshotted now and then, and at start the outcomes recorded after the snapshot are
-/// replayed over it; duplicates are found by sequence number, from an in-memory map. LiteDB does not fsync a commit, so a committed group survives a process crash but not
-/// necessarily a power cut; the broker's persistent session redelivers anything not yet acknowledged.
+/// The durable record in the agent's LiteDB file. The record is a log: each commit inserts one document holding its group
+/// of outcomes as compact binary (<see cref="RecordCodec"/>), keyed by the group's first sequence number, which is the only
+/// index. The feature state is snapshotted now and then (cards and terminals, one document each) and at start the outcomes
+/// recorded after the snapshot are replayed over it; duplicates are found from an in-memory map and read back here by
+/// sequence number. A commit returns only once it is on the device (<see cref="LiteDbFile.Flush"/>), and is idempotent by
+/// sequence: retried after a failed flush, it flushes again without inserting twice.
 /// </summary>
-public sealed class LiteDbOutcomeStore : IOutcomeStore, IOutcomeLog, IDisposable
+public sealed partial class LiteDbOutcomeStore : IOutcomeStore, IOutcomeLog, IDisposable
 {
+    internal const string LogCollection = "log";
+    private const string CardsCollection = "cards";
+    private const string TerminalsCollection = "terminals";
+    private const string MetaCollection = "meta";
     private const string StateMetaId = "state";
 
-    private readonly LiteDatabase _db;
-    private readonly ILiteCollection<BsonDocument> _outcomes;
-    private readonly ILiteCollection<BsonDocument> _deadLetters;
-    private readonly ILiteCollection<BsonDocument> _cards;
-    private readonly ILiteCollection<BsonDocument> _terminals;
-    private readonly ILiteCollection<BsonDocument> _meta;
+    private readonly LiteDbFile _file;
+    private readonly ArrayBufferWriter<byte> _encoded = new(64 * 1024);
+    private readonly Func<ScoredBatch, ReadOnlyMemory<byte>?>? _alreadyEncoded;
     private long _lastSequence;
 
-    public LiteDbOutcomeStore(StorageOptions options)
+    /// <param name="file">The database file.</param>
+    /// <param name="alreadyEncoded">The encoding the answer journal made of a batch, so a commit does not encode it again.</param>
+    public LiteDbOutcomeStore(LiteDbFile file, Func<ScoredBatch, ReadOnlyMemory<byte>?>? alreadyEncoded = null)
     {
-        Directory.CreateDirectory(options.Path);
-        _db = new LiteDatabase(new ConnectionString { Filename = options.DatabaseFile, Connection = ConnectionType.Direct });
-        _outcomes = _db.GetCollection(Collections.Outcomes);
-        _deadLetters = _db.GetCollection(Collections.DeadLetters);
-        _cards = _db.GetCollection(Collections.Cards);
-        _terminals = _db.GetCollection(Collections.Terminals);
-        _meta = _db.GetCollection(Collections.Meta);
-        _cards.EnsureIndex("last");
-        _lastSequence = Math.Max(
-            _outcomes.Query().OrderByDescending("_id").Limit(1).FirstOrDefault()?["last"].AsInt64 ?? 0,
-            _deadLetters.Query().OrderByDescending("_id").Limit(1).FirstOrDefault()?["_id"].AsInt64 ?? 0);
+        _file = file;
+        _alreadyEncoded = alreadyEncoded;
+        _lastSequence = file.Read(db => db.GetCollection(LogCollection).Query().OrderByDescending("_id").Limit(1).FirstOrDefault()?["last"].AsInt64 ?? 0);
     }
 
-    /// <summary>The database, for adapters that keep more collections in the same file.</summary>
-    public LiteDatabase Database => _db;
+    /// <summary>The database file, for the other stores that keep collections in it.</summary>
+    public LiteDbFile File => _file;
 
     public long LastSequence => Interlocked.Read(ref _lastSequence);
 
     public event Action<long>? Committed;
 
-    public byte[]? FindAnswer(long sequence, string deduplicationKey)
+    public void Commit(IReadOnlyList<ScoredBatch> batches)
     {
-        var batch = _outcomes.Query().Where(Query.LTE("_id", sequence)).OrderByDescending("_id").Limit(1).FirstOrDefault();
-        return batch is null
-            ? null
-            : OutcomeDocuments.Outcomes(batch).FirstOrDefault(o => o["seq"].AsInt64 == sequence && o["key"].AsString == deduplicationKey)?["answer"].AsBinary;
-    }
+        _file.EnsureSpace();
+        _encoded.ResetWrittenCount();
+        var committed = LastSequence;
+        long first = 0, last = 0;
+        foreach (var batch in batches)
+        {
+            var (batchFirst, batchLast) = Append(batch);
+            if (batchLast > 0 && batchLast <= committed)
+            {
+                // Already in: a retry after a failed flush. Nothing of it is inserted again.
+                continue;
+            }
 
-    /// <summary>Walks the record backwards by sequence (arrival order) until it reaches <paramref name="since"/>.</summary>
-    public IEnumerable<RecordedKey> RecentKeys(DateTimeOffset since) =>
-        _outcomes.Query().OrderByDescending("_id").ToEnumerable()
-            .SelectMany(batch => OutcomeDocuments.Outcomes(batch).Reverse())
-            .Select(o => new RecordedKey(o["key"].AsString, o["seq"].AsInt64, new DateTimeOffset(o["receivedAt"].AsDateTime.ToUniversalTime())))
-            .TakeWhile(key => key.ReceivedAt >= since);
+            first = first == 0 ? batchFirst : first;
+            last = Math.Max(last, batchLast);
+        }
 
-    public CardHistorySnapshot? FindCard(string cardToken) =>
-        _cards.FindById(cardToken) is { } doc ? StateDocuments.Card(doc) : null;
-
-    public TerminalActivitySnapshot? FindTerminal(string terminalKey) =>
-        _terminals.FindById(terminalKey) is { } doc ? StateDocuments.Terminal(doc) : null;
-
-    public void Commit(IReadOnlyList<OutcomeBatch> batches)
-    {
-        var sequence = _lastSequence;
-
-        // LiteDB transactions belong to the calling thread: nothing between BeginTrans and Commit may await.
-        _db.BeginTrans();
         try
         {
-            long? snapshotSequence = null;
-            var scored = new List<Outcome>();
-            foreach (var batch in batches)
+            _file.Write(db =>
             {
-                scored.Clear();
-                foreach (var outcome in batch.Outcomes)
+                // LiteDB transactions belong to the calling thread: nothing between BeginTrans and Commit may await.
+                db.BeginTrans();
+                try
                 {
-                    // A duplicate is recognised before scoring and adds nothing to the record.
-                    if (outcome.Kind == OutcomeKind.Scored)
-                    {
-                        scored.Add(outcome);
-                    }
-                    else if (outcome.Kind == OutcomeKind.Rejected)
-                    {
-                        _deadLetters.Insert(OutcomeDocuments.DeadLetter(outcome));
-                        sequence = Math.Max(sequence, outcome.Sequence);
-                    }
+                    Write(db, batches, first, last);
+                    db.Commit();
+                }
+                catch
+                {
+                    db.Rollback();
+                    throw;
                 }
 
-                if (scored.Count > 0)
-                {
-                    _outcomes.Insert(OutcomeDocuments.Batch(scored));
-                    sequence = Math.Max(sequence, scored[^1].Sequence);
-                }
+                return 0;
+            });
+        }
+        catch (IOException ex)
+        {
+            throw _file.Unavailable(ex);
+        }
 
-                if (batch.Snapshot is { } snapshot)
-                {
-                    WriteSnapshot(snapshot);
-                    snapshotSequence = sequence;
-                }
+        // Acknowledged means on the device: flushed before the record loop acknowledges anything of this group.
+        _file.Flush();
+        if (last > committed)
+        {
+            Interlocked.Exchange(ref _lastSequence, last);
+            Committed?.Invoke(last);
+        }
+    }
+
+    public void Dispose() => _file.Dispose();
+
+    /// <summary>Appends the batch's records to the group's bytes (encoded once, by the journal when it has them); returns its range.</summary>
+    private (long First, long Last) Append(ScoredBatch batch)
+    {
+        if (_alreadyEncoded?.Invoke(batch) is { } bytes)
+        {
+            var span = bytes.Span;
+            var (first, last) = RecordRange(span);
+            if (last > LastSequence)
+            {
+                span.CopyTo(_encoded.GetSpan(span.Length));
+                _encoded.Advance(span.Length);
             }
 
-            if (snapshotSequence is { } covered)
+            return (first, last);
+        }
+
+        var start = _encoded.WrittenCount;
+        var range = RecordCodec.Encode(batch, _encoded);
+        if (range.Last > 0 && range.Last <= LastSequence)
+        {
+            // Already committed (a retry): take the bytes back out of this group.
+            var kept = _encoded.WrittenSpan[..start].ToArray();
+            _encoded.ResetWrittenCount();
+            kept.CopyTo(_encoded.GetSpan(kept.Length));
+            _encoded.Advance(kept.Length);
+        }
+
+        return range;
+    }
+
+    private static (long First, long Last) RecordRange(ReadOnlySpan<byte> encoded)
+    {
+        long first = 0, last = 0;
+        foreach (var record in RecordCodec.Decode(encoded))
+        {
+            first = first == 0 ? record.Sequence : Math.Min(first, record.Sequence);
+            last = Math.Max(last, record.Sequence);
+        }
+
+        return (first, last);
+    }
+
+    private void Write(LiteDatabase db, IReadOnlyList<ScoredBatch> batches, long first, long last)
+    {
+        if (last > 0)
+        {
+            db.GetCollection(LogCollection).Insert(new BsonDocument
             {
-                // The snapshot holds every payment up to here: the replay at start begins after it.
-                _meta.Upsert(new BsonDocument { ["_id"] = StateMetaId, ["seq"] = covered });
+                ["_id"] = first,
+                ["last"] = last,
+                ["d"] = _encoded.WrittenSpan.ToArray(),
+            });
+        }
+
+        long? snapshotSequence = null;
+        var covered = LastSequence;
+        var cards = db.GetCollection(CardsCollection);
+        var terminals = db.GetCollection(TerminalsCollection);
+        foreach (var batch in batches)
+        {
+            foreach (var outcome in batch.Outcomes)
+            {
+                covered = RecordCodec.IsRecorded(outcome) ? Math.Max(covered, outcome.Sequence) : covered;
             }
 
-            _db.Commit();
-        }
-        catch
-        {
-            _db.Rollback();
-            throw;
-        }
-
-        Interlocked.Exchange(ref _lastSequence, sequence);
-        Committed?.Invoke(sequence);
-    }
-
-    public IReadOnlyList<RecordedOutcome> ReadAfter(long sequence, int max)
-    {
-        // Batches are keyed by their first sequence: the one holding sequence + 1 may start at or before it.
-        var start = _outcomes.Query().Where(Query.LTE("_id", sequence + 1)).OrderByDescending("_id").Limit(1).FirstOrDefault()?["_id"].AsInt64 ?? sequence + 1;
-        var scored = _outcomes.Find(Query.GTE("_id", start))
-            .SelectMany(OutcomeDocuments.Outcomes)
-            .Where(o => o["seq"].AsInt64 > sequence)
-            .Take(max)
-            .Select(OutcomeDocuments.Recorded);
-        var rejected = _deadLetters.Find(Query.GT("_id", sequence), limit: max).Select(OutcomeDocuments.RecordedRejection);
-        return scored.Concat(rejected).OrderBy(o => o.Sequence).Take(max).ToList();
-    }
-
-    public int DeleteUpTo(long sequence)
-    {
-        // Never past the last state snapshot: the outcomes after it are the journal replayed at start.
-        var covered = Math.Min(sequence, _meta.FindById(StateMetaId)?["seq"].AsInt64 ?? 0);
-        var removed = 0;
-        _db.BeginTrans();
-        try
-        {
-            foreach (var batch in _outcomes.Find(Query.LTE("_id", covered)).ToList())
+            if (batch.Snapshot is not { } snapshot)
             {
-                if (batch["last"].AsInt64 <= covered)
-                {
-                    removed += batch["o"].AsArray.Count;
-                    _outcomes.Delete(batch["_id"]);
-                }
+                continue;
             }
 
-            removed += _deadLetters.DeleteMany(Query.LTE("_id", sequence));
-            _db.Commit();
-        }
-        catch
-        {
-            _db.Rollback();
-            throw;
-        }
+            foreach (var card in snapshot.Cards)
+            {
+                cards.Upsert(StateDocuments.Card(card));
+            }
 
-        return removed;
-    }
+            foreach (var terminal in snapshot.Terminals)
+            {
+                terminals.Upsert(StateDocuments.Terminal(terminal));
+            }
 
-    public StoredFeatureState LoadState(int maxCards)
-    {
-        var cards = _cards.Query().OrderByDescending("last").Limit(maxCards).ToEnumerable().Select(StateDocuments.Card).ToList();
-        var terminals = _terminals.FindAll().Select(StateDocuments.Terminal).ToList();
-        var snapshotSequence = _meta.FindById(StateMetaId)?["seq"].AsInt64 ?? 0;
-        var journal = _outcomes.Find(Query.GT("_id", snapshotSequence)).SelectMany(OutcomeDocuments.Outcomes).Select(OutcomeDocuments.Update).ToList();
-        return new StoredFeatureState(cards, terminals, journal);
-    }
-
-    public void Dispose() => _db.Dispose();
-
-    private void WriteSnapshot(FeatureStateChanges snapshot)
-    {
-        foreach (var card in snapshot.Cards)
-        {
-            _cards.Upsert(StateDocuments.Card(card));
+            // The snapshot was taken as its batch was answered: it holds every payment up to that batch's last one.
+            snapshotSequence = covered;
         }
 
-        foreach (var terminal in snapshot.Terminals)
+        if (snapshotSequence is { } upTo)
         {
-            _terminals.Upsert(StateDocuments.Terminal(terminal));
+            db.GetCollection(MetaCollection).Upsert(new BsonDocument { ["_id"] = StateMetaId, ["seq"] = upTo });
         }
     }
 }

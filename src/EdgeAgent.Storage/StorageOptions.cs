@@ -24,6 +24,29 @@ public sealed class StorageOptions
     [Range(1, 87_600)]
     public double RetentionHours { get; set; } = 168;
 
+    /// <summary>
+    /// Free space the data folder's device must keep, in megabytes: below it, commits stop before the device is full (intake
+    /// pauses, readiness fails, nothing is acknowledged) and resume by themselves once space is freed. Default 64.
+    /// </summary>
+    [Range(0, 1_000_000)]
+    public double MinFreeMegabytes { get; set; } = 64;
+
+    /// <summary>
+    /// Size of the answer journal (answers written ahead of the record, so a crash between answer and commit loses nothing), in
+    /// megabytes. It must hold every answered, not yet committed batch; a payment takes about half a kilobyte. Default 16.
+    /// </summary>
+    [Range(1, 4096)]
+    public int AnswerJournalMegabytes { get; set; } = 16;
+
     /// <summary>The database file.</summary>
     public string DatabaseFile => System.IO.Path.Combine(Path, FileName);
+
+    /// <summary>LiteDB's write-ahead log beside the database file (<c>edgeagent-log.db</c>).</summary>
+    public string LogFile => System.IO.Path.Combine(Path, System.IO.Path.GetFileNameWithoutExtension(FileName) + "-log" + System.IO.Path.GetExtension(FileName));
+
+    /// <summary>The answer journal file.</summary>
+    public string AnswerJournalFile => System.IO.Path.Combine(Path, "answers.journal");
+
+    /// <summary>The poison ledger file.</summary>
+    public string PoisonLedgerFile => System.IO.Path.Combine(Path, "processing.ledger");
 }

@@ -5,20 +5,23 @@ using EdgeAgent.Core.Payments;
 using EdgeAgent.Core.Pipeline;
 using EdgeAgent.Core.Scoring;
 using EdgeAgent.Storage;
+using EdgeAgent.Storage.Files;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EdgeAgent.Benchmarks;
 
 /// <summary>
-/// One commit of the LiteDB record (a real file in a temporary folder) with <see cref="Payments"/> scored payments:
-/// as one scoring batch (one document, as the agent writes a micro-batch) or as that many batches of one (one
-/// document each, as it writes payments that arrive one at a time). Divide by <see cref="Payments"/> for the cost
-/// per payment.
+/// One durable commit of the LiteDB record (a real file in a temporary folder, flushed to the device) with
+/// <see cref="Payments"/> scored payments, handed over as one scoring batch or as that many batches of one; either way the
+/// group is one document. Divide by <see cref="Payments"/> for the cost per payment. <see cref="JournalAppend"/> is what
+/// the scoring loop pays per batch to write its answers ahead of the commit.
 /// </summary>
 [MemoryDiagnoser]
 public class RecordBenchmarks
 {
     private string _folder = "";
     private LiteDbOutcomeStore _store = null!;
+    private MappedAnswerJournal _journal = null!;
     private long _sequence;
 
     [Params(1, 8, 64)]
@@ -31,13 +34,16 @@ public class RecordBenchmarks
     public void Setup()
     {
         _folder = Directory.CreateTempSubdirectory("edgeagent-bench-").FullName;
-        _store = new LiteDbOutcomeStore(new StorageOptions { Path = _folder });
+        var options = new StorageOptions { Path = _folder };
+        _store = new LiteDbOutcomeStore(new LiteDbFile(options, NullLogger.Instance, TimeProvider.System));
+        _journal = new MappedAnswerJournal(options.AnswerJournalFile, 16);
     }
 
     [GlobalCleanup]
     public void Cleanup()
     {
         _store.Dispose();
+        _journal.Dispose();
         Directory.Delete(_folder, recursive: true);
     }
 
@@ -50,11 +56,25 @@ public class RecordBenchmarks
             outcomes[i] = Scored(++_sequence);
         }
 
-        IReadOnlyList<OutcomeBatch> batches = OneDocument
-            ? [new OutcomeBatch(outcomes)]
-            : [.. outcomes.Select(o => new OutcomeBatch([o]))];
+        IReadOnlyList<ScoredBatch> batches = OneDocument
+            ? [new ScoredBatch(outcomes)]
+            : [.. outcomes.Select(o => new ScoredBatch([o]))];
         _store.Commit(batches);
         return _store.LastSequence;
+    }
+
+    [Benchmark]
+    public long JournalAppend()
+    {
+        var outcomes = new Outcome[Payments];
+        for (var i = 0; i < outcomes.Length; i++)
+        {
+            outcomes[i] = Scored(++_sequence);
+        }
+
+        _journal.Append(new ScoredBatch(outcomes));
+        _journal.Committed(_sequence);
+        return _sequence;
     }
 
     private static Outcome Scored(long sequence) => new()
@@ -90,6 +110,6 @@ public class RecordBenchmarks
         Decision = Decision.Approve,
         Model = new ModelIdentity("fraud-gbt", "1.0.0"),
         LatencyMs = 0.42,
-        Answer = new AnswerSlot(new byte[180]),
+        Answer = new byte[180],
     };
 }

@@ -88,12 +88,12 @@ public sealed class FeatureParityTests : IDisposable
 
         var expected = OfflineFeatures(rows);
         using var record = new AgentRecord(dataPath);
-        var live = record.Outcomes.ToDictionary(o => (o["store"].AsString, o["txId"].AsString));
+        var live = record.Outcomes.ToDictionary(o => (o.StoreId!, o.TransactionId!));
         for (var i = 0; i < rows.Count; i++)
         {
             if (expected[i] is { } features)
             {
-                Assert.Equal(features, AgentRecord.Features(live[(SparkovMapping.StoreId(rows[i].Merchant), rows[i].TransactionNumber)]));
+                Assert.Equal(features, live[(SparkovMapping.StoreId(rows[i].Merchant), rows[i].TransactionNumber)].Features!);
             }
         }
     }
@@ -114,7 +114,7 @@ public sealed class FeatureParityTests : IDisposable
         var expected = OfflineFeatures(rows);
         var tokenizer = new CardTokenizer(TestKeys.TokenizationKeyBytes, "k1");
         using var record = new AgentRecord(_data.Path);
-        var live = record.Outcomes.ToDictionary(o => (o["store"].AsString, o["txId"].AsString));
+        var live = record.Outcomes.ToDictionary(o => (o.StoreId!, o.TransactionId!));
         var compared = 0;
         for (var i = 0; i < rows.Count; i++)
         {
@@ -124,8 +124,8 @@ public sealed class FeatureParityTests : IDisposable
             }
 
             var recorded = live[(SparkovMapping.StoreId(rows[i].Merchant), rows[i].TransactionNumber)];
-            Assert.Equal(tokenizer.Tokenize(Encoding.ASCII.GetBytes(rows[i].CardNumber)), recorded["card"].AsString);
-            Assert.Equal(features, AgentRecord.Features(recorded));
+            Assert.Equal(tokenizer.Tokenize(Encoding.ASCII.GetBytes(rows[i].CardNumber)), recorded.CardToken);
+            Assert.Equal(features, recorded.Features!);
             compared++;
         }
 

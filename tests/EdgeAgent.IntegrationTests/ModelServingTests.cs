@@ -102,7 +102,7 @@ public sealed class ModelServingTests : IDisposable
         Assert.Equal(0, agent.Metrics.ModelErrors);
         await agent.StopAsync();
         using var record = new AgentRecord(_data.Path);
-        var versions = record.Outcomes.Select(o => o["modelVersion"].AsString).Distinct().ToList();
+        var versions = record.Outcomes.Select(o => o.ModelVersion).Distinct().ToList();
         Assert.Equal(agent.Metrics.Scored, record.Outcomes.Count);
         Assert.Contains("1.0.0", versions);
         Assert.Contains("1.0.1", versions);
@@ -141,7 +141,7 @@ public sealed class ModelServingTests : IDisposable
         Assert.Equal("fraud-gbt@2.0.0", status.GetProperty("model").GetProperty("shadow").GetProperty("model").GetString());
         await agent.StopAsync();
         using var record = new AgentRecord(_data.Path);
-        Assert.All(record.Outcomes, o => Assert.Equal(o["score"].AsDouble, o["shadowScore"].AsDouble));
+        Assert.All(record.Outcomes, o => Assert.Equal(o.Score, o.ShadowScore));
     }
 
     [Fact]

@@ -51,7 +51,7 @@ public sealed class MosquittoTests(MosquittoBroker broker) : IClassFixture<Mosqu
         }
 
         using var record = new AgentRecord(_data.Path);
-        var features = AgentRecord.Features(record.Outcome("tx-3")!);
+        var features = record.Outcome("tx-3")!.Features!;
         var names = FeatureSchema.Names.ToList();
         Assert.Equal(2f, features[names.IndexOf("card_count_7d")]);
         Assert.Equal(2f, features[names.IndexOf("card_count_1h")]);
@@ -125,8 +125,8 @@ public sealed class MosquittoTests(MosquittoBroker broker) : IClassFixture<Mosqu
         }
 
         using var record = new AgentRecord(_data.Path);
-        Assert.Single(record.Outcomes, o => o["txId"].AsString == "tx-crash");
-        Assert.Single(record.Outcomes, o => o["txId"].AsString == "tx-before");
+        Assert.Single(record.Outcomes, o => o.TransactionId == "tx-crash");
+        Assert.Single(record.Outcomes, o => o.TransactionId == "tx-before");
         Assert.Equal(2, AgentRecord.CardPayments(record.Cards.Single()));
     }
 }

@@ -6,6 +6,8 @@ using EdgeAgent.Core.Pipeline;
 using EdgeAgent.Core.Scoring;
 using EdgeAgent.IntegrationTests.Infrastructure;
 using EdgeAgent.Storage;
+using EdgeAgent.Storage.Files;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EdgeAgent.IntegrationTests;
 
@@ -16,7 +18,10 @@ public sealed class OutcomeStoreTests : IDisposable
 
     public void Dispose() => _data.Dispose();
 
-    private LiteDbOutcomeStore Open() => new(new StorageOptions { Path = _data.Path });
+    private StorageOptions Options => new() { Path = _data.Path };
+
+    private LiteDbOutcomeStore Open(MappedAnswerJournal? journal = null) =>
+        new(new LiteDbFile(Options, NullLogger.Instance, TimeProvider.System), journal is null ? null : journal.EncodedFor);
 
     private static InboundMessage Message(DateTimeOffset? receivedAt = null) => new()
     {
@@ -51,18 +56,18 @@ public sealed class OutcomeStoreTests : IDisposable
         Score = 0.25,
         Decision = Decision.Review,
         Model = new ModelIdentity("m", "1"),
-        Answer = new AnswerSlot(Encoding.UTF8.GetBytes("{\"answer\":" + sequence + "}")),
+        Fingerprint = 1000 + sequence,
+        Answer = Encoding.UTF8.GetBytes("{\"answer\":" + sequence + "}"),
     };
 
     private static Outcome Rejected(long sequence) => new()
     {
         Message = Message(),
         Kind = OutcomeKind.Rejected,
-        Key = "dl-" + sequence,
         Sequence = sequence,
         Errors = [new ValidationError("amount", ValidationCodes.OutOfRange, "amount is greater than zero")],
-        RedactedPayload = "{}"u8.ToArray(),
-        Answer = new AnswerSlot("{}"u8.ToArray()),
+        DeadLetter = "{\"bytes\":2}"u8.ToArray(),
+        Answer = "{}"u8.ToArray(),
     };
 
     private static FeatureUpdate Update(Outcome o) => FeatureUpdate.Of(o.Event!);
@@ -75,8 +80,8 @@ public sealed class OutcomeStoreTests : IDisposable
         store.Committed += s => committed = s;
         var first = new[] { Scored(1), Rejected(2), Scored(3) };
         var second = new[] { Scored(4), Scored(5) };
-        store.Commit([new OutcomeBatch(first, [Update(first[0]), Update(first[2])], null, [])]);
-        store.Commit([new OutcomeBatch(second, [Update(second[0]), Update(second[1])], null, [])]);
+        store.Commit([new ScoredBatch(first, [Update(first[0]), Update(first[2])], null, [])]);
+        store.Commit([new ScoredBatch(second, [Update(second[0]), Update(second[1])], null, [])]);
 
         Assert.Equal(5, committed);
         Assert.Equal(5, store.LastSequence);
@@ -102,9 +107,9 @@ public sealed class OutcomeStoreTests : IDisposable
             var extractor = new FeatureExtractor(state);
             var a = Scored(1);
             extractor.ComputeAndApply(a.Event!, new float[FeatureSchema.Count]);
-            store.Commit([new OutcomeBatch([a], [Update(a)], state.TakeChanges(), [])]);
+            store.Commit([new ScoredBatch([a], [Update(a)], state.TakeChanges(), [])]);
             var b = Scored(2);
-            store.Commit([new OutcomeBatch([b], [Update(b)], null, [])]);
+            store.Commit([new ScoredBatch([b], [Update(b)], null, [])]);
         }
 
         using var reopened = Open();
@@ -119,14 +124,15 @@ public sealed class OutcomeStoreTests : IDisposable
     {
         using var store = Open();
         var one = Scored(1);
-        store.Commit([new OutcomeBatch([one], [Update(one)], FeatureStateChanges.None, [])]);
+        store.Commit([new ScoredBatch([one], [Update(one)], FeatureStateChanges.None, [])]);
         var two = Scored(2);
-        store.Commit([new OutcomeBatch([two, Rejected(3)], [Update(two)], null, [])]);
+        store.Commit([new ScoredBatch([two, Rejected(3)], [Update(two)], null, [])]);
 
         var removed = store.DeleteUpTo(3);
 
-        Assert.Equal(2, removed); // outcome 1 (covered by the snapshot) and rejection 3; outcome 2 is journal
-        Assert.Equal([2], store.ReadAfter(0, 10).Select(o => o.Sequence));
+        // Outcome 1 is covered by the snapshot; the group of 2 and 3 holds journal (2) and goes once a snapshot covers it.
+        Assert.Equal(1, removed);
+        Assert.Equal([2, 3], store.ReadAfter(0, 10).Select(o => o.Sequence));
     }
 
     [Fact]
@@ -136,8 +142,8 @@ public sealed class OutcomeStoreTests : IDisposable
         var now = DateTimeOffset.UtcNow;
         var old = new[] { Scored(1, receivedAt: now.AddDays(-10)), Scored(2, receivedAt: now.AddDays(-9)) };
         var recent = Scored(3, receivedAt: now.AddHours(-1));
-        store.Commit([new OutcomeBatch(old, [Update(old[0]), Update(old[1])], null, [])]);
-        store.Commit([new OutcomeBatch([recent], [Update(recent)], FeatureStateChanges.None, [])]);
+        store.Commit([new ScoredBatch(old, [Update(old[0]), Update(old[1])], null, [])]);
+        store.Commit([new ScoredBatch([recent], [Update(recent)], FeatureStateChanges.None, [])]);
         var retention = new Hosting.RecordRetentionService(
             store,
             Microsoft.Extensions.Options.Options.Create(new StorageOptions { Path = _data.Path, RetentionHours = 168 }),
@@ -151,5 +157,126 @@ public sealed class OutcomeStoreTests : IDisposable
         Assert.Equal(2, removed);
         Assert.Equal([3], store.ReadAfter(0, 10).Select(o => o.Sequence));
         Assert.Equal(0, retention.DeleteOlderThan(now.AddDays(-7)));
+    }
+
+    [Fact]
+    public void RecentKeys_StreamNewestFirst_WithFingerprints_AndStopAtTheCutoff()
+    {
+        using var store = Open();
+        var now = DateTimeOffset.UtcNow;
+        for (var i = 1; i <= 100; i++)
+        {
+            var outcome = Scored(i, receivedAt: now.AddMinutes(i - 100));
+            store.Commit([new ScoredBatch([outcome], [Update(outcome)], null, [])]);
+        }
+
+        var keys = store.RecentKeys(now.AddMinutes(-9.5)).ToList();
+
+        Assert.Equal(Enumerable.Range(91, 10).Reverse().Select(i => (long)i), keys.Select(k => k.Sequence));
+        Assert.Equal(1100, keys[0].Fingerprint);
+        Assert.Equal("s1/t1/tx-100", keys[0].Key);
+    }
+
+    [Fact]
+    public void CommitRetriedAfterItWentIn_DoesNotRecordTwice()
+    {
+        using var store = Open();
+        var batch = new ScoredBatch([Scored(1), Scored(2)]);
+
+        store.Commit([batch]);
+        store.Commit([batch]);
+        store.Commit([batch, new ScoredBatch([Scored(3)])]);
+
+        Assert.Equal([1, 2, 3], store.ReadAfter(0, 10).Select(o => o.Sequence));
+    }
+
+    [Fact]
+    public void AnsweredButUncommitted_IsRecoveredFromTheJournal_WithTheSameAnswer()
+    {
+        var journalFile = Path.Combine(_data.Path, "answers.journal");
+        using (var journal = new MappedAnswerJournal(journalFile, 1))
+        using (var store = Open(journal))
+        {
+            var committed = new ScoredBatch([Scored(1), Rejected(2)]);
+            journal.Append(committed);
+            store.Commit([committed]);
+            journal.Committed(2);
+            journal.Append(new ScoredBatch([Scored(3), Scored(4)]));
+            journal.Append(new ScoredBatch([Scored(5)]));
+
+            // The process dies here: batches 3-5 were answered, never committed.
+        }
+
+        using var reopenedJournal = new MappedAnswerJournal(journalFile, 1);
+        using var reopened = Open();
+        var recovered = reopened.Recover(reopenedJournal.Uncommitted(reopened.LastSequence));
+
+        Assert.Equal(3, recovered);
+        Assert.Equal(5, reopened.LastSequence);
+        Assert.Equal([1, 2, 3, 4, 5], reopened.ReadAfter(0, 10).Select(o => o.Sequence));
+        Assert.Equal("{\"answer\":4}", Encoding.UTF8.GetString(reopened.FindAnswer(4, "s1/t1/tx-4")!));
+        Assert.Equal(4, reopened.LoadState(10).Journal.Count); // scored 1, 3, 4 and 5: no snapshot yet
+    }
+
+    [Fact]
+    public void JournalEntriesAfterAGap_AreNotRecovered()
+    {
+        var journalFile = Path.Combine(_data.Path, "answers.journal");
+        using (var journal = new MappedAnswerJournal(journalFile, 1))
+        {
+            journal.Append(new ScoredBatch([Scored(1)]));
+            journal.Append(new ScoredBatch([Scored(3)]));
+        }
+
+        using var reopenedJournal = new MappedAnswerJournal(journalFile, 1);
+        using var store = Open();
+
+        Assert.Equal(1, store.Recover(reopenedJournal.Uncommitted(store.LastSequence)));
+        Assert.Equal([1], store.ReadAfter(0, 10).Select(o => o.Sequence));
+    }
+
+    [Fact]
+    public void UnreadableDatabaseFile_IsMovedAside_AndAFreshOneStarts()
+    {
+        File.WriteAllBytes(Options.DatabaseFile, Enumerable.Repeat((byte)0x5A, 64 * 1024).ToArray());
+
+        var file = new LiteDbFile(Options, NullLogger.Instance, TimeProvider.System);
+        using var store = new LiteDbOutcomeStore(file);
+        store.Commit([new ScoredBatch([Scored(1)])]);
+
+        Assert.NotNull(file.KeptCopy);
+        Assert.True(File.Exists(file.KeptCopy));
+        Assert.Equal(64 * 1024, new FileInfo(file.KeptCopy!).Length);
+        Assert.Equal([1], store.ReadAfter(0, 10).Select(o => o.Sequence));
+    }
+
+    [Fact]
+    public void TruncatedDatabaseFile_IsMovedAside_WhenReadingItFails()
+    {
+        using (var store = Open())
+        {
+            for (var i = 1; i <= 400; i++)
+            {
+                var outcome = Scored(i, card: "card-" + i);
+                var state = new FeatureState();
+                new FeatureExtractor(state).ComputeAndApply(outcome.Event!, new float[FeatureSchema.Count]);
+                store.Commit([new ScoredBatch([outcome], [Update(outcome)], state.TakeChanges(), [])]);
+            }
+        }
+
+        using (var stream = new FileStream(Options.DatabaseFile, FileMode.Open))
+        {
+            stream.SetLength(stream.Length / 2);
+        }
+
+        var file = new LiteDbFile(Options, NullLogger.Instance, TimeProvider.System);
+        using var reopened = new LiteDbOutcomeStore(file);
+        var state2 = reopened.LoadState(1000);
+        _ = reopened.RecentKeys(DateTimeOffset.MinValue).ToList();
+
+        Assert.NotNull(file.KeptCopy);
+        Assert.Empty(state2.Cards);
+        reopened.Commit([new ScoredBatch([Scored(1)])]);
+        Assert.Equal([1], reopened.ReadAfter(0, 10).Select(o => o.Sequence));
     }
 }

@@ -41,4 +41,7 @@ public sealed class PaymentEvent
 
     /// <summary>The key that identifies this payment for duplicate detection: store, terminal and transaction id.</summary>
     public string DeduplicationKey => DeduplicationKeys.For(StoreId, TerminalId, TransactionId);
+
+    /// <summary>What the payment says, hashed (see <see cref="PaymentFingerprint"/>): a repeat must match it.</summary>
+    public long Fingerprint => PaymentFingerprint.Of(this);
 }

@@ -30,7 +30,17 @@ internal sealed partial class PaymentFields
         Span<byte> digits = stackalloc byte[MaxPanDigits * 6];
         try
         {
-            var length = reader.CopyString(digits);
+            int length;
+            try
+            {
+                length = reader.CopyString(digits);
+            }
+            catch (InvalidOperationException)
+            {
+                Fail(PaymentField.Pan, ValidationCodes.InvalidFormat, "pan is 12-19 digits");
+                return;
+            }
+
             var pan = digits[..length];
             if (length is < MinPanDigits or > MaxPanDigits || pan.ContainsAnyExceptInRange((byte)'0', (byte)'9'))
             {
@@ -67,10 +77,32 @@ internal sealed partial class PaymentFields
             return null;
         }
 
-        var value = reader.GetString()!;
+        string value;
+        try
+        {
+            value = reader.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            // A lone surrogate escape (\uDC00) is valid JSON but not valid text.
+            Fail(field, ValidationCodes.InvalidFormat, $"{FieldName(field)} holds an escape that is not valid Unicode");
+            return null;
+        }
+
         if (value.Length > maxLength)
         {
             Fail(field, ValidationCodes.TooLong, $"{FieldName(field)} is at most {maxLength} characters");
+            return null;
+        }
+
+        if (CardNumberScanner.Contains(value))
+        {
+            Fail(field, ValidationCodes.CardDataMisplaced, $"{FieldName(field)} holds what looks like a card number; a card number goes in pan only");
+            if (field == PaymentField.TransactionId)
+            {
+                MaskedTransactionId = CardNumberScanner.Mask(value);
+            }
+
             return null;
         }
 
@@ -155,9 +187,9 @@ internal sealed partial class PaymentFields
         }
         else if (token.Length is >= MinPanDigits and <= MaxPanDigits && !token.AsSpan().ContainsAnyExceptInRange('0', '9'))
         {
-            // A token made only of 12-19 digits may well be a card number sent in the wrong field:
-            // refusing it keeps a PAN from being stored as if it were a token.
-            Fail(PaymentField.CardToken, ValidationCodes.InvalidFormat, "cardToken looks like a card number; send it as pan");
+            // A token made only of 12-19 digits may well be a card number sent in the wrong field (ReadString already
+            // refused the Luhn-valid ones): refusing it keeps a PAN from being stored as if it were a token.
+            Fail(PaymentField.CardToken, ValidationCodes.CardDataMisplaced, "cardToken looks like a card number; send it as pan");
         }
         else
         {

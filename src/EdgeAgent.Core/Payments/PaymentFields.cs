@@ -20,6 +20,9 @@ internal sealed partial class PaymentFields(List<ValidationError> errors)
 
     public string? TransactionId { get; private set; }
 
+    /// <summary>A transaction id refused because it held what looks like a card number, masked, so the rejection can still name it.</summary>
+    public string? MaskedTransactionId { get; private set; }
+
     public DateTimeOffset? Timestamp { get; private set; }
 
     private decimal? _amount;

@@ -27,20 +27,36 @@ public sealed class PaymentParser
         _time = time;
     }
 
+    /// <summary>Largest payload parsed, in bytes (<see cref="ValidationOptions.MaxPayloadBytes"/>).</summary>
+    public int MaxPayloadBytes => _options.MaxPayloadBytes;
+
+    /// <summary>Reads only the topic (for a payload that is not parsed); adds its error, if any, to <paramref name="errors"/>.</summary>
+    public TopicAddress? ParseTopic(string topic, List<ValidationError> errors)
+    {
+        if (CardNumberScanner.Contains(topic))
+        {
+            errors.Add(new ValidationError("topic", ValidationCodes.CardDataMisplaced,
+                "the topic holds what looks like a card number; a card number goes in pan only"));
+            return null;
+        }
+
+        if (TopicAddress.TryParse(topic, _topicRoot, out var address))
+        {
+            return address;
+        }
+
+        errors.Add(new ValidationError("topic", ValidationCodes.InvalidTopic,
+            $"payments are published to {_topicRoot}/{{storeId}}/{{terminalId}}/payments, ids 1-64 of [A-Za-z0-9_-]"));
+        return null;
+    }
+
     /// <summary>Validates one message. Never throws on any payload.</summary>
     public PaymentParseResult Parse(string topic, ReadOnlySpan<byte> payload)
     {
         var errors = new List<ValidationError>(0);
-        TopicAddress? address = null;
-        if (TopicAddress.TryParse(topic, _topicRoot, out var parsedAddress))
-        {
-            address = parsedAddress;
-        }
-        else
-        {
-            errors.Add(new ValidationError("topic", ValidationCodes.InvalidTopic,
-                $"payments are published to {_topicRoot}/{{storeId}}/{{terminalId}}/payments, ids 1-64 of [A-Za-z0-9_-]"));
-        }
+
+        // Nothing is ever published to a topic that holds a card number, so such a payment gets no answer.
+        var address = ParseTopic(topic, errors);
 
         if (payload.Length > _options.MaxPayloadBytes)
         {
@@ -62,25 +78,35 @@ public sealed class PaymentParser
         }
         catch (JsonException ex)
         {
-            errors.Clear();
-            if (address is null)
-            {
-                errors.Add(new ValidationError("topic", ValidationCodes.InvalidTopic, "topic does not match the payments grammar"));
-            }
-
-            errors.Add(new ValidationError("$", ValidationCodes.InvalidJson,
-                $"payload is not valid JSON (line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1})"));
-            return PaymentParseResult.Rejected(errors, fields.TransactionId, address);
+            return NotJson(errors, fields, address, $"payload is not valid JSON (line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1})");
+        }
+        catch (InvalidOperationException)
+        {
+            // A property name or value with an escape that is not valid Unicode (a lone surrogate such as \uDC00).
+            return NotJson(errors, fields, address, "payload holds a \\u escape that is not valid Unicode");
         }
 
         fields.CheckComplete();
         CheckTimestamp(fields, errors);
         if (errors.Count > 0 || address is not { } a)
         {
-            return PaymentParseResult.Rejected(errors, fields.TransactionId, address);
+            return PaymentParseResult.Rejected(errors, fields.TransactionId ?? fields.MaskedTransactionId, address);
         }
 
         return PaymentParseResult.Valid(fields.ToEvent(a));
+    }
+
+    private static PaymentParseResult NotJson(List<ValidationError> errors, PaymentFields fields, TopicAddress? address, string message)
+    {
+        // Field errors found before the payload broke off mean little; what was wrong with the topic still holds.
+        errors.RemoveAll(e => e.Field != "topic");
+        if (address is null && errors.Count == 0)
+        {
+            errors.Add(new ValidationError("topic", ValidationCodes.InvalidTopic, "topic does not match the payments grammar"));
+        }
+
+        errors.Add(new ValidationError("$", ValidationCodes.InvalidJson, message));
+        return PaymentParseResult.Rejected(errors, fields.TransactionId ?? fields.MaskedTransactionId, address);
     }
 
     private void ReadObject(ReadOnlySpan<byte> payload, PaymentFields fields)
@@ -94,11 +120,13 @@ public sealed class PaymentParser
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var name = PaymentFields.Identify(ref reader);
+            var nameHoldsCardNumber = name == PaymentField.Unknown && PaymentFields.NameHoldsCardNumber(ref reader);
             reader.Read();
             if (name == PaymentField.Unknown)
             {
-                // Terminals may send more than the contract asks for; those values are skipped, never kept.
-                reader.Skip();
+                // Terminals may send more than the contract asks for; those values are looked through for card numbers
+                // and otherwise ignored, never kept.
+                fields.ScanUnknown(ref reader, nameHoldsCardNumber);
                 continue;
             }
 

@@ -19,12 +19,25 @@ public static class ValidationCodes
     public const string TimestampInFuture = "timestamp_in_future";
     public const string TimestampTooOld = "timestamp_too_old";
     public const string Overloaded = "overloaded";
+    public const string CardDataMisplaced = "card_data_misplaced";
+    public const string DuplicateConflict = "duplicate_conflict";
+    public const string PoisonMessage = "poison_message";
+    public const string QosNotSupported = "qos_not_supported";
+    public const string RetainNotAllowed = "retain_not_allowed";
+    public const string InvalidResponseTopic = "invalid_response_topic";
+    public const string ResponseTopicNotAllowed = "response_topic_not_allowed";
+    public const string CorrelationDataTooLarge = "correlation_data_too_large";
+    public const string UserPropertiesTooLarge = "user_properties_too_large";
+    public const string UnsupportedContentType = "unsupported_content_type";
+    public const string InternalError = "internal_error";
 
     /// <summary>Every code, for metrics that want a zero for each.</summary>
     public static IReadOnlyList<string> All { get; } =
     [
         PayloadTooLarge, InvalidUtf8, InvalidJson, InvalidTopic, Required, InvalidType, InvalidFormat, TooLong,
         DuplicateField, OutOfRange, UnknownCurrency, LuhnCheckFailed, CardAmbiguous, TimestampInFuture,
-        TimestampTooOld, Overloaded,
+        TimestampTooOld, Overloaded, CardDataMisplaced, DuplicateConflict, PoisonMessage, QosNotSupported,
+        RetainNotAllowed, InvalidResponseTopic, ResponseTopicNotAllowed, CorrelationDataTooLarge, UserPropertiesTooLarge,
+        UnsupportedContentType, InternalError,
     ];
 }

@@ -23,4 +23,34 @@ public sealed class ValidationOptions
     /// later, and the demo replays a labelled history.
     /// </summary>
     public TimeSpan? MaxEventAge { get; set; }
+
+    /// <summary>Longest MQTT 5 response topic accepted, in characters. Default 256: a terminal's own prefix and a short suffix.</summary>
+    [Range(16, 65535)]
+    public int MaxResponseTopicLength { get; set; } = 256;
+
+    /// <summary>
+    /// Where a payment's response topic may point, as a prefix with <c>{root}</c>, <c>{store}</c> and <c>{terminal}</c> taken
+    /// from the payment's own topic. Default <c>{root}/{store}/{terminal}/</c>: a terminal can have its answers sent only
+    /// under its own topics, never to another terminal's or anywhere else on the broker.
+    /// </summary>
+    [Required]
+    public string ResponseTopicPrefix { get; set; } = "{root}/{store}/{terminal}/";
+
+    /// <summary>Largest MQTT 5 correlation data accepted (it is returned with the answer and kept with the record), in bytes. Default 128.</summary>
+    [Range(0, 4096)]
+    public int MaxCorrelationDataBytes { get; set; } = 128;
+
+    /// <summary>Most MQTT 5 user properties on a payment. Default 16; they are ignored, never kept.</summary>
+    [Range(0, 1024)]
+    public int MaxUserProperties { get; set; } = 16;
+
+    /// <summary>Largest total size of a payment's MQTT 5 user properties (names and values), in bytes. Default 1024.</summary>
+    [Range(0, 65535)]
+    public int MaxUserPropertyBytes { get; set; } = 1024;
+
+    /// <summary>
+    /// MQTT 5 content types a payment may declare, besides <c>application/json</c> (with or without <c>; charset=utf-8</c>),
+    /// which is always accepted, as is no content type at all. Default none.
+    /// </summary>
+    public string[] ExtraContentTypes { get; set; } = [];
 }

@@ -1,13 +1,15 @@
 namespace EdgeAgent.Core.Pipeline;
 
 /// <summary>
-/// Told, on the pipeline's loops, when a batch has been answered (the broker took the answers; not yet
-/// recorded) and when a group of batches has been committed (not yet acknowledged). The agent's fault injection
+/// Told, on the pipeline's loops, when a message is about to be scored, when a batch has been answered (not yet recorded)
+/// and when a group of batches has been committed (not yet acknowledged). The agent's fault injection, in test builds only,
 /// uses these points to prove crash safety.
 /// </summary>
 public interface IRecordingObserver
 {
-    void Answered(OutcomeBatch batch);
+    void Scoring(string? transactionId);
 
-    void Committed(IReadOnlyList<OutcomeBatch> batches);
+    void Answered(ScoredBatch batch);
+
+    void Committed(IReadOnlyList<ScoredBatch> batches);
 }

@@ -69,6 +69,40 @@ public sealed class PipelineOptions : IValidatableObject
     [Range(1, 100_000_000)]
     public int MaxCardsInMemory { get; set; } = 200_000;
 
+    /// <summary>
+    /// Most payments remembered for duplicate detection (about 60 bytes each): past it, the oldest leave the window early, and
+    /// a repeat of one of those would be scored as new (counted as <c>edgeagent_duplicates_evicted_total</c>). Default
+    /// 1,000,000: a 48-hour window at about 5 payments a second, about 60 MB.
+    /// </summary>
+    [Range(1000, 100_000_000)]
+    public int MaxDuplicateKeys { get; set; } = 1_000_000;
+
+    /// <summary>
+    /// Crashes a message may be part of before it is refused as <c>poison_message</c> and acknowledged, so that no message
+    /// keeps the agent in a crash loop. A message in an earlier crash is scored alone, so only the guilty one reaches this.
+    /// Default 3.
+    /// </summary>
+    [Range(1, 100)]
+    public int PoisonCrashLimit { get; set; } = 3;
+
+    /// <summary>
+    /// Dead letters kept per sender (client id, or store and terminal) per second, with <see cref="DeadLetterBurst"/> at once:
+    /// past it, refusals are still answered and counted, but not kept. Default 10.
+    /// </summary>
+    [Range(0, 100_000)]
+    public double DeadLettersPerSecond { get; set; } = 10;
+
+    /// <summary>Dead letters a sender may have kept at once before <see cref="DeadLettersPerSecond"/> applies. Default 100.</summary>
+    [Range(0, 1_000_000)]
+    public int DeadLetterBurst { get; set; } = 100;
+
+    /// <summary>
+    /// How long the record may be unwritable for a reason other than a full disk (the data folder gone, read-only) before the
+    /// agent gives up and exits with an error, in seconds. A full disk pauses intake for as long as it lasts. Default 60.
+    /// </summary>
+    [Range(1, 86_400)]
+    public double StoreUnavailableGraceSeconds { get; set; } = 60;
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         // Every payment between scoring and commit must still have its answer in memory, or a retry arriving

@@ -7,7 +7,7 @@ namespace EdgeAgent.Core.Telemetry;
 /// Counters and stage latencies of the pipeline. Written by the pipeline's loops, read by the metrics
 /// endpoint and the cloud snapshots; every field is updated atomically, so readers never block writers.
 /// </summary>
-public sealed class PipelineMetrics
+public sealed partial class PipelineMetrics
 {
     private readonly LatencyHistogram[] _stages = Enumerable.Range(0, Enum.GetValues<PipelineStage>().Length)
         .Select(_ => new LatencyHistogram()).ToArray();

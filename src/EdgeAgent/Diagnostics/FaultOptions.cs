@@ -1,17 +1,18 @@
 namespace EdgeAgent.Diagnostics;
 
 /// <summary>
-/// Fault injection for crash-safety tests (configuration section <c>Faults</c>): the agent kills itself
-/// (SIGKILL, no clean-up) at a chosen point of the recording loop when it handles a chosen transaction. Off by default;
-/// never set it in production.
+/// Fault injection for crash-safety tests (configuration section <c>Faults</c>, test builds only): the agent kills itself
+/// (SIGKILL, no clean-up) at a chosen point of the pipeline when it handles a chosen transaction. A release build does not
+/// contain it, so no configuration can turn it on in production.
 /// </summary>
 public sealed class FaultOptions
 {
     public const string SectionName = "Faults";
 
     /// <summary>
-    /// <c>None</c> (default), <c>Answer</c> (the broker took the answer; the outcome is not yet committed) or
-    /// <c>Commit</c> (the outcome is committed; the message is not yet acknowledged).
+    /// <c>None</c> (default), <c>Scoring</c> (while scoring, before the answer: a message that crashes the agent), <c>Answer</c>
+    /// (the broker took the answer; the outcome is not yet committed) or <c>Commit</c> (the outcome is committed; the message is
+    /// not yet acknowledged).
     /// </summary>
     public FaultPoint KillAfter { get; set; } = FaultPoint.None;
 

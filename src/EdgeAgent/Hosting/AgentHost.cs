@@ -27,7 +27,7 @@ public static class AgentHost
             return StartRefused;
         }
 
-        return demo?.ExitCode ?? 0;
+        return demo?.ExitCode ?? Environment.ExitCode;
     }
 
     public static WebApplication Build(AgentCommand command, string[] settings)

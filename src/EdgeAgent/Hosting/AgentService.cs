@@ -2,24 +2,35 @@ using EdgeAgent.Core.Pipeline;
 using EdgeAgent.Mqtt;
 using EdgeAgent.Onnx;
 using EdgeAgent.Storage;
+using EdgeAgent.Storage.Files;
 using EdgeAgent.Telemetry;
 
 namespace EdgeAgent.Hosting;
 
 /// <summary>
-/// Starts the pipeline, then the transport; stops them the other way round: stop taking messages, let the
-/// pipeline record, answer and acknowledge what it holds, then close the transport. What the host's shutdown
-/// timeout cuts short is left unacknowledged for the broker to redeliver.
+/// Starts the agent in the order that keeps every promise: first the record (recording what the answer journal holds
+/// beyond the last commit: payments answered before a crash), then the feature state and the duplicate window, then the
+/// pipeline, and only then the transport. Stops the other way round: stop taking messages, let the pipeline record, answer
+/// and acknowledge what it holds, then close the transport. What the host's shutdown timeout cuts short is left
+/// unacknowledged for the broker to redeliver. If the pipeline fails for a reason of its own (its disk gone for good), the
+/// agent stops with a non-zero exit code and a log line that says why.
 /// </summary>
 internal sealed partial class AgentService(
     ScoringPipeline pipeline,
     IIngest ingest,
     ModelHolder model,
+    LiteDbOutcomeStore store,
+    MappedAnswerJournal journal,
+    MappedPoisonLedger ledger,
+    LiteDbFile file,
     AgentStatus status,
     IHostApplicationLifetime lifetime,
     Microsoft.Extensions.Options.IOptions<StorageOptions> storage,
     ILogger<AgentService> logger) : IHostedService, IDisposable
 {
+    /// <summary>Exit code when the pipeline stopped on a failure of the agent itself.</summary>
+    public const int PipelineFailed = 4;
+
     private readonly CancellationTokenSource _abort = new();
     private Task _run = Task.CompletedTask;
 
@@ -37,6 +48,13 @@ internal sealed partial class AgentService(
             LogPlacement(scorer.Provider.Name, placement);
         }
 
+        if (file.KeptCopy is { } kept)
+        {
+            status.Warning = $"the database file could not be used and was replaced; the old one is kept at {kept}";
+        }
+
+        Recover();
+        pipeline.Restore();
         _run = RunPipelineAsync();
         await ingest.StartAsync(pipeline, cancellationToken);
         LogReady(ingest.Description);
@@ -45,15 +63,36 @@ internal sealed partial class AgentService(
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         await ingest.StopReceivingAsync(cancellationToken);
-        pipeline.CompleteInput();
         await using (cancellationToken.Register(_abort.Cancel))
         {
+            try
+            {
+                await pipeline.CompleteAsync(_abort.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                // The shutdown timeout: the run below reports it.
+            }
+
             await _run;
         }
 
         // The container disposes the transport, the model and the store after every hosted service has stopped.
         await ingest.StopAsync(CancellationToken.None);
         LogStopped();
+    }
+
+    public void Dispose() => _abort.Dispose();
+
+    /// <summary>Records the payments the answer journal holds beyond the last commit, then empties it.</summary>
+    private void Recover()
+    {
+        var recovered = store.Recover(journal.Uncommitted(store.LastSequence));
+        journal.Reset();
+        if (recovered > 0 || ledger.InLastCrash > 0)
+        {
+            LogRecovered(recovered, ledger.InLastCrash, ledger.SuspectCount);
+        }
     }
 
     private async Task RunPipelineAsync()
@@ -70,7 +109,8 @@ internal sealed partial class AgentService(
         catch (Exception ex)
         {
             status.Fault = ex.Message;
-            LogPipelineFailed(ex);
+            Environment.ExitCode = PipelineFailed;
+            LogPipelineFailed(ex, ex.Message);
             lifetime.StopApplication();
         }
         finally
@@ -78,8 +118,6 @@ internal sealed partial class AgentService(
             status.PipelineRunning = false;
         }
     }
-
-    public void Dispose() => _abort.Dispose();
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "EdgeAgent {Version} starting: model {Model} on {Provider} ({Reason}); record at {Database}")]
     private partial void LogStarting(string version, string model, string provider, string reason, string database);
@@ -90,6 +128,9 @@ internal sealed partial class AgentService(
     [LoggerMessage(EventId = 7, Level = LogLevel.Warning, Message = "On {Provider}, not every operator runs on the GPU: {Placement}")]
     private partial void LogPlacement(string provider, string placement);
 
+    [LoggerMessage(EventId = 8, Level = LogLevel.Warning, Message = "After a crash: {Recovered} answered payments recorded from the answer journal; {InCrash} messages were being handled when it happened ({Suspects} suspects are scored alone until cleared)")]
+    private partial void LogRecovered(int recovered, int inCrash, int suspects);
+
     [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "Ready: {Ingest}")]
     private partial void LogReady(string ingest);
 
@@ -99,6 +140,6 @@ internal sealed partial class AgentService(
     [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "Shutdown timeout reached; unrecorded payments left for the broker to redeliver")]
     private partial void LogAborted();
 
-    [LoggerMessage(EventId = 6, Level = LogLevel.Critical, Message = "The pipeline stopped on an error; stopping the agent")]
-    private partial void LogPipelineFailed(Exception exception);
+    [LoggerMessage(EventId = 6, Level = LogLevel.Critical, Message = "The pipeline stopped: {Reason}; the agent exits with an error")]
+    private partial void LogPipelineFailed(Exception exception, string reason);
 }

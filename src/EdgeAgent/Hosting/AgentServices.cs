@@ -1,11 +1,11 @@
 using EdgeAgent.Core.Payments;
 using EdgeAgent.Core.Pipeline;
 using EdgeAgent.Core.Telemetry;
-using EdgeAgent.Diagnostics;
 using EdgeAgent.Mqtt;
 using EdgeAgent.Onnx;
 using EdgeAgent.Security;
 using EdgeAgent.Storage;
+using EdgeAgent.Storage.Files;
 using EdgeAgent.Telemetry;
 
 namespace EdgeAgent.Hosting;
@@ -43,40 +43,56 @@ public static class AgentServices
         services.AddSingleton(sp => new PaymentParser(
             sp.GetRequiredService<Core.Tokenization.CardTokenizer>(), sp.Value<ValidationOptions>(), sp.Value<PipelineOptions>().TopicRoot,
             sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton(sp => new LiteDbOutcomeStore(sp.Value<StorageOptions>()));
-        services.AddSingleton<IOutcomeStore>(sp => sp.GetRequiredService<LiteDbOutcomeStore>());
-        services.AddSingleton<Core.Records.IOutcomeLog>(sp => sp.GetRequiredService<LiteDbOutcomeStore>());
+        services.AddRecord();
         services.AddInference();
         services.AddSingleton(sp => new DecisionPolicy(sp.Value<DecisionOptions>()));
+        services.AddSingleton<IntakeGate>();
         services.AddSingleton(sp => new ScoringPipeline(
-            sp.GetRequiredService<PaymentParser>(),
-            sp.GetRequiredService<IScorerSource>(),
-            sp.GetRequiredService<IOutcomeStore>(),
-            sp.GetRequiredService<IIngest>(),
-            sp.Value<PipelineOptions>(),
-            sp.GetRequiredService<DecisionPolicy>(),
-            sp.GetRequiredService<PipelineMetrics>(),
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILoggerFactory>(),
-            FaultInjection(sp),
-            sp.GetRequiredService<ShadowModel>().Holder));
+            new PipelineParts
+            {
+                Parser = sp.GetRequiredService<PaymentParser>(),
+                Scorers = sp.GetRequiredService<IScorerSource>(),
+                Shadow = sp.GetRequiredService<ShadowModel>().Holder,
+                Store = sp.GetRequiredService<IOutcomeStore>(),
+                Publisher = sp.GetRequiredService<IIngest>(),
+                Journal = sp.GetRequiredService<MappedAnswerJournal>(),
+                Ledger = sp.GetRequiredService<MappedPoisonLedger>(),
+                Options = sp.Value<PipelineOptions>(),
+                Validation = sp.Value<ValidationOptions>(),
+                Decisions = sp.GetRequiredService<DecisionPolicy>(),
+                Metrics = sp.GetRequiredService<PipelineMetrics>(),
+                Time = sp.GetRequiredService<TimeProvider>(),
+                Logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger<ScoringPipeline>(),
+                Observer = FaultInjection(sp),
+                Gate = sp.GetRequiredService<IntakeGate>(),
+            },
+            sp.GetRequiredService<ILoggerFactory>()));
         services.AddHostedService<AgentService>();
         services.AddCloudSync();
         return services;
     }
 
-    private static FaultInjector? FaultInjection(IServiceProvider services)
+#pragma warning disable CA1859 // the return type is the seam: release builds have no fault injector type at all
+    private static IRecordingObserver? FaultInjection(IServiceProvider services)
     {
-        var faults = services.Value<FaultOptions>();
-        return faults.KillAfter == FaultPoint.None ? null : new FaultInjector(faults, services.GetRequiredService<ILogger<FaultInjector>>());
+#if DEBUG
+        var faults = services.Value<Diagnostics.FaultOptions>();
+        return faults.KillAfter == Diagnostics.FaultPoint.None
+            ? null
+            : new Diagnostics.FaultInjector(faults, services.GetRequiredService<ILogger<Diagnostics.FaultInjector>>());
+#else
+        _ = services;
+        return null;
+#endif
     }
+#pragma warning restore CA1859
 
     /// <summary>The echo agent: the transport answering every message at once.</summary>
     public static IServiceCollection AddEchoAgent(this IServiceCollection services)
     {
         services.AddAgentBasics();
-        services.AddSingleton(sp => new EchoPipeline(sp.GetRequiredService<IIngest>(), sp.Value<PipelineOptions>(), sp.GetRequiredService<PipelineMetrics>()));
-        services.AddHostedService<EchoService>();
+        services.AddSingleton(sp => new Echo.EchoSink(sp.GetRequiredService<IIngest>(), sp.Value<PipelineOptions>().TopicRoot, sp.GetRequiredService<PipelineMetrics>()));
+        services.AddHostedService<Echo.EchoService>();
         return services;
     }
 }

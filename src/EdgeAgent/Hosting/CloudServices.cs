@@ -40,7 +40,7 @@ public static class CloudServices
         });
         services.AddSingleton(sp => new CloudBuffer(
             sp.GetRequiredService<IOutcomeLog>(),
-            sp.GetRequiredService<LiteDbOutcomeStore>().Database,
+            sp.GetRequiredService<EdgeAgent.Storage.Files.LiteDbFile>().Read(db => db),
             SourceName(sp.Value<CloudOptions>()),
             sp.Value<CloudOptions>(),
             TimeSpan.FromHours(sp.Value<PipelineOptions>().DeduplicationWindowHours)));

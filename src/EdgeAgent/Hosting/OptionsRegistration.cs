@@ -1,6 +1,5 @@
 using EdgeAgent.Core.Payments;
 using EdgeAgent.Core.Pipeline;
-using EdgeAgent.Diagnostics;
 using EdgeAgent.Mqtt;
 using EdgeAgent.Onnx;
 using EdgeAgent.Security;
@@ -23,7 +22,9 @@ public static class OptionsRegistration
         services.AddValidatedOptions<StorageOptions>(StorageOptions.SectionName);
         services.AddValidatedOptions<TokenizationOptions>(TokenizationOptions.SectionName);
         services.AddValidatedOptions<LoadOptions>(LoadOptions.SectionName);
-        services.AddValidatedOptions<FaultOptions>(FaultOptions.SectionName);
+#if DEBUG
+        services.AddValidatedOptions<Diagnostics.FaultOptions>(Diagnostics.FaultOptions.SectionName);
+#endif
         return services;
     }
 

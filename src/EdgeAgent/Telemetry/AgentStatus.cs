@@ -22,9 +22,12 @@ public sealed class AgentStatus(IServiceProvider services, IIngest ingest, Pipel
     /// <summary>Set once the pipeline stopped on an error: the agent is alive but no longer live.</summary>
     public string? Fault { get; set; }
 
+    /// <summary>Something an operator should know that does not stop the agent (a replaced database file).</summary>
+    public string? Warning { get; set; }
+
     public bool IsLive => Fault is null;
 
-    public bool IsReady => PipelineRunning && ingest.IsConnected;
+    public bool IsReady => PipelineRunning && ingest.IsConnected && (Pipeline?.Gate.IsOpen ?? true);
 
     public IIngest Ingest => ingest;
 

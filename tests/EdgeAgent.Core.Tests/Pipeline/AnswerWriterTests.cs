@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using EdgeAgent.Core.Payments;
 using EdgeAgent.Core.Pipeline;
@@ -8,24 +7,13 @@ namespace EdgeAgent.Core.Tests.Pipeline;
 
 public sealed class AnswerWriterTests
 {
-    private static Outcome Outcome(OutcomeKind kind, IReadOnlyList<ValidationError>? errors = null) => new()
-    {
-        Message = Messages.Create([], "{}", "x"),
-        Kind = kind,
-        Key = "k",
-        TransactionId = kind == OutcomeKind.Rejected ? null : "tx-7",
-        Answer = new AnswerSlot(),
-        Errors = errors ?? [],
-        Score = 0.1234567,
-        Decision = Decision.Approve,
-        Model = new ModelIdentity("m", "2.0"),
-        LatencyMs = 1.23456,
-    };
-
     [Fact]
     public void Scored_HasTheContractFields()
     {
-        var json = JsonDocument.Parse(AnswerWriter.Write(Outcome(OutcomeKind.Scored))).RootElement;
+        using var writer = new AnswerWriter();
+        writer.Begin();
+        var range = writer.Scored("tx-7", Decision.Approve, 0.1234567, null, new ModelIdentity("m", "2.0"), 1.23456);
+        var json = JsonDocument.Parse(writer.Seal().AsMemory(range)).RootElement;
 
         Assert.Equal("tx-7", json.GetProperty("transactionId").GetString());
         Assert.Equal("scored", json.GetProperty("status").GetString());
@@ -38,13 +26,43 @@ public sealed class AnswerWriterTests
     [Fact]
     public void Rejected_ListsErrorsAndHasNullIdWhenUnknown()
     {
-        var json = JsonDocument.Parse(AnswerWriter.Write(Outcome(OutcomeKind.Rejected, [new ValidationError("amount", "out_of_range", "amount is greater than zero")]))).RootElement;
+        using var writer = new AnswerWriter();
+        writer.Begin();
+        var range = writer.Rejected(null, [new ValidationError("amount", "out_of_range", "amount is greater than zero")], 0.5);
+        var json = JsonDocument.Parse(writer.Seal().AsMemory(range)).RootElement;
 
         Assert.Equal(JsonValueKind.Null, json.GetProperty("transactionId").ValueKind);
         Assert.Equal("rejected", json.GetProperty("status").GetString());
         var error = Assert.Single(json.GetProperty("errors").EnumerateArray());
         Assert.Equal("amount", error.GetProperty("field").GetString());
         Assert.False(json.TryGetProperty("decision", out _));
-        Assert.True(Stopwatch.Frequency > 0);
+    }
+
+    [Fact]
+    public void ABatchOfAnswers_LandsInOneArray_EachAWholeDocument()
+    {
+        using var writer = new AnswerWriter();
+        writer.Begin();
+        var ranges = Enumerable.Range(0, 100)
+            .Select(i => i % 2 == 0
+                ? writer.Scored("tx-" + i, Decision.Review, null, FallbackReasons.ModelOutputInvalid, null, i)
+                : writer.Rejected("tx-" + i, [new ValidationError("$", "invalid_json", "x")], i))
+            .ToList();
+        var arena = writer.Seal();
+
+        for (var i = 0; i < ranges.Count; i++)
+        {
+            var json = JsonDocument.Parse(arena.AsMemory(ranges[i])).RootElement;
+            Assert.Equal("tx-" + i, json.GetProperty("transactionId").GetString());
+        }
+
+        var fallback = JsonDocument.Parse(arena.AsMemory(ranges[0])).RootElement;
+        Assert.Equal("model_output_invalid", fallback.GetProperty("reason").GetString());
+
+        // The next batch starts afresh and does not disturb the sealed one.
+        writer.Begin();
+        var next = writer.Scored("next", Decision.Approve, 0.1, null, null, 0);
+        Assert.Equal("next", JsonDocument.Parse(writer.Seal().AsMemory(next)).RootElement.GetProperty("transactionId").GetString());
+        Assert.Equal("tx-1", JsonDocument.Parse(arena.AsMemory(ranges[1])).RootElement.GetProperty("transactionId").GetString());
     }
 }

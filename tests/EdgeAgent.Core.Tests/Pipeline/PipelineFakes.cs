@@ -23,9 +23,12 @@ internal sealed class AmountScorer(int maxBatch = 8) : IScorer
 
     public Span<float> InputRows(int rows) => _input.AsSpan(0, rows * FeatureSchema.Count);
 
+    /// <summary>Fails any run of more than one row (a batch that one bad row breaks).</summary>
+    public bool FailBatches { get; set; }
+
     public void Score(int rows, Span<float> scores)
     {
-        if (Fail)
+        if (Fail || (FailBatches && rows > 1))
         {
             throw new InvalidOperationException("model broke");
         }
@@ -33,7 +36,14 @@ internal sealed class AmountScorer(int maxBatch = 8) : IScorer
         Batches.Add(rows);
         for (var i = 0; i < rows; i++)
         {
-            scores[i] = Math.Min(1f, _input[i * FeatureSchema.Count] / 1000f);
+            // An amount of 666 makes the "model" answer NaN, 777 a value outside [0, 1].
+            var amount = _input[i * FeatureSchema.Count];
+            scores[i] = amount switch
+            {
+                666f => float.NaN,
+                777f => 7f,
+                _ => Math.Min(1f, amount / 1000f),
+            };
         }
     }
 }
@@ -63,11 +73,17 @@ internal sealed class MemoryStore(List<string> events) : IOutcomeStore
 
     public Dictionary<string, CardHistorySnapshot> Cards { get; } = [];
 
+    /// <summary>Commits that throw <see cref="StoreUnavailableException"/> (a full device) before one succeeds.</summary>
     public int FailNextCommits { get; set; }
+
+    /// <summary>Commits that throw as if their content could not be recorded, while any outcome has this transaction id.</summary>
+    public string? UnrecordableTransaction { get; set; }
 
     public int Commits { get; private set; }
 
     public Dictionary<string, long> Sequences { get; } = [];
+
+    public Dictionary<string, long> Fingerprints { get; } = [];
 
     public long LastSequence { get; private set; }
 
@@ -75,25 +91,32 @@ internal sealed class MemoryStore(List<string> events) : IOutcomeStore
         Sequences.GetValueOrDefault(deduplicationKey) == sequence ? Answers.GetValueOrDefault(deduplicationKey) : null;
 
     public IEnumerable<RecordedKey> RecentKeys(DateTimeOffset since) =>
-        Sequences.Select(s => new RecordedKey(s.Key, s.Value, TestPayments.Now)).ToList();
+        Sequences.OrderByDescending(s => s.Value)
+            .Select(s => new RecordedKey(s.Key, s.Value, TestPayments.Now, Fingerprints.GetValueOrDefault(s.Key))).ToList();
 
     /// <summary>Puts an answer on record as if an earlier run had scored it.</summary>
-    public void Record(string key, byte[] answer)
+    public void Record(string key, byte[] answer, long fingerprint = 0)
     {
         Answers[key] = answer;
         Sequences[key] = ++LastSequence;
+        Fingerprints[key] = fingerprint;
     }
 
     public CardHistorySnapshot? FindCard(string cardToken) => Cards.GetValueOrDefault(cardToken);
 
     public TerminalActivitySnapshot? FindTerminal(string terminalKey) => null;
 
-    public void Commit(IReadOnlyList<OutcomeBatch> batches)
+    public void Commit(IReadOnlyList<ScoredBatch> batches)
     {
         if (FailNextCommits > 0)
         {
             FailNextCommits--;
-            throw new IOException("disk full");
+            throw new StoreUnavailableException("disk full", deviceFull: true);
+        }
+
+        if (UnrecordableTransaction is { } bad && batches.Any(b => b.Outcomes.Any(o => o.TransactionId == bad)))
+        {
+            throw new InvalidDataException("content the store cannot take");
         }
 
         Commits++;
@@ -107,13 +130,15 @@ internal sealed class MemoryStore(List<string> events) : IOutcomeStore
             if (outcome.Kind == OutcomeKind.Scored)
             {
                 Scored.Add(outcome);
-                Answers[outcome.Key] = outcome.Answer.Answer!;
-                Sequences[outcome.Key] = outcome.Sequence;
+                Answers[outcome.Key!] = outcome.Answer.ToArray();
+                Sequences[outcome.Key!] = outcome.Sequence;
+                Fingerprints[outcome.Key!] = outcome.Fingerprint;
                 LastSequence = outcome.Sequence;
             }
-            else if (outcome.Kind == OutcomeKind.Rejected)
+            else if (outcome.Kind == OutcomeKind.Rejected && outcome.Sequence > 0)
             {
                 DeadLetters.Add(outcome);
+                LastSequence = Math.Max(LastSequence, outcome.Sequence);
             }
         }
 
@@ -134,6 +159,50 @@ internal sealed class MemoryStore(List<string> events) : IOutcomeStore
     public List<FeatureUpdate> Journal { get; } = [];
 
     public StoredFeatureState LoadState(int maxCards) => new(Cards.Values.ToList(), [], Journal.ToList());
+}
+
+/// <summary>A poison ledger in memory: crash counts set by the test, slots recorded.</summary>
+internal sealed class MemoryLedger : IPoisonLedger
+{
+    public ConcurrentDictionary<long, int> Counts { get; } = new();
+
+    public ConcurrentDictionary<int, long> Entered { get; } = new();
+
+    public List<long> Cleared { get; } = [];
+
+    private int _next;
+
+    public int Enter(long messageHash)
+    {
+        var slot = Interlocked.Increment(ref _next);
+        Entered[slot] = messageHash;
+        return slot;
+    }
+
+    public void Leave(int slot) => Entered.TryRemove(slot, out _);
+
+    public int Crashes(long messageHash) => Counts.GetValueOrDefault(messageHash);
+
+    public void Clear(long messageHash)
+    {
+        lock (Cleared)
+        {
+            Cleared.Add(messageHash);
+        }
+
+        Counts.TryRemove(messageHash, out _);
+    }
+
+    /// <summary>Pretends every message now in a slot was in a crash.</summary>
+    public void Crash()
+    {
+        foreach (var hash in Entered.Values)
+        {
+            Counts.AddOrUpdate(hash, 1, (_, n) => n + 1);
+        }
+
+        Entered.Clear();
+    }
 }
 
 internal sealed class RecordingPublisher(List<string> events) : IAnswerPublisher
@@ -174,13 +243,17 @@ internal sealed class TestSettlement(List<string> events, string name) : IMessag
 
 internal static class Messages
 {
-    public static InboundMessage Create(List<string> events, string json, string name, string topic = TestPayments.Topic, string? responseTopic = "reply/1", byte[]? correlation = null) =>
+    public static InboundMessage Create(List<string> events, string json, string name, string topic = TestPayments.Topic, string? responseTopic = "pos/store-1/t1/replies",
+        byte[]? correlation = null, int qos = 1, bool retain = false, string? contentType = null) =>
         new()
         {
             Topic = topic,
             Payload = TestPayments.Bytes(json),
             ResponseTopic = responseTopic,
             CorrelationData = correlation,
+            ContentType = contentType,
+            Qos = qos,
+            Retain = retain,
             ReceivedTimestamp = Stopwatch.GetTimestamp(),
             ReceivedAt = TestPayments.Now,
             Settlement = new TestSettlement(events, name),

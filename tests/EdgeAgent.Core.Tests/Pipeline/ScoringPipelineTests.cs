@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using EdgeAgent.Core.Pipeline;
+using EdgeAgent.Core.Scoring;
 using EdgeAgent.Core.Telemetry;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -20,27 +21,35 @@ public sealed class ScoringPipelineTests
         _publisher = new RecordingPublisher(_events);
     }
 
-    private ScoringPipeline CreatePipeline(DecisionOptions? decisions = null) => new(
-        TestPayments.Parser(),
-        new SingleScorer(_scorer),
-        _store,
-        _publisher,
-        new PipelineOptions(),
-        new DecisionPolicy(decisions ?? new DecisionOptions()),
-        _metrics,
-        TimeProvider.System,
+    private ScoringPipeline CreatePipeline(DecisionOptions? decisions = null, PipelineOptions? options = null, IPoisonLedger? ledger = null, IScorer? scorer = null) => new(
+        new PipelineParts
+        {
+            Parser = TestPayments.Parser(),
+            Scorers = new SingleScorer(scorer ?? _scorer),
+            Store = _store,
+            Publisher = _publisher,
+            Ledger = ledger,
+            Options = options ?? new PipelineOptions(),
+            Validation = new Core.Payments.ValidationOptions(),
+            Decisions = new DecisionPolicy(decisions ?? new DecisionOptions()),
+            Metrics = _metrics,
+            Time = TimeProvider.System,
+            Logger = NullLogger.Instance,
+        },
         NullLoggerFactory.Instance);
 
-    private async Task RunAsync(params InboundMessage[] messages)
+    private async Task RunAsync(params InboundMessage[] messages) => await RunAsync(CreatePipeline(), messages);
+
+    private static async Task RunAsync(ScoringPipeline pipeline, params InboundMessage[] messages)
     {
-        var pipeline = CreatePipeline();
+        pipeline.Restore();
         var run = pipeline.RunAsync(CancellationToken.None);
         foreach (var message in messages)
         {
             await pipeline.EnqueueAsync(message, CancellationToken.None);
         }
 
-        pipeline.CompleteInput();
+        await pipeline.CompleteAsync(CancellationToken.None);
         await run.WaitAsync(TimeSpan.FromSeconds(10));
     }
 
@@ -53,9 +62,9 @@ public sealed class ScoringPipelineTests
 
         await RunAsync(message);
 
-        Assert.Equal(["answer reply/1", "commit tx-1", "ack tx-1"], _events);
+        Assert.Equal(["answer pos/store-1/t1/replies", "commit tx-1", "ack tx-1"], _events);
         var (topic, correlation, payload) = Assert.Single(_publisher.Published);
-        Assert.Equal("reply/1", topic);
+        Assert.Equal("pos/store-1/t1/replies", topic);
         Assert.Equal([1, 2, 3], correlation);
         var answer = Json(payload);
         Assert.Equal("tx-1", answer.GetProperty("transactionId").GetString());
@@ -77,7 +86,7 @@ public sealed class ScoringPipelineTests
         await RunAsync(message);
 
         Assert.All(message.Payload, b => Assert.Equal(0, b));
-        Assert.DoesNotContain(TestPayments.Pan, Encoding.UTF8.GetString(_store.Scored[0].Answer.Answer!), StringComparison.Ordinal);
+        Assert.DoesNotContain(TestPayments.Pan, Encoding.UTF8.GetString(_store.Scored[0].Answer.Span), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -92,7 +101,7 @@ public sealed class ScoringPipelineTests
     public async Task Duplicate_GetsTheFirstAnswerAndIsScoredOnce()
     {
         var first = Messages.Create(_events, TestPayments.Json(transactionId: "tx-1"), "first");
-        var retry = Messages.Create(_events, TestPayments.Json(transactionId: "tx-1", amount: "999"), "retry");
+        var retry = Messages.Create(_events, TestPayments.Json(transactionId: "tx-1"), "retry");
 
         await RunAsync(first, retry);
 
@@ -108,10 +117,27 @@ public sealed class ScoringPipelineTests
     }
 
     [Fact]
+    public async Task RepeatWithDifferentContent_IsRefusedAsAConflict_NotGivenTheFirstAnswer()
+    {
+        var first = Messages.Create(_events, TestPayments.Json(transactionId: "tx-1", amount: "10"), "first");
+        var forged = Messages.Create(_events, TestPayments.Json(transactionId: "tx-1", amount: "999"), "forged");
+
+        await RunAsync(first, forged);
+
+        var answers = _publisher.Published.Select(p => Json(p.Payload)).ToList();
+        Assert.Equal("scored", answers[0].GetProperty("status").GetString());
+        Assert.Equal("rejected", answers[1].GetProperty("status").GetString());
+        Assert.Equal("duplicate_conflict", answers[1].GetProperty("errors")[0].GetProperty("code").GetString());
+        Assert.Equal(1, _scorer.Batches.Sum());
+        Assert.Equal(1, _metrics.DuplicateConflicts);
+        Assert.True(((TestSettlement)forged.Settlement).Acknowledged);
+    }
+
+    [Fact]
     public async Task PaymentAlreadyOnRecord_IsAnsweredFromTheRecord()
     {
         var recorded = Encoding.UTF8.GetBytes("{\"transactionId\":\"tx-1\",\"status\":\"scored\",\"decision\":\"approve\",\"score\":0.01,\"latencyMs\":0.5}");
-        _store.Record("store-1/t1/tx-1", recorded);
+        _store.Record("store-1/t1/tx-1", recorded, fingerprint: 0);
 
         await RunAsync(Messages.Create(_events, TestPayments.Json(transactionId: "tx-1"), "redelivered"));
 
@@ -134,7 +160,10 @@ public sealed class ScoringPipelineTests
         Assert.Contains("out_of_range", codes);
         Assert.Contains("luhn_check_failed", codes);
         var deadLetter = Assert.Single(_store.DeadLetters);
-        Assert.DoesNotContain("4111111111111112", Encoding.UTF8.GetString(deadLetter.RedactedPayload!), StringComparison.Ordinal);
+        var kept = Encoding.UTF8.GetString(deadLetter.DeadLetter!);
+        Assert.DoesNotContain("4111111111111112", kept, StringComparison.Ordinal);
+        Assert.DoesNotContain("-3", kept, StringComparison.Ordinal);
+        Assert.Contains("\"name\":\"amount\"", kept, StringComparison.Ordinal);
         Assert.Equal(1, _metrics.RejectionsByCode()["luhn_check_failed"]);
         Assert.Equal(1, _metrics.Rejected);
         Assert.Equal(0, _metrics.Scored);
@@ -164,8 +193,9 @@ public sealed class ScoringPipelineTests
 
         await RunAsync(Messages.Create(_events, TestPayments.Json(transactionId: "tx-1"), "tx-1"));
 
-        Assert.Equal(["answer reply/1", "commit tx-1", "ack tx-1"], _events);
+        Assert.Equal(["answer pos/store-1/t1/replies", "commit tx-1", "ack tx-1"], _events);
         Assert.Equal(2, _metrics.PersistFailures);
+        Assert.Equal(1, _metrics.IntakeResumes);
     }
 
     [Fact]
@@ -201,15 +231,23 @@ public sealed class ScoringPipelineTests
     {
         _store.FailNextCommits = int.MaxValue;
         var pipeline = CreatePipeline();
+        pipeline.Restore();
         using var cancel = new CancellationTokenSource();
         var run = pipeline.RunAsync(cancel.Token);
+        var paused = new TaskCompletionSource();
+        pipeline.Gate.Changed += reason =>
+        {
+            if (reason is not null)
+            {
+                paused.TrySetResult();
+            }
+        };
         var message = Messages.Create(_events, TestPayments.Json(), "tx-1");
         await pipeline.EnqueueAsync(message, CancellationToken.None);
-        while (_metrics.PersistFailures == 0)
-        {
-            await Task.Delay(5);
-        }
+        await paused.Task.WaitAsync(TimeSpan.FromSeconds(10));
 
+        Assert.False(pipeline.Gate.IsOpen);
+        Assert.Equal("disk_full", pipeline.Gate.PausedReason);
         await cancel.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run.WaitAsync(TimeSpan.FromSeconds(10)));
 

@@ -1,31 +1,40 @@
-using LiteDB;
+using EdgeAgent.Core.Features;
+using EdgeAgent.Core.Records;
+using EdgeAgent.Storage;
+using EdgeAgent.Storage.Files;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EdgeAgent.IntegrationTests.Infrastructure;
 
-/// <summary>Reads an agent's LiteDB record after the agent has stopped (the agent holds the file while it runs).</summary>
+/// <summary>Reads an agent's record through the store after the agent has stopped (the agent holds the file while it runs).</summary>
 internal sealed class AgentRecord : IDisposable
 {
-    private readonly LiteDatabase _db;
+    private readonly LiteDbOutcomeStore _store;
+    private readonly List<RecordedOutcome> _all;
 
     public AgentRecord(string dataPath)
     {
-        _db = new LiteDatabase(new ConnectionString { Filename = Path.Combine(dataPath, "edgeagent.db"), Connection = ConnectionType.Direct });
+        _store = new LiteDbOutcomeStore(new LiteDbFile(new StorageOptions { Path = dataPath }, NullLogger.Instance, TimeProvider.System));
+        _all = [.. _store.ReadAfter(0, int.MaxValue)];
     }
 
-    /// <summary>Every scored payment, flattened out of the per-batch documents, in sequence order.</summary>
-    public List<BsonDocument> Outcomes => _db.GetCollection("outcomes").FindAll().SelectMany(b => b["o"].AsArray.Select(o => o.AsDocument)).ToList();
+    /// <summary>Every scored payment, in sequence order.</summary>
+    public List<RecordedOutcome> Outcomes => [.. _all.Where(o => o.Status == "scored")];
 
-    public List<BsonDocument> DeadLetters => _db.GetCollection("deadletters").FindAll().ToList();
+    /// <summary>Every refusal kept as a dead letter, in sequence order.</summary>
+    public List<RecordedOutcome> DeadLetters => [.. _all.Where(o => o.Status == "rejected")];
 
-    public List<BsonDocument> Cards => _db.GetCollection("cards").FindAll().ToList();
+    /// <summary>The card histories of the last snapshot.</summary>
+    public IReadOnlyList<CardHistorySnapshot> Cards => _store.LoadState(int.MaxValue).Cards;
 
-    public BsonDocument? Outcome(string transactionId) => Outcomes.SingleOrDefault(o => o["txId"].AsString == transactionId);
+    public RecordedOutcome? Outcome(string transactionId) => Outcomes.SingleOrDefault(o => o.TransactionId == transactionId);
 
-    public static float[] Features(BsonDocument outcome) =>
-        System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(outcome["features"].AsBinary).ToArray();
+    /// <summary>The answer on record for a payment, byte for byte.</summary>
+    public byte[]? Answer(RecordedOutcome outcome) =>
+        _store.FindAnswer(outcome.Sequence, Core.Payments.DeduplicationKeys.For(outcome.StoreId!, outcome.TerminalId!, outcome.TransactionId!));
 
     /// <summary>Payments a card's persisted history holds (its last seven days).</summary>
-    public static int CardPayments(BsonDocument card) => card["rt"].AsBinary.Length / sizeof(long);
+    public static int CardPayments(CardHistorySnapshot card) => card.Recent.Length;
 
-    public void Dispose() => _db.Dispose();
+    public void Dispose() => _store.Dispose();
 }

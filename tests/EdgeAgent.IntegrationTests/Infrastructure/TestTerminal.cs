@@ -19,7 +19,9 @@ internal sealed class TestTerminal : IAsyncDisposable
     private TestTerminal(string clientId)
     {
         ClientId = clientId;
-        AnswerTopic = $"test/{clientId}/answers";
+
+        // Answers come under each payment's own terminal prefix (the agent refuses response topics elsewhere).
+        AnswerTopic = $"pos/+/+/replies/{clientId}";
         _client.ApplicationMessageReceivedAsync += e =>
         {
             var message = e.ApplicationMessage;
@@ -37,7 +39,15 @@ internal sealed class TestTerminal : IAsyncDisposable
 
     public string ClientId { get; }
 
+    /// <summary>The filter this terminal receives its answers on: <c>pos/{store}/{terminal}/replies/{clientId}</c>.</summary>
     public string AnswerTopic { get; }
+
+    /// <summary>The response topic for a payment published to <paramref name="paymentTopic"/>: under that terminal's prefix.</summary>
+    public string ResponseTopicFor(string paymentTopic)
+    {
+        var parts = paymentTopic.Split('/');
+        return parts is ["pos", var store, var terminal, "payments"] ? $"pos/{store}/{terminal}/replies/{ClientId}" : $"pos/unknown/unknown/replies/{ClientId}";
+    }
 
     public static async Task<TestTerminal> ConnectAsync(int port, string? clientId = null, params string[] extraSubscriptions)
     {
@@ -78,7 +88,7 @@ internal sealed class TestTerminal : IAsyncDisposable
         _pending[sequence] = waiter;
         var correlation = new byte[8];
         BinaryPrimitives.WriteInt64BigEndian(correlation, sequence);
-        await PublishAsync(topic, payload, AnswerTopic, correlation);
+        await PublishAsync(topic, payload, ResponseTopicFor(topic), correlation);
         return (waiter.Task, sequence);
     }
 

@@ -1,11 +1,10 @@
-using EdgeAgent.Core.Pipeline;
 using EdgeAgent.Mqtt;
 using EdgeAgent.Telemetry;
 
-namespace EdgeAgent.Hosting;
+namespace EdgeAgent.Echo;
 
-/// <summary>Runs the echo pipeline behind the same transport as the agent: the benchmark baseline.</summary>
-internal sealed partial class EchoService(EchoPipeline echo, IIngest ingest, AgentStatus status, ILogger<EchoService> logger) : IHostedService, IDisposable
+/// <summary>Runs the echo behind the same transport as the agent: the benchmark baseline.</summary>
+internal sealed partial class EchoService(EchoSink echo, IIngest ingest, AgentStatus status, ILogger<EchoService> logger) : IHostedService, IDisposable
 {
     private readonly CancellationTokenSource _abort = new();
     private Task _run = Task.CompletedTask;

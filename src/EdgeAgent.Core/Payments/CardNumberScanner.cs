@@ -1,0 +1,168 @@
+using System.Buffers;
+
+namespace EdgeAgent.Core.Payments;
+
+/// <summary>
+/// Finds card numbers where none may be: anywhere but the <c>pan</c> field (PCI DSS v4.0.1 3.3.1, 3.4.1). A candidate is a
+/// run of 13 to 19 digits, either unbroken or in groups joined by one and the same separator (space, dash, dot, slash or
+/// underscore, as card numbers are written: <c>4111 1111 1111 1111</c>, <c>4111.1111.1111.1111</c>), whose Luhn check
+/// digit is right. An unbroken run longer than 19 digits is not a card number, and mixed separators are not how one is
+/// written, which keeps dates, times and coordinates from being taken for one. About one random 13–19 digit run in ten
+/// passes the Luhn check, so a field that holds long digit strings by design should not carry them with separators.
+/// </summary>
+public static class CardNumberScanner
+{
+    private const int MinDigits = 13;
+    private const int MaxDigits = 19;
+    private const int StackLimit = 512;
+
+    /// <summary>True when the UTF-8 (or ASCII) <paramref name="text"/> holds a candidate card number.</summary>
+    public static bool Contains(ReadOnlySpan<byte> text) => Find(text, out _, out _);
+
+    /// <summary>True when <paramref name="text"/> holds a candidate card number.</summary>
+    public static bool Contains(ReadOnlySpan<char> text)
+    {
+        byte[]? rented = null;
+        var bytes = text.Length <= StackLimit ? stackalloc byte[text.Length] : (rented = ArrayPool<byte>.Shared.Rent(text.Length));
+        try
+        {
+            Narrow(text, bytes);
+            return Find(bytes[..text.Length], out _, out _);
+        }
+        finally
+        {
+            bytes.Clear();
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+
+    /// <summary>
+    /// <paramref name="text"/> with the digits of every candidate card number replaced by <c>#</c>, separators kept; the same
+    /// string when there is none.
+    /// </summary>
+    public static string Mask(string text)
+    {
+        if (!Contains(text))
+        {
+            return text;
+        }
+
+        var chars = text.ToCharArray();
+        var bytes = new byte[chars.Length];
+        Narrow(chars, bytes);
+        Mask(bytes);
+        for (var i = 0; i < chars.Length; i++)
+        {
+            if (bytes[i] == (byte)'#')
+            {
+                chars[i] = '#';
+            }
+        }
+
+        Array.Clear(bytes);
+        return new string(chars);
+    }
+
+    /// <summary>Overwrites the digits of every candidate card number in <paramref name="text"/> with <c>#</c>.</summary>
+    public static void Mask(Span<byte> text)
+    {
+        var offset = 0;
+        while (offset < text.Length && Find(text[offset..], out var start, out var length))
+        {
+            foreach (ref var b in text.Slice(offset + start, length))
+            {
+                if (b is >= (byte)'0' and <= (byte)'9')
+                {
+                    b = (byte)'#';
+                }
+            }
+
+            offset += start + length;
+        }
+    }
+
+    private static void Narrow(ReadOnlySpan<char> text, Span<byte> bytes)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            bytes[i] = text[i] < 128 ? (byte)text[i] : (byte)'x';
+        }
+    }
+
+    private static bool Find(ReadOnlySpan<byte> text, out int start, out int length)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            // A candidate starts at the first digit of a group, never in the middle of a digit run.
+            if (IsDigit(text[i]) && (i == 0 || !IsDigit(text[i - 1])) && TryRunAt(text, i, out length))
+            {
+                start = i;
+                return true;
+            }
+        }
+
+        start = 0;
+        length = 0;
+        return false;
+    }
+
+    /// <summary>
+    /// Walks the digit groups from <paramref name="at"/> joined by one separator, and checks every group boundary that
+    /// closes 13–19 digits (so a card number followed by more groups, like an expiry written the same way, is still found).
+    /// </summary>
+    private static bool TryRunAt(ReadOnlySpan<byte> text, int at, out int length)
+    {
+        Span<byte> digits = stackalloc byte[MaxDigits];
+        var count = 0;
+        var i = at;
+        byte separator = 0;
+        var found = false;
+        length = 0;
+        while (i < text.Length && !found)
+        {
+            var groupStart = i;
+            while (i < text.Length && IsDigit(text[i]))
+            {
+                if (count < MaxDigits)
+                {
+                    digits[count] = text[i];
+                }
+
+                count++;
+                i++;
+            }
+
+            if (i == groupStart || count > MaxDigits)
+            {
+                break;
+            }
+
+            // An unbroken run goes on past this point only if the next byte is a digit, which the loop above consumed.
+            if (count >= MinDigits && Luhn.IsValid(digits[..count]))
+            {
+                found = true;
+                length = i - at;
+                break;
+            }
+
+            if (i + 1 < text.Length && IsSeparator(text[i]) && (separator == 0 || separator == text[i]) && IsDigit(text[i + 1]))
+            {
+                separator = text[i];
+                i++;
+                continue;
+            }
+
+            break;
+        }
+
+        digits.Clear();
+        return found;
+    }
+
+    private static bool IsDigit(byte b) => b is >= (byte)'0' and <= (byte)'9';
+
+    private static bool IsSeparator(byte b) => b is (byte)' ' or (byte)'-' or (byte)'.' or (byte)'/' or (byte)'_';
+}

@@ -1,0 +1,37 @@
+using EdgeAgent.Core.Payments;
+
+namespace EdgeAgent.Core.Pipeline;
+
+/// <summary>
+/// A message after intake (on the thread that received it): checked, parsed, its card number tokenized and its payload
+/// wiped. What the scoring loop needs, and nothing that could still hold a card number.
+/// </summary>
+internal sealed class Arrival
+{
+    public required InboundMessage Message { get; init; }
+
+    /// <summary>The valid payment, or null when the message is refused (<see cref="Errors"/>).</summary>
+    public PaymentEvent? Payment { get; init; }
+
+    public IReadOnlyList<ValidationError> Errors { get; init; } = [];
+
+    public string? TransactionId { get; init; }
+
+    public TopicAddress? Address { get; init; }
+
+    public string? AnswerTopic { get; init; }
+
+    public byte[]? AnswerCorrelation { get; init; }
+
+    /// <summary>The shape of a refused payload (see <see cref="DeadLetterSkeleton"/>).</summary>
+    public byte[]? DeadLetter { get; init; }
+
+    /// <summary>Hash of the message as received (topic and payload), for the poison ledger.</summary>
+    public long MessageHash { get; init; }
+
+    /// <summary>The poison-ledger slot held while the message is handled; -1 when none.</summary>
+    public int LedgerSlot { get; init; } = -1;
+
+    /// <summary>The message was in an earlier crash: it is scored alone, so that if it crashes the agent again, it alone is blamed.</summary>
+    public bool Isolated { get; init; }
+}

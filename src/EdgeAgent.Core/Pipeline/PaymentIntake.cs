@@ -1,0 +1,154 @@
+using EdgeAgent.Core.Payments;
+using EdgeAgent.Core.Telemetry;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeAgent.Core.Pipeline;
+
+/// <summary>
+/// The first step, on the thread that received the message: the poison check, the envelope checks, parsing (which
+/// tokenizes the card number), the dead-letter skeleton of a refused payload, and wiping the payload. Thread-safe, so
+/// many connections take this step side by side; nothing here touches the scoring loop's state. Whatever goes wrong
+/// becomes a refusal of this message alone (<c>internal_error</c>), never an exception for the transport.
+/// </summary>
+internal sealed partial class PaymentIntake(
+    PaymentParser parser,
+    MessageChecks checks,
+    IPoisonLedger? ledger,
+    PipelineOptions options,
+    PipelineMetrics metrics,
+    ILogger logger)
+{
+    public Arrival Accept(InboundMessage message)
+    {
+        var hash = MessageHash(message);
+        try
+        {
+            if (ledger is not null && ledger.Crashes(hash) is var crashes && crashes >= options.PoisonCrashLimit)
+            {
+                return Poison(message, hash, crashes);
+            }
+
+            var slot = ledger?.Enter(hash) ?? -1;
+            var isolated = ledger is not null && ledger.Crashes(hash) > 0;
+            return Check(message, hash, slot, isolated);
+        }
+        catch (Exception ex)
+        {
+            // A bug in a check or the parser: this message is refused, the next one is handled as usual.
+            metrics.CountInternalError();
+            LogIntakeFailed(ex);
+            Array.Clear(message.Payload);
+            return new Arrival
+            {
+                Message = message,
+                MessageHash = hash,
+                Errors = [new ValidationError("$", ValidationCodes.InternalError, "the agent could not handle this message; it was not scored")],
+                AnswerTopic = SafeDecisionsTopic(message.Topic),
+            };
+        }
+    }
+
+    private Arrival Check(InboundMessage message, long hash, int slot, bool isolated)
+    {
+        var envelope = new List<ValidationError>(0);
+        PaymentParseResult? parsed = null;
+        TopicAddress? address;
+        if (message.Length <= parser.MaxPayloadBytes && message.Payload.Length == message.Length)
+        {
+            parsed = parser.Parse(message.Topic, message.Payload);
+            address = parsed.Address;
+        }
+        else
+        {
+            // Too large: never parsed, only the topic is read, so the refusal can still be answered.
+            address = parser.ParseTopic(message.Topic, envelope);
+        }
+
+        checks.Check(message, address, envelope);
+        byte[]? deadLetter = null;
+        var errors = envelope;
+        if (envelope.Count > 0 || parsed is not { IsValid: true })
+        {
+            if (parsed is not null)
+            {
+                envelope.AddRange(parsed.Errors);
+            }
+
+            deadLetter = DeadLetterSkeleton.Of(message.Payload, message.Length);
+        }
+
+        // The payload held the card number; nothing needs it any more.
+        Array.Clear(message.Payload);
+        return new Arrival
+        {
+            Message = message,
+            Payment = errors.Count == 0 ? parsed?.Event : null,
+            Errors = errors,
+            TransactionId = parsed?.TransactionId,
+            Address = address,
+            AnswerTopic = checks.AnswerTopic(message, address),
+            AnswerCorrelation = checks.AnswerCorrelation(message),
+            DeadLetter = deadLetter,
+            MessageHash = hash,
+            LedgerSlot = slot,
+            Isolated = isolated,
+        };
+    }
+
+    private Arrival Poison(InboundMessage message, long hash, int crashes)
+    {
+        metrics.CountPoison();
+        LogPoison(crashes);
+        Array.Clear(message.Payload);
+        var errors = new List<ValidationError>(1);
+        var address = parser.ParseTopic(message.Topic, errors);
+        errors.Clear();
+        errors.Add(new ValidationError("$", ValidationCodes.PoisonMessage,
+            $"this message was being handled in {crashes} crashes of the agent; it is refused so it cannot stop the agent again"));
+        return new Arrival
+        {
+            Message = message,
+            Errors = errors,
+            Address = address,
+            AnswerTopic = checks.AnswerTopic(message, address),
+            AnswerCorrelation = checks.AnswerCorrelation(message),
+            DeadLetter = DeadLetterSkeleton.Of([], message.Length),
+            MessageHash = hash,
+        };
+    }
+
+    private string? SafeDecisionsTopic(string topic)
+    {
+        try
+        {
+            return parser.ParseTopic(topic, []) is { } address ? address.DecisionsTopic(options.TopicRoot) : null;
+        }
+        catch (Exception)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>FNV-1a over topic and payload: the same message redelivered hashes the same.</summary>
+    internal static long MessageHash(InboundMessage message)
+    {
+        var hash = 14695981039346656037UL;
+        foreach (var c in message.Topic)
+        {
+            hash = (hash ^ c) * 1099511628211UL;
+        }
+
+        foreach (var b in message.Payload)
+        {
+            hash = (hash ^ b) * 1099511628211UL;
+        }
+
+        return (long)(hash ^ (ulong)message.Length);
+    }
+
+    [LoggerMessage(EventId = 130, Level = LogLevel.Error, Message = "A message could not be handled; it was refused with internal_error and the agent goes on")]
+    private partial void LogIntakeFailed(Exception exception);
+
+    [LoggerMessage(EventId = 131, Level = LogLevel.Warning, Message = "A message that was being handled in {Crashes} crashes arrived again; refused as poison_message and acknowledged")]
+    private partial void LogPoison(int crashes);
+}

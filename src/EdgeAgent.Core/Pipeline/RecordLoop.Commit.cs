@@ -1,0 +1,145 @@
+using EdgeAgent.Core.Payments;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeAgent.Core.Pipeline;
+
+/// <summary>The commit of a group, and what happens when the device or the content refuses it.</summary>
+internal sealed partial class RecordLoop
+{
+    private async Task CommitAsync(CancellationToken cancellationToken)
+    {
+        var delay = TimeSpan.FromMilliseconds(50);
+        var unavailableSince = (long?)null;
+        while (true)
+        {
+            try
+            {
+                Commit(_pending);
+                if (unavailableSince is not null)
+                {
+                    gate.Open();
+                    metrics.CountIntakeResumed();
+                    LogResumed();
+                }
+
+                return;
+            }
+            catch (StoreUnavailableException ex)
+            {
+                // Nothing is acknowledged, and intake waits: terminals' payments stay with the broker (or unacknowledged
+                // at the terminal) until the device takes the record again.
+                unavailableSince ??= time.GetTimestamp();
+                var reason = ex.DeviceFull ? "disk_full" : "store_unavailable";
+                if (gate.IsOpen)
+                {
+                    metrics.CountIntakePaused(reason);
+                    LogPaused(reason, ex.Message);
+                }
+
+                gate.Close(reason);
+                metrics.CountPersistFailure();
+                if (!ex.DeviceFull && time.GetElapsedTime(unavailableSince.Value) > TimeSpan.FromSeconds(options.StoreUnavailableGraceSeconds))
+                {
+                    // Not a full disk that frees up: the data folder is gone or unwritable. The agent cannot do its job.
+                    throw new InvalidOperationException(
+                        $"The record cannot be written for {options.StoreUnavailableGraceSeconds:0} s: {ex.Message}", ex);
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The device took it but the content did not go in: find the outcome that cannot be recorded.
+                metrics.CountPersistFailure();
+                LogCommitFailed(ex, _pending.Sum(b => b.Outcomes.Count));
+                CommitIsolated();
+                return;
+            }
+
+            await Task.Delay(delay, time, cancellationToken);
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxRetryDelay.Ticks));
+        }
+    }
+
+    private void Commit(IReadOnlyList<ScoredBatch> group)
+    {
+        store.Commit(group);
+        var last = 0L;
+        foreach (var batch in group)
+        {
+            foreach (var outcome in batch.Outcomes)
+            {
+                last = Math.Max(last, outcome.Sequence);
+            }
+        }
+
+        if (last > 0)
+        {
+            journal?.Committed(last);
+        }
+    }
+
+    /// <summary>
+    /// Commits the group batch by batch, and a failing batch outcome by outcome; an outcome that cannot be recorded even
+    /// alone is replaced by a stub that records only that it was refused (<c>internal_error</c>), so the rest is kept and
+    /// every message can still be acknowledged. A device failure on the way is left to the caller's retry.
+    /// </summary>
+    private void CommitIsolated()
+    {
+        foreach (var batch in _pending)
+        {
+            try
+            {
+                Commit([batch]);
+                continue;
+            }
+            catch (StoreUnavailableException)
+            {
+                throw;
+            }
+            catch (Exception)
+            {
+                // Outcome by outcome below.
+            }
+
+            foreach (var outcome in batch.Outcomes)
+            {
+                try
+                {
+                    Commit([new ScoredBatch([outcome])]);
+                }
+                catch (StoreUnavailableException)
+                {
+                    throw;
+                }
+                catch (Exception ex)
+                {
+                    metrics.CountInternalError();
+                    LogOutcomeUnrecordable(ex, outcome.Sequence);
+                    Commit([new ScoredBatch([Stub(outcome)])]);
+                }
+            }
+        }
+    }
+
+    private static Outcome Stub(Outcome outcome) => new()
+    {
+        Message = outcome.Message,
+        Kind = OutcomeKind.Rejected,
+        Sequence = outcome.Sequence,
+        Errors = [new ValidationError("$", ValidationCodes.InternalError, "the outcome could not be recorded")],
+        Answer = outcome.Answer,
+        LatencyMs = outcome.LatencyMs,
+        AnsweredTimestamp = outcome.AnsweredTimestamp,
+    };
+
+    [LoggerMessage(EventId = 110, Level = LogLevel.Error, Message = "Commit of {Outcomes} outcomes failed on their content; recording them one by one")]
+    private partial void LogCommitFailed(Exception exception, int outcomes);
+
+    [LoggerMessage(EventId = 113, Level = LogLevel.Error, Message = "Outcome {Sequence} cannot be recorded; a stub was recorded in its place")]
+    private partial void LogOutcomeUnrecordable(Exception exception, long sequence);
+
+    [LoggerMessage(EventId = 114, Level = LogLevel.Critical, Message = "Intake paused ({Reason}): the record cannot be written ({Detail}); nothing is acknowledged until it can")]
+    private partial void LogPaused(string reason, string detail);
+
+    [LoggerMessage(EventId = 115, Level = LogLevel.Warning, Message = "The record can be written again; intake resumed")]
+    private partial void LogResumed();
+}

@@ -1,0 +1,166 @@
+using System.Threading.Channels;
+using EdgeAgent.Core.Telemetry;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeAgent.Core.Pipeline;
+
+/// <summary>
+/// The record loop: commits everything queued in one transaction, durably (the store flushes it to the device before
+/// returning), then acknowledges its messages in arrival order once their answers are with the broker. One loop for both,
+/// so a committed group is acknowledged without another hand-off. While it commits, the scoring loop goes on answering,
+/// and what it hands over meanwhile forms the next group. A device that cannot take the record (full, gone) pauses intake
+/// until it can; content that cannot be recorded is isolated to the one outcome that fails.
+/// </summary>
+internal sealed partial class RecordLoop(
+    ChannelReader<ScoredBatch> input,
+    IOutcomeStore store,
+    IAnswerJournal? journal,
+    IntakeGate gate,
+    PipelineOptions options,
+    PipelineMetrics metrics,
+    TimeProvider time,
+    IRecordingObserver? observer,
+    ILogger logger)
+{
+    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(5);
+
+    private List<ScoredBatch> _pending = [];
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (await input.WaitToReadAsync(cancellationToken))
+            {
+                await GatherAsync(cancellationToken);
+                var started = time.GetTimestamp();
+                foreach (var batch in _pending)
+                {
+                    if (batch.Outcomes.Count > 0)
+                    {
+                        metrics.Stage(PipelineStage.Queue).RecordTicks(batch.Outcomes[^1].AnsweredTimestamp, started);
+                    }
+                }
+
+                await CommitAsync(cancellationToken);
+                metrics.Stage(PipelineStage.Persist).RecordTicks(started, time.GetTimestamp());
+                observer?.Committed(_pending);
+                await AcknowledgeAsync(cancellationToken);
+                _pending = [];
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Not committed, or not yet acknowledged: either way the broker delivers these again.
+            Abandon(_pending);
+            while (input.TryRead(out var batch))
+            {
+                Abandon([batch]);
+            }
+
+            throw;
+        }
+    }
+
+    private static void Abandon(IEnumerable<ScoredBatch> batches)
+    {
+        foreach (var batch in batches)
+        {
+            foreach (var outcome in batch.Outcomes)
+            {
+                outcome.Message.Settlement.Abandon();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Takes what is queued, then keeps taking for up to <see cref="PipelineOptions.CommitDelayMilliseconds"/> while the group
+    /// is not full. Answers are already out, so the wait delays only acknowledgements, and it saves most commits (and their
+    /// flushes to the device) at moderate rates.
+    /// </summary>
+    private async Task GatherAsync(CancellationToken cancellationToken)
+    {
+        var outcomes = TakeQueued(0);
+        var delay = options.CommitDelayMilliseconds ?? 0;
+        if (delay <= 0 || outcomes >= options.MaxCommitBatch)
+        {
+            return;
+        }
+
+        using var window = new CancellationTokenSource(TimeSpan.FromMilliseconds(delay), time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(window.Token, cancellationToken);
+        try
+        {
+            while (outcomes < options.MaxCommitBatch && await input.WaitToReadAsync(linked.Token))
+            {
+                outcomes = TakeQueued(outcomes);
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The window closed: commit what was gathered.
+        }
+    }
+
+    private int TakeQueued(int outcomes)
+    {
+        while (outcomes < options.MaxCommitBatch && input.TryRead(out var batch))
+        {
+            _pending.Add(batch);
+            outcomes += batch.Outcomes.Count;
+        }
+
+        return outcomes;
+    }
+
+    private async Task AcknowledgeAsync(CancellationToken cancellationToken)
+    {
+        var acknowledged = 0;
+        foreach (var batch in _pending)
+        {
+            await AwaitAnswersAsync(batch);
+            foreach (var outcome in batch.Outcomes)
+            {
+                try
+                {
+                    await outcome.Message.Settlement.AcknowledgeAsync(cancellationToken);
+                    acknowledged++;
+                    metrics.Stage(PipelineStage.Acknowledge).RecordTicks(outcome.Message.ReceivedTimestamp, time.GetTimestamp());
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // The connection went away: the broker redelivers, and the record answers the redelivery.
+                    LogAcknowledgeFailed(ex, outcome.TransactionId ?? "(none)");
+                }
+            }
+        }
+
+        metrics.CountAcknowledged(acknowledged);
+    }
+
+    private async Task AwaitAnswersAsync(ScoredBatch batch)
+    {
+        var failed = 0;
+        foreach (var answer in batch.Publishes)
+        {
+            try
+            {
+                await answer;
+            }
+            catch (Exception ex)
+            {
+                // The outcome is recorded; a terminal that missed its answer retries and gets it from the record.
+                failed++;
+                LogAnswerFailed(ex);
+            }
+        }
+
+        metrics.CountAnswers(batch.Publishes.Count - failed, failed);
+    }
+
+    [LoggerMessage(EventId = 111, Level = LogLevel.Warning, Message = "Could not acknowledge transaction {TransactionId}; the broker will redeliver it")]
+    private partial void LogAcknowledgeFailed(Exception exception, string transactionId);
+
+    [LoggerMessage(EventId = 112, Level = LogLevel.Warning, Message = "Could not publish an answer; the terminal's retry will be answered from the record")]
+    private partial void LogAnswerFailed(Exception exception);
+}

@@ -1,0 +1,166 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using EdgeAgent.Core.Telemetry;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeAgent.Core.Pipeline;
+
+/// <summary>
+/// The scoring loop, without a thread of its own: whichever receiving thread finds it idle runs it, draining whatever is
+/// queued in batches, so at light load a payment is parsed, scored and answered on the thread that received it, with no
+/// hand-off, and under load the payments that queue up meanwhile form the next batch by themselves. Only one thread runs
+/// it at a time, so the feature state and the duplicate index it owns see payments strictly in arrival order. The queue
+/// is bounded: when it is full, receiving waits, which is how back-pressure reaches the broker.
+/// </summary>
+internal sealed partial class ScoringLoop : IDisposable
+{
+    private readonly ConcurrentQueue<Arrival> _queue = new();
+    private readonly SemaphoreSlim _space;
+    private readonly SemaphoreSlim _turn = new(1, 1);
+    private readonly List<Arrival> _batch = [];
+    private readonly BatchScoring _scoring;
+    private readonly ChannelWriter<ScoredBatch> _output;
+    private readonly IntakeGate _gate;
+    private readonly PipelineMetrics _metrics;
+    private readonly ILogger _logger;
+    private volatile bool _completed;
+    private int _completing;
+
+    public ScoringLoop(BatchScoring scoring, ChannelWriter<ScoredBatch> output, IntakeGate gate, int capacity, PipelineMetrics metrics, ILogger logger)
+    {
+        _scoring = scoring;
+        _output = output;
+        _gate = gate;
+        _space = new SemaphoreSlim(capacity, capacity);
+        _metrics = metrics;
+        _logger = logger;
+    }
+
+    /// <summary>Messages waiting to be scored.</summary>
+    public int Queued => _queue.Count;
+
+    /// <summary>Queues a message and, when no other thread is scoring, scores what is queued on this one.</summary>
+    public async ValueTask EnqueueAsync(Arrival arrival, CancellationToken cancellationToken)
+    {
+        if (!_gate.IsOpen)
+        {
+            await _gate.WaitOpenAsync(cancellationToken);
+        }
+
+        await _space.WaitAsync(cancellationToken);
+        if (_completed)
+        {
+            _space.Release();
+            throw new ChannelClosedException("the agent is stopping");
+        }
+
+        _queue.Enqueue(arrival);
+        while (!_queue.IsEmpty && _turn.Wait(0, CancellationToken.None))
+        {
+            try
+            {
+                await DrainAsync();
+            }
+            finally
+            {
+                _turn.Release();
+            }
+
+            // Checked again after the release: a message queued while this thread was finishing is never left behind.
+        }
+    }
+
+    /// <summary>Takes no more messages, scores what is queued, and completes the output with a final snapshot.</summary>
+    public async Task CompleteAsync(CancellationToken cancellationToken)
+    {
+        _completed = true;
+        if (Interlocked.Exchange(ref _completing, 1) != 0)
+        {
+            return;
+        }
+
+        await _turn.WaitAsync(cancellationToken);
+        try
+        {
+            await DrainAsync();
+
+            // A graceful stop leaves a fresh snapshot, so the next start has no journal to replay.
+            await _output.WriteAsync(_scoring.FinalSnapshot(), cancellationToken);
+        }
+        finally
+        {
+            _output.TryComplete();
+            _turn.Release();
+        }
+    }
+
+    /// <summary>Gives back the messages still queued when the agent is aborted: they are not acknowledged, so they come again.</summary>
+    public void Abandon()
+    {
+        while (_queue.TryDequeue(out var arrival))
+        {
+            arrival.Message.Settlement.Abandon();
+        }
+    }
+
+    public void Dispose()
+    {
+        _space.Dispose();
+        _turn.Dispose();
+    }
+
+    private async ValueTask DrainAsync()
+    {
+        while (TakeBatch())
+        {
+            ScoredBatch scored;
+            try
+            {
+                scored = _scoring.Score(_batch);
+            }
+            catch (Exception ex)
+            {
+                // Every message is handled in isolation inside; reaching here is a bug. The batch is still answered
+                // (refused) and recorded, so nothing is lost and the loop goes on.
+                _metrics.CountInternalError();
+                LogBatchFailed(ex, _batch.Count);
+                scored = _scoring.Refuse(_batch);
+            }
+
+            _batch.Clear();
+            if (!_output.TryWrite(scored))
+            {
+                await _output.WriteAsync(scored);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Takes what is queued, up to a batch. A message that was in an earlier crash is taken alone, so that if it
+    /// crashes the agent again the blame falls on it and not on the payments beside it.
+    /// </summary>
+    private bool TakeBatch()
+    {
+        var max = _scoring.MaxBatchSize;
+        while (_batch.Count < max && _queue.TryPeek(out var next))
+        {
+            if (next.Isolated && _batch.Count > 0)
+            {
+                break;
+            }
+
+            _queue.TryDequeue(out _);
+            _space.Release();
+            _batch.Add(next);
+            if (next.Isolated)
+            {
+                break;
+            }
+        }
+
+        return _batch.Count > 0;
+    }
+
+    [LoggerMessage(EventId = 103, Level = LogLevel.Error, Message = "Scoring a batch of {Count} failed; its payments were refused with internal_error and the loop goes on")]
+    private partial void LogBatchFailed(Exception exception, int count);
+}

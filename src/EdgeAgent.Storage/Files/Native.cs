@@ -1,0 +1,64 @@
+using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
+
+namespace EdgeAgent.Storage.Files;
+
+/// <summary>The POSIX calls .NET does not offer on a handle it did not open for writing, or on a directory.</summary>
+internal static partial class Native
+{
+    private const int ReadOnly = 0;
+
+    /// <summary>errno of a full device.</summary>
+    public const int NoSpace = 28;
+
+    [DllImport("libc", EntryPoint = "fdatasync", SetLastError = true)]
+    private static extern int FdataSync(SafeFileHandle fd);
+
+    [DllImport("libc", EntryPoint = "fsync", SetLastError = true)]
+    private static extern int FSync(int fd);
+
+    [DllImport("libc", EntryPoint = "open", SetLastError = true)]
+    private static extern int Open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);
+
+    [DllImport("libc", EntryPoint = "close", SetLastError = true)]
+    private static extern int Close(int fd);
+
+    /// <summary>Flushes a file's data (and the metadata needed to read it back, such as its size) to the device.</summary>
+    public static void FlushData(SafeFileHandle handle)
+    {
+        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS())
+        {
+            return;
+        }
+
+        if (FdataSync(handle) != 0)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            throw new IOException($"fdatasync failed: errno {errno}", errno);
+        }
+    }
+
+    /// <summary>Flushes a directory, so that files created in it survive a power cut.</summary>
+    public static void FlushDirectory(string path)
+    {
+        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS())
+        {
+            return;
+        }
+
+        var fd = Open(path, ReadOnly);
+        if (fd < 0)
+        {
+            return;
+        }
+
+        try
+        {
+            _ = FSync(fd);
+        }
+        finally
+        {
+            _ = Close(fd);
+        }
+    }
+}

@@ -1,0 +1,185 @@
+using EdgeAgent.Core.Features;
+using EdgeAgent.Core.Pipeline;
+using EdgeAgent.Core.Records;
+using EdgeAgent.Storage.Records;
+using LiteDB;
+
+namespace EdgeAgent.Storage;
+
+/// <summary>Reading the record back: answers for repeats, the duplicate window and the feature state at start, the log for the cloud.</summary>
+public sealed partial class LiteDbOutcomeStore
+{
+    private const int PageSize = 32;
+
+    public byte[]? FindAnswer(long sequence, string deduplicationKey) =>
+        GroupHolding(sequence) is { } group
+            ? RecordCodec.Decode(group["d"].AsBinary).FirstOrDefault(r => r.Sequence == sequence && r.Key == deduplicationKey)?.Answer
+            : null;
+
+    /// <summary>Walks the log backwards a page of groups at a time, so the window is never held in memory whole.</summary>
+    public IEnumerable<RecordedKey> RecentKeys(DateTimeOffset since)
+    {
+        var before = long.MaxValue;
+        while (true)
+        {
+            var page = PageBefore(before);
+            if (page.Count == 0)
+            {
+                yield break;
+            }
+
+            foreach (var (id, records) in page)
+            {
+                for (var i = records.Count - 1; i >= 0; i--)
+                {
+                    var record = records[i];
+                    if (record.ReceivedAt < since)
+                    {
+                        yield break;
+                    }
+
+                    if (record.Key is { } key)
+                    {
+                        yield return new RecordedKey(key, record.Sequence, record.ReceivedAt, record.Fingerprint);
+                    }
+                }
+
+                before = id;
+            }
+        }
+    }
+
+    /// <summary>A page of groups before <paramref name="before"/>, decoded; empty when the file proved broken (and was replaced).</summary>
+    private List<(long Id, List<StoredRecord> Records)> PageBefore(long before)
+    {
+        try
+        {
+            return _file.Read(db => db.GetCollection(LogCollection).Query()
+                .Where(Query.LT("_id", before)).OrderByDescending("_id").Limit(PageSize).ToList()
+                .Select(group => (group["_id"].AsInt64, RecordCodec.Decode(group["d"].AsBinary))).ToList());
+        }
+        catch (Exception ex) when (_file.ReplaceIfCorrupt(ex))
+        {
+            Interlocked.Exchange(ref _lastSequence, 0);
+            return [];
+        }
+    }
+
+    public CardHistorySnapshot? FindCard(string cardToken) =>
+        _file.Read(db => db.GetCollection(CardsCollection).FindById(cardToken)) is { } doc ? StateDocuments.Card(doc) : null;
+
+    public TerminalActivitySnapshot? FindTerminal(string terminalKey) =>
+        _file.Read(db => db.GetCollection(TerminalsCollection).FindById(terminalKey)) is { } doc ? StateDocuments.Terminal(doc) : null;
+
+    public IReadOnlyList<RecordedOutcome> ReadAfter(long sequence, int max)
+    {
+        var result = new List<RecordedOutcome>(Math.Min(max, 1024));
+        var from = GroupHolding(sequence + 1)?["_id"].AsInt64 ?? sequence + 1;
+        while (result.Count < max)
+        {
+            var page = _file.Read(db => db.GetCollection(LogCollection).Find(Query.GTE("_id", from), limit: PageSize).ToList());
+            if (page.Count == 0)
+            {
+                break;
+            }
+
+            foreach (var group in page)
+            {
+                foreach (var record in RecordCodec.Decode(group["d"].AsBinary))
+                {
+                    if (record.Sequence > sequence && result.Count < max)
+                    {
+                        result.Add(record.ToRecordedOutcome());
+                    }
+                }
+
+                from = group["_id"].AsInt64 + 1;
+            }
+        }
+
+        return result;
+    }
+
+    public int DeleteUpTo(long sequence)
+    {
+        // Never past the last state snapshot: the outcomes after it are the journal replayed at start.
+        return _file.Write(db =>
+        {
+            var covered = Math.Min(sequence, db.GetCollection(MetaCollection).FindById(StateMetaId)?["seq"].AsInt64 ?? 0);
+            var log = db.GetCollection(LogCollection);
+            var removed = 0;
+            foreach (var group in log.Find(Query.LTE("_id", covered)).ToList())
+            {
+                if (group["last"].AsInt64 <= covered)
+                {
+                    removed += RecordCodec.Decode(group["d"].AsBinary).Count;
+                    log.Delete(group["_id"]);
+                }
+            }
+
+            return removed;
+        });
+    }
+
+    /// <summary>
+    /// The feature state at start: the most recently active cards of the last snapshot (at most <paramref name="maxCards"/>,
+    /// chosen while streaming), all terminals, and the payments recorded after the snapshot. A file found broken here is
+    /// replaced (see <see cref="Files.LiteDbFile.ReplaceIfCorrupt"/>) and the state starts empty.
+    /// </summary>
+    public StoredFeatureState LoadState(int maxCards)
+    {
+        try
+        {
+            return _file.Read(db => LoadState(db, maxCards));
+        }
+        catch (Exception ex) when (_file.ReplaceIfCorrupt(ex))
+        {
+            Interlocked.Exchange(ref _lastSequence, 0);
+            return new StoredFeatureState([], [], []);
+        }
+    }
+
+    private static StoredFeatureState LoadState(LiteDatabase db, int maxCards)
+    {
+        var newest = new PriorityQueue<CardHistorySnapshot, long>();
+        foreach (var doc in db.GetCollection(CardsCollection).FindAll())
+        {
+            var card = StateDocuments.Card(doc);
+            newest.Enqueue(card, card.LastUnixMs);
+            if (newest.Count > maxCards)
+            {
+                newest.Dequeue();
+            }
+        }
+
+        var cards = new List<CardHistorySnapshot>(newest.Count);
+        while (newest.TryDequeue(out var card, out _))
+        {
+            cards.Add(card);
+        }
+
+        var terminals = db.GetCollection(TerminalsCollection).FindAll().Select(StateDocuments.Terminal).ToList();
+        var snapshotSequence = db.GetCollection(MetaCollection).FindById(StateMetaId)?["seq"].AsInt64 ?? 0;
+        var journal = new List<FeatureUpdate>();
+        var log = db.GetCollection(LogCollection);
+        var start = log.Query().Where(Query.LTE("_id", snapshotSequence + 1)).OrderByDescending("_id").Limit(1).FirstOrDefault()?["_id"].AsInt64
+            ?? snapshotSequence + 1;
+        foreach (var group in log.Query().Where(Query.GTE("_id", start)).OrderBy("_id").ToEnumerable())
+        {
+            foreach (var record in RecordCodec.Decode(group["d"].AsBinary))
+            {
+                if (record.Sequence > snapshotSequence && record.Event is { } payment && record.Features is { Length: > 0 })
+                {
+                    journal.Add(FeatureUpdate.Of(payment));
+                }
+            }
+        }
+
+        return new StoredFeatureState(cards, terminals, journal);
+    }
+
+    /// <summary>The group document whose range holds <paramref name="sequence"/> (the last one starting at or before it).</summary>
+    private BsonDocument? GroupHolding(long sequence) =>
+        _file.Read(db => db.GetCollection(LogCollection).Query()
+            .Where(Query.LTE("_id", sequence)).OrderByDescending("_id").Limit(1).FirstOrDefault());
+}

@@ -1,0 +1,49 @@
+using System.Text;
+using EdgeAgent.Core.Payments;
+
+namespace EdgeAgent.Core.Tests.Payments;
+
+public sealed class CardNumberScannerTests
+{
+    [Theory]
+    [InlineData("4111111111111111")]
+    [InlineData("4111 1111 1111 1111")]
+    [InlineData("4111-1111-1111-1111")]
+    [InlineData("4111.1111.1111.1111")]
+    [InlineData("4111/1111/1111/1111")]
+    [InlineData("4111_1111_1111_1111")]
+    [InlineData("card 4111 1111 1111 1111 exp 12 30")]
+    [InlineData("4111 1111 1111 1111 2030")]
+    [InlineData("T-4111111111111111")]
+    [InlineData("378282246310005")]
+    [InlineData("3782-822463-10005")]
+    [InlineData("6011111111111117")]
+    public void CardNumbers_AreFound_HoweverTheyAreWritten(string text)
+    {
+        Assert.True(CardNumberScanner.Contains(text));
+        Assert.True(CardNumberScanner.Contains(Encoding.UTF8.GetBytes(text)));
+    }
+
+    [Theory]
+    [InlineData("4111111111111112")]
+    [InlineData("2026-11-28T14:03:07.250+01:00")]
+    [InlineData("48.856613999999996")]
+    [InlineData("2.3522219000000001")]
+    [InlineData("41111111111111111111111")]
+    [InlineData("4111 1111-1111.1111")]
+    [InlineData("T-20261128-000042")]
+    [InlineData("store-17")]
+    [InlineData("")]
+    public void OtherDigitRuns_AreNotTakenForCardNumbers(string text)
+    {
+        Assert.False(CardNumberScanner.Contains(text));
+    }
+
+    [Fact]
+    public void Mask_HidesTheDigitsOnly()
+    {
+        Assert.Equal("T-################", CardNumberScanner.Mask("T-4111111111111111"));
+        Assert.Equal("x #### #### #### #### y", CardNumberScanner.Mask("x 4111 1111 1111 1111 y"));
+        Assert.Equal("nothing 42", CardNumberScanner.Mask("nothing 42"));
+    }
+}
