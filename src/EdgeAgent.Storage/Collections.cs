@@ -6,6 +6,6 @@ public static class Collections
     public const string Outcomes = "outcomes";
     public const string DeadLetters = "deadletters";
     public const string Cards = "cards";
-    public const string Terminals = "terminals";
+    public const string Merchants = "merchants";
     public const string Meta = "meta";
 }

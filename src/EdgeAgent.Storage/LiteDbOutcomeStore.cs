@@ -22,7 +22,7 @@ public sealed class LiteDbOutcomeStore : IOutcomeStore, IOutcomeLog, IDisposable
     private readonly ILiteCollection<BsonDocument> _outcomes;
     private readonly ILiteCollection<BsonDocument> _deadLetters;
     private readonly ILiteCollection<BsonDocument> _cards;
-    private readonly ILiteCollection<BsonDocument> _terminals;
+    private readonly ILiteCollection<BsonDocument> _merchants;
     private readonly ILiteCollection<BsonDocument> _meta;
     private long _lastSequence;
 
@@ -33,7 +33,7 @@ public sealed class LiteDbOutcomeStore : IOutcomeStore, IOutcomeLog, IDisposable
         _outcomes = _db.GetCollection(Collections.Outcomes);
         _deadLetters = _db.GetCollection(Collections.DeadLetters);
         _cards = _db.GetCollection(Collections.Cards);
-        _terminals = _db.GetCollection(Collections.Terminals);
+        _merchants = _db.GetCollection(Collections.Merchants);
         _meta = _db.GetCollection(Collections.Meta);
         _cards.EnsureIndex("last");
         _lastSequence = Math.Max(
@@ -66,8 +66,8 @@ public sealed class LiteDbOutcomeStore : IOutcomeStore, IOutcomeLog, IDisposable
     public CardHistorySnapshot? FindCard(string cardToken) =>
         _cards.FindById(cardToken) is { } doc ? StateDocuments.Card(doc) : null;
 
-    public TerminalActivitySnapshot? FindTerminal(string terminalKey) =>
-        _terminals.FindById(terminalKey) is { } doc ? StateDocuments.Terminal(doc) : null;
+    public MerchantActivitySnapshot? FindMerchant(string merchantKey) =>
+        _merchants.FindById(merchantKey) is { } doc ? StateDocuments.Merchant(doc) : null;
 
     public void Commit(IReadOnlyList<OutcomeBatch> batches)
     {
@@ -172,10 +172,10 @@ public sealed class LiteDbOutcomeStore : IOutcomeStore, IOutcomeLog, IDisposable
     public StoredFeatureState LoadState(int maxCards)
     {
         var cards = _cards.Query().OrderByDescending("last").Limit(maxCards).ToEnumerable().Select(StateDocuments.Card).ToList();
-        var terminals = _terminals.FindAll().Select(StateDocuments.Terminal).ToList();
+        var merchants = _merchants.FindAll().Select(StateDocuments.Merchant).ToList();
         var snapshotSequence = _meta.FindById(StateMetaId)?["seq"].AsInt64 ?? 0;
         var journal = _outcomes.Find(Query.GT("_id", snapshotSequence)).SelectMany(OutcomeDocuments.Outcomes).Select(OutcomeDocuments.Update).ToList();
-        return new StoredFeatureState(cards, terminals, journal);
+        return new StoredFeatureState(cards, merchants, journal);
     }
 
     public void Dispose() => _db.Dispose();
@@ -187,9 +187,9 @@ public sealed class LiteDbOutcomeStore : IOutcomeStore, IOutcomeLog, IDisposable
             _cards.Upsert(StateDocuments.Card(card));
         }
 
-        foreach (var terminal in snapshot.Terminals)
+        foreach (var merchant in snapshot.Merchants)
         {
-            _terminals.Upsert(StateDocuments.Terminal(terminal));
+            _merchants.Upsert(StateDocuments.Merchant(merchant));
         }
     }
 }

@@ -77,7 +77,7 @@ internal static class OutcomeDocuments
     /// <summary>What a recorded payment added to the feature state, for the replay at start.</summary>
     public static FeatureUpdate Update(BsonDocument doc) => new(
         doc["card"].AsString,
-        FeatureExtractor.TerminalKey(doc["store"].AsString, doc["terminal"].AsString),
+        FeatureExtractor.MerchantKey(doc["merchant"].AsString),
         doc["eventMs"].AsInt64,
         (double)doc["amount"].AsDecimal,
         doc.ContainsKey("lat") ? new GeoPoint(doc["lat"].AsDouble, doc["lon"].AsDouble) : null);

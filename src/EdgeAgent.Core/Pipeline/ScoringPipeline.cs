@@ -82,10 +82,10 @@ public sealed partial class ScoringPipeline : IInboundSink
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var stored = _store.LoadState(_options.MaxCardsInMemory);
-        _state.Restore(stored.Cards, stored.Terminals);
+        _state.Restore(stored.Cards, stored.Merchants);
         _scoring.Replay(stored.Journal, _store.LastSequence);
         _duplicates.Preload(_store.RecentKeys(_time.GetUtcNow() - TimeSpan.FromHours(_options.DeduplicationWindowHours)));
-        LogStateRestored(stored.Cards.Count, stored.Terminals.Count, stored.Journal.Count, _duplicates.Count);
+        LogStateRestored(stored.Cards.Count, stored.Merchants.Count, stored.Journal.Count, _duplicates.Count);
 
         var scoring = Task.Run(() => _scoring.RunAsync(cancellationToken), CancellationToken.None);
         var commit = Task.Run(() => _commit.RunAsync(cancellationToken), CancellationToken.None);
@@ -112,6 +112,6 @@ public sealed partial class ScoringPipeline : IInboundSink
             FullMode = BoundedChannelFullMode.Wait,
         });
 
-    [LoggerMessage(EventId = 120, Level = LogLevel.Information, Message = "Feature state restored: {Cards} cards and {Terminals} terminals from the last snapshot, {Journal} payments replayed from the journal; {Keys} payments within the deduplication window")]
-    private partial void LogStateRestored(int cards, int terminals, int journal, int keys);
+    [LoggerMessage(EventId = 120, Level = LogLevel.Information, Message = "Feature state restored: {Cards} cards and {Merchants} merchants from the last snapshot, {Journal} payments replayed from the journal; {Keys} payments within the deduplication window")]
+    private partial void LogStateRestored(int cards, int merchants, int journal, int keys);
 }

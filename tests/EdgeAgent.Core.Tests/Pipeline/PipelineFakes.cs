@@ -36,6 +36,8 @@ internal sealed class AmountScorer(int maxBatch = 8) : IScorer
             scores[i] = Math.Min(1f, _input[i * FeatureSchema.Count] / 1000f);
         }
     }
+
+    public int Explain(int row, Span<Reason> reasons) => 0;
 }
 
 internal sealed class SingleScorer(IScorer scorer) : IScorerSource
@@ -86,7 +88,7 @@ internal sealed class MemoryStore(List<string> events) : IOutcomeStore
 
     public CardHistorySnapshot? FindCard(string cardToken) => Cards.GetValueOrDefault(cardToken);
 
-    public TerminalActivitySnapshot? FindTerminal(string terminalKey) => null;
+    public MerchantActivitySnapshot? FindMerchant(string merchantKey) => null;
 
     public void Commit(IReadOnlyList<OutcomeBatch> batches)
     {
