@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using EdgeAgent.Core.Features;
 using EdgeAgent.Core.Scoring;
+using EdgeAgent.Onnx.Explanation;
 using Microsoft.ML.OnnxRuntime;
 
 namespace EdgeAgent.Onnx;
@@ -9,8 +10,8 @@ namespace EdgeAgent.Onnx;
 /// <summary>
 /// Loads a model only after checking it against its card and the agent's feature schema: card readable,
 /// schema version and feature list equal, file present with the card's SHA-256, graph inputs and outputs as
-/// the card says, and one warm-up run at batch 1 and at the largest batch. Any disagreement refuses the model
-/// with every difference named.
+/// the card says, and one warm-up run at batch 1 and at the largest batch, with one explanation. Any disagreement
+/// refuses the model with every difference named.
 /// </summary>
 public static class ModelLoader
 {
@@ -92,9 +93,10 @@ public static class ModelLoader
         var scorer = new OnnxScorer(session, card, provider, options.MaxBatchSize, onnxPath);
         try
         {
+            scorer.UseExplainer(Explainers.For(scorer, File.ReadAllBytes(onnxPath), card), card.Reference?.Baseline);
             WarmUp(scorer);
         }
-        catch (Exception ex) when (ex is OnnxRuntimeException or ArgumentException)
+        catch (Exception ex) when (ex is OnnxRuntimeException or ArgumentException or InvalidOperationException or Google.Protobuf.InvalidProtocolBufferException)
         {
             scorer.Dispose();
             throw new ModelLoadException(model, $"the warm-up run failed ({ex.Message})", ex);
@@ -157,6 +159,8 @@ public static class ModelLoader
         Span<float> scores = stackalloc float[1];
         scorer.InputRows(1).Clear();
         scorer.Score(1, scores);
+        var reasons = new Reason[ReasonCodes.MaxReasons];
+        scorer.Explain(0, reasons);
         var batch = new float[scorer.MaxBatchSize];
         scorer.InputRows(scorer.MaxBatchSize).Clear();
         scorer.Score(scorer.MaxBatchSize, batch);

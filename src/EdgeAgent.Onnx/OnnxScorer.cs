@@ -1,5 +1,6 @@
 using EdgeAgent.Core.Features;
 using EdgeAgent.Core.Scoring;
+using EdgeAgent.Onnx.Explanation;
 using Microsoft.ML.OnnxRuntime;
 
 namespace EdgeAgent.Onnx;
@@ -7,7 +8,9 @@ namespace EdgeAgent.Onnx;
 /// <summary>
 /// Scores batches with one ONNX Runtime session through the OrtValue API. Input and output buffers are
 /// allocated once at the largest batch size; the tensors that view them are made once per batch size and
-/// reused, so a run allocates nothing. Used by one scoring loop at a time.
+/// reused, so a run allocates nothing. Used by one scoring loop at a time. <see cref="Explain"/> splits a row of
+/// the last batch into reasons with the model itself: tree path contributions for a tree ensemble whose file
+/// carries its training covers, occlusion against the card's training medians for any other model.
 /// </summary>
 public sealed class OnnxScorer : IScorer, IDisposable
 {
@@ -22,6 +25,10 @@ public sealed class OnnxScorer : IScorer, IDisposable
     private readonly string[] _outputNames;
     private readonly OrtValue?[][] _inputValues;
     private readonly OrtValue?[][] _outputValues;
+    private readonly float[] _contributions = new float[FeatureSchema.Count];
+    private IExplainer? _explainer;
+    private float[] _typical = [];
+    private int _lastRows;
 
     internal OnnxScorer(InferenceSession session, ModelCard card, ProviderChoice provider, int maxBatchSize, string path)
     {
@@ -56,17 +63,65 @@ public sealed class OnnxScorer : IScorer, IDisposable
     /// <summary>The ONNX file.</summary>
     public string Path { get; }
 
+    /// <summary>How <see cref="Explain"/> computes reasons; null when this model gives none.</summary>
+    public string? ExplanationMethod => _explainer?.Method;
+
     public Span<float> InputRows(int rows) => _input.AsSpan(0, rows * FeatureSchema.Count);
 
     public void Score(int rows, Span<float> scores)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(rows, MaxBatchSize);
+        _lastRows = 0;
         _session.Run(_runOptions, _inputNames, InputFor(rows), _outputNames, OutputFor(rows));
         for (var i = 0; i < rows; i++)
         {
             scores[i] = _output[(i * _outputColumns) + _scoreColumn];
         }
+
+        _lastRows = rows;
     }
+
+    public int Explain(int row, Span<Reason> reasons)
+    {
+        if (_explainer is null || (uint)row >= (uint)_lastRows)
+        {
+            return 0;
+        }
+
+        var features = _input.AsSpan(row * FeatureSchema.Count, FeatureSchema.Count);
+        _explainer.Contributions(features, _contributions);
+        return ReasonCodes.Top(_contributions, features, _typical, reasons);
+    }
+
+    /// <summary>
+    /// Every feature's contribution (log-odds) to row <paramref name="row"/> of the last batch, and the part no
+    /// feature owns; for trees the two add up to the model's margin. False when the model gives no explanation.
+    /// </summary>
+    public bool Contributions(int row, Span<float> contributions, out double rest)
+    {
+        rest = 0;
+        if (_explainer is null || (uint)row >= (uint)_lastRows)
+        {
+            return false;
+        }
+
+        rest = _explainer.Contributions(_input.AsSpan(row * FeatureSchema.Count, FeatureSchema.Count), contributions);
+        return true;
+    }
+
+    /// <summary>Sets how reasons are computed (at load, before the first batch).</summary>
+    internal void UseExplainer(IExplainer? explainer, float[]? typical)
+    {
+        _explainer = explainer;
+        _typical = typical ?? [];
+    }
+
+    /// <summary>The session, for an explainer that scores with the model itself.</summary>
+    internal InferenceSession Session => _session;
+
+    internal bool OutputIsVector => _outputIsVector;
+
+    internal int OutputColumns => _outputColumns;
 
     public void Dispose()
     {
@@ -81,6 +136,7 @@ public sealed class OnnxScorer : IScorer, IDisposable
             }
         }
 
+        _explainer?.Dispose();
         _runOptions.Dispose();
         _session.Dispose();
     }

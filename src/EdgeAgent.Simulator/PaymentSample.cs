@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
-using EdgeAgent.Core.Samples;
+using EdgeAgent.Sparkov;
 
 namespace EdgeAgent.Simulator;
 

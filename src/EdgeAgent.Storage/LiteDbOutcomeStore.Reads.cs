@@ -68,8 +68,8 @@ public sealed partial class LiteDbOutcomeStore
     public CardHistorySnapshot? FindCard(string cardToken) =>
         _file.Read(db => db.GetCollection(CardsCollection).FindById(cardToken)) is { } doc ? StateDocuments.Card(doc) : null;
 
-    public TerminalActivitySnapshot? FindTerminal(string terminalKey) =>
-        _file.Read(db => db.GetCollection(TerminalsCollection).FindById(terminalKey)) is { } doc ? StateDocuments.Terminal(doc) : null;
+    public MerchantActivitySnapshot? FindMerchant(string merchantKey) =>
+        _file.Read(db => db.GetCollection(MerchantsCollection).FindById(merchantKey)) is { } doc ? StateDocuments.Merchant(doc) : null;
 
     public IReadOnlyList<RecordedOutcome> ReadAfter(long sequence, int max)
     {
@@ -158,7 +158,7 @@ public sealed partial class LiteDbOutcomeStore
             cards.Add(card);
         }
 
-        var terminals = db.GetCollection(TerminalsCollection).FindAll().Select(StateDocuments.Terminal).ToList();
+        var merchants = db.GetCollection(MerchantsCollection).FindAll().Select(StateDocuments.Merchant).ToList();
         var snapshotSequence = db.GetCollection(MetaCollection).FindById(StateMetaId)?["seq"].AsInt64 ?? 0;
         var journal = new List<FeatureUpdate>();
         var log = db.GetCollection(LogCollection);
@@ -175,7 +175,7 @@ public sealed partial class LiteDbOutcomeStore
             }
         }
 
-        return new StoredFeatureState(cards, terminals, journal);
+        return new StoredFeatureState(cards, merchants, journal);
     }
 
     /// <summary>The group document whose range holds <paramref name="sequence"/> (the last one starting at or before it).</summary>

@@ -11,7 +11,7 @@ namespace EdgeAgent.Storage;
 /// <summary>
 /// The durable record in the agent's LiteDB file. The record is a log: each commit inserts one document holding its group
 /// of outcomes as compact binary (<see cref="RecordCodec"/>), keyed by the group's first sequence number, which is the only
-/// index. The feature state is snapshotted now and then (cards and terminals, one document each) and at start the outcomes
+/// index. The feature state is snapshotted now and then (cards and merchants, one document each) and at start the outcomes
 /// recorded after the snapshot are replayed over it; duplicates are found from an in-memory map and read back here by
 /// sequence number. A commit returns only once it is on the device (<see cref="LiteDbFile.Flush"/>), and is idempotent by
 /// sequence: retried after a failed flush, it flushes again without inserting twice.
@@ -20,7 +20,7 @@ public sealed partial class LiteDbOutcomeStore : IOutcomeStore, IOutcomeLog, IDi
 {
     internal const string LogCollection = "log";
     private const string CardsCollection = "cards";
-    private const string TerminalsCollection = "terminals";
+    private const string MerchantsCollection = "merchants";
     private const string MetaCollection = "meta";
     private const string StateMetaId = "state";
 
@@ -157,7 +157,7 @@ public sealed partial class LiteDbOutcomeStore : IOutcomeStore, IOutcomeLog, IDi
         long? snapshotSequence = null;
         var covered = LastSequence;
         var cards = db.GetCollection(CardsCollection);
-        var terminals = db.GetCollection(TerminalsCollection);
+        var merchants = db.GetCollection(MerchantsCollection);
         foreach (var batch in batches)
         {
             foreach (var outcome in batch.Outcomes)
@@ -175,9 +175,9 @@ public sealed partial class LiteDbOutcomeStore : IOutcomeStore, IOutcomeLog, IDi
                 cards.Upsert(StateDocuments.Card(card));
             }
 
-            foreach (var terminal in snapshot.Terminals)
+            foreach (var merchant in snapshot.Merchants)
             {
-                terminals.Upsert(StateDocuments.Terminal(terminal));
+                merchants.Upsert(StateDocuments.Merchant(merchant));
             }
 
             // The snapshot was taken as its batch was answered: it holds every payment up to that batch's last one.

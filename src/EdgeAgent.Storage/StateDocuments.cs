@@ -3,7 +3,7 @@ using LiteDB;
 
 namespace EdgeAgent.Storage;
 
-/// <summary>BSON shapes of card histories and terminal activity.</summary>
+/// <summary>BSON shapes of card histories and merchant activity.</summary>
 internal static class StateDocuments
 {
     public static BsonDocument Card(CardHistorySnapshot card)
@@ -11,13 +11,13 @@ internal static class StateDocuments
         var recent = card.Recent;
         var times = new long[recent.Length];
         var amounts = new double[recent.Length];
-        var terminals = new int[recent.Length];
+        var merchants = new int[recent.Length];
         var latitudes = new double[recent.Length];
         var longitudes = new double[recent.Length];
         for (var i = 0; i < recent.Length; i++)
         {
-            (times[i], amounts[i], terminals[i], latitudes[i], longitudes[i]) =
-                (recent[i].UnixMs, recent[i].Amount, recent[i].TerminalHash, recent[i].Latitude, recent[i].Longitude);
+            (times[i], amounts[i], merchants[i], latitudes[i], longitudes[i]) =
+                (recent[i].UnixMs, recent[i].Amount, recent[i].MerchantHash, recent[i].Latitude, recent[i].Longitude);
         }
 
         return new BsonDocument
@@ -26,7 +26,7 @@ internal static class StateDocuments
             ["last"] = card.LastUnixMs,
             ["rt"] = BinaryArrays.From<long>(times),
             ["ra"] = BinaryArrays.From<double>(amounts),
-            ["rh"] = BinaryArrays.From<int>(terminals),
+            ["rm"] = BinaryArrays.From<int>(merchants),
             ["rlat"] = BinaryArrays.From<double>(latitudes),
             ["rlon"] = BinaryArrays.From<double>(longitudes),
         };
@@ -36,30 +36,32 @@ internal static class StateDocuments
     {
         var times = BinaryArrays.To<long>(doc["rt"].AsBinary);
         var amounts = BinaryArrays.To<double>(doc["ra"].AsBinary);
-        var terminals = BinaryArrays.To<int>(doc["rh"].AsBinary);
+        // "rm": merchant hashes. A card written before merchant keys has "rh" (store/terminal hashes) instead: those
+        // never equal a merchant's hash, so its older payments count as other merchants until they age out.
+        var merchants = BinaryArrays.To<int>((doc.TryGetValue("rm", out var rm) ? rm : doc["rh"]).AsBinary);
         var latitudes = BinaryArrays.To<double>(doc["rlat"].AsBinary);
         var longitudes = BinaryArrays.To<double>(doc["rlon"].AsBinary);
         var recent = new RecentPayment[times.Length];
         for (var i = 0; i < recent.Length; i++)
         {
-            recent[i] = new RecentPayment(times[i], amounts[i], terminals[i], latitudes[i], longitudes[i]);
+            recent[i] = new RecentPayment(times[i], amounts[i], merchants[i], latitudes[i], longitudes[i]);
         }
 
         return new CardHistorySnapshot(doc["_id"].AsString, recent);
     }
 
-    public static BsonDocument Terminal(TerminalActivitySnapshot terminal) => new()
+    public static BsonDocument Merchant(MerchantActivitySnapshot merchant) => new()
     {
-        ["_id"] = terminal.TerminalKey,
-        ["h"] = Window(terminal.LastHour),
-        ["d"] = Window(terminal.LastDay),
+        ["_id"] = merchant.MerchantKey,
+        ["h"] = Window(merchant.LastHour),
+        ["d"] = Window(merchant.LastDay),
     };
 
-    public static TerminalActivitySnapshot Terminal(BsonDocument doc) =>
+    public static MerchantActivitySnapshot Merchant(BsonDocument doc) =>
         new(doc["_id"].AsString, Window(doc["h"].AsDocument), Window(doc["d"].AsDocument));
 
     /// <summary>
-    /// Only the occupied buckets, with their slots: a quiet terminal has a handful, so its document stays a few
+    /// Only the occupied buckets, with their slots: a quiet merchant has a handful, so its document stays a few
     /// dozen bytes instead of the whole ring, and the per-batch rewrite stays cheap.
     /// </summary>
     private static BsonDocument Window(WindowSnapshot window)

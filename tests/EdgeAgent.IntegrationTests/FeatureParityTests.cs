@@ -1,6 +1,6 @@
 using System.Text;
 using EdgeAgent.Core.Features;
-using EdgeAgent.Core.Samples;
+using EdgeAgent.Sparkov;
 using EdgeAgent.Core.Tokenization;
 using EdgeAgent.IntegrationTests.Infrastructure;
 using EdgeAgent.Simulator;

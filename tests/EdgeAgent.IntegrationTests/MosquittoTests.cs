@@ -55,7 +55,7 @@ public sealed class MosquittoTests(MosquittoBroker broker) : IClassFixture<Mosqu
         var names = FeatureSchema.Names.ToList();
         Assert.Equal(2f, features[names.IndexOf("card_count_7d")]);
         Assert.Equal(2f, features[names.IndexOf("card_count_1h")]);
-        Assert.Equal(2f, features[names.IndexOf("terminal_count_1h")]);
+        Assert.Equal(2f, features[names.IndexOf("merchant_count_1h")]);
         Assert.Equal(3, record.Outcomes.Count);
     }
 

@@ -2,8 +2,8 @@ namespace EdgeAgent.Core.Features;
 
 /// <summary>
 /// Count and sum over a sliding window made of fixed time buckets: constant memory however busy the key,
-/// which suits terminals (hundreds of payments an hour) where an exact list would not. The window covers
-/// the bucket of the query time and the <c>n - 1</c> before it.
+/// which suits merchants (hundreds of payments an hour at a busy one) where an exact list would not. The window
+/// covers the bucket of the query time and the <c>n - 1</c> before it.
 /// </summary>
 public sealed class BucketedWindow
 {
@@ -31,12 +31,7 @@ public sealed class BucketedWindow
 
     public void Add(long unixMs, double amount)
     {
-        var index = Math.DivRem(unixMs, _bucketMs, out var rem);
-        if (rem < 0)
-        {
-            index--;
-        }
-
+        var index = BucketOf(unixMs);
         var slot = (int)(((index % _index.Length) + _index.Length) % _index.Length);
         if (_index[slot] == index)
         {
@@ -57,12 +52,7 @@ public sealed class BucketedWindow
     /// <summary>Count and sum of the payments in the window that ends with the bucket holding <paramref name="unixMs"/>.</summary>
     public (int Count, double Sum) Query(long unixMs)
     {
-        var current = Math.DivRem(unixMs, _bucketMs, out var rem);
-        if (rem < 0)
-        {
-            current--;
-        }
-
+        var current = BucketOf(unixMs);
         var oldest = current - _index.Length;
         var count = 0;
         var sum = 0.0;
@@ -81,4 +71,11 @@ public sealed class BucketedWindow
     public WindowSnapshot ToSnapshot() => new([.. _index], [.. _count], [.. _sum]);
 
     public static BucketedWindow FromSnapshot(long bucketMs, WindowSnapshot snapshot) => new(bucketMs, snapshot);
+
+    /// <summary>The bucket holding a time; floor division, so times before 1970 fall in the right bucket too.</summary>
+    private long BucketOf(long unixMs)
+    {
+        var index = Math.DivRem(unixMs, _bucketMs, out var rem);
+        return rem < 0 ? index - 1 : index;
+    }
 }

@@ -35,7 +35,7 @@ public sealed class CardHistory
     public long LastUnixMs => _recent.Count > 0 ? _recent[^1].UnixMs : long.MinValue;
 
     /// <summary>Adds a payment, keeping <see cref="Recent"/> ordered by event time even when events arrive late.</summary>
-    public void Add(long unixMs, double amount, int terminalHash, GeoPoint? location)
+    public void Add(long unixMs, double amount, int merchantHash, GeoPoint? location)
     {
         var at = _recent.Count;
         while (at > 0 && _recent[at - 1].UnixMs > unixMs)
@@ -44,7 +44,7 @@ public sealed class CardHistory
         }
 
         _recent.Insert(at, new RecentPayment(
-            unixMs, amount, terminalHash, location?.Latitude ?? double.NaN, location?.Longitude ?? double.NaN));
+            unixMs, amount, merchantHash, location?.Latitude ?? double.NaN, location?.Longitude ?? double.NaN));
         var cutoff = LastUnixMs - RetentionMs;
         var drop = 0;
         while (drop < _recent.Count && (_recent[drop].UnixMs < cutoff || _recent.Count - drop > MaxRecent))

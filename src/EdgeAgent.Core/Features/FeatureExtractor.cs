@@ -29,33 +29,38 @@ public sealed class FeatureExtractor
     {
         var update = FeatureUpdate.Of(payment);
         var card = _state.Card(update.CardToken);
-        var terminal = _state.Terminal(update.TerminalKey);
-        Compute(payment, update.UnixMs, update.Amount, card, terminal, features);
-        Apply(update, card, terminal);
+        var merchant = _state.Merchant(update.MerchantKey);
+        Compute(payment, update, card, merchant, features);
+        Apply(update, card, merchant);
         return update;
     }
 
     /// <summary>Adds a journaled payment to the state without computing its features (replay at start).</summary>
     public void Apply(FeatureUpdate update) =>
-        Apply(update, _state.Card(update.CardToken), _state.Terminal(update.TerminalKey));
+        Apply(update, _state.Card(update.CardToken), _state.Merchant(update.MerchantKey));
 
-    /// <summary>The key of a terminal's state: <c>{storeId}/{terminalId}</c>.</summary>
-    public static string TerminalKey(string storeId, string terminalId) => string.Concat(storeId, "/", terminalId);
+    /// <summary>
+    /// The key of a merchant's state: the merchant id as the payment carries it. Not the store or terminal of the
+    /// topic, which say how a site is wired rather than who sells.
+    /// </summary>
+    public static string MerchantKey(string merchantId) => merchantId;
 
-    private void Apply(FeatureUpdate update, CardHistory card, TerminalActivity terminal)
+    private void Apply(FeatureUpdate update, CardHistory card, MerchantActivity merchant)
     {
-        card.Add(update.UnixMs, update.Amount, StableHash.Of(update.TerminalKey), update.Location);
-        terminal.Add(update.UnixMs, update.Amount);
-        _state.MarkChanged(update.CardToken, update.TerminalKey);
+        card.Add(update.UnixMs, update.Amount, StableHash.Of(update.MerchantKey), update.Location);
+        merchant.Add(update.UnixMs, update.Amount);
+        _state.MarkChanged(update.CardToken, update.MerchantKey);
     }
 
-    private static void Compute(PaymentEvent payment, long unixMs, double amount, CardHistory card, TerminalActivity terminal, Span<float> f)
+    private static void Compute(PaymentEvent payment, FeatureUpdate update, CardHistory card, MerchantActivity merchant, Span<float> f)
     {
         if (f.Length < FeatureSchema.Count)
         {
             throw new ArgumentException($"A feature vector holds {FeatureSchema.Count} values.", nameof(f));
         }
 
+        var amount = update.Amount;
+        var unixMs = update.UnixMs;
         var hour = payment.Timestamp.Hour; // local to the terminal, from the timestamp's offset
         f[0] = (float)amount;
         f[1] = (float)Math.Log(1 + amount);
@@ -66,9 +71,17 @@ public sealed class FeatureExtractor
         f[6] = MerchantCategories.IndexOf(payment.Mcc);
 
         WriteCardFeatures(card, unixMs, amount, payment.Location, f);
+        WriteMerchantFeatures(merchant, unixMs, amount, f);
+    }
 
-        var (hourCount, _) = terminal.LastHour(unixMs);
-        var (dayCount, daySum) = terminal.LastDay(unixMs);
+    /// <summary>
+    /// The merchant's traffic over the last hour and day, whichever store and terminal it came through: a merchant
+    /// whose payments are split over eight terminals, or whose terminal also serves its neighbours, counts the same.
+    /// </summary>
+    private static void WriteMerchantFeatures(MerchantActivity merchant, long unixMs, double amount, Span<float> f)
+    {
+        var (hourCount, _) = merchant.LastHour(unixMs);
+        var (dayCount, daySum) = merchant.LastDay(unixMs);
         f[19] = hourCount;
         f[20] = dayCount;
         f[21] = dayCount > 0 ? (float)(amount / Math.Max(daySum / dayCount, 0.01)) : 1f;
@@ -84,8 +97,8 @@ public sealed class FeatureExtractor
         double sum1H = 0, sum24H = 0, sum7D = 0, squares7D = 0, max7D = 0;
         var previous = long.MinValue;
         GeoPoint? there = null;
-        Span<int> terminals = stackalloc int[64];
-        var terminalCount = 0;
+        Span<int> merchants = stackalloc int[64];
+        var merchantCount = 0;
 
         var recent = card.Recent;
         for (var i = recent.Count - 1; i >= 0; i--)
@@ -112,9 +125,9 @@ public sealed class FeatureExtractor
             {
                 count24H++;
                 sum24H += p.Amount;
-                if (terminalCount < terminals.Length && !terminals[..terminalCount].Contains(p.TerminalHash))
+                if (merchantCount < merchants.Length && !merchants[..merchantCount].Contains(p.MerchantHash))
                 {
-                    terminals[terminalCount++] = p.TerminalHash;
+                    merchants[merchantCount++] = p.MerchantHash;
                 }
 
                 if (age <= HourMs)
@@ -138,7 +151,7 @@ public sealed class FeatureExtractor
         f[14] = (float)Math.Log(1 + sum1H);
         f[15] = (float)Math.Log(1 + sum24H);
         f[16] = (float)Math.Log(1 + sum7D);
-        f[17] = terminalCount;
+        f[17] = merchantCount;
         f[18] = here is { } a && there is { } b ? (float)Math.Log(1 + a.DistanceKmTo(b)) : Unknown;
     }
 }

@@ -3,12 +3,14 @@ namespace EdgeAgent.Core.Features;
 /// <summary>
 /// The features a model sees, in order. Training and scoring both fill vectors through
 /// <see cref="FeatureExtractor"/>, and every model card names the schema version it was trained on:
-/// the agent refuses a model whose version or feature list differs from this one.
+/// the agent refuses a model whose version or feature list differs from this one. Every feature is keyed by
+/// what the payment itself says (card token, merchant id), never by the store or terminal of the topic: how a site
+/// splits its traffic over stores and terminals does not move them.
 /// </summary>
 public static class FeatureSchema
 {
     /// <summary>Bump on any change of meaning, order or count.</summary>
-    public const string Version = "fraud-features/2";
+    public const string Version = "fraud-features/3";
 
     /// <summary>Feature names in vector order.</summary>
     public static IReadOnlyList<string> Names { get; } =
@@ -30,11 +32,11 @@ public static class FeatureSchema
         "card_log_sum_1h",
         "card_log_sum_24h",
         "card_log_sum_7d",
-        "card_terminals_24h",
+        "card_merchants_24h",
         "log_km_from_last",
-        "terminal_count_1h",
-        "terminal_count_24h",
-        "amount_to_terminal_mean_24h",
+        "merchant_count_1h",
+        "merchant_count_24h",
+        "amount_to_merchant_mean_24h",
     ];
 
     /// <summary>Length of a feature vector.</summary>

@@ -1,15 +1,15 @@
 namespace EdgeAgent.Core.Features;
 
 /// <summary>
-/// Per-card and per-terminal state, held in memory for the scoring loop and persisted as snapshots of
+/// Per-card and per-merchant state, held in memory for the scoring loop and persisted as snapshots of
 /// what each batch changed. Not thread-safe: one scoring loop owns it.
 /// </summary>
 public sealed class FeatureState
 {
     private readonly Dictionary<string, CardHistory> _cards = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, TerminalActivity> _terminals = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, MerchantActivity> _merchants = new(StringComparer.Ordinal);
     private readonly HashSet<string> _changedCards = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _changedTerminals = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _changedMerchants = new(StringComparer.Ordinal);
     private readonly IFeatureStateSource? _source;
     private readonly int _maxCardsInMemory;
 
@@ -24,8 +24,8 @@ public sealed class FeatureState
     /// <summary>Cards in memory.</summary>
     public int CardCount => _cards.Count;
 
-    /// <summary>Terminals in memory.</summary>
-    public int TerminalCount => _terminals.Count;
+    /// <summary>Merchants in memory.</summary>
+    public int MerchantCount => _merchants.Count;
 
     public CardHistory Card(string cardToken)
     {
@@ -38,27 +38,27 @@ public sealed class FeatureState
         return card;
     }
 
-    public TerminalActivity Terminal(string terminalKey)
+    public MerchantActivity Merchant(string merchantKey)
     {
-        if (!_terminals.TryGetValue(terminalKey, out var terminal))
+        if (!_merchants.TryGetValue(merchantKey, out var merchant))
         {
-            terminal = _source?.FindTerminal(terminalKey) is { } snapshot ? TerminalActivity.FromSnapshot(snapshot) : new TerminalActivity();
-            _terminals.Add(terminalKey, terminal);
+            merchant = _source?.FindMerchant(merchantKey) is { } snapshot ? MerchantActivity.FromSnapshot(snapshot) : new MerchantActivity();
+            _merchants.Add(merchantKey, merchant);
         }
 
-        return terminal;
+        return merchant;
     }
 
-    internal void MarkChanged(string cardToken, string terminalKey)
+    internal void MarkChanged(string cardToken, string merchantKey)
     {
         _changedCards.Add(cardToken);
-        _changedTerminals.Add(terminalKey);
+        _changedMerchants.Add(merchantKey);
     }
 
     /// <summary>Snapshots of everything changed since the last call, to be written with the outcomes that changed it.</summary>
     public FeatureStateChanges TakeChanges()
     {
-        if (_changedCards.Count == 0 && _changedTerminals.Count == 0)
+        if (_changedCards.Count == 0 && _changedMerchants.Count == 0)
         {
             return FeatureStateChanges.None;
         }
@@ -70,30 +70,30 @@ public sealed class FeatureState
             cards[i++] = _cards[token].ToSnapshot(token);
         }
 
-        var terminals = new TerminalActivitySnapshot[_changedTerminals.Count];
+        var merchants = new MerchantActivitySnapshot[_changedMerchants.Count];
         i = 0;
-        foreach (var key in _changedTerminals)
+        foreach (var key in _changedMerchants)
         {
-            terminals[i++] = _terminals[key].ToSnapshot(key);
+            merchants[i++] = _merchants[key].ToSnapshot(key);
         }
 
         _changedCards.Clear();
-        _changedTerminals.Clear();
+        _changedMerchants.Clear();
         EvictIfFull();
-        return new FeatureStateChanges(cards, terminals);
+        return new FeatureStateChanges(cards, merchants);
     }
 
     /// <summary>Loads persisted state at start.</summary>
-    public void Restore(IEnumerable<CardHistorySnapshot> cards, IEnumerable<TerminalActivitySnapshot> terminals)
+    public void Restore(IEnumerable<CardHistorySnapshot> cards, IEnumerable<MerchantActivitySnapshot> merchants)
     {
         foreach (var card in cards)
         {
             _cards[card.CardToken] = CardHistory.FromSnapshot(card);
         }
 
-        foreach (var terminal in terminals)
+        foreach (var merchant in merchants)
         {
-            _terminals[terminal.TerminalKey] = TerminalActivity.FromSnapshot(terminal);
+            _merchants[merchant.MerchantKey] = MerchantActivity.FromSnapshot(merchant);
         }
     }
 

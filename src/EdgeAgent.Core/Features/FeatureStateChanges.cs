@@ -1,7 +1,7 @@
 namespace EdgeAgent.Core.Features;
 
-/// <summary>The card and terminal state that one batch of payments changed.</summary>
-public sealed record FeatureStateChanges(IReadOnlyList<CardHistorySnapshot> Cards, IReadOnlyList<TerminalActivitySnapshot> Terminals)
+/// <summary>The card and merchant state that one batch of payments changed.</summary>
+public sealed record FeatureStateChanges(IReadOnlyList<CardHistorySnapshot> Cards, IReadOnlyList<MerchantActivitySnapshot> Merchants)
 {
     public static FeatureStateChanges None { get; } = new([], []);
 }

@@ -1,9 +1,9 @@
 namespace EdgeAgent.Core.Features;
 
-/// <summary>Where the persisted state of a card or terminal that is not in memory can be found.</summary>
+/// <summary>Where the persisted state of a card or merchant that is not in memory can be found.</summary>
 public interface IFeatureStateSource
 {
     CardHistorySnapshot? FindCard(string cardToken);
 
-    TerminalActivitySnapshot? FindTerminal(string terminalKey);
+    MerchantActivitySnapshot? FindMerchant(string merchantKey);
 }

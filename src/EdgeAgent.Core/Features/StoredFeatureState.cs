@@ -1,7 +1,7 @@
 namespace EdgeAgent.Core.Features;
 
-/// <summary>The persisted feature state: the last snapshot of cards and terminals, and the journal of payments since.</summary>
+/// <summary>The persisted feature state: the last snapshot of cards and merchants, and the journal of payments since.</summary>
 public sealed record StoredFeatureState(
     IReadOnlyList<CardHistorySnapshot> Cards,
-    IReadOnlyList<TerminalActivitySnapshot> Terminals,
+    IReadOnlyList<MerchantActivitySnapshot> Merchants,
     IReadOnlyList<FeatureUpdate> Journal);

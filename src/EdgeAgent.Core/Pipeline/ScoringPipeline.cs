@@ -89,16 +89,16 @@ public sealed partial class ScoringPipeline : IInboundSink, IDisposable
     public void Restore()
     {
         var stored = _parts.Store.LoadState(_parts.Options.MaxCardsInMemory);
-        _state.Restore(stored.Cards, stored.Terminals);
+        _state.Restore(stored.Cards, stored.Merchants);
         _scoring.Replay(stored.Journal);
         _scoring.StartAfter(_parts.Store.LastSequence);
         _duplicates.Preload(_parts.Store.RecentKeys(_parts.Time.GetUtcNow() - TimeSpan.FromHours(_parts.Options.DeduplicationWindowHours)));
-        LogStateRestored(stored.Cards.Count, stored.Terminals.Count, stored.Journal.Count, _duplicates.Count);
+        LogStateRestored(stored.Cards.Count, stored.Merchants.Count, stored.Journal.Count, _duplicates.Count);
     }
 
     /// <summary>No more messages will come: what is queued is scored, recorded and acknowledged, and <see cref="RunAsync"/> returns.</summary>
     public Task CompleteAsync(CancellationToken cancellationToken) => _loop.CompleteAsync(cancellationToken);
 
-    [LoggerMessage(EventId = 120, Level = LogLevel.Information, Message = "Feature state restored: {Cards} cards and {Terminals} terminals from the last snapshot, {Journal} payments replayed from the journal; {Keys} payments within the deduplication window")]
-    private partial void LogStateRestored(int cards, int terminals, int journal, int keys);
+    [LoggerMessage(EventId = 120, Level = LogLevel.Information, Message = "Feature state restored: {Cards} cards and {Merchants} merchants from the last snapshot, {Journal} payments replayed from the journal; {Keys} payments within the deduplication window")]
+    private partial void LogStateRestored(int cards, int merchants, int journal, int keys);
 }

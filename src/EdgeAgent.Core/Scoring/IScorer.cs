@@ -20,4 +20,12 @@ public interface IScorer
 
     /// <summary>Scores the rows written to <see cref="InputRows"/>; fraud probabilities in [0, 1] go to <paramref name="scores"/>.</summary>
     void Score(int rows, Span<float> scores);
+
+    /// <summary>
+    /// Why row <paramref name="row"/> of the last batch given to <see cref="Score"/> scored as it did: fills up to
+    /// <see cref="ReasonCodes.MaxReasons"/> reasons, the features that pushed the score up most, computed from the
+    /// model itself; returns how many (0 when the model cannot explain or nothing pushed up). Call it before the
+    /// next <see cref="InputRows"/>; meant for alerts only (microseconds for trees, one extra small batch for an MLP).
+    /// </summary>
+    int Explain(int row, Span<Reason> reasons);
 }

@@ -37,6 +37,12 @@ public sealed class ModelCard
 
     public ModelEvaluation? Metrics { get; init; }
 
+    /// <summary>
+    /// The training months as the drift watch compares live traffic with them: score and feature distributions,
+    /// and the band the hourly alert rate kept on the validation month. Absent on older cards: no drift watch then.
+    /// </summary>
+    public ModelReference? Reference { get; init; }
+
     public ModelLineage? Lineage { get; init; }
 
     [JsonIgnore]
@@ -94,12 +100,17 @@ public sealed class ThresholdSpec
     public DecisionThresholds AsThresholds => new(Review, Decline);
 }
 
-/// <summary>Metrics on the validation and held-out test periods.</summary>
+/// <summary>Metrics on the validation and held-out test periods, and in every store layout the model was measured in.</summary>
 public sealed class ModelEvaluation
 {
+    /// <summary>The validation month in the layout the model was trained in, all cards.</summary>
     public EvaluationMetrics? Validation { get; init; }
 
+    /// <summary>The test months in the layout the model was trained in, all cards.</summary>
     public EvaluationMetrics? Test { get; init; }
+
+    /// <summary>Every layout, split by time and by cardholder (see <see cref="LayoutMetrics"/>).</summary>
+    public IReadOnlyList<LayoutMetrics>? Layouts { get; init; }
 }
 
 /// <summary>How well a model ranks and flags fraud on one period.</summary>

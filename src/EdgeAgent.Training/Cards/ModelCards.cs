@@ -23,7 +23,8 @@ public static class ModelCards
             Input = run.Contract.Input,
             Output = run.Contract.Output,
             Thresholds = run.Evaluation.Thresholds,
-            Metrics = new ModelEvaluation { Validation = run.Evaluation.Validation, Test = run.Evaluation.Test },
+            Metrics = new ModelEvaluation { Validation = run.Evaluation.Validation, Test = run.Evaluation.Test, Layouts = run.Evaluation.Layouts },
+            Reference = run.Evaluation.Reference,
             Lineage = new ModelLineage
             {
                 Data = run.DataFile,

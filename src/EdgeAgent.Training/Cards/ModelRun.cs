@@ -1,4 +1,4 @@
-using EdgeAgent.Core.Scoring;
+using EdgeAgent.Training.Assessment;
 using EdgeAgent.Training.Data;
 using EdgeAgent.Training.Onnx;
 
@@ -11,7 +11,7 @@ public sealed record ModelRun
 
     public required string Version { get; init; }
 
-    /// <summary>Model family for the card, e.g. <c>mlp</c> or <c>mlp-int8-qdq</c>.</summary>
+    /// <summary>Model family for the card, e.g. <c>gradient-boosted-trees</c>, <c>mlp</c> or <c>mlp-int8-qdq</c>.</summary>
     public required string Kind { get; init; }
 
     public required byte[] Onnx { get; init; }
@@ -35,7 +35,7 @@ public sealed record ModelRun
     /// <summary>The model this one was derived from (for a quantized model, its float twin); null for a trained model.</summary>
     public string? Parent { get; init; }
 
-    public required OnnxEvaluation Evaluation { get; init; }
+    public required ModelAssessment Evaluation { get; init; }
 
     public required DateTimeOffset CreatedAt { get; init; }
 

@@ -35,6 +35,14 @@ public static class CommonOptions
         return (review, decline);
     }
 
+    /// <summary><c>--holdout-cards</c> (share of cardholders held out, 0 for none) and <c>--card-seed</c>.</summary>
+    public static CardSplit Cards(CommandArguments args)
+    {
+        var share = args.Real("holdout-cards", CardSplit.DefaultHeldOutShare);
+        var seed = args.Whole("card-seed", CardSplit.DefaultSeed);
+        return share is >= 0 and < 1 ? new CardSplit(share, seed) : throw new UsageException("0 ≤ --holdout-cards < 1 is required.");
+    }
+
     /// <summary>The data file, which must exist.</summary>
     public static string DataFile(CommandArguments args, string option = "data")
     {

@@ -17,6 +17,27 @@ internal static class CommandLog
         log,
         $"thresholds: review {t.Review:G6} ({t.ReviewAlertRate:P2} of {t.ChosenOn}), decline {t.Decline:G6} ({t.DeclineAlertRate:P2})");
 
+    /// <summary>The thresholds, then every layout's metrics, one line each.</summary>
+    public static void Assessment(TextWriter log, Assessment.ModelAssessment assessment)
+    {
+        Thresholds(log, assessment.Thresholds);
+        foreach (var layout in assessment.Layouts)
+        {
+            foreach (var m in new[] { layout.Validation, layout.Test })
+            {
+                if (m is null)
+                {
+                    Line(log, $"{layout.Layout} ({layout.Split} split): a period without frauds or genuine payments, not measured");
+                }
+                else
+                {
+                    log.Write(string.Create(CultureInfo.InvariantCulture, $"{layout.Layout} ({layout.Split} split) "));
+                    Metrics(log, m);
+                }
+            }
+        }
+    }
+
     /// <summary>Largest |a − b| over two equally long score arrays.</summary>
     public static double MaxAbsDifference(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
     {

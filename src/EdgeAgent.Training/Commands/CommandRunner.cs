@@ -13,6 +13,7 @@ public static class CommandRunner
                     [--train 2023-01..2023-09] [--validation 2023-10] [--test 2023-11..2023-12]
                     [--trees 400] [--leaves 31] [--learning-rate 0.05] [--min-leaf-rows 50] [--l2 1]
                     [--review-rate 0.02] [--decline-rate 0.005]
+                    [--layouts all|<name,...>] [--layout-seed 11] [--holdout-cards 0.3] [--card-seed 7]
           train-mlp --data <csv|csv.gz> --out <folder>
                     [--name fraud-mlp] [--version 1.0.0] [--seed 42]
                     [--train 2023-01..2023-09] [--validation 2023-10] [--test 2023-11..2023-12]
@@ -20,11 +21,12 @@ public static class CommandRunner
                     [--category-dropout 0.1] [--epochs 30] [--patience 5]
                     [--batch-size 256] [--learning-rate 0.001] [--weight-decay 0.0001]
                     [--review-rate 0.02] [--decline-rate 0.005]
+                    [--layouts all|<name,...>] [--layout-seed 11] [--holdout-cards 0.3] [--card-seed 7]
           quantize  --model <float.onnx> --out <folder/name-version.onnx> --calibration <csv|csv.gz>
                     [--mode static|dynamic] [--method minmax|percentile] [--percentile 99.999]
                     [--calibration-rows 10000] [--seed 42]
                     [--train 2023-01..2023-09] [--validation 2023-10] [--test 2023-11..2023-12]
-                    [--review-rate 0.02] [--decline-rate 0.005]
+                    [--review-rate 0.02] [--decline-rate 0.005] [--layouts all|<name,...>] [--layout-seed 11]
           evaluate  --data <csv|csv.gz> [--models models] [--report <file.md>]
                     [--seconds 1] [--repeats 3] [--latency-calls 20000] [--warm-up 500]
                     [--train 2023-01..2023-09] [--validation 2023-10] [--test 2023-11..2023-12]

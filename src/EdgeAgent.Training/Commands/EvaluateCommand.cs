@@ -1,8 +1,10 @@
 using System.Diagnostics;
 using EdgeAgent.Core.Scoring;
+using EdgeAgent.Training.Assessment;
 using EdgeAgent.Training.Cli;
 using EdgeAgent.Training.Data;
 using EdgeAgent.Training.Evaluation;
+using EdgeAgent.Training.Layouts;
 using EdgeAgent.Training.Metrics;
 using EdgeAgent.Training.Onnx;
 
@@ -17,10 +19,12 @@ public static class EvaluateCommand
 {
     public static int Run(CommandArguments args, string command, TextWriter log)
     {
-        var data = CommonOptions.DataFile(args);
+        var dataFile = CommonOptions.DataFile(args);
         var folder = args.Text("models", "models");
         var report = args.Text("report", "");
+        var charts = args.Text("charts", report.Length > 0 ? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(report)) ?? ".", "charts") : "");
         var split = CommonOptions.Split(args);
+        var layouts = StoreLayouts.Parse(args, split);
         var defaults = new SpeedSettings();
         var speed = new SpeedSettings
         {
@@ -48,27 +52,41 @@ public static class EvaluateCommand
 
         var clock = Stopwatch.StartNew();
         var models = cards.Select(ComparedModel.Load).ToList();
-        var replay = FeatureReplay.RunFile(data, split);
+        var data = LayoutData.Load(dataFile, split, layouts, new CardSplit(0, CardSplit.DefaultSeed));
+        var replay = data.Training;
         if (replay.Test.Rows == 0)
         {
             throw new UsageException($"The data has no rows in the test months {split.Test}.");
         }
 
-        CommandLog.Line(log, $"replayed {replay.Rows} rows in {clock.Elapsed.TotalSeconds:F1} s; {models.Count} models, {models.Count(m => m.Skipped is null)} comparable");
+        CommandLog.Line(log, $"replayed {replay.Rows} rows in {layouts.Count} layouts in {clock.Elapsed.TotalSeconds:F1} s; {models.Count} models, {models.Count(m => m.Skipped is null)} comparable");
         var measured = models.Where(m => m.Skipped is null).ToList();
         var metrics = new Dictionary<string, EvaluationMetrics>(StringComparer.Ordinal);
+        var perLayout = new Dictionary<(string Model, string Layout), EvaluationMetrics>();
+        var curves = new Dictionary<(string Model, string Layout), Curves>();
         foreach (var model in measured)
         {
             using var scorer = new OnnxBatchScorer(model.Onnx);
-            metrics[model.Label] = PeriodEvaluator.Evaluate("test " + split.Test, scorer.Score(replay.Test), replay.Test.Labels, model.Card.Thresholds);
+            for (var i = 0; i < layouts.Count; i++)
+            {
+                var test = data.Replays[i].Test;
+                var scores = scorer.Score(test);
+                var m = PeriodEvaluator.Evaluate("test " + split.Test, scores, test.Labels, model.Card.Thresholds);
+                perLayout[(model.Label, layouts[i].Name)] = m;
+                curves[(model.Label, layouts[i].Name)] = Curves.Of(scores, test.Labels);
+                if (i == 0)
+                {
+                    metrics[model.Label] = m;
+                }
+            }
         }
 
-        CommandLog.Line(log, $"scored the test months with every model; timing (about {measured.Count * speed.BatchSizes.Count * speed.Repeats * speed.Seconds:F0} s)...");
+        CommandLog.Line(log, $"scored the test months with every model in every layout; timing (about {measured.Count * speed.BatchSizes.Count * speed.Repeats * speed.Seconds:F0} s)...");
         var speeds = SpeedBenchmark.Measure([.. measured.Select(m => m.Onnx)], replay.Test, speed);
         var result = new ComparisonReport(
             command,
-            Path.GetFileName(data),
-            DataFiles.Sha256Of(data),
+            Path.GetFileName(dataFile),
+            DataFiles.Sha256Of(dataFile),
             split.Test.ToString(),
             replay.Test.Rows,
             replay.Test.Frauds,
@@ -76,7 +94,19 @@ public static class EvaluateCommand
             speed,
             models,
             metrics,
-            measured.Select((m, i) => (m.Label, speeds[i])).ToDictionary(p => p.Label, p => p.Item2, StringComparer.Ordinal));
+            measured.Select((m, i) => (m.Label, speeds[i])).ToDictionary(p => p.Label, p => p.Item2, StringComparer.Ordinal))
+        {
+            Layouts = [.. layouts.Select(l => l.Name)],
+            PerLayout = perLayout,
+        };
+
+        if (charts.Length > 0)
+        {
+            foreach (var file in EvaluationCharts.Write(charts, [.. measured.Select(m => m.Label)], [.. layouts.Select(l => l.Name)], perLayout, curves))
+            {
+                CommandLog.Line(log, $"wrote {file}");
+            }
+        }
 
         var markdown = result.ToMarkdown();
         log.Write(markdown);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using EdgeAgent.Core.Scoring;
+using EdgeAgent.Training.Assessment;
 using EdgeAgent.Training.Cards;
 using EdgeAgent.Training.Cli;
 using EdgeAgent.Training.Data;
@@ -28,8 +29,9 @@ public static class QuantizeCommand
         var floatSha256 = DataFiles.Sha256Of(floatModel);
         var parent = ParentOf(options.Model, floatSha256);
         OnnxQuantizer.Check(floatModel, options.Settings, Path.GetFileName(options.Model));
-        var replay = FeatureReplay.RunFile(options.Data, options.Split);
-        CommandLog.Line(log, $"replayed {replay.Rows} rows in {clock.Elapsed.TotalSeconds:F1} s; train {replay.Train.Rows}, validation {replay.Validation.Rows}, test {replay.Test.Rows} rows");
+        var data = LayoutData.Load(options.Data, options.Split, options.Layouts, new CardSplit(0, CardSplit.DefaultSeed));
+        var replay = data.Training;
+        CommandLog.Line(log, $"replayed {replay.Rows} rows in {data.Layouts.Count} layouts in {clock.Elapsed.TotalSeconds:F1} s; train {replay.Train.Rows}, validation {replay.Validation.Rows}, test {replay.Test.Rows} rows");
 
         var calibration = Sample(replay.Train, options.CalibrationRows, options.Seed);
         if (options.Settings.Mode == QuantizationMode.Static && calibration.Rows == 0)
@@ -47,7 +49,8 @@ public static class QuantizeCommand
 
         using var scorer = new OnnxBatchScorer(result.Onnx);
         CommandLog.Line(log, $"ONNX Runtime loads it: {scorer.Contract}; optimized graph: {OptimizedGraph.Operators(result.Onnx)}");
-        var evaluation = OnnxEvaluation.Of(scorer, replay, options.Split, options.ReviewRate, options.DeclineRate);
+        // Split by time only: a cardholder split needs the float model's twin, which this command does not have.
+        var evaluation = ModelAssessor.Assess(result.Onnx, null, data, options.ReviewRate, options.DeclineRate);
         using var floatScorer = new OnnxBatchScorer(floatModel);
         var (max, mean) = Differences(evaluation.TestScores, floatScorer.Score(replay.Test));
         CommandLog.Line(log, $"int8 vs float on {replay.Test.Rows} test rows: max |Δp| = {max:G3}, mean |Δp| = {mean:G3}");
@@ -76,9 +79,7 @@ public static class QuantizeCommand
         };
 
         var path = ModelCards.Write(run, Path.GetDirectoryName(Path.GetFullPath(options.Out)) ?? ".");
-        CommandLog.Thresholds(log, evaluation.Thresholds);
-        CommandLog.Metrics(log, evaluation.Validation);
-        CommandLog.Metrics(log, evaluation.Test);
+        CommandLog.Assessment(log, evaluation);
         CommandLog.Line(log, $"wrote {path} and {run.CardFileName} in {clock.Elapsed.TotalSeconds:F1} s");
         return 0;
     }

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using EdgeAgent.Training.Cli;
 using EdgeAgent.Training.Data;
+using EdgeAgent.Training.Layouts;
 using EdgeAgent.Training.Quantization;
 
 namespace EdgeAgent.Training.Commands;
@@ -16,6 +17,7 @@ public sealed partial record QuantizeOptions(
     int CalibrationRows,
     int Seed,
     TimeSplit Split,
+    IReadOnlyList<StoreLayout> Layouts,
     double ReviewRate,
     double DeclineRate)
 {
@@ -30,6 +32,7 @@ public sealed partial record QuantizeOptions(
         var rows = args.Whole("calibration-rows", 10_000);
         var seed = args.Whole("seed", 42);
         var split = CommonOptions.Split(args);
+        var layouts = StoreLayouts.Parse(args, split);
         var (review, decline) = CommonOptions.AlertRates(args);
         args.EnsureAllRead();
         if (!File.Exists(model))
@@ -49,7 +52,7 @@ public sealed partial record QuantizeOptions(
         }
 
         var settings = new QuantizerSettings { Mode = mode, Method = method, Percentile = percentile };
-        return new QuantizeOptions(model, output, match.Groups["name"].Value, match.Groups["version"].Value, data, settings, rows, seed, split, review, decline);
+        return new QuantizeOptions(model, output, match.Groups["name"].Value, match.Groups["version"].Value, data, settings, rows, seed, split, layouts, review, decline);
     }
 
     private static QuantizationMode ParseMode(string text) => text switch

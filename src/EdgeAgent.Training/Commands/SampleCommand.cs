@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using EdgeAgent.Core.Samples;
+using EdgeAgent.Sparkov;
 using EdgeAgent.Training.Cli;
 using EdgeAgent.Training.Data;
 using EdgeAgent.Training.Sampling;

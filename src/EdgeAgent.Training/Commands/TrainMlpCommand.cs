@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using EdgeAgent.Core.Features;
+using EdgeAgent.Training.Assessment;
 using EdgeAgent.Training.Cards;
 using EdgeAgent.Training.Data;
 using EdgeAgent.Training.Mlp;
@@ -24,25 +25,25 @@ public static class TrainMlpCommand
     {
         var clock = Stopwatch.StartNew();
         var dataSha256 = DataFiles.Sha256Of(options.Data);
-        var replay = FeatureReplay.RunFile(options.Data, options.Split);
-        CommandLog.Line(log, $"replayed {replay.Rows} rows of {replay.Cards} cards in {clock.Elapsed.TotalSeconds:F1} s");
-        CommandLog.Line(log, $"train {options.Split.Train}: {replay.Train.Rows} rows, {replay.Train.Frauds} frauds; validation {options.Split.Validation}: {replay.Validation.Rows} rows, {replay.Validation.Frauds} frauds; test {options.Split.Test}: {replay.Test.Rows} rows, {replay.Test.Frauds} frauds");
+        var data = LayoutData.Load(options.Data, options.Split, options.Layouts, options.Cards);
+        CommandLog.Line(log, $"replayed the data in {data.Layouts.Count} layouts in {clock.Elapsed.TotalSeconds:F1} s");
+        foreach (var line in data.Describe())
+        {
+            CommandLog.Line(log, line);
+        }
 
-        var trainClock = Stopwatch.StartNew();
-        var trained = MlpTrainer.Train(
-            replay.Train,
-            replay.Validation,
-            options.Settings,
-            e => CommandLog.Line(log, $"epoch {e.Epoch}: train loss {e.TrainLoss:F6}, validation loss {e.ValidationLoss:F6} ({trainClock.Elapsed.TotalSeconds:F1} s)"));
-        var trainSeconds = trainClock.Elapsed.TotalSeconds;
-        CommandLog.Line(log, $"trained {options.Settings.Describe()} in {trainSeconds:F1} s; kept epoch {trained.BestEpoch} of {trained.History.Count}");
-
+        var trained = Train(data.Training.Train, data.Training.Validation, options, "", log);
         var onnx = MlpOnnxExporter.Export(trained.Model);
+        byte[]? twin = null;
+        if (options.Cards.HeldOutShare > 0)
+        {
+            twin = MlpOnnxExporter.Export(Train(data.TrainSeenCards, data.ValidationSeenCards, options, "cardholder-split twin: ", log).Model);
+        }
+
         using var scorer = new OnnxBatchScorer(onnx);
         CommandLog.Line(log, $"exported {onnx.Length} bytes: {scorer.Contract}");
-
-        var evaluation = OnnxEvaluation.Of(scorer, replay, options.Split, options.ReviewRate, options.DeclineRate);
-        var fidelity = replay.Test.Head(FidelityRows);
+        var evaluation = ModelAssessor.Assess(onnx, twin, data, options.ReviewRate, options.DeclineRate);
+        var fidelity = data.Training.Test.Head(FidelityRows);
         var difference = CommandLog.MaxAbsDifference(trained.Model.Predict(fidelity), evaluation.TestScores.AsSpan(0, fidelity.Rows));
         CommandLog.Line(log, $"ONNX Runtime vs the trainer's forward pass on {fidelity.Rows} test rows: max |difference| = {difference:G3}");
 
@@ -70,10 +71,20 @@ public static class TrainMlpCommand
         };
 
         var path = ModelCards.Write(run, options.Out);
-        CommandLog.Thresholds(log, evaluation.Thresholds);
-        CommandLog.Metrics(log, evaluation.Validation);
-        CommandLog.Metrics(log, evaluation.Test);
+        CommandLog.Assessment(log, evaluation);
         CommandLog.Line(log, $"wrote {path} and {run.CardFileName} in {clock.Elapsed.TotalSeconds:F1} s");
         return 0;
+    }
+
+    private static MlpTrainingResult Train(FeatureMatrix train, FeatureMatrix validation, TrainMlpOptions options, string label, TextWriter log)
+    {
+        var clock = Stopwatch.StartNew();
+        var trained = MlpTrainer.Train(
+            train,
+            validation,
+            options.Settings,
+            e => CommandLog.Line(log, $"{label}epoch {e.Epoch}: train loss {e.TrainLoss:F6}, validation loss {e.ValidationLoss:F6} ({clock.Elapsed.TotalSeconds:F1} s)"));
+        CommandLog.Line(log, $"{label}trained {options.Settings.Describe()} in {clock.Elapsed.TotalSeconds:F1} s; kept epoch {trained.BestEpoch} of {trained.History.Count}");
+        return trained;
     }
 }

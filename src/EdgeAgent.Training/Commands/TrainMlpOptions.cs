@@ -1,11 +1,22 @@
 using EdgeAgent.Training.Cli;
 using EdgeAgent.Training.Data;
+using EdgeAgent.Training.Layouts;
 using EdgeAgent.Training.Mlp;
 
 namespace EdgeAgent.Training.Commands;
 
 /// <summary>What <c>train-mlp</c> was asked to do.</summary>
-public sealed record TrainMlpOptions(string Data, string Out, string Name, string Version, TimeSplit Split, MlpSettings Settings, double ReviewRate, double DeclineRate)
+public sealed record TrainMlpOptions(
+    string Data,
+    string Out,
+    string Name,
+    string Version,
+    TimeSplit Split,
+    IReadOnlyList<StoreLayout> Layouts,
+    CardSplit Cards,
+    MlpSettings Settings,
+    double ReviewRate,
+    double DeclineRate)
 {
     public static TrainMlpOptions From(CommandArguments args)
     {
@@ -15,6 +26,8 @@ public sealed record TrainMlpOptions(string Data, string Out, string Name, strin
         var name = args.Text("name", "fraud-mlp");
         var version = args.Text("version", "1.0.0");
         var split = CommonOptions.Split(args);
+        var layouts = StoreLayouts.Parse(args, split);
+        var cards = CommonOptions.Cards(args);
         var settings = new MlpSettings
         {
             Hidden1 = args.Whole("hidden1", defaults.Hidden1),
@@ -38,6 +51,6 @@ public sealed record TrainMlpOptions(string Data, string Out, string Name, strin
             throw new UsageException("Layer widths, embedding, epochs, patience and batch size ≥ 1, learning rate > 0, weight decay ≥ 0, min-category-rows ≥ 0 and 0 ≤ category-dropout < 1 are required.");
         }
 
-        return new TrainMlpOptions(data, output, name, version, split, settings, review, decline);
+        return new TrainMlpOptions(data, output, name, version, split, layouts, cards, settings, review, decline);
     }
 }

@@ -5,10 +5,12 @@ public sealed class FeatureMatrixBuilder
 {
     private readonly List<float> _values = [];
     private readonly List<bool> _labels = [];
+    private readonly List<bool> _heldOut = [];
+    private readonly List<long> _times = [];
 
     public int Rows => _labels.Count;
 
-    public void Add(ReadOnlySpan<float> features, bool label)
+    public void Add(ReadOnlySpan<float> features, bool label, bool heldOut = false, long unixSeconds = 0)
     {
         if (features.Length != FeatureMatrix.Width)
         {
@@ -17,7 +19,9 @@ public sealed class FeatureMatrixBuilder
 
         _values.AddRange(features);
         _labels.Add(label);
+        _heldOut.Add(heldOut);
+        _times.Add(unixSeconds);
     }
 
-    public FeatureMatrix Build() => new([.. _values], [.. _labels]);
+    public FeatureMatrix Build() => new([.. _values], [.. _labels], [.. _heldOut], [.. _times]);
 }

@@ -18,6 +18,13 @@ public sealed record ComparisonReport(
     IReadOnlyDictionary<string, EvaluationMetrics> Metrics,
     IReadOnlyDictionary<string, SpeedResult> Speeds)
 {
+    /// <summary>The layouts measured, in order.</summary>
+    public IReadOnlyList<string> Layouts { get; init; } = [];
+
+    /// <summary>Test-month metrics of every model in every layout, the card's thresholds.</summary>
+    public IReadOnlyDictionary<(string Model, string Layout), EvaluationMetrics> PerLayout { get; init; } =
+        new Dictionary<(string, string), EvaluationMetrics>();
+
     public string ToMarkdown()
     {
         var md = new StringBuilder();
@@ -40,6 +47,11 @@ public sealed record ComparisonReport(
         }
 
         md.AppendLine();
+        if (Layouts.Count > 0)
+        {
+            LayoutTable(md);
+        }
+
         var batches = Speed.BatchSizes;
         Line(md, $"CPU scoring speed: one intra-op thread, ORT_ENABLE_ALL, OrtValue API with reused input/output buffers, real test feature rows; {Speed.WarmUpCalls} warm-up calls per batch size; rows/s is the median of {Speed.Repeats} runs of {Speed.Seconds:0.#} s per batch size (models taking turns); latency is per call at batch 1 over {Speed.LatencyCalls:N0} calls.");
         md.AppendLine();
@@ -76,6 +88,30 @@ public sealed record ComparisonReport(
 
         return md.ToString();
     }
+
+    /// <summary>Every model in every layout (split by time), and the card's cardholder-split figures beside them.</summary>
+    private void LayoutTable(StringBuilder md)
+    {
+        md.AppendLine("Every layout, test months, split by time (recomputed here) and by cardholder (from the card: a twin trained without 30 % of the cards, measured on those cards):");
+        md.AppendLine();
+        md.AppendLine("| model | layout | ROC-AUC | PR-AUC | recall @ review | alerts @ review | cardholder ROC-AUC | cardholder PR-AUC | cardholder recall / alerts @ review |");
+        md.AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        foreach (var model in Models.Where(m => Metrics.ContainsKey(m.Label)))
+        {
+            foreach (var layout in Layouts)
+            {
+                var m = PerLayout[(model.Label, layout)];
+                var c = model.Card.Metrics?.Layouts?.FirstOrDefault(l => l.Layout == layout && l.Split == LayoutMetrics.CardholderSplit)?.Test;
+                var cardholder = c is null ? "– | – | –" : Format($"{c.RocAuc:F6} | {c.PrAuc:F6} | {c.RecallAtReview:F4} / {c.AlertRateAtReview:P2}");
+                Line(md, $"| {model.Label} | {layout} | {m.RocAuc:F6} | {m.PrAuc:F6} | {m.RecallAtReview:F4} | {m.AlertRateAtReview:P2} | {cardholder} |");
+                md.AppendLine();
+            }
+        }
+
+        md.AppendLine();
+    }
+
+    private static string Format(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>File size as a share of the parent's (a quantized model's float twin), when the parent is in the comparison.</summary>
     private string ShareOfParent(ComparedModel model)

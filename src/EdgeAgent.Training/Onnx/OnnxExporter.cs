@@ -1,4 +1,5 @@
 using EdgeAgent.Core.Features;
+using EdgeAgent.Onnx.Explanation;
 using EdgeAgent.Training.Data;
 using EdgeAgent.Training.Gbt;
 using Google.Protobuf;
@@ -17,7 +18,11 @@ public static class OnnxExporter
     /// <summary>ML.NET names a graph output after its column with this suffix.</summary>
     private const string MlNetOutputSuffix = ".output";
 
-    public static byte[] Export(GbtModel model)
+    /// <summary>
+    /// Exports the trees, with the number of <paramref name="coverRows"/> (the training rows) that reach each node in
+    /// the model's metadata: what the agent needs to split a score into per-feature tree path contributions.
+    /// </summary>
+    public static byte[] Export(GbtModel model, FeatureMatrix coverRows)
     {
         // The export reads only the schema of this view; one row of zeros carries it. Leaving the label out
         // of the schema keeps it out of the graph's inputs.
@@ -33,6 +38,13 @@ public static class OnnxExporter
             InputName,
             OutputName);
         proto.MetadataProps.Add(new StringStringEntryProto { Key = "feature_schema", Value = FeatureSchema.Version });
+        var trees = TreeEnsemble.TryRead(proto)
+            ?? throw new InvalidOperationException("The exported graph is not TreeEnsembleRegressor → Mul → Add → Sigmoid.");
+        proto.MetadataProps.Add(new StringStringEntryProto
+        {
+            Key = TreeEnsemble.CoversKey,
+            Value = TreeEnsemble.WriteCovers(trees.Covers(coverRows.Values, FeatureMatrix.Width)),
+        });
         return proto.ToByteArray();
     }
 }

@@ -11,10 +11,10 @@ public sealed class FeatureExtractorTests
 
     private static PaymentEvent Payment(
         DateTimeOffset at, decimal amount = 10m, string card = "card-a", string terminal = "t1",
-        PaymentChannel channel = PaymentChannel.Pos, string mcc = "5411", GeoPoint? location = null) => new()
+        PaymentChannel channel = PaymentChannel.Pos, string mcc = "5411", GeoPoint? location = null, string merchant = "m1", string store = "s1") => new()
         {
             TransactionId = Guid.NewGuid().ToString("N"),
-            StoreId = "s1",
+            StoreId = store,
             TerminalId = terminal,
             Timestamp = at,
             Amount = amount,
@@ -22,7 +22,7 @@ public sealed class FeatureExtractorTests
             CardToken = card,
             Mcc = mcc,
             Channel = channel,
-            MerchantId = "m1",
+            MerchantId = merchant,
             Location = location,
         };
 
@@ -45,7 +45,7 @@ public sealed class FeatureExtractorTests
         Assert.Equal((float)Math.Log(1 + (7 * 24 * 3600)), f[F("log_seconds_since_last")], 5);
         Assert.Equal(0f, f[F("card_count_24h")]);
         Assert.Equal(-1f, f[F("log_km_from_last")]);
-        Assert.Equal(0f, f[F("terminal_count_1h")]);
+        Assert.Equal(0f, f[F("merchant_count_1h")]);
     }
 
     [Fact]
@@ -116,20 +116,37 @@ public sealed class FeatureExtractorTests
     }
 
     [Fact]
-    public void CardsAndTerminals_AreKeptApart()
+    public void CardsAndMerchants_AreKeptApart()
     {
         var extractor = new FeatureExtractor(new FeatureState());
-        Score(extractor, Payment(T0.AddMinutes(-5), card: "card-a", terminal: "t1"));
-        Score(extractor, Payment(T0.AddMinutes(-4), card: "card-b", terminal: "t1"));
-        Score(extractor, Payment(T0.AddMinutes(-3), card: "card-a", terminal: "t2"));
+        Score(extractor, Payment(T0.AddMinutes(-5), card: "card-a", merchant: "m1"));
+        Score(extractor, Payment(T0.AddMinutes(-4), card: "card-b", merchant: "m1"));
+        Score(extractor, Payment(T0.AddMinutes(-3), card: "card-a", merchant: "m2"));
 
-        var f = Score(extractor, Payment(T0, card: "card-b", terminal: "t1"));
+        var f = Score(extractor, Payment(T0, card: "card-b", merchant: "m1"));
 
         Assert.Equal(1f, f[F("card_count_1h")]);
-        Assert.Equal(2f, f[F("terminal_count_1h")]);
-        Assert.Equal(1f, f[F("card_terminals_24h")]);
-        var a = Score(extractor, Payment(T0, card: "card-a", terminal: "t3"));
-        Assert.Equal(2f, a[F("card_terminals_24h")]);
+        Assert.Equal(2f, f[F("merchant_count_1h")]);
+        Assert.Equal(1f, f[F("card_merchants_24h")]);
+        var a = Score(extractor, Payment(T0, card: "card-a", merchant: "m3"));
+        Assert.Equal(2f, a[F("card_merchants_24h")]);
+    }
+
+    [Fact]
+    public void MerchantFeatures_DoNotDependOnWhichStoreOrTerminalThePaymentCameThrough()
+    {
+        // The same payments, sent once through one terminal and once spread over stores and terminals that
+        // several merchants share: every feature of every payment is the same.
+        var oneTerminal = new FeatureExtractor(new FeatureState());
+        var spread = new FeatureExtractor(new FeatureState());
+        for (var i = 0; i < 40; i++)
+        {
+            var at = T0.AddMinutes(-200 + (i * 5));
+            var (card, merchant, amount) = ($"card-{i % 3}", $"m{i % 4}", 5m + (i * 7 % 60));
+            var a = Score(oneTerminal, Payment(at, amount, card, merchant: merchant, store: merchant, terminal: "t1", location: new GeoPoint(i % 5, 1)));
+            var b = Score(spread, Payment(at, amount, card, merchant: merchant, store: $"s{i % 2}", terminal: $"t{i % 7}", location: new GeoPoint(i % 5, 1)));
+            Assert.Equal(a, b);
+        }
     }
 
     [Fact]
@@ -169,14 +186,14 @@ public sealed class FeatureExtractorTests
 
         var changes = original.TakeChanges();
         var restored = new FeatureState();
-        restored.Restore(changes.Cards, changes.Terminals);
+        restored.Restore(changes.Cards, changes.Merchants);
 
         var next = Payment(T0, 99m, location: new GeoPoint(3, 3));
         Assert.Equal(Score(extractor, next), Score(new FeatureExtractor(restored), next));
     }
 
     [Fact]
-    public void TakeChanges_ReturnsEachChangedCardAndTerminalOnce()
+    public void TakeChanges_ReturnsEachChangedCardAndMerchantOnce()
     {
         var state = new FeatureState();
         var extractor = new FeatureExtractor(state);
@@ -188,7 +205,7 @@ public sealed class FeatureExtractorTests
 
         Assert.Equal(["card-a", "card-b"], changes.Cards.Select(c => c.CardToken).Order());
         Assert.Equal(2, changes.Cards.Single(c => c.CardToken == "card-a").Recent.Length);
-        Assert.Single(changes.Terminals);
+        Assert.Single(changes.Merchants);
         Assert.Same(FeatureStateChanges.None, state.TakeChanges());
     }
 

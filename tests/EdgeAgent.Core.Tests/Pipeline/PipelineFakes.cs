@@ -46,6 +46,8 @@ internal sealed class AmountScorer(int maxBatch = 8) : IScorer
             };
         }
     }
+
+    public int Explain(int row, Span<Reason> reasons) => 0;
 }
 
 internal sealed class SingleScorer(IScorer scorer) : IScorerSource
@@ -104,7 +106,7 @@ internal sealed class MemoryStore(List<string> events) : IOutcomeStore
 
     public CardHistorySnapshot? FindCard(string cardToken) => Cards.GetValueOrDefault(cardToken);
 
-    public TerminalActivitySnapshot? FindTerminal(string terminalKey) => null;
+    public MerchantActivitySnapshot? FindMerchant(string merchantKey) => null;
 
     public void Commit(IReadOnlyList<ScoredBatch> batches)
     {

@@ -64,7 +64,7 @@ public sealed class MlpCommandsTests
     {
         using var folder = new TempFolder();
         File.WriteAllBytes(folder.File("odd.onnx"), TinyGraphs.WithUnknownOperator());
-        File.WriteAllText(folder.File("data.csv"), EdgeAgent.Core.Samples.SparkovCsv.Header + "\n");
+        File.WriteAllText(folder.File("data.csv"), EdgeAgent.Sparkov.SparkovCsv.Header + "\n");
         using var error = new StringWriter();
 
         var exit = CommandRunner.Run(["quantize", "--model", folder.File("odd.onnx"), "--out", folder.File("odd-int8-1.0.0.onnx"), "--calibration", folder.File("data.csv")], TextWriter.Null, error);
@@ -79,7 +79,7 @@ public sealed class MlpCommandsTests
     {
         using var folder = new TempFolder();
         File.WriteAllText(folder.File("notes.onnx"), "not a model");
-        File.WriteAllText(folder.File("data.csv"), EdgeAgent.Core.Samples.SparkovCsv.Header + "\n");
+        File.WriteAllText(folder.File("data.csv"), EdgeAgent.Sparkov.SparkovCsv.Header + "\n");
         using var error = new StringWriter();
 
         var exit = CommandRunner.Run(["quantize", "--model", folder.File("notes.onnx"), "--out", folder.File("x-1.0.0.onnx"), "--calibration", folder.File("data.csv")], TextWriter.Null, error);

@@ -1,4 +1,4 @@
-using EdgeAgent.Core.Samples;
+using EdgeAgent.Sparkov;
 using EdgeAgent.Training.Commands;
 using EdgeAgent.Training.Tests.Data;
 using Xunit;

@@ -1,6 +1,6 @@
 using System.IO.Compression;
 using System.Text;
-using EdgeAgent.Core.Samples;
+using EdgeAgent.Sparkov;
 
 namespace EdgeAgent.Training.Tests.Commands;
 

@@ -1,4 +1,4 @@
-using EdgeAgent.Core.Samples;
+using EdgeAgent.Sparkov;
 
 namespace EdgeAgent.Training.Tests.Data;
 

@@ -58,7 +58,7 @@ public sealed class ExportRoundTripTests : IClassFixture<TrainedModelFixture>
     [Fact]
     public void Same_data_and_seed_give_the_same_bytes()
     {
-        var again = OnnxExporter.Export(GbtTrainer.Train(_fixture.Train, TrainedModelFixture.Settings));
+        var again = OnnxExporter.Export(GbtTrainer.Train(_fixture.Train, TrainedModelFixture.Settings), _fixture.Train);
         Assert.Equal(_fixture.Onnx, again);
     }
 }

@@ -12,7 +12,7 @@ public sealed class TrainedModelFixture
         Train = SyntheticMatrix.Create(3000, seed: 1);
         Holdout = SyntheticMatrix.Create(1000, seed: 2);
         Model = GbtTrainer.Train(Train, Settings);
-        Onnx = OnnxExporter.Export(Model);
+        Onnx = OnnxExporter.Export(Model, Train);
     }
 
     public static GbtSettings Settings { get; } = new() { Trees = 30, Leaves = 8, MinimumLeafRows = 10, LearningRate = 0.1, Seed = 3 };

@@ -1,4 +1,4 @@
-namespace EdgeAgent.Core.Samples;
+namespace EdgeAgent.Sparkov;
 
 /// <summary>
 /// One row of the Sparkov simulated card transactions (see docs/models.md). <see cref="CardNumber"/> is a

@@ -2,18 +2,19 @@ using EdgeAgent.Core.Features;
 using EdgeAgent.Core.Scoring;
 using EdgeAgent.Training.Cards;
 using EdgeAgent.Training.Data;
-using EdgeAgent.Training.Gbt;
+using EdgeAgent.Training.Assessment;
+using EdgeAgent.Training.Commands;
 using EdgeAgent.Training.Onnx;
 using Xunit;
 
 namespace EdgeAgent.Training.Tests.Cards;
 
-public sealed class GbtCardTests
+public sealed class ModelCardsTests
 {
     [Fact]
     public void Card_describes_the_file_and_passes_the_agents_check()
     {
-        var card = GbtCard.From(Run(new ThresholdSpec { Review = 0.9, Decline = 0.99, ChosenOn = "validation 2023-10" }));
+        var card = ModelCards.From(Run(new ThresholdSpec { Review = 0.9, Decline = 0.99, ChosenOn = "validation 2023-10" }));
 
         Assert.Equal("fraud-gbt", card.Name);
         Assert.Equal("fraud-gbt-1.0.0.onnx", card.File);
@@ -31,7 +32,7 @@ public sealed class GbtCardTests
     [Fact]
     public void Card_round_trips_through_json_with_its_lineage()
     {
-        var json = ModelCardJson.Write(GbtCard.From(Run(new ThresholdSpec { Review = 0.9, Decline = 0.99 })));
+        var json = ModelCardJson.Write(ModelCards.From(Run(new ThresholdSpec { Review = 0.9, Decline = 0.99 })));
         var card = ModelCardJson.Parse(json);
 
         Assert.Equal("2023-01..2023-09", card.Lineage?.TrainPeriod);
@@ -43,30 +44,43 @@ public sealed class GbtCardTests
         Assert.Contains("LightGbm", card.Lineage?.Trainer, StringComparison.Ordinal);
         Assert.Equal(0.9, card.Thresholds.Review);
         Assert.Equal(0.75, card.Metrics?.Test?.RocAuc);
+        Assert.Equal("one-terminal-per-merchant", Assert.Single(card.Metrics!.Layouts!).Layout);
+        Assert.Equal([0.9, 0.1], card.Reference!.Score.Shares);
     }
 
     [Fact]
     public void A_card_the_agent_would_refuse_is_not_written()
     {
-        Assert.Throws<InvalidOperationException>(() => GbtCard.From(Run(new ThresholdSpec { Review = 0.99, Decline = 0.9 })));
+        Assert.Throws<InvalidOperationException>(() => ModelCards.From(Run(new ThresholdSpec { Review = 0.99, Decline = 0.9 })));
     }
 
-    private static GbtRun Run(ThresholdSpec thresholds) => new()
+    private static ModelRun Run(ThresholdSpec thresholds) => new()
     {
         Name = "fraud-gbt",
         Version = "1.0.0",
+        Kind = TrainGbtCommand.Kind,
         Onnx = [1, 2, 3],
         Contract = new OnnxContract("features", [-1, 22], "probability", [-1, 1]),
-        Settings = new GbtSettings(),
+        Description = "trees",
         Split = TimeSplit.Default,
         DataFile = "transactions.csv.gz",
         DataSha256 = new string('0', 64),
+        Seed = 42,
         Command = "dotnet run --project src/EdgeAgent.Training -c Release -- train-gbt",
-        Thresholds = thresholds,
-        Validation = new EvaluationMetrics { Period = "validation 2023-10", RocAuc = 0.8 },
-        Test = new EvaluationMetrics { Period = "test 2023-11..2023-12", RocAuc = 0.75 },
-        FidelityMaxAbsDifference = 1e-7,
-        FidelityRows = 10,
+        Trainer = "ML.NET LightGbm binary trainer",
+        Evaluation = new ModelAssessment(
+            thresholds,
+            new EvaluationMetrics { Period = "validation 2023-10", RocAuc = 0.8 },
+            new EvaluationMetrics { Period = "test 2023-11..2023-12", RocAuc = 0.75 },
+            [new LayoutMetrics { Layout = "one-terminal-per-merchant", Split = LayoutMetrics.TimeSplit, Test = new EvaluationMetrics { Period = "test", RocAuc = 0.75 } }],
+            new ModelReference
+            {
+                Period = "train 2023-01..2023-09",
+                Score = new BinnedDistribution { Edges = [0.5f], Shares = [0.9, 0.1] },
+                Features = [],
+                Baseline = new float[22],
+            },
+            []),
         CreatedAt = new DateTimeOffset(2024, 1, 2, 3, 4, 5, TimeSpan.Zero),
     };
 }

@@ -1,11 +1,12 @@
 using System.Collections.Frozen;
 using EdgeAgent.Core.Payments;
 
-namespace EdgeAgent.Core.Samples;
+namespace EdgeAgent.Sparkov;
 
 /// <summary>
 /// How a Sparkov row becomes what a terminal would send: category → merchant category code and channel
-/// (<c>_net</c> is card-not-present), merchant → store, one terminal per store, merchant position → location,
+/// (<c>_net</c> is card-not-present), merchant → merchant id (and, by default, a store with one terminal),
+/// merchant position → location,
 /// amounts in USD, times in UTC. Training and the POS simulator share this mapping, so the agent sees in
 /// production exactly the events the models were trained on.
 /// </summary>
@@ -55,22 +56,28 @@ public static class SparkovMapping
     }
 
     /// <summary>The event a terminal would send, with the card already tokenized to <paramref name="cardToken"/>.</summary>
-    public static PaymentEvent ToEvent(SparkovRecord record, string cardToken)
+    public static PaymentEvent ToEvent(SparkovRecord record, string cardToken) =>
+        ToEvent(record, cardToken, new TopicAddress(StoreId(record.Merchant), TerminalId));
+
+    /// <summary>
+    /// The event as sent from the store and terminal of <paramref name="address"/>: where a site's layout puts the
+    /// merchant. The merchant id stays the data's merchant whatever the layout.
+    /// </summary>
+    public static PaymentEvent ToEvent(SparkovRecord record, string cardToken, TopicAddress address)
     {
         var (mcc, channel) = Category(record.Category);
-        var store = StoreId(record.Merchant);
         return new PaymentEvent
         {
             TransactionId = record.TransactionNumber,
-            StoreId = store,
-            TerminalId = TerminalId,
+            StoreId = address.StoreId,
+            TerminalId = address.TerminalId,
             Timestamp = DateTimeOffset.FromUnixTimeSeconds(record.UnixTime),
             Amount = record.Amount,
             Currency = "USD",
             CardToken = cardToken,
             Mcc = mcc,
             Channel = channel,
-            MerchantId = store,
+            MerchantId = StoreId(record.Merchant),
             Location = new GeoPoint(record.MerchantLatitude, record.MerchantLongitude),
         };
     }

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace EdgeAgent.Core.Samples;
+namespace EdgeAgent.Sparkov;
 
 /// <summary>
 /// Reads Sparkov CSV (RFC 4180, header row; merchant names contain commas) with the columns
