@@ -172,6 +172,7 @@ internal sealed partial class ScoringStage
             var redacted = PanRedactor.Redact(message.Payload);
             Array.Clear(message.Payload);
             _metrics.CountRejected(result.Errors);
+            _metrics.RecentRejections.Add(result.Errors[0].Code, result.Address, message.ReceivedAt);
             LogRejected(result.TransactionId ?? "(none)", result.Errors[0].Code, result.Errors.Count);
             return Outcome.Rejected(message, ++_sequence, result, answerTopic, redacted);
         }
