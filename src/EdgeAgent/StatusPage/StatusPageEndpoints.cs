@@ -3,7 +3,7 @@ using System.Collections.Frozen;
 namespace EdgeAgent.StatusPage;
 
 /// <summary>
-/// The status page at <c>/</c>: three files embedded in the agent (HTML, CSS, script), no external asset, so it
+/// The status page at <c>/</c>: four files embedded in the agent (HTML, CSS, script, icon), no external asset, so it
 /// works on a store's LAN with no internet. The script reads <c>/status</c>. A strict content security policy keeps
 /// any script but the agent's own from running on it.
 /// </summary>
@@ -17,6 +17,7 @@ public static class StatusPageEndpoints
         ["/"] = ("index.html", "text/html; charset=utf-8"),
         ["/ui/status.css"] = ("status.css", "text/css; charset=utf-8"),
         ["/ui/status.js"] = ("status.js", "text/javascript; charset=utf-8"),
+        ["/ui/favicon.svg"] = ("favicon.svg", "image/svg+xml"),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     public static void MapStatusPage(this IEndpointRouteBuilder app)
