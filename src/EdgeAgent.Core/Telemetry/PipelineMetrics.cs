@@ -138,6 +138,33 @@ public sealed class PipelineMetrics : IDisposable
         return ValidationCodes.All.ToDictionary(code => code, code => counted.GetValueOrDefault(code));
     }
 
+    /// <summary>
+    /// Records a zero on every counter, every decision and every rejection code, so that each series exists from
+    /// the first scrape and a rate over it reads 0 rather than no data. Call it once the exporters listen (at
+    /// host start); the totals do not change.
+    /// </summary>
+    public void StartSeries()
+    {
+        foreach (var counter in new[]
+        {
+            _received, _rejected, _duplicates, _acknowledged, _answersPublished, _answersFailed, _modelErrors, _persistFailures,
+            _inferenceExecutions, _inferenceRows, _shadowRows, _shadowAgreements, _shadowErrors,
+        })
+        {
+            counter.Add(0);
+        }
+
+        foreach (var tag in _decisionTags)
+        {
+            _scored.Add(0, tag);
+        }
+
+        foreach (var tag in _codeTags)
+        {
+            _rejectionReasons.Add(0, tag);
+        }
+    }
+
     public void CountReceived() => _received.Add(1);
 
     public void CountAcknowledged(int count) => _acknowledged.Add(count);

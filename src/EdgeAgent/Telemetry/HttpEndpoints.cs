@@ -12,9 +12,6 @@ public static class HttpEndpoints
     {
         ArgumentNullException.ThrowIfNull(app);
 
-        // The observable instruments exist from the first scrape on.
-        app.Services.GetRequiredService<AgentInstruments>();
-
         app.MapHealthChecks("/health/live", new HealthCheckOptions
         {
             Predicate = check => check.Tags.Contains(AgentHealthChecks.Live),

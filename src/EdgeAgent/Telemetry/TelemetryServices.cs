@@ -52,6 +52,7 @@ public static class TelemetryServices
         services.TryAddSingleton<IReadinessGate>(sp => sp.GetRequiredService<ReadinessGate>());
         services.TryAddSingleton<IControlPlaneAccess, NoControlPlaneAccess>();
         services.AddSingleton<AgentInstruments>();
+        services.AddHostedService<TelemetryStartup>();
         services.AddAgentHealthChecks();
         return services;
     }
