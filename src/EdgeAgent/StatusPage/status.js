@@ -3,7 +3,8 @@
 "use strict";
 
 const refreshMs = 2000;
-let previous = null;
+const rateWindowSeconds = 10;
+let history = [];
 let updates = 0;
 
 const $ = (id) => document.getElementById(id);
@@ -63,12 +64,14 @@ function render(s) {
   $("not-ready").hidden = s.ready;
   set("not-ready", s.notReady.join("; "));
 
-  // Throughput over the last poll: messages handled (scored, rejected, duplicate) per second.
+  // Throughput over the last ten seconds or so, by the agent's clock: messages handled (scored, rejected,
+  // duplicate) per second; shown once the polls span a second.
   const handled = p.scored + p.rejected + p.duplicates;
-  if (previous) {
-    const seconds = Math.max(s.uptimeSeconds - previous.uptimeSeconds, 0.001);
-    set("throughput", fixed((handled - previous.handled) / seconds, 1));
-  }
+  history.push({ uptime: s.uptimeSeconds, handled });
+  history = history.filter((h) => s.uptimeSeconds - h.uptime <= rateWindowSeconds);
+  const first = history[0];
+  const span = s.uptimeSeconds - first.uptime;
+  set("throughput", span >= 1 ? fixed((handled - first.handled) / span, 1) : "–");
   set("received", number(p.received));
   set("scored", number(p.scored));
   set("rejected", number(p.rejected));
@@ -124,7 +127,6 @@ function render(s) {
     [[name + (i.unit ? ` (${i.unit})` : "")], [Object.entries(x.tags).map(([k, v]) => `${k}=${v}`).join(", ") || "–"],
      [i.kind === "histogram" ? `${number(x.count)} measured` : fixed(x.value, 4), "num"]]);
 
-  previous = { uptimeSeconds: s.uptimeSeconds, handled };
   updates++;
   document.body.dataset.updates = String(updates);
   set("updated", new Date().toLocaleTimeString());

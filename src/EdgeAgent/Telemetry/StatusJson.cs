@@ -24,7 +24,7 @@ public static class StatusJson
             json.WriteString("version", AgentStatus.Version);
             json.WriteString("mode", status.Mode);
             json.WriteString("startedAt", status.StartedAt);
-            json.WriteNumber("uptimeSeconds", Math.Round(status.Uptime.TotalSeconds, 1));
+            json.WriteNumber("uptimeSeconds", Math.Round(status.Uptime.TotalSeconds, 3));
             json.WriteBoolean("ready", status.IsReady);
             json.WriteStartArray("notReady");
             foreach (var reason in status.NotReadyReasons())
