@@ -72,7 +72,7 @@ for name, t, p50, p99 in ratios:
 
 def statuses(name, mode):
     return [json.load(open(p)) for p in sorted(glob.glob(os.path.join(out, f"status-{name}-{mode}-*.json")))]
-stages = ["ingest_wait", "validate_features", "inference", "answer", "queue", "persist", "total", "acknowledge"]
+stages = ["queue", "compute_input", "compute_infer", "answer", "commit_wait", "persist", "request", "acknowledge"]
 print("\nStage latencies inside the full agent, from its /status (ms, p50 / p99, medians over rounds; the unrecorded warm-up included):\n")
 print("| scenario | " + " | ".join(stages) + " | avg batch |")
 print("| --- | " + " | ".join("---:" for _ in stages) + " | ---: |")

@@ -59,5 +59,5 @@ print(f"placement   {model.get('placement', 'every operator on the GPU provider'
 print(f"model       {model['name']}@{model['version']}")
 print(f"throughput  {load['throughput']}/s, answered {load['answered']} of {load['sent']}")
 print(f"latency     p50 {load['latencyMs']['p50']} ms, p99 {load['latencyMs']['p99']} ms (load generator: intended send to answer)")
-print(f"inference   p50 {status['latencyMs']['inference']['p50']} ms, p99 {status['latencyMs']['inference']['p99']} ms per run, average batch {status['payments']['averageBatch']}")
+print(f"inference   p50 {status['latencyMs']['compute_infer']['p50']} ms, p99 {status['latencyMs']['compute_infer']['p99']} ms per run, average batch {status['payments']['averageBatch']}")
 PY

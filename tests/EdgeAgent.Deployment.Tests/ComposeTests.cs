@@ -14,7 +14,7 @@ public class ComposeTests
     [Fact]
     public void Rig_HasTheBrokerTheAgentAndTheSimulator()
     {
-        Assert.Equal(["agent", "mosquitto", "simulator"], Services.Select(s => s.Key).Order(StringComparer.Ordinal));
+        Assert.Equal(["agent", "grafana", "mosquitto", "prometheus", "simulator"], Services.Select(s => s.Key).Order(StringComparer.Ordinal));
         Assert.True(Repository.Exists("deployment-manifests/mosquitto/mosquitto.conf"));
         Assert.Contains(Services["mosquitto"]!["volumes"]!.AsArray(), v => v!.GetValue<string>() == "../mosquitto/mosquitto.conf:/mosquitto/config/mosquitto.conf:ro");
     }

@@ -32,10 +32,11 @@ public sealed class HttpEndpointTests : IAsyncLifetime
         var status = Answers.Parse(await _http.GetByteArrayAsync(new Uri(new Uri(_agent.BaseUrl), "/status")));
 
         Assert.True(ready.IsSuccessStatusCode);
-        Assert.Contains("edgeagent_payments_received_total 2", metrics, StringComparison.Ordinal);
-        Assert.Contains("edgeagent_payments_rejected_total{code=\"required\"} 1", metrics, StringComparison.Ordinal);
-        Assert.Contains("edgeagent_stage_duration_seconds_count{stage=\"inference\"} 1", metrics, StringComparison.Ordinal);
-        Assert.Contains("provider=\"CPU\"", metrics, StringComparison.Ordinal);
+        Assert.Equal(2, PrometheusText.Value(metrics, "edgeagent_payments_received_total"));
+        Assert.Equal(1, PrometheusText.Value(metrics, "edgeagent_payments_rejected_total"));
+        Assert.Equal(1, PrometheusText.Value(metrics, "edgeagent_payments_rejected_reasons_total", ("code", "required")));
+        Assert.Equal(1, PrometheusText.Value(metrics, "edgeagent_stage_duration_seconds_count", ("stage", "compute_infer")));
+        Assert.Equal(1, PrometheusText.Value(metrics, "edgeagent_model_info", ("provider", "CPU")));
         Assert.Equal("CPU", status.GetProperty("model").GetProperty("provider").GetString());
         Assert.Equal(1, status.GetProperty("payments").GetProperty("scored").GetInt64());
         Assert.True(status.GetProperty("ready").GetBoolean());

@@ -244,6 +244,7 @@ internal sealed partial class BatchScoring : IDisposable
     private Row Rejected(Arrival arrival, IReadOnlyList<ValidationError> errors, string? key = null)
     {
         _metrics.CountRejected(errors);
+        _metrics.RecentRejections.Add(errors.Count > 0 ? errors[0].Code : ValidationCodes.InternalError, arrival.Address, arrival.Message.ReceivedAt);
         var kept = _deadLetters.TryTake(SenderOf(arrival));
         if (!kept)
         {

@@ -58,6 +58,9 @@ public sealed partial class ScoringPipeline : IInboundSink, IDisposable
     /// <summary>Payments remembered for duplicate detection.</summary>
     public int DuplicateKeys => _duplicates.Count;
 
+    /// <summary>Payments the cap pushed out of the duplicate window early.</summary>
+    public long DuplicatesEvicted => _duplicates.Evicted;
+
     /// <summary>Whether intake is open, and why not.</summary>
     public IntakeGate Gate => _parts.Gate;
 

@@ -1,44 +1,79 @@
-using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 
 namespace EdgeAgent.Core.Telemetry;
 
 /// <summary>What the pipeline counts of faults: what went wrong with one message, and what paused intake.</summary>
 public sealed partial class PipelineMetrics
 {
-    private readonly ConcurrentDictionary<string, long> _pauses = new(StringComparer.Ordinal);
-    private long _internalErrors;
-    private long _poison;
-    private long _duplicateConflicts;
-    private long _deadLettersDropped;
-    private long _resumes;
+    private FaultCounters? _faults;
+
+    private FaultCounters Faults => _faults ??= new FaultCounters(Meter);
 
     /// <summary>Messages refused with <c>internal_error</c>, or handled in part, because something in the agent failed on them.</summary>
-    public long InternalErrors => Volatile.Read(ref _internalErrors);
+    public long InternalErrors => Reader.Total(FaultCounters.InternalErrors);
 
     /// <summary>Messages refused as <c>poison_message</c> after being part of too many crashes.</summary>
-    public long PoisonMessages => Volatile.Read(ref _poison);
+    public long PoisonMessages => Reader.Total(FaultCounters.Poison);
 
     /// <summary>Repeats of a transaction id whose content differed from the first payment's.</summary>
-    public long DuplicateConflicts => Volatile.Read(ref _duplicateConflicts);
+    public long DuplicateConflicts => Reader.Total(FaultCounters.DuplicateConflicts);
 
     /// <summary>Refusals answered but not kept as dead letters, their sender being over its budget.</summary>
-    public long DeadLettersDropped => Volatile.Read(ref _deadLettersDropped);
+    public long DeadLettersDropped => Reader.Total(FaultCounters.DeadLettersDropped);
 
     /// <summary>Times intake resumed after a pause.</summary>
-    public long IntakeResumes => Volatile.Read(ref _resumes);
+    public long IntakeResumes => Reader.Total(FaultCounters.Resumes);
 
     /// <summary>Times intake paused, by reason (<c>disk_full</c>, <c>store_unavailable</c>).</summary>
-    public IReadOnlyDictionary<string, long> IntakePauses => _pauses;
+    public IReadOnlyDictionary<string, long> IntakePauses => Reader.TotalsBy(FaultCounters.Pauses, FaultCounters.ReasonTag);
 
-    public void CountInternalError() => Interlocked.Increment(ref _internalErrors);
+    public void CountInternalError() => Faults.InternalErrorCount.Add(1);
 
-    public void CountPoison() => Interlocked.Increment(ref _poison);
+    public void CountPoison() => Faults.PoisonCount.Add(1);
 
-    public void CountDuplicateConflict() => Interlocked.Increment(ref _duplicateConflicts);
+    public void CountDuplicateConflict() => Faults.ConflictCount.Add(1);
 
-    public void CountDeadLetterDropped() => Interlocked.Increment(ref _deadLettersDropped);
+    public void CountDeadLetterDropped() => Faults.DroppedCount.Add(1);
 
-    public void CountIntakePaused(string reason) => _pauses.AddOrUpdate(reason, 1, (_, n) => n + 1);
+    public void CountIntakePaused(string reason) => Faults.PauseCount.Add(1, new KeyValuePair<string, object?>(FaultCounters.ReasonTag, reason));
 
-    public void CountIntakeResumed() => Interlocked.Increment(ref _resumes);
+    public void CountIntakeResumed() => Faults.ResumeCount.Add(1);
+
+    /// <summary>Records a zero on each fault counter, so their series exist from the first scrape.</summary>
+    private void StartFaultSeries()
+    {
+        var faults = Faults;
+        foreach (var counter in new[] { faults.InternalErrorCount, faults.PoisonCount, faults.ConflictCount, faults.DroppedCount, faults.ResumeCount })
+        {
+            counter.Add(0);
+        }
+    }
+
+    private sealed class FaultCounters(Meter meter)
+    {
+        public const string InternalErrors = "edgeagent.payments.internal_errors";
+        public const string Poison = "edgeagent.payments.poison";
+        public const string DuplicateConflicts = "edgeagent.payments.duplicate_conflicts";
+        public const string DeadLettersDropped = "edgeagent.dead_letters.dropped";
+        public const string Pauses = "edgeagent.intake.pauses";
+        public const string Resumes = "edgeagent.intake.resumes";
+        public const string ReasonTag = "reason";
+
+        public Counter<long> InternalErrorCount { get; } = meter.CreateCounter<long>(InternalErrors, "{message}",
+            "Messages refused with internal_error, or decided by the fallback, because something in the agent failed on them.");
+
+        public Counter<long> PoisonCount { get; } = meter.CreateCounter<long>(Poison, "{message}",
+            "Messages refused as poison_message: they were being handled in too many crashes.");
+
+        public Counter<long> ConflictCount { get; } = meter.CreateCounter<long>(DuplicateConflicts, "{payment}",
+            "Repeats of a transaction id whose content differed from the first payment's (refused as duplicate_conflict).");
+
+        public Counter<long> DroppedCount { get; } = meter.CreateCounter<long>(DeadLettersDropped, "{payment}",
+            "Refusals answered and counted but not kept as dead letters: their sender was over its budget.");
+
+        public Counter<long> PauseCount { get; } = meter.CreateCounter<long>(Pauses, "{pause}",
+            "Times intake paused because the record could not be written, by reason.");
+
+        public Counter<long> ResumeCount { get; } = meter.CreateCounter<long>(Resumes, "{resume}", "Times intake resumed after a pause.");
+    }
 }

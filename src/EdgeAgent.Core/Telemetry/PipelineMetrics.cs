@@ -1,138 +1,228 @@
+using System.Diagnostics.Metrics;
 using EdgeAgent.Core.Payments;
+using EdgeAgent.Core.Pipeline;
 using EdgeAgent.Core.Scoring;
 
 namespace EdgeAgent.Core.Telemetry;
 
 /// <summary>
-/// Counters and stage latencies of the pipeline. Written by the pipeline's loops, read by the metrics
-/// endpoint and the cloud snapshots; every field is updated atomically, so readers never block writers.
+/// The pipeline's counters and stage latencies as <see cref="System.Diagnostics.Metrics"/> instruments on the
+/// <see cref="AgentMeter"/> meter: the loops call the <c>Count…</c> methods and <see cref="Stage"/>; the exporter
+/// (Prometheus, OTLP) and this host's <see cref="Reader"/> both take the same measurements. The read properties
+/// come from the reader, so /status, the cloud snapshots and /metrics never disagree. Every call is
+/// allocation-free and lock-free on the caller's side.
 /// </summary>
-public sealed partial class PipelineMetrics
+public sealed partial class PipelineMetrics : IDisposable
 {
-    private readonly LatencyHistogram[] _stages = Enumerable.Range(0, Enum.GetValues<PipelineStage>().Length)
-        .Select(_ => new LatencyHistogram()).ToArray();
+    private readonly Meter? _ownMeter;
+    private readonly Counter<long> _received;
+    private readonly Counter<long> _scored;
+    private readonly Counter<long> _rejected;
+    private readonly Counter<long> _rejectionReasons;
+    private readonly Counter<long> _duplicates;
+    private readonly Counter<long> _acknowledged;
+    private readonly Counter<long> _answersPublished;
+    private readonly Counter<long> _answersFailed;
+    private readonly Counter<long> _modelErrors;
+    private readonly Counter<long> _persistFailures;
+    private readonly Counter<long> _inferenceExecutions;
+    private readonly Counter<long> _inferenceRows;
+    private readonly Counter<long> _shadowRows;
+    private readonly Counter<long> _shadowAgreements;
+    private readonly Counter<long> _shadowErrors;
+    private readonly StageTimer[] _stages;
+    private readonly KeyValuePair<string, object?>[] _decisionTags;
+    private readonly KeyValuePair<string, object?>[] _codeTags;
 
-    private readonly long[] _decisions = new long[Enum.GetValues<Decision>().Length];
-    private readonly long[] _rejections = new long[ValidationCodes.All.Count];
-    private long _received;
-    private long _scored;
-    private long _duplicates;
-    private long _rejected;
-    private long _acknowledged;
-    private long _answersPublished;
-    private long _answerFailures;
-    private long _modelErrors;
-    private long _persistFailures;
-    private long _inferenceBatches;
-    private long _inferenceRows;
-    private long _shadowRows;
-    private long _shadowAgreements;
-    private long _shadowErrors;
+    /// <summary>Metrics on a meter of their own, outside any host (tests, tools).</summary>
+    public PipelineMetrics()
+        : this(new Meter(AgentMeter.Name), scope: null)
+    {
+    }
 
-    public long Received => Volatile.Read(ref _received);
+    /// <summary>Metrics on the host's <see cref="AgentMeter"/> meter, read back by a reader of that host alone.</summary>
+    public PipelineMetrics(IMeterFactory meterFactory)
+        : this((meterFactory ?? throw new ArgumentNullException(nameof(meterFactory))).Create(AgentMeter.Name), meterFactory)
+    {
+    }
 
-    public long Scored => Volatile.Read(ref _scored);
+    private PipelineMetrics(Meter meter, IMeterFactory? scope)
+    {
+        _ownMeter = scope is null ? meter : null;
+        Meter = meter;
 
-    public long Duplicates => Volatile.Read(ref _duplicates);
+        // Every instrument of this host's meter (and of its other versions, which the same factory makes) is read,
+        // including those other components add later.
+        Reader = scope is null
+            ? new MeterReader(m => ReferenceEquals(m, meter))
+            : new MeterReader(m => ReferenceEquals(m.Scope, scope) && m.Name == AgentMeter.Name);
 
-    public long Rejected => Volatile.Read(ref _rejected);
+        _received = meter.CreateCounter<long>(MetricNames.PaymentsReceived, "{message}", "Messages received from terminals.");
+        _scored = meter.CreateCounter<long>(MetricNames.PaymentsScored, "{payment}", "Payments scored, by decision.");
+        _rejected = meter.CreateCounter<long>(MetricNames.PaymentsRejected, "{payment}", "Payments rejected.");
+        _rejectionReasons = meter.CreateCounter<long>(MetricNames.RejectionReasons, "{rejection}", "Rejections by reason code; a payload with several errors counts once per distinct code.");
+        _duplicates = meter.CreateCounter<long>(MetricNames.PaymentsDuplicates, "{payment}", "Retries and redeliveries answered from the record.");
+        _acknowledged = meter.CreateCounter<long>(MetricNames.MessagesAcknowledged, "{message}", "Messages acknowledged to the broker after their outcome was recorded.");
+        _answersPublished = meter.CreateCounter<long>(MetricNames.AnswersPublished, "{answer}", "Answers the broker took.");
+        _answersFailed = meter.CreateCounter<long>(MetricNames.AnswersFailed, "{answer}", "Answers that could not be published.");
+        _modelErrors = meter.CreateCounter<long>(MetricNames.ModelErrors, "{batch}", "Batches the model failed on (answered with the fallback decision).");
+        _persistFailures = meter.CreateCounter<long>(MetricNames.PersistFailures, "{commit}", "Failed commits (retried; nothing acknowledged meanwhile).");
+        _inferenceExecutions = meter.CreateCounter<long>(MetricNames.InferenceExecutions, "{run}", "Model runs (Triton's exec count).");
+        _inferenceRows = meter.CreateCounter<long>(MetricNames.InferenceRows, "{row}", "Rows scored (Triton's inference count); divided by runs, the average batch.");
+        _shadowRows = meter.CreateCounter<long>(MetricNames.ShadowRows, "{payment}", "Payments the shadow model scored.");
+        _shadowAgreements = meter.CreateCounter<long>(MetricNames.ShadowAgreements, "{payment}", "Payments where the shadow model would have decided as the live one.");
+        _shadowErrors = meter.CreateCounter<long>(MetricNames.ShadowErrors, "{batch}", "Batches the shadow model failed on.");
+        var stageDuration = meter.CreateHistogram(MetricNames.StageDuration, "s",
+            "Time spent per pipeline stage: per message, or per batch for compute_infer, answer, commit_wait and persist.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LatencyBuckets.Seconds });
+        _stages = Enum.GetValues<PipelineStage>().Select(s => new StageTimer(stageDuration, Reader, s)).ToArray();
 
-    public long Acknowledged => Volatile.Read(ref _acknowledged);
+        _decisionTags = Enum.GetValues<Decision>().Select(d => new KeyValuePair<string, object?>(MetricNames.DecisionTag, AnswerWriter.DecisionName(d))).ToArray();
+        _codeTags = ValidationCodes.All.Select(c => new KeyValuePair<string, object?>(MetricNames.CodeTag, c)).ToArray();
+        _faults = new FaultCounters(meter);
+    }
 
-    public long AnswersPublished => Volatile.Read(ref _answersPublished);
+    /// <summary>The meter the instruments belong to; other components add theirs to the same one.</summary>
+    public Meter Meter { get; }
 
-    public long AnswerFailures => Volatile.Read(ref _answerFailures);
+    /// <summary>The last rejected payloads (code, store, terminal, time) for the status page.</summary>
+    public RecentRejections RecentRejections { get; } = new();
 
-    public long ModelErrors => Volatile.Read(ref _modelErrors);
+    /// <summary>This host's reader of the meter: every instrument on it, this host's measurements only.</summary>
+    public MeterReader Reader { get; }
 
-    public long PersistFailures => Volatile.Read(ref _persistFailures);
+    public long Received => Reader.Total(MetricNames.PaymentsReceived);
+
+    public long Scored => Reader.Total(MetricNames.PaymentsScored);
+
+    public long Duplicates => Reader.Total(MetricNames.PaymentsDuplicates);
+
+    public long Rejected => Reader.Total(MetricNames.PaymentsRejected);
+
+    public long Acknowledged => Reader.Total(MetricNames.MessagesAcknowledged);
+
+    public long AnswersPublished => Reader.Total(MetricNames.AnswersPublished);
+
+    public long AnswerFailures => Reader.Total(MetricNames.AnswersFailed);
+
+    public long ModelErrors => Reader.Total(MetricNames.ModelErrors);
+
+    public long PersistFailures => Reader.Total(MetricNames.PersistFailures);
 
     /// <summary>Model runs (Triton's exec count); rows divided by runs is the average batch size.</summary>
-    public long InferenceBatches => Volatile.Read(ref _inferenceBatches);
+    public long InferenceBatches => Reader.Total(MetricNames.InferenceExecutions);
 
     /// <summary>Rows scored (Triton's inference count).</summary>
-    public long InferenceRows => Volatile.Read(ref _inferenceRows);
+    public long InferenceRows => Reader.Total(MetricNames.InferenceRows);
 
     /// <summary>Payments the shadow model scored.</summary>
-    public long ShadowRows => Volatile.Read(ref _shadowRows);
+    public long ShadowRows => Reader.Total(MetricNames.ShadowRows);
 
     /// <summary>Payments where the shadow model, with its own thresholds, would have decided as the live model did.</summary>
-    public long ShadowAgreements => Volatile.Read(ref _shadowAgreements);
+    public long ShadowAgreements => Reader.Total(MetricNames.ShadowAgreements);
 
     /// <summary>Batches the shadow model failed on (the live answers were unaffected).</summary>
-    public long ShadowErrors => Volatile.Read(ref _shadowErrors);
+    public long ShadowErrors => Reader.Total(MetricNames.ShadowErrors);
 
     /// <summary>Messages received and not yet acknowledged.</summary>
-    public long InFlight => Received - Acknowledged;
+    public long InFlight => Math.Max(0, Received - Acknowledged);
 
-    public LatencyHistogram Stage(PipelineStage stage) => _stages[(int)stage];
+    public StageTimer Stage(PipelineStage stage) => _stages[(int)stage];
 
-    public long DecisionCount(Decision decision) => Volatile.Read(ref _decisions[(int)decision]);
+    public long DecisionCount(Decision decision) =>
+        Reader.Total(MetricNames.PaymentsScored, MetricNames.DecisionTag, AnswerWriter.DecisionName(decision));
 
     /// <summary>Rejections by reason code; a payload with several errors counts once per distinct code.</summary>
     public IReadOnlyDictionary<string, long> RejectionsByCode()
     {
-        var result = new Dictionary<string, long>(ValidationCodes.All.Count);
-        for (var i = 0; i < _rejections.Length; i++)
+        var counted = Reader.TotalsBy(MetricNames.RejectionReasons, MetricNames.CodeTag);
+        return ValidationCodes.All.ToDictionary(code => code, code => counted.GetValueOrDefault(code));
+    }
+
+    /// <summary>
+    /// Records a zero on every counter, every decision and every rejection code, so that each series exists from
+    /// the first scrape and a rate over it reads 0 rather than no data. Call it once the exporters listen (at
+    /// host start); the totals do not change.
+    /// </summary>
+    public void StartSeries()
+    {
+        foreach (var counter in new[]
         {
-            result[ValidationCodes.All[i]] = Volatile.Read(ref _rejections[i]);
+            _received, _rejected, _duplicates, _acknowledged, _answersPublished, _answersFailed, _modelErrors, _persistFailures,
+            _inferenceExecutions, _inferenceRows, _shadowRows, _shadowAgreements, _shadowErrors,
+        })
+        {
+            counter.Add(0);
         }
 
-        return result;
+        foreach (var tag in _decisionTags)
+        {
+            _scored.Add(0, tag);
+        }
+
+        foreach (var tag in _codeTags)
+        {
+            _rejectionReasons.Add(0, tag);
+        }
+
+        StartFaultSeries();
     }
 
-    public void CountReceived() => Interlocked.Increment(ref _received);
+    public void CountReceived() => _received.Add(1);
 
-    public void CountAcknowledged(int count) => Interlocked.Add(ref _acknowledged, count);
+    public void CountAcknowledged(int count) => _acknowledged.Add(count);
 
-    public void CountScored(Decision decision)
-    {
-        Interlocked.Increment(ref _scored);
-        Interlocked.Increment(ref _decisions[(int)decision]);
-    }
+    public void CountScored(Decision decision) => _scored.Add(1, _decisionTags[(int)decision]);
 
-    public void CountDuplicate() => Interlocked.Increment(ref _duplicates);
+    public void CountDuplicate() => _duplicates.Add(1);
 
     public void CountRejected(IReadOnlyList<ValidationError> errors)
     {
-        Interlocked.Increment(ref _rejected);
-        Span<bool> counted = stackalloc bool[_rejections.Length];
+        ArgumentNullException.ThrowIfNull(errors);
+        _rejected.Add(1);
+        Span<bool> counted = stackalloc bool[_codeTags.Length];
         foreach (var error in errors)
         {
             var index = IndexOfCode(error.Code);
             if (index >= 0 && !counted[index])
             {
                 counted[index] = true;
-                Interlocked.Increment(ref _rejections[index]);
+                _rejectionReasons.Add(1, _codeTags[index]);
             }
         }
     }
 
     public void CountInference(int rows)
     {
-        Interlocked.Increment(ref _inferenceBatches);
-        Interlocked.Add(ref _inferenceRows, rows);
+        _inferenceExecutions.Add(1);
+        _inferenceRows.Add(rows);
     }
 
-    public void CountModelError() => Interlocked.Increment(ref _modelErrors);
+    public void CountModelError() => _modelErrors.Add(1);
 
     public void CountShadow(bool agreed)
     {
-        Interlocked.Increment(ref _shadowRows);
+        _shadowRows.Add(1);
         if (agreed)
         {
-            Interlocked.Increment(ref _shadowAgreements);
+            _shadowAgreements.Add(1);
         }
     }
 
-    public void CountShadowError() => Interlocked.Increment(ref _shadowErrors);
+    public void CountShadowError() => _shadowErrors.Add(1);
 
-    public void CountPersistFailure() => Interlocked.Increment(ref _persistFailures);
+    public void CountPersistFailure() => _persistFailures.Add(1);
 
     public void CountAnswers(int published, int failed)
     {
-        Interlocked.Add(ref _answersPublished, published);
-        Interlocked.Add(ref _answerFailures, failed);
+        _answersPublished.Add(published);
+        _answersFailed.Add(failed);
+    }
+
+    public void Dispose()
+    {
+        Reader.Dispose();
+        _ownMeter?.Dispose();
     }
 
     private static int IndexOfCode(string code)

@@ -55,6 +55,7 @@ public static class AgentHost
             }
         });
 
+        builder.Services.AddAgentTelemetry(builder.Configuration);
         if (command == AgentCommand.Echo)
         {
             builder.Services.AddEchoAgent();

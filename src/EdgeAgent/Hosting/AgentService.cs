@@ -24,6 +24,7 @@ internal sealed partial class AgentService(
     MappedPoisonLedger ledger,
     LiteDbFile file,
     AgentStatus status,
+    Core.Health.IReadinessGate readiness,
     IHostApplicationLifetime lifetime,
     Microsoft.Extensions.Options.IOptions<StorageOptions> storage,
     ILogger<AgentService> logger) : IHostedService, IDisposable
@@ -52,6 +53,19 @@ internal sealed partial class AgentService(
         {
             status.Warning = $"the database file could not be used and was replaced; the old one is kept at {kept}";
         }
+
+        // A paused intake (the record cannot be written) is a readiness problem, with its reason.
+        pipeline.Gate.Changed += reason =>
+        {
+            if (reason is null)
+            {
+                readiness.Ready("storage");
+            }
+            else
+            {
+                readiness.NotReady("storage", reason == "disk_full" ? "disk full: intake paused" : "record unwritable: intake paused");
+            }
+        };
 
         Recover();
         pipeline.Restore();

@@ -1,3 +1,4 @@
+using EdgeAgent.Core.Health;
 using EdgeAgent.Core.Pipeline;
 using EdgeAgent.Core.Telemetry;
 using EdgeAgent.Mqtt;
@@ -5,8 +6,8 @@ using EdgeAgent.Onnx;
 
 namespace EdgeAgent.Telemetry;
 
-/// <summary>What the agent is and does right now: the source of /status, /health and /metrics.</summary>
-public sealed class AgentStatus(IServiceProvider services, IIngest ingest, PipelineMetrics metrics, TimeProvider time)
+/// <summary>What the agent is and does right now: the source of /status, the status page and the health checks.</summary>
+public sealed class AgentStatus(IServiceProvider services, IIngest ingest, PipelineMetrics metrics, IReadinessGate gate, TimeProvider time)
 {
     public static string Version { get; } =
         typeof(AgentStatus).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
@@ -27,11 +28,14 @@ public sealed class AgentStatus(IServiceProvider services, IIngest ingest, Pipel
 
     public bool IsLive => Fault is null;
 
-    public bool IsReady => PipelineRunning && ingest.IsConnected && (Pipeline?.Gate.IsOpen ?? true);
+    public bool IsReady => NotReadyReasons().Count == 0;
 
     public IIngest Ingest => ingest;
 
     public PipelineMetrics Metrics => metrics;
+
+    /// <summary>Problems other components reported (disk full, intake stopped, …).</summary>
+    public IReadinessGate Gate => gate;
 
     public TimeSpan Uptime => time.GetUtcNow() - StartedAt;
 
@@ -48,4 +52,36 @@ public sealed class AgentStatus(IServiceProvider services, IIngest ingest, Pipel
 
     /// <summary>The cloud sync, when this agent has one.</summary>
     public Cloud.ICloudStatus? Cloud => services.GetService<Cloud.ICloudStatus>();
+
+    /// <summary>Why the agent does not take payments now; empty when it does.</summary>
+    public IReadOnlyList<string> NotReadyReasons()
+    {
+        var reasons = new List<string>();
+        if (PipelineReason() is { } pipeline)
+        {
+            reasons.Add(pipeline);
+        }
+
+        if (BrokerReason() is { } broker)
+        {
+            reasons.Add(broker);
+        }
+
+        if (ModelReason() is { } model)
+        {
+            reasons.Add(model);
+        }
+
+        reasons.AddRange(gate.Problems.Select(p => $"{p.Key}: {p.Value}"));
+        return reasons;
+    }
+
+    internal string? PipelineReason() =>
+        PipelineRunning ? null : Fault is null ? "pipeline not running" : "pipeline stopped on an error";
+
+    internal string? BrokerReason() =>
+        ingest.IsConnected ? null : ingest is EmbeddedBrokerIngest ? "embedded broker not started" : "broker not connected";
+
+    internal string? ModelReason() =>
+        Mode != "scoring" || services.GetService<ModelHolder>() is not null ? null : "model not loaded";
 }

@@ -1,20 +1,34 @@
 using EdgeAgent.Core.Scoring;
+using EdgeAgent.Health;
+using EdgeAgent.StatusPage;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 
 namespace EdgeAgent.Telemetry;
 
-/// <summary>The agent's HTTP surface: health for orchestrators, metrics for Prometheus, status for people.</summary>
+/// <summary>The agent's HTTP surface: health for orchestrators, metrics for Prometheus, status and a page for people.</summary>
 public static class HttpEndpoints
 {
     public static void MapAgentEndpoints(this WebApplication app)
     {
-        app.MapGet("/health/live", (AgentStatus status) =>
-            status.IsLive ? Results.Text("live") : Results.Text("faulted: " + status.Fault, statusCode: 503));
-        app.MapGet("/health/ready", (AgentStatus status) =>
-            status.IsReady ? Results.Text("ready") : Results.Text("not ready", statusCode: 503));
-        app.MapGet("/metrics", (AgentStatus status) =>
-            Results.Text(PrometheusText.Write(status), "text/plain; version=0.0.4"));
-        app.MapGet("/status", (AgentStatus status) =>
-            Results.Bytes(StatusJson.Write(status), "application/json"));
+        ArgumentNullException.ThrowIfNull(app);
+
+        app.MapHealthChecks("/health/live", new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains(AgentHealthChecks.Live),
+            ResponseWriter = HealthResponse.WriteAsync,
+        });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains(AgentHealthChecks.Ready),
+            ResponseWriter = HealthResponse.WriteAsync,
+        });
+        app.MapPrometheusScrapingEndpoint("/metrics");
+        app.MapGet("/status", (HttpContext context, AgentStatus status, IControlPlaneAccess access) =>
+        {
+            context.Response.Headers.CacheControl = "no-store";
+            return Results.Bytes(StatusJson.Write(status, access.IsAuthenticated(context)), "application/json");
+        });
+        app.MapStatusPage();
         app.MapGet("/models", (IServiceProvider services) =>
             services.GetService<IModelControl>() is { } models
                 ? Results.Json(new ModelList(models.ActiveName, models.Active.ToString(), models.Provider, models.Available), HttpJson.Default.ModelList)

@@ -166,7 +166,7 @@ public sealed class IoTHubSyncTests(ITestOutputHelper output) : IAsyncLifetime
         var latest = body.GetProperty("latest");
         Assert.Equal(12, latest.GetProperty("totals").GetProperty("scored").GetInt64());
         Assert.Equal(12, latest.GetProperty("events").GetProperty("scored").GetInt64());
-        Assert.True(latest.GetProperty("latencyMs").GetProperty("total").GetProperty("count").GetInt64() >= 12);
+        Assert.True(latest.GetProperty("latencyMs").GetProperty("request").GetProperty("count").GetInt64() >= 12);
         Assert.Equal("fraud-gbt", latest.GetProperty("agent").GetProperty("model").GetString()![..9]);
         Assert.True(body.TryGetProperty("buffer", out _));
 

@@ -11,6 +11,7 @@ public static partial class Placeholder
         "REGISTRY",
         "REGISTRY_USERNAME",
         "REGISTRY_PASSWORD",
+        "IOT_HUB_RESOURCE_ID",
     };
 
     public static bool IsPlaceholder(string value) => Pattern().IsMatch(value);

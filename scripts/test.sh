@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# The test command of the README and of CI: installs what the tests need when it is missing, then runs them.
+#
+#   scripts/test.sh [dotnet test options ...]
+#
+# What the tests run for real, each on a free loopback port: mosquitto and its clients (mosquitto_pub, _sub, _rr),
+# Chromium (the status page), Prometheus and promtool (the dashboard's queries), node with MQTT.js (a client of
+# another language). Debian packages come through apt-get, MQTT.js through npm from tests/clients/package-lock.json
+# into tests/clients/node_modules (ignored by git). Installing needs root, or sudo.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+have() { command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ] || [ -x "/usr/bin/$1" ]; }
+
+missing=()
+have mosquitto || missing+=(mosquitto)
+have mosquitto_pub && have mosquitto_rr || missing+=(mosquitto-clients)
+have chromium || missing+=(chromium)
+have prometheus && have promtool || missing+=(prometheus)
+have node || missing+=(nodejs)
+have npm || missing+=(npm)
+have stdbuf || missing+=(coreutils)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "test.sh: installing ${missing[*]}" >&2
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq >/dev/null
+  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if [ ! -f tests/clients/node_modules/mqtt/package.json ]; then
+  echo "test.sh: installing MQTT.js into tests/clients/node_modules" >&2
+  (cd tests/clients && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+fi
+
+exec dotnet test EdgeAgent.sln "$@"

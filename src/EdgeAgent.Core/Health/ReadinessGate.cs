@@ -1,0 +1,24 @@
+using System.Collections.Concurrent;
+
+namespace EdgeAgent.Core.Health;
+
+/// <summary>The host's <see cref="IReadinessGate"/>: one per agent, thread-safe, no I/O.</summary>
+public sealed class ReadinessGate : IReadinessGate
+{
+    private readonly ConcurrentDictionary<string, string> _problems = new(StringComparer.Ordinal);
+
+    public IReadOnlyDictionary<string, string> Problems => new SortedDictionary<string, string>(_problems, StringComparer.Ordinal);
+
+    public void NotReady(string component, string reason)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(component);
+        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        _problems[component] = reason;
+    }
+
+    public void Ready(string component)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(component);
+        _problems.TryRemove(component, out _);
+    }
+}

@@ -1,0 +1,59 @@
+using EdgeAgent.Core.Health;
+using EdgeAgent.Core.Telemetry;
+using EdgeAgent.Health;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.Metrics;
+using OpenTelemetry.Exporter;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+
+namespace EdgeAgent.Telemetry;
+
+/// <summary>
+/// Metrics and health: the instruments of the <see cref="AgentMeter"/> meter exported at <c>/metrics</c> by the
+/// OpenTelemetry Prometheus exporter (and pushed over OTLP when <c>Telemetry:OtlpEndpoint</c> is set), the
+/// runtime's own meter beside them, health checks for <c>/health/live</c> and <c>/health/ready</c>.
+/// </summary>
+public static class TelemetryServices
+{
+    /// <summary>The runtime's built-in meter: CPU time, memory, GC, thread pool (<c>dotnet_*</c> series).</summary>
+    public const string RuntimeMeter = "System.Runtime";
+
+    public static IServiceCollection AddAgentTelemetry(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<TelemetryOptions>().BindConfiguration(TelemetryOptions.SectionName, binder => binder.ErrorOnUnknownConfiguration = true)
+            .ValidateDataAnnotations().ValidateOnStart();
+        var options = configuration.GetSection(TelemetryOptions.SectionName).Get<TelemetryOptions>() ?? new TelemetryOptions();
+
+        // Which meters reach the exporters is decided here, not by the exporter: the agent's meter only as this
+        // host's IMeterFactory made it (MeterScope.Local), so two agents in one process each export their own counts.
+        services.AddMetrics(metrics => metrics
+            .EnableMetrics(AgentMeter.Name, scopes: MeterScope.Local)
+            .EnableMetrics(RuntimeMeter, scopes: MeterScope.Global));
+        services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService("edgeagent", serviceVersion: AgentStatus.Version, autoGenerateServiceInstanceId: false))
+            .WithMetrics(metrics =>
+            {
+                // Scrapes are rare (every 15 s or so) and must show what happened just before them.
+                metrics.AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0);
+                if (!string.IsNullOrWhiteSpace(options.OtlpEndpoint))
+                {
+                    metrics.AddOtlpExporter((exporter, reader) =>
+                    {
+                        exporter.Endpoint = new Uri(options.OtlpEndpoint);
+                        exporter.Protocol = options.OtlpProtocol == OtlpTransport.Grpc ? OtlpExportProtocol.Grpc : OtlpExportProtocol.HttpProtobuf;
+                        reader.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = options.OtlpIntervalSeconds * 1000;
+                    });
+                }
+            });
+
+        services.TryAddSingleton<ReadinessGate>();
+        services.TryAddSingleton<IReadinessGate>(sp => sp.GetRequiredService<ReadinessGate>());
+        services.TryAddSingleton<IControlPlaneAccess, NoControlPlaneAccess>();
+        services.AddSingleton<AgentInstruments>();
+        services.AddHostedService<TelemetryStartup>();
+        services.AddAgentHealthChecks();
+        return services;
+    }
+}
