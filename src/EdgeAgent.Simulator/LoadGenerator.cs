@@ -133,7 +133,8 @@ public sealed class LoadGenerator
         var record = _sample.Records[i % _sample.Records.Count];
         var cycle = i / _sample.Records.Count;
         var transactionId = _options.FreshIds
-            ? string.Create(CultureInfo.InvariantCulture, $"{record.TransactionNumber}-{_runId}-{i}")
+            // Letters between the parts: digits joined by dashes could add up to a run the agent takes for a card number.
+            ? string.Create(CultureInfo.InvariantCulture, $"{record.TransactionNumber}-r{_runId}n{i}")
             : record.TransactionNumber;
 
         // Each replay of the sample pays with other cards, so a long run keeps card histories as long as the

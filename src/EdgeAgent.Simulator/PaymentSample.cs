@@ -29,10 +29,46 @@ public sealed class PaymentSample
 
     public IReadOnlyList<SparkovRecord> Records { get; }
 
+    /// <summary>
+    /// Reads a sample, with its transaction ids made fit for the contract. The simulated data repeats ids (other payments
+    /// that happen to share one), and the agent rightly refuses a repeated id with other content as
+    /// <c>duplicate_conflict</c>: every repeat at the same store gets a suffix (<c>-r2</c>, <c>-r3</c>, …). And a few of its
+    /// hexadecimal ids hold a run of 13 or more digits that passes the Luhn check, which the agent refuses as
+    /// <c>card_data_misplaced</c> (a card number anywhere but <c>pan</c>): those runs are broken by a letter.
+    /// </summary>
     public static PaymentSample Load(string? path = null)
     {
         using var reader = new StreamReader(path ?? BundledPath);
-        return new PaymentSample(SparkovCsv.Read(reader).ToList());
+        var seen = new Dictionary<(string Store, string Id), int>();
+        var records = new List<SparkovRecord>();
+        foreach (var record in SparkovCsv.Read(reader))
+        {
+            var id = Core.Payments.CardNumberScanner.Contains(record.TransactionNumber) ? BreakDigitRuns(record.TransactionNumber) : record.TransactionNumber;
+            var key = (SparkovMapping.StoreId(record.Merchant), id);
+            var count = seen[key] = seen.GetValueOrDefault(key) + 1;
+            records.Add(count == 1 && id == record.TransactionNumber ? record : record with { TransactionNumber = count == 1 ? id : $"{id}-r{count}" });
+        }
+
+        return new PaymentSample(records);
+    }
+
+    /// <summary>Puts a letter after every eighth digit in a row, so no run can be as long as a card number.</summary>
+    private static string BreakDigitRuns(string id)
+    {
+        var result = new System.Text.StringBuilder(id.Length + 4);
+        var run = 0;
+        foreach (var c in id)
+        {
+            run = char.IsAsciiDigit(c) ? run + 1 : 0;
+            result.Append(c);
+            if (run == 8)
+            {
+                result.Append('g');
+                run = 0;
+            }
+        }
+
+        return result.ToString();
     }
 
     /// <summary>The topic the terminal of this payment publishes to.</summary>

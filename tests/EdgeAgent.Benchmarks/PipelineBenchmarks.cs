@@ -20,6 +20,12 @@ public class PipelineBenchmarks
     private PaymentParser _parser = null!;
     private PaymentEvent _payment = null!;
     private FeatureExtractor _extractor = null!;
+    private static readonly Reason[] Reasons =
+    [
+        new("amount_far_above_card_usual", "amount_to_card_mean_7d", 8.2f, 1.9f),
+        new("many_payments_last_hour", "card_count_1h", 5, 0.7f),
+    ];
+
     private readonly AnswerWriter _answers = new();
     private long _minute;
 
@@ -53,7 +59,7 @@ public class PipelineBenchmarks
     public int WriteAnswer()
     {
         _answers.Begin();
-        var range = _answers.Scored("tx-1", Decision.Approve, 0.0123, null, new ModelIdentity("fraud-gbt", "1.0.0"), 0.42);
+        var range = _answers.Scored("tx-1", Decision.Review, 0.0123, null, new ModelIdentity("fraud-gbt", "1.0.0"), Reasons, 0.42);
         return _answers.Seal().AsSpan(range).Length;
     }
 

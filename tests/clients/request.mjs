@@ -10,8 +10,9 @@ const options = { protocolVersion, clean: true, connectTimeout: 10000, reconnect
 if (clientId !== undefined) options.clientId = clientId;
 const client = mqtt.connect(`mqtt://127.0.0.1:${port}`, options);
 const correlation = `js-${process.pid}-${Date.now()}`;
+// The agent answers only under the terminal's own topics: {root}/{store}/{terminal}/...
 const responseTopic = protocolVersion === 5
-  ? `test/mqttjs/${correlation}/answers`
+  ? topic.replace(/\/payments$/, `/replies/${correlation}`)
   : topic.replace(/\/payments$/, "/decisions");
 
 let done = false;

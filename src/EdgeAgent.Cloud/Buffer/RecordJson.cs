@@ -84,6 +84,22 @@ public static class RecordJson
         }
 
         WriteIf(json, "shadowModel", r.ShadowModel);
+        if (r.Reasons.Count > 0)
+        {
+            json.WriteStartArray("reasons");
+            foreach (var reason in r.Reasons)
+            {
+                json.WriteStartObject();
+                json.WriteString("code", reason.Code);
+                json.WriteString("feature", reason.Feature);
+                json.WriteNumber("value", Math.Round((double)reason.Value, 4));
+                json.WriteNumber("contribution", Math.Round((double)reason.Contribution, 4));
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+        }
+
         if (r.Status == "scored")
         {
             json.WriteNumber("latencyMs", Math.Round(r.LatencyMs, 3));

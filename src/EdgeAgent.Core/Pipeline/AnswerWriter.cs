@@ -29,7 +29,8 @@ public sealed class AnswerWriter : IDisposable
     }
 
     /// <summary>Writes a scored payment's answer; returns where it lies in the batch.</summary>
-    public Range Scored(string transactionId, Decision decision, double? score, string? fallbackReason, ModelIdentity? model, double latencyMs)
+    public Range Scored(string transactionId, Decision decision, double? score, string? fallbackReason, ModelIdentity? model, ReadOnlySpan<Reason> reasons,
+        double latencyMs)
     {
         var start = Start();
         _json.WriteString("transactionId"u8, transactionId);
@@ -51,6 +52,21 @@ public sealed class AnswerWriter : IDisposable
             _json.WriteString("name"u8, m.Name);
             _json.WriteString("version"u8, m.Version);
             _json.WriteEndObject();
+        }
+
+        if (!reasons.IsEmpty)
+        {
+            _json.WriteStartArray("reasons"u8);
+            foreach (var reason in reasons)
+            {
+                _json.WriteStartObject();
+                _json.WriteString("code"u8, reason.Code);
+                _json.WriteString("feature"u8, reason.Feature);
+                _json.WriteNumber("value"u8, Math.Round((double)reason.Value, 4));
+                _json.WriteEndObject();
+            }
+
+            _json.WriteEndArray();
         }
 
         return End(start, latencyMs);

@@ -10,12 +10,12 @@ namespace EdgeAgent.Core.Pipeline;
 internal sealed partial class BatchScoring
 {
     /// <summary>Runs the model over the scored rows; a failed run is retried row by row, so one bad row cannot spoil the others.</summary>
-    private void Decide(IScorer scorer, int rows, int count)
+    private void Decide(IScorer scorer, int rows, int count, float[] features)
     {
         var thresholds = _decisions.Resolve(scorer.Thresholds);
         var started = _time.GetTimestamp();
         var scores = _scores.AsSpan(0, rows);
-        var ran = Run(scorer, rows, scores);
+        var ran = Run(scorer, rows, scores, out var retried);
         _metrics.Stage(PipelineStage.Inference).RecordTicks(started, _time.GetTimestamp());
         _metrics.CountInference(rows);
         var shadow = _shadow?.Score(scorer, rows);
@@ -48,12 +48,37 @@ internal sealed partial class BatchScoring
                     row.ShadowScore = shadowScore;
                     row.ShadowModel = s.Model;
                 }
+
+                // Reasons only for alerts, and only while the scorer still holds this batch's inputs as scored.
+                if (row.Decision != Decision.Approve && !retried)
+                {
+                    row.Reasons = Explain(scorer, row.ScoreIndex);
+                }
+
+                _drift?.Observe(scorer.Model, score, row.Decision != Decision.Approve, features.AsSpan(row.FeatureOffset, FeatureSchema.Count));
             }
         }
     }
 
-    private bool[] Run(IScorer scorer, int rows, Span<float> scores)
+    private Reason[] Explain(IScorer scorer, int row)
     {
+        var reasons = _reasons.AsSpan();
+        try
+        {
+            var count = scorer.Explain(row, reasons);
+            return count > 0 ? reasons[..count].ToArray() : [];
+        }
+        catch (Exception ex)
+        {
+            // A reason that cannot be computed never costs the payment its decision.
+            LogExplainFailed(ex, scorer.Model.ToString());
+            return [];
+        }
+    }
+
+    private bool[] Run(IScorer scorer, int rows, Span<float> scores, out bool retried)
+    {
+        retried = false;
         if (_ran.Length < rows)
         {
             _ran = new bool[Math.Max(rows, _rows.Length)];
@@ -73,6 +98,7 @@ internal sealed partial class BatchScoring
             LogModelFailed(ex, rows, scorer.Model.ToString());
         }
 
+        retried = true;
         if (rows == 1)
         {
             return ran;
@@ -113,7 +139,7 @@ internal sealed partial class BatchScoring
             ranges[i] = row.Kind switch
             {
                 OutcomeKind.Scored => _answers.Scored(arrivals[i].Payment!.TransactionId, row.Score is null ? _decisions.FallbackDecision : row.Decision,
-                    row.Score, row.FallbackReason, row.Model, latency),
+                    row.Score, row.FallbackReason, row.Model, row.Reasons ?? [], latency),
                 OutcomeKind.Rejected => _answers.Rejected(arrivals[i].TransactionId, row.Errors ?? [], latency),
                 _ => default,
             };
@@ -171,6 +197,7 @@ internal sealed partial class BatchScoring
             Decision = decision,
             FallbackReason = row.Kind == OutcomeKind.Scored ? row.FallbackReason : null,
             Model = row.Model,
+            Reasons = row.Reasons ?? [],
             ShadowScore = row.ShadowScore,
             ShadowModel = row.ShadowModel,
             Errors = row.Errors ?? [],
@@ -268,6 +295,9 @@ internal sealed partial class BatchScoring
     [LoggerMessage(EventId = 101, Level = LogLevel.Error, Message = "Model {Model} failed on a batch of {Rows}; retrying row by row")]
     private partial void LogModelFailed(Exception exception, int rows, string model);
 
+    [LoggerMessage(EventId = 106, Level = LogLevel.Warning, Message = "Model {Model} could not explain a score; answered without reasons")]
+    private partial void LogExplainFailed(Exception exception, string model);
+
     [LoggerMessage(EventId = 105, Level = LogLevel.Warning, Message = "The answer journal could not take a batch; a crash before its commit would score it again")]
     private partial void LogJournalFailed(Exception exception);
 
@@ -289,6 +319,7 @@ internal sealed partial class BatchScoring
         public double? Score;
         public string? FallbackReason;
         public ModelIdentity? Model;
+        public Reason[]? Reasons;
         public double? ShadowScore;
         public ModelIdentity? ShadowModel;
         public double LatencyMs;

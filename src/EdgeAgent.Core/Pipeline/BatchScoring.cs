@@ -31,11 +31,13 @@ internal sealed partial class BatchScoring : IDisposable
     private readonly PipelineMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly IRecordingObserver? _observer;
+    private readonly Scoring.Drift.DriftMonitor? _drift;
     private readonly ILogger _logger;
     private readonly long _snapshotTicks;
     private Row[] _rows = new Row[64];
     private float[] _scores = new float[64];
     private bool[] _ran = new bool[64];
+    private readonly Reason[] _reasons = new Reason[ReasonCodes.MaxReasons];
     private List<FeatureUpdate> _updates = [];
     private long _nextSnapshot;
     private long _sequence;
@@ -56,6 +58,7 @@ internal sealed partial class BatchScoring : IDisposable
         _metrics = parts.Metrics;
         _time = parts.Time;
         _observer = parts.Observer;
+        _drift = parts.Drift;
         _logger = parts.Logger;
         _deadLetters = new DeadLetterBudget(parts.Options.DeadLettersPerSecond, parts.Options.DeadLetterBurst, parts.Time);
         _snapshotTicks = (long)(parts.Options.StateSnapshotSeconds * _time.TimestampFrequency);
@@ -107,7 +110,7 @@ internal sealed partial class BatchScoring : IDisposable
         _metrics.Stage(PipelineStage.ValidateAndFeatures).RecordTicks(started, _time.GetTimestamp());
         if (scored > 0)
         {
-            Decide(scorer, scored, count);
+            Decide(scorer, scored, count, features);
         }
 
         var batch = Answer(arrivals, features);

@@ -48,6 +48,9 @@ public sealed class Outcome
 
     public ModelIdentity? Model { get; init; }
 
+    /// <summary>Why a review or decline scored as it did (up to three reasons, from the model); empty otherwise.</summary>
+    public IReadOnlyList<Reason> Reasons { get; init; } = [];
+
     /// <summary>The shadow model's score, when one runs beside the live model; it never decides.</summary>
     public double? ShadowScore { get; init; }
 

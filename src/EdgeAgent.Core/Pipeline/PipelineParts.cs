@@ -36,6 +36,9 @@ public sealed class PipelineParts
 
     public required ILogger Logger { get; init; }
 
+    /// <summary>The drift watch, fed with every scored payment; null to do without.</summary>
+    public Scoring.Drift.DriftMonitor? Drift { get; init; }
+
     /// <summary>Told at the crash-safety points (fault injection in test builds), or null.</summary>
     public IRecordingObserver? Observer { get; init; }
 

@@ -57,6 +57,9 @@ public sealed record RecordedOutcome
     /// <summary>The shadow model, <c>name@version</c>, when one ran.</summary>
     public string? ShadowModel { get; init; }
 
+    /// <summary>For reviews and declines: why, from the model (up to three reason codes with their feature values).</summary>
+    public IReadOnlyList<Scoring.Reason> Reasons { get; init; } = [];
+
     /// <summary>For rejections: the reasons, as the terminal was told.</summary>
     public IReadOnlyList<ValidationError> Errors { get; init; } = [];
 

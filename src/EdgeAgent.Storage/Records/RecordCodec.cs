@@ -134,7 +134,14 @@ internal static class RecordCodec
         }
 
         w.Int64(outcome.Fingerprint);
-        w.Int32(0); // reason codes: none yet in this format version's writers
+        w.Int32(outcome.Reasons.Count);
+        foreach (var reason in outcome.Reasons)
+        {
+            w.String(reason.Code);
+            w.String(reason.Feature);
+            w.Single(reason.Value);
+            w.Single(reason.Contribution);
+        }
     }
 
     private static StoredRecord Decode(ref RecordReader r)
@@ -205,13 +212,10 @@ internal static class RecordCodec
         }
 
         var fingerprint = r.Int64();
-        var reasons = r.Int32();
-        for (var i = 0; i < reasons; i++)
+        var reasons = new Reason[r.Int32()];
+        for (var i = 0; i < reasons.Length; i++)
         {
-            _ = r.String();
-            _ = r.String();
-            _ = r.Single();
-            _ = r.Single();
+            reasons[i] = new Reason(r.String()!, r.String()!, r.Single(), r.Single());
         }
 
         return record with
@@ -239,6 +243,7 @@ internal static class RecordCodec
             ShadowScore = shadowScore,
             ShadowModel = shadowModel,
             Fingerprint = fingerprint,
+            Reasons = reasons,
         };
     }
 }

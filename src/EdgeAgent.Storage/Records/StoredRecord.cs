@@ -45,6 +45,8 @@ internal sealed record StoredRecord
 
     public long Fingerprint { get; init; }
 
+    public IReadOnlyList<Reason> Reasons { get; init; } = [];
+
     public string? Topic { get; init; }
 
     public IReadOnlyList<ValidationError> Errors { get; init; } = [];
@@ -80,6 +82,7 @@ internal sealed record StoredRecord
             LatencyMs = LatencyMs,
             ShadowScore = ShadowScore,
             ShadowModel = ShadowModel,
+            Reasons = Reasons,
         }
         : new RecordedOutcome
         {

@@ -45,6 +45,7 @@ public static class AgentServices
             sp.GetRequiredService<TimeProvider>()));
         services.AddRecord();
         services.AddInference();
+        services.AddDriftWatch();
         services.AddSingleton(sp => new DecisionPolicy(sp.Value<DecisionOptions>()));
         services.AddSingleton<IntakeGate>();
         services.AddSingleton(sp => new ScoringPipeline(
@@ -64,6 +65,7 @@ public static class AgentServices
                 Time = sp.GetRequiredService<TimeProvider>(),
                 Logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger<ScoringPipeline>(),
                 Observer = FaultInjection(sp),
+                Drift = sp.GetRequiredService<Core.Scoring.Drift.DriftMonitor>(),
                 Gate = sp.GetRequiredService<IntakeGate>(),
             },
             sp.GetRequiredService<ILoggerFactory>()));
