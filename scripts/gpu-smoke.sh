@@ -26,8 +26,9 @@ echo "== machine"
 nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader 2>/dev/null || echo "nvidia-smi not found"
 nproc
 
-dotnet build -c Release src/EdgeAgent -v quiet -nologo
+dotnet build -c Release src/EdgeAgent.Simulator -v quiet -nologo
 AGENT="dotnet src/EdgeAgent/bin/Release/net10.0/EdgeAgent.dll"
+SIMULATOR="dotnet src/EdgeAgent.Simulator/bin/Release/net10.0/EdgeAgent.Simulator.dll"
 
 echo "== self-check of every model on $PROVIDER"
 for card in models/*.card.json; do
@@ -44,7 +45,7 @@ for _ in $(seq 1 300); do
   kill -0 $agent 2>/dev/null || { echo "the agent did not start:"; cat "$OUT/agent.log"; exit 1; }
   sleep 0.2
 done
-$AGENT loadgen --Load:Port=$MQTT_PORT --Load:Rate=$RATE --Load:Count=$COUNT --Load:Warmup=500 --Load:ProgressSeconds=0 \
+$SIMULATOR loadgen --Load:Port=$MQTT_PORT --Load:Rate=$RATE --Load:Count=$COUNT --Load:Warmup=500 --Load:ProgressSeconds=0 \
   --Load:ReportFile="$OUT/load.json" | tee "$OUT/load.txt"
 curl -s "http://127.0.0.1:$HTTP_PORT/status" > "$OUT/status.json"
 kill -TERM $agent; wait $agent || true

@@ -19,9 +19,10 @@ MOSQUITTO=$(command -v mosquitto || echo /usr/sbin/mosquitto)
 "$MOSQUITTO" -c "$WORK/mosquitto.conf" > "$WORK/mosquitto.log" 2>&1 &
 sleep 0.5
 
-dotnet build -c Release src/EdgeAgent -v quiet -nologo > "$WORK/build.log"
+dotnet build -c Release src/EdgeAgent.Simulator -v quiet -nologo > "$WORK/build.log"
 AGENT_DLL=src/EdgeAgent/bin/Release/net10.0/EdgeAgent.dll
 AGENT="dotnet $AGENT_DLL"
+SIMULATOR="dotnet src/EdgeAgent.Simulator/bin/Release/net10.0/EdgeAgent.Simulator.dll"
 
 status() { curl -s "http://127.0.0.1:$HTTP_PORT/status"; }
 cpu() { status | python3 -c 'import json,sys; print(json.load(sys.stdin)["resources"]["cpuSeconds"])'; }
@@ -45,7 +46,7 @@ stop_agent() { kill -TERM "$agent_pid"; wait "$agent_pid" || true; }
 # warm_agent: JIT, tiered compilation and caches, at a rate both agents sustain, unrecorded, so that what follows
 # measures the steady state and not the first seconds of a process.
 warm_agent() {
-  $AGENT loadgen --Load:Port="$MQTT_PORT" --Load:ProgressSeconds=0 --Load:Mode=Open --Load:Rate=2000 \
+  $SIMULATOR loadgen --Load:Port="$MQTT_PORT" --Load:ProgressSeconds=0 --Load:Mode=Open --Load:Rate=2000 \
     --Load:Count=10000 --Load:Warmup=0 > /dev/null 2>&1 || true
 }
 
@@ -55,7 +56,7 @@ load() {
   local report=$1; shift
   local before after
   before=$(cpu)
-  $AGENT loadgen --Load:Port="$MQTT_PORT" --Load:ProgressSeconds=0 --Load:AnswerTimeoutSeconds=30 "$@" \
+  $SIMULATOR loadgen --Load:Port="$MQTT_PORT" --Load:ProgressSeconds=0 --Load:AnswerTimeoutSeconds=30 "$@" \
     --Load:ReportFile="$report" > "$report.log" 2>&1 || true
   after=$(cpu)
   python3 - "$report" "$before" "$after" <<'PY'

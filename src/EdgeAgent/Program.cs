@@ -8,7 +8,6 @@ try
     {
         AgentCommand.Version => PrintAndExit($"EdgeAgent {EdgeAgent.Telemetry.AgentStatus.Version}"),
         AgentCommand.Help => PrintAndExit(CommandLine.Usage),
-        AgentCommand.LoadGen => await LoadGenCommand.RunAsync(settings),
         AgentCommand.SelfCheck => SelfCheckCommand.Run(settings),
         AgentCommand.Health => await HealthCommand.RunAsync(settings),
         _ => await AgentHost.RunAsync(command, settings),

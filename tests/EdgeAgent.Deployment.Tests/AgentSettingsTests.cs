@@ -14,10 +14,16 @@ public class AgentSettingsTests
     [InlineData("Pipeline")]
     [InlineData("Validation")]
     [InlineData("Decision")]
-    [InlineData("Load")]
+    [InlineData("Drift")]
     public void Discover_FindsTheSectionsTheAgentBinds(string section)
     {
         Assert.Contains(section, AgentSettings.Current.Sections.Keys);
+    }
+
+    [Fact]
+    public void TheAgent_BindsNoSimulatorSettings()
+    {
+        Assert.DoesNotContain("Load", AgentSettings.Current.Sections.Keys);
     }
 
     [Theory]

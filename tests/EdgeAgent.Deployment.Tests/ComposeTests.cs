@@ -30,17 +30,25 @@ public class ComposeTests
 
         var image = $"{Image.Name}:{Image.Tag("cpu")}";
         Assert.Equal(image, Services["agent"]!["image"]!.GetValue<string>());
-        Assert.Equal(image, Services["simulator"]!["image"]!.GetValue<string>());
     }
 
     [Fact]
-    public void AgentAndSimulator_Environment_HoldsOnlySettingsTheAgentReads()
+    public void Simulator_IsItsOwnImage_FromTheSameDockerfile()
     {
-        foreach (var service in new[] { "agent", "simulator" })
-        {
-            var environment = ((JsonObject)Services[service]!["environment"]!).Select(p => KeyValuePair.Create(p.Key, p.Value!.GetValue<string>()));
-            Assert.Empty(ContainerEnvironment.Problems(environment));
-        }
+        var build = Services["simulator"]!["build"]!;
+        Assert.Equal("Dockerfile.arm64", build["dockerfile"]!.GetValue<string>());
+        Assert.Equal("simulator", build["target"]!.GetValue<string>());
+        Assert.Contains(Dockerfile.Load().Stages, s => s.Arguments.EndsWith("AS simulator", StringComparison.Ordinal));
+        Assert.NotEqual(Services["agent"]!["image"]!.GetValue<string>(), Services["simulator"]!["image"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void Agent_Environment_HoldsOnlySettingsTheAgentReads_AndTheSimulatorsOnlyItsOwn()
+    {
+        var agent = ((JsonObject)Services["agent"]!["environment"]!).Select(p => KeyValuePair.Create(p.Key, p.Value!.GetValue<string>()));
+        Assert.Empty(ContainerEnvironment.Problems(agent));
+        var simulator = ((JsonObject)Services["simulator"]!["environment"]!).Select(p => p.Key);
+        Assert.All(simulator, key => Assert.StartsWith("EdgeAgent__Load__", key, StringComparison.Ordinal));
     }
 
     [Fact]

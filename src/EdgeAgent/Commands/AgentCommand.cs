@@ -6,14 +6,8 @@ public enum AgentCommand
     /// <summary>Run the agent (the default).</summary>
     Run,
 
-    /// <summary>Run the agent and the POS simulator against it, then print a summary.</summary>
-    Demo,
-
     /// <summary>Run the bare echo agent: same ingest and answers, no pipeline (the benchmark baseline).</summary>
     Echo,
-
-    /// <summary>Run only the POS simulator against a broker (the benchmark load generator).</summary>
-    LoadGen,
 
     /// <summary>Load the model, score one synthetic payment, print the result.</summary>
     SelfCheck,

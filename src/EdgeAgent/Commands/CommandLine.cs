@@ -8,15 +8,13 @@ public static class CommandLine
 
         Commands:
           run        run the agent (default)
-          demo       run the agent and the POS simulator against it, then print a summary
           echo       run the bare echo agent (same ingest and answers, no pipeline): the benchmark baseline
-          loadgen    run only the POS simulator / load generator against a broker (--Load:*)
           selfcheck  load the model, score one synthetic payment, print the result
           health     exit 0 when the running agent's /health/ready answers 200
           version    print the version
 
         Every setting can also come from appsettings.json or an environment variable EdgeAgent__Section__Key.
-        See docs/configuration.md.
+        See docs/configuration.md. The POS simulator (demo, load generator) is its own program: src/EdgeAgent.Simulator.
         """;
 
     public static (AgentCommand Command, string[] Settings) Parse(string[] args)
@@ -29,9 +27,7 @@ public static class CommandLine
         var command = args[0].ToLowerInvariant() switch
         {
             "run" => AgentCommand.Run,
-            "demo" => AgentCommand.Demo,
             "echo" => AgentCommand.Echo,
-            "loadgen" => AgentCommand.LoadGen,
             "selfcheck" => AgentCommand.SelfCheck,
             "health" => AgentCommand.Health,
             "version" => AgentCommand.Version,

@@ -5,16 +5,19 @@ using Serilog.Formatting.Compact;
 
 namespace EdgeAgent.Hosting;
 
-/// <summary>Builds and runs the agent (scoring or echo, with the demo simulator when asked).</summary>
+/// <summary>Builds and runs the agent (scoring or echo). Tools that run it in-process (the demo) add their services through <c>configure</c>.</summary>
 public static class AgentHost
 {
     /// <summary>Exit code when the agent refuses to start: a bad setting or a model that fails its checks.</summary>
     public const int StartRefused = 3;
 
-    public static async Task<int> RunAsync(AgentCommand command, string[] settings, CancellationToken cancellationToken = default)
+    public static async Task<int> RunAsync(AgentCommand command, string[] settings, CancellationToken cancellationToken = default) =>
+        await RunAsync(command, settings, configure: null, cancellationToken);
+
+    /// <summary>Runs the agent with extra services; returns its exit code.</summary>
+    public static async Task<int> RunAsync(AgentCommand command, string[] settings, Action<IServiceCollection>? configure, CancellationToken cancellationToken = default)
     {
-        await using var app = Build(command, settings);
-        var demo = app.Services.GetService<DemoService>();
+        await using var app = Build(command, settings, configure);
         try
         {
             await app.RunAsync(cancellationToken);
@@ -27,17 +30,13 @@ public static class AgentHost
             return StartRefused;
         }
 
-        return demo?.ExitCode ?? Environment.ExitCode;
+        return Environment.ExitCode;
     }
 
-    public static WebApplication Build(AgentCommand command, string[] settings)
+    public static WebApplication Build(AgentCommand command, string[] settings, Action<IServiceCollection>? configure = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         AgentConfiguration.Apply(builder.Configuration, settings);
-        if (command == AgentCommand.Demo)
-        {
-            DemoService.UseFreshDataFolder(builder.Configuration);
-        }
 
         builder.WebHost.UseUrls(builder.Configuration["Http:Urls"] ?? "http://127.0.0.1:8080");
         builder.Logging.ClearProviders();
@@ -65,12 +64,7 @@ public static class AgentHost
             builder.Services.AddScoringAgent();
         }
 
-        if (command == AgentCommand.Demo)
-        {
-            builder.Services.AddSingleton<DemoService>();
-            builder.Services.AddHostedService(sp => sp.GetRequiredService<DemoService>());
-        }
-
+        configure?.Invoke(builder.Services);
         var app = builder.Build();
         app.MapAgentEndpoints();
         return app;

@@ -3,7 +3,6 @@ using EdgeAgent.Core.Pipeline;
 using EdgeAgent.Mqtt;
 using EdgeAgent.Onnx;
 using EdgeAgent.Security;
-using EdgeAgent.Simulator;
 using EdgeAgent.Storage;
 using Microsoft.Extensions.Options;
 
@@ -21,7 +20,6 @@ public static class OptionsRegistration
         services.AddValidatedOptions<MqttOptions>(MqttOptions.SectionName);
         services.AddValidatedOptions<StorageOptions>(StorageOptions.SectionName);
         services.AddValidatedOptions<TokenizationOptions>(TokenizationOptions.SectionName);
-        services.AddValidatedOptions<LoadOptions>(LoadOptions.SectionName);
 #if DEBUG
         services.AddValidatedOptions<Diagnostics.FaultOptions>(Diagnostics.FaultOptions.SectionName);
 #endif

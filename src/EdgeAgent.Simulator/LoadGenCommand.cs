@@ -1,10 +1,10 @@
 using System.ComponentModel.DataAnnotations;
 using EdgeAgent.Hosting;
-using EdgeAgent.Simulator;
+using Microsoft.Extensions.Configuration;
 
-namespace EdgeAgent.Commands;
+namespace EdgeAgent.Simulator;
 
-/// <summary><c>EdgeAgent loadgen --Load:Host=... --Load:Mode=Open --Load:Rate=1000 ...</c>: the simulator alone, against any broker.</summary>
+/// <summary><c>EdgeAgent.Simulator loadgen --Load:Host=... --Load:Mode=Open --Load:Rate=1000 ...</c>: the simulator alone, against any broker.</summary>
 public static class LoadGenCommand
 {
     public static async Task<int> RunAsync(string[] settings)

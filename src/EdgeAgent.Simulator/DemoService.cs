@@ -1,11 +1,14 @@
 using System.Globalization;
 using EdgeAgent.Core.Pipeline;
 using EdgeAgent.Mqtt;
-using EdgeAgent.Simulator;
 using EdgeAgent.Telemetry;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace EdgeAgent.Hosting;
+namespace EdgeAgent.Simulator;
 
 /// <summary>
 /// The demo: once the agent is ready, the POS simulator replays the bundled labelled sample over MQTT from
@@ -22,25 +25,11 @@ internal sealed partial class DemoService(
     /// <summary>0 when every payment was answered, 1 otherwise.</summary>
     public int ExitCode { get; private set; }
 
-    /// <summary>
-    /// Gives every demo its own data folder under the configured one (<c>{Storage:Path}/demo-{time}</c>), so each
-    /// run starts from empty card histories and shows the same result, and the record stays there to inspect.
-    /// </summary>
-    public static void UseFreshDataFolder(ConfigurationManager configuration)
-    {
-        var root = configuration["Storage:Path"] ?? "data";
-        var folder = Path.Combine(root, "demo-" + DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
-        configuration.AddInMemoryCollection([new KeyValuePair<string, string?>("Storage:Path", folder)]);
-    }
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         try
         {
-            while (!status.IsReady)
-            {
-                await Task.Delay(50, stoppingToken);
-            }
+            await WaitUntilReadyAsync(stoppingToken);
 
             var options = load.Value;
             options.Host = mqtt.Value.UsesExternalBroker ? mqtt.Value.Host! : "127.0.0.1";
@@ -71,6 +60,17 @@ internal sealed partial class DemoService(
         }
 
         lifetime.StopApplication();
+    }
+
+    /// <summary>Polls readiness (the agent has no event for it), giving up after a minute rather than waiting for ever.</summary>
+    private async Task WaitUntilReadyAsync(CancellationToken stoppingToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        timeout.CancelAfter(TimeSpan.FromMinutes(1));
+        while (!status.IsReady)
+        {
+            await Task.Delay(50, timeout.Token);
+        }
     }
 
     [LoggerMessage(EventId = 20, Level = LogLevel.Information, Message = "Demo: replaying {Count} labelled payments at {Rate}/s from {Terminals} terminals; those before the measured days are history and not counted")]

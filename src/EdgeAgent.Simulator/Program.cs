@@ -1,0 +1,34 @@
+using EdgeAgent.Simulator;
+
+try
+{
+    var command = args.Length == 0 || args[0].StartsWith('-') ? "loadgen" : args[0].ToLowerInvariant();
+    var settings = args.Length > 0 && !args[0].StartsWith('-') ? args[1..] : args;
+    return command switch
+    {
+        "loadgen" => await LoadGenCommand.RunAsync(settings),
+        "demo" => await DemoCommand.RunAsync(settings),
+        "help" => Usage(0),
+        _ => Usage(2),
+    };
+}
+catch (ArgumentException ex)
+{
+    Console.Error.WriteLine(ex.Message);
+    return 2;
+}
+
+static int Usage(int code)
+{
+    Console.WriteLine("""
+        Usage: EdgeAgent.Simulator [command] [--Section:Key=value ...]
+
+        Commands:
+          loadgen   the POS simulator against a broker (default): --Load:Mode=Open --Load:Rate=1000, or Closed --Load:Concurrency=32
+          demo      the agent (embedded broker, bundled model) and the simulator against it, then a summary
+          help      this text
+
+        Settings come from environment variables EdgeAgent__Section__Key and the command line; see docs/configuration.md.
+        """);
+    return code;
+}
