@@ -1,4 +1,4 @@
-using EdgeAgent.Core.Scoring;
+using EdgeAgent.Security;
 
 namespace EdgeAgent.Telemetry;
 
@@ -15,20 +15,6 @@ public static class HttpEndpoints
             Results.Text(PrometheusText.Write(status), "text/plain; version=0.0.4"));
         app.MapGet("/status", (AgentStatus status) =>
             Results.Bytes(StatusJson.Write(status), "application/json"));
-        app.MapGet("/models", (IServiceProvider services) =>
-            services.GetService<IModelControl>() is { } models
-                ? Results.Json(new ModelList(models.ActiveName, models.Active.ToString(), models.Provider, models.Available), HttpJson.Default.ModelList)
-                : Results.NotFound());
-        app.MapPost("/models/{name}/activate", async (string name, IServiceProvider services, CancellationToken cancellationToken) =>
-        {
-            if (services.GetService<IModelControl>() is not { } models)
-            {
-                return Results.NotFound();
-            }
-
-            var result = await models.ActivateAsync(name, cancellationToken);
-            var body = new ModelSwitch(result.Switched, result.Active.ToString(), result.Reason);
-            return Results.Json(body, HttpJson.Default.ModelSwitch, statusCode: result.Switched ? 200 : 409);
-        });
+        app.MapControlEndpoints();
     }
 }
