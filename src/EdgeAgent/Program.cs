@@ -11,6 +11,7 @@ try
         AgentCommand.LoadGen => await LoadGenCommand.RunAsync(settings),
         AgentCommand.SelfCheck => SelfCheckCommand.Run(settings),
         AgentCommand.Health => await HealthCommand.RunAsync(settings),
+        AgentCommand.Credentials => CredentialsCommand.Run(settings),
         _ => await AgentHost.RunAsync(command, settings),
     };
 }
