@@ -1,12 +1,15 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EdgeAgent.Mqtt.Security;
 
 /// <summary>
 /// The embedded broker's access policy: identities from client certificates, the password file and the identities
 /// file (<see cref="MqttOptions"/>), the topic rules of <see cref="TopicRules"/>, and every refusal counted by reason
-/// in <see cref="Refusals"/>. Built once at start; a file that cannot be read stops the start with its name.
+/// in <see cref="Refusals"/> and logged (refused connections as warnings, refused publishes and subscriptions as
+/// information: PCI DSS 10.2.1.4 asks for invalid access attempts on record). Built once at start; a file that cannot
+/// be read stops the start with its name.
 /// </summary>
 public sealed partial class TerminalAccessPolicy : ITerminalAccessPolicy
 {
@@ -15,6 +18,7 @@ public sealed partial class TerminalAccessPolicy : ITerminalAccessPolicy
 
     private readonly string _root;
     private readonly TerminalAuthenticator _authenticator;
+    private readonly ILogger _logger;
 
     public TerminalAccessPolicy(
         MqttOptions options,
@@ -22,11 +26,13 @@ public sealed partial class TerminalAccessPolicy : ITerminalAccessPolicy
         IdentityMap identities,
         PasswordFile? passwords,
         ClientCertificateValidator? certificates,
-        BrokerRefusals refusals)
+        BrokerRefusals refusals,
+        ILogger? logger = null)
     {
         _root = topicRoot;
         _authenticator = new TerminalAuthenticator(options, identities, passwords, certificates);
         Refusals = refusals;
+        _logger = logger ?? NullLogger.Instance;
     }
 
     /// <summary>The refusal counters.</summary>
@@ -53,7 +59,7 @@ public sealed partial class TerminalAccessPolicy : ITerminalAccessPolicy
         }
 
         LogIdentities(logger, identities.Count, passwords is not null, certificates is not null, BrokerExposure.AnonymousAllowed(options));
-        return new TerminalAccessPolicy(options, topicRoot, identities, passwords, certificates, new BrokerRefusals(meterFactory));
+        return new TerminalAccessPolicy(options, topicRoot, identities, passwords, certificates, new BrokerRefusals(meterFactory), logger);
     }
 
     public ConnectDecision Authenticate(ConnectRequest request)
@@ -62,32 +68,56 @@ public sealed partial class TerminalAccessPolicy : ITerminalAccessPolicy
         if (decision.Refusal is { } reason)
         {
             Refusals.Add(reason);
+            LogConnectRefused(_logger, request.RemoteEndPoint?.ToString() ?? "?", reason.Tag(), LogSafe(request.ClientId), LogSafe(request.UserName),
+                request.ClientCertificate is null ? "none" : LogSafe(request.ClientCertificate.Subject));
         }
 
         return decision;
     }
 
     public AccessDecision AuthorizePayment(TerminalIdentity identity, string storeId, string terminalId) =>
-        Count(TopicRules.Payment(identity, storeId, terminalId));
+        Count(TopicRules.Payment(identity, storeId, terminalId), identity, "payment as", storeId + "/" + terminalId);
 
     public AccessDecision AuthorizePublish(TerminalIdentity identity, string topic, bool retain) =>
-        Count(TopicRules.Publish(_root, identity, topic, retain));
+        Count(TopicRules.Publish(_root, identity, topic, retain), identity, "publish to", topic);
 
     public AccessDecision AuthorizeSubscription(TerminalIdentity identity, string topicFilter) =>
-        Count(TopicRules.Subscription(_root, identity, topicFilter));
+        Count(TopicRules.Subscription(_root, identity, topicFilter), identity, "subscription to", topicFilter);
 
     public AccessDecision AuthorizeResponseTopic(TerminalIdentity identity, string storeId, string terminalId, string responseTopic) =>
-        Count(TopicRules.ResponseTopic(_root, identity, storeId, terminalId, responseTopic));
+        Count(TopicRules.ResponseTopic(_root, identity, storeId, terminalId, responseTopic), identity, "response topic", responseTopic);
 
-    private AccessDecision Count(AccessDecision decision)
+    /// <summary>
+    /// Text from a client, fit for a log line: at most 129 characters, and every digit masked when it holds 12 or more,
+    /// so that a card number typed into a user name or topic never reaches the logs.
+    /// </summary>
+    public static string LogSafe(string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return "-";
+        }
+
+        var kept = text.Length > IdentityMap.MaxNameLength ? text[..IdentityMap.MaxNameLength] + "…" : text;
+        return kept.Count(char.IsAsciiDigit) >= 12 ? string.Concat(kept.Select(c => char.IsAsciiDigit(c) ? '#' : c)) : kept;
+    }
+
+    private AccessDecision Count(AccessDecision decision, TerminalIdentity identity, string what, string target)
     {
         if (decision.Reason is { } reason)
         {
             Refusals.Add(reason);
+            LogRefused(_logger, identity.Name, what, LogSafe(target), reason.Tag());
         }
 
         return decision;
     }
+
+    [LoggerMessage(EventId = 232, Level = LogLevel.Warning, Message = "Broker refused a connection from {Remote}: {Reason} (client id {ClientId}, user {User}, certificate {Certificate})")]
+    private static partial void LogConnectRefused(ILogger logger, string remote, string reason, string clientId, string user, string certificate);
+
+    [LoggerMessage(EventId = 233, Level = LogLevel.Information, Message = "Broker refused {Identity} a {What} {Target}: {Reason}")]
+    private static partial void LogRefused(ILogger logger, string identity, string what, string target, string reason);
 
     [LoggerMessage(EventId = 231, Level = LogLevel.Information,
         Message = "Embedded broker identities: {Count} named; passwords {Passwords}, client certificates {Certificates}, local anonymous clients {Anonymous}")]

@@ -319,4 +319,12 @@ public sealed class TerminalAccessPolicyTests : IDisposable
         Assert.False(policy.AuthorizeResponseTopic(TerminalIdentity.Local, "store-1", "t1", "pos/store-1/t2/decisions").IsAllowed);
         Assert.False(policy.AuthorizeResponseTopic(_t1, "store-1", "t2", "pos/store-1/t2/decisions").IsAllowed);
     }
+
+    [Theory]
+    [InlineData("store-1/t1", "store-1/t1")]
+    [InlineData("4111-1111-1111-1111", "####-####-####-####")]
+    [InlineData("pos/store-1/4111111111111111/payments", "pos/store-#/################/payments")]
+    [InlineData(null, "-")]
+    public void LoggedClientText_NeverCarriesACardNumber(string? text, string logged) =>
+        Assert.Equal(logged, TerminalAccessPolicy.LogSafe(text));
 }
