@@ -55,7 +55,11 @@ public sealed class BrokerExposureTests : IDisposable
     {
         var options = new MqttOptions
         {
-            BindAddress = "0.0.0.0", ServerCertificatePath = File("server.crt"), ServerKeyPath = File("server.key"), CaPath = File("ca.crt"), IdentitiesFile = File("ids"),
+            BindAddress = "0.0.0.0",
+            ServerCertificatePath = File("server.crt"),
+            ServerKeyPath = File("server.key"),
+            CaPath = File("ca.crt"),
+            IdentitiesFile = File("ids"),
         };
 
         Assert.Empty(Problems(options));

@@ -52,8 +52,15 @@ public sealed class EmbeddedBrokerTlsTests : IAsyncLifetime
     {
         var options = new MqttOptions
         {
-            Port = _plainPort, TlsPort = _tlsPort, ServerCertificatePath = Broker("server.crt"), ServerKeyPath = Broker("server.key"), CaPath = Broker("ca.crt"),
-            PasswordFile = Broker("passwd"), IdentitiesFile = Broker("identities.conf"), RequireClientCertificate = requireCertificate, AllowAnonymous = anonymous,
+            Port = _plainPort,
+            TlsPort = _tlsPort,
+            ServerCertificatePath = Broker("server.crt"),
+            ServerKeyPath = Broker("server.key"),
+            CaPath = Broker("ca.crt"),
+            PasswordFile = Broker("passwd"),
+            IdentitiesFile = Broker("identities.conf"),
+            RequireClientCertificate = requireCertificate,
+            AllowAnonymous = anonymous,
         };
         Assert.Empty(BrokerExposure.Problems(options));
         _policy = TerminalAccessPolicy.Create(options, "pos", _meters, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);

@@ -125,7 +125,8 @@ public sealed class TokenizationKeyTests : IDisposable
 
         var refusal = Assert.Throws<OptionsValidationException>(() => Load(new TokenizationOptions
         {
-            KeyFile = KeyFile("k2.key", "k2:" + Base64Key(60)), PreviousKeyFile = KeyFile("fake.key", "k1:" + Base64Key(90)),
+            KeyFile = KeyFile("k2.key", "k2:" + Base64Key(60)),
+            PreviousKeyFile = KeyFile("fake.key", "k1:" + Base64Key(90)),
         }));
         Assert.Contains("previous tokenization key k1", refusal.Message, StringComparison.Ordinal);
     }
