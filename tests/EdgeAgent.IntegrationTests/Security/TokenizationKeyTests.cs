@@ -1,7 +1,5 @@
 using System.Text;
-using EdgeAgent.Commands;
 using EdgeAgent.Core.Tokenization;
-using EdgeAgent.Hosting;
 using EdgeAgent.IntegrationTests.Infrastructure;
 using EdgeAgent.Security;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -138,24 +136,11 @@ public sealed class TokenizationKeyTests : IDisposable
         {
         }
 
-        var error = new StringWriter();
-        var original = Console.Error;
-        Console.SetError(error);
-        int exit;
-        try
-        {
-            exit = await AgentHost.RunAsync(AgentCommand.Run,
-                [$"--Storage:Path={_data.Path}", $"--Mqtt:Port={FreePort.Next()}", "--Http:Urls=http://127.0.0.1:0", "--Tokenization:Key=" + Base64Key(200),
-                 "--Serilog:MinimumLevel:Default=Fatal", "--Inference:Provider=Cpu"],
-                new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token);
-        }
-        finally
-        {
-            Console.SetError(original);
-        }
+        var refusal = await StartRefusal.MessageAsync(
+            $"--Storage:Path={_data.Path}", $"--Mqtt:Port={FreePort.Next()}", "--Http:Urls=http://127.0.0.1:0", "--Tokenization:Key=" + Base64Key(200),
+            "--Serilog:MinimumLevel:Default=Fatal", "--Inference:Provider=Cpu");
 
-        Assert.Equal(AgentHost.StartRefused, exit);
-        Assert.Contains(KeyFingerprint.Of(TestKeys.TokenizationKeyBytes), error.ToString(), StringComparison.Ordinal);
-        Assert.Contains(KeyFingerprint.Of(Convert.FromBase64String(Base64Key(200))), error.ToString(), StringComparison.Ordinal);
+        Assert.Contains(KeyFingerprint.Of(TestKeys.TokenizationKeyBytes), refusal, StringComparison.Ordinal);
+        Assert.Contains(KeyFingerprint.Of(Convert.FromBase64String(Base64Key(200))), refusal, StringComparison.Ordinal);
     }
 }
