@@ -31,12 +31,16 @@ public sealed partial class TerminalAccessPolicy : ITerminalAccessPolicy
     {
         _root = topicRoot;
         _authenticator = new TerminalAuthenticator(options, identities, passwords, certificates);
+        ClientCertificates = certificates;
         Refusals = refusals;
         _logger = logger ?? NullLogger.Instance;
     }
 
     /// <summary>The refusal counters.</summary>
     public BrokerRefusals Refusals { get; }
+
+    /// <summary>The store CA's check of client certificates, for the TLS listener (<see cref="EmbeddedBrokerEndpoints.Configure"/>); null without <c>Mqtt:CaPath</c>.</summary>
+    public ClientCertificateValidator? ClientCertificates { get; }
 
     /// <summary>
     /// Builds the policy from the files <paramref name="options"/> names; a file that cannot be parsed throws

@@ -64,8 +64,7 @@ public sealed class EmbeddedBrokerTlsTests : IAsyncLifetime
         };
         Assert.Empty(BrokerExposure.Problems(options));
         _policy = TerminalAccessPolicy.Create(options, "pos", _meters, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
-        var certificates = new ClientCertificateValidator(CertificateFiles.LoadBundle(options.CaPath), TimeProvider.System);
-        _server = new MqttServerFactory().CreateMqttServer(EmbeddedBrokerEndpoints.Configure(new MqttServerOptionsBuilder(), options, certificates).Build());
+        _server = new MqttServerFactory().CreateMqttServer(EmbeddedBrokerEndpoints.Configure(new MqttServerOptionsBuilder(), options, _policy.ClientCertificates).Build());
         var adapter = new MqttServerPolicyAdapter(_policy, EmbeddedBrokerIngest.AgentClientId);
         _server.ValidatingConnectionAsync += adapter.ValidateConnectionAsync;
         _server.InterceptingSubscriptionAsync += adapter.InterceptSubscriptionAsync;
