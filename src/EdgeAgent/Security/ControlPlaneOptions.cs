@@ -6,7 +6,7 @@ namespace EdgeAgent.Security;
 /// The HTTP control plane (configuration section <c>ControlPlane</c>): the endpoints that change the running agent
 /// (model activation). Health, metrics and status stay open and read-only.
 /// </summary>
-public sealed class ControlPlaneOptions
+public sealed class ControlPlaneOptions : IValidatableObject
 {
     public const string SectionName = "ControlPlane";
 
@@ -26,4 +26,13 @@ public sealed class ControlPlaneOptions
     /// <summary>Requests per minute to the control endpoints from one address, authenticated or not; more answer 429. Default 10.</summary>
     [Range(1, 10_000)]
     public int PermitsPerMinute { get; set; } = 10;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        // A configured but missing token (a secret that was not mounted) would silently leave the control plane shut.
+        if (!string.IsNullOrWhiteSpace(TokenFile) && !File.Exists(TokenFile))
+        {
+            yield return new ValidationResult($"ControlPlane:TokenFile names {TokenFile}, which does not exist.", [nameof(TokenFile)]);
+        }
+    }
 }

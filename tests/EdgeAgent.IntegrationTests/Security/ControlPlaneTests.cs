@@ -140,6 +140,15 @@ public sealed class ControlPlaneTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, fresh.StatusCode);
     }
 
+    [Fact]
+    public async Task MissingTokenFile_RefusesTheStart()
+    {
+        using var data = new TempDirectory();
+        var refusal = await StartRefusal.MessageAsync($"--Storage:Path={data.Path}", $"--Mqtt:Port={FreePort.Next()}", "--Http:Urls=http://127.0.0.1:0",
+            "--Tokenization:Key=" + TestKeys.TokenizationKey, "--ControlPlane:TokenFile=/nowhere/control.token");
+        Assert.Contains("ControlPlane:TokenFile", refusal, StringComparison.Ordinal);
+    }
+
     private static DefaultHttpContext Request(string from, string? token, string? origin = null)
     {
         var context = new DefaultHttpContext();
