@@ -136,22 +136,31 @@ rm "$dotnet_root/shared/Microsoft.NETCore.App/$version/libhostfxr.so"
 cp "$aspnet"/runtimes/linux-arm64/lib/net10.0/* "$dotnet_root/shared/Microsoft.AspNetCore.App/$(basename "$aspnet")/"
 echo "Microsoft.NETCore.App $version, Microsoft.AspNetCore.App $(basename "$aspnet")"
 
-# The image's environment (Dockerfile.arm64 ENV), with the volumes in the work folder.
+# The image's environment (Dockerfile.arm64 ENV), with the volumes in the work folder. Bound to 0.0.0.0 the embedded
+# broker needs TLS and client authentication, as the manifests give it: the credentials made below by the arm64 build.
 data="$work/data"
-rm -rf "$data"
+credentials="$work/credentials"
+rm -rf "$data" "$credentials"
 mkdir -p "$data"
 run_arm64() {
   env DOTNET_ROOT="$dotnet_root" \
     EdgeAgent__Mqtt__BindAddress=0.0.0.0 \
     EdgeAgent__Http__Urls="http://0.0.0.0:${http_port}" \
     EdgeAgent__Mqtt__Port="${mqtt_port}" \
+    EdgeAgent__Mqtt__TlsPort="${mqtts_port}" \
+    EdgeAgent__Mqtt__ServerCertificatePath="$credentials/broker/server.crt" \
+    EdgeAgent__Mqtt__ServerKeyPath="$credentials/broker/server.key" \
+    EdgeAgent__Mqtt__CaPath="$credentials/broker/ca.crt" \
+    EdgeAgent__Mqtt__IdentitiesFile="$credentials/broker/identities.conf" \
     EdgeAgent__Storage__Path="$data" \
     EdgeAgent__Inference__ModelsPath="$out/volumes/models" \
     EdgeAgent__Logging__Json=true \
+    DOTNET_EnableDiagnostics=0 \
     qemu-aarch64-static -L "$sysroot" "$app/EdgeAgent" "$@"
 }
 http_port="${VERIFY_HTTP_PORT:-18080}"
 mqtt_port="${VERIFY_MQTT_PORT:-18830}"
+mqtts_port="${VERIFY_MQTTS_PORT:-18883}"
 
 step "EdgeAgent version (arm64, emulated)"
 run_arm64 version | tee "$work/version.txt"
@@ -161,6 +170,10 @@ step "EdgeAgent selfcheck (arm64, emulated)"
 run_arm64 selfcheck | tee "$work/selfcheck.txt"
 grep -q 'self-check passed' "$work/selfcheck.txt" || fail "the self-check did not pass"
 grep -q 'Arm64' "$work/selfcheck.txt" || fail "the self-check did not run as an Arm64 process"
+
+step "EdgeAgent credentials init (arm64, emulated)"
+run_arm64 credentials init --out "$credentials" --store verify --terminals t1 | tee "$work/credentials.txt"
+[[ -f "$credentials/broker/server.key" ]] || fail "credentials init wrote no broker key"
 
 step "EdgeAgent run until EdgeAgent health answers ready (arm64, emulated)"
 run_arm64 run > "$work/agent.log" 2>&1 &

@@ -51,7 +51,7 @@ public sealed class CloudOptions : IValidatableObject
     /// <summary>Broker host for <c>Mqtt</c>; for <c>IoTHub</c> it overrides the host to connect to (a gateway). Unset by default.</summary>
     public string? Host { get; set; }
 
-    /// <summary>Port. Default 8883 for IoT Hub; for <c>Mqtt</c> 8883 with TLS, else 1883.</summary>
+    /// <summary>Port. Default 8883 for IoT Hub and for <c>Mqtt</c> with TLS; 1883 for <c>Mqtt</c> without.</summary>
     [Range(1, 65535)]
     public int? Port { get; set; }
 
@@ -86,8 +86,38 @@ public sealed class CloudOptions : IValidatableObject
     /// <summary>Password at the <c>Mqtt</c> broker. Unset by default.</summary>
     public string? Password { get; set; }
 
-    /// <summary>TLS to the <c>Mqtt</c> broker. Default off; IoT Hub always uses TLS.</summary>
-    public bool UseTls { get; set; }
+    /// <summary>
+    /// TLS to the <c>Mqtt</c> broker, its certificate checked against <see cref="TrustedCertificatesPath"/> or the system
+    /// roots. Default true; false is accepted only for a loopback <see cref="Host"/> or with <see cref="AllowInsecure"/>.
+    /// IoT Hub always uses TLS.
+    /// </summary>
+    public bool UseTls { get; set; } = true;
+
+    /// <summary>
+    /// Accepts a plaintext <c>Mqtt</c> uplink to a host beyond loopback, and desired properties and methods without a
+    /// signature when no <see cref="ControlKeyFile"/> is set. Default false; when true the agent warns at every start.
+    /// </summary>
+    public bool AllowInsecure { get; set; }
+
+    /// <summary>
+    /// The shared secret (a file, base64 or text of at least 32 bytes) with which the cloud signs desired properties and
+    /// method requests sent over a generic <c>Mqtt</c> broker (HMAC-SHA256, docs/security.md). Unset (default): such
+    /// control messages are refused, since anyone who may publish on the broker could send them. IoT Hub does not use it:
+    /// there the hub, authenticated by TLS, is the only sender.
+    /// </summary>
+    public string? ControlKeyFile { get; set; }
+
+    /// <summary>
+    /// Highest review threshold the cloud may set through desired properties. Unset (default): the larger of the model
+    /// card's and <c>Decision:ReviewThreshold</c>, so remote control can make the agent stricter, never laxer, than the
+    /// node's own configuration.
+    /// </summary>
+    [Range(0.0, 1.0)]
+    public double? MaxReviewThreshold { get; set; }
+
+    /// <summary>Highest decline threshold the cloud may set; unset (default): the larger of the model card's and <c>Decision:DeclineThreshold</c>.</summary>
+    [Range(0.0, 1.0)]
+    public double? MaxDeclineThreshold { get; set; }
 
     /// <summary>MQTT keep-alive, in seconds. Default 60; IoT Hub allows at most 1177.</summary>
     [Range(5, 1177)]
@@ -169,6 +199,19 @@ public sealed class CloudOptions : IValidatableObject
             yield return new ValidationResult("Cloud:Host is required when Cloud:Transport is Mqtt.", [nameof(Host)]);
         }
 
+        if (Transport == CloudTransportKind.Mqtt && !UseTls && !AllowInsecure && !IsLoopback(Host))
+        {
+            yield return new ValidationResult(
+                $"Cloud:Host is {Host}, not a loopback address, and Cloud:UseTls is false: records and control messages would cross the network in clear. "
+                + "Set Cloud:UseTls=true (with Cloud:TrustedCertificatesPath for a private broker), or Cloud:AllowInsecure=true to accept plaintext.",
+                [nameof(UseTls), nameof(AllowInsecure)]);
+        }
+
+        if (!string.IsNullOrWhiteSpace(ControlKeyFile) && !File.Exists(ControlKeyFile))
+        {
+            yield return new ValidationResult($"Cloud:ControlKeyFile names {ControlKeyFile}, which does not exist.", [nameof(ControlKeyFile)]);
+        }
+
         if (Transport == CloudTransportKind.IoTHub)
         {
             string? problem = null;
@@ -187,4 +230,21 @@ public sealed class CloudOptions : IValidatableObject
             }
         }
     }
+
+    /// <summary>What <see cref="AllowInsecure"/> lets through with these options, for the start-up warning; null when nothing.</summary>
+    public string? InsecureUse()
+    {
+        if (!AllowInsecure || Transport != CloudTransportKind.Mqtt)
+        {
+            return null;
+        }
+
+        var plaintext = !UseTls && !IsLoopback(Host) ? $"the uplink to {Host} is plaintext" : null;
+        var unsigned = string.IsNullOrWhiteSpace(ControlKeyFile) ? "desired properties and methods are accepted unsigned from anyone who may publish on the broker" : null;
+        return plaintext is null && unsigned is null ? null : string.Join("; ", new[] { plaintext, unsigned }.Where(p => p is not null));
+    }
+
+    private static bool IsLoopback(string? host) =>
+        string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase)
+        || (System.Net.IPAddress.TryParse(host, out var address) && System.Net.IPAddress.IsLoopback(address));
 }

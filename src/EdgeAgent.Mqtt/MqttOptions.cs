@@ -1,9 +1,10 @@
 using System.ComponentModel.DataAnnotations;
+using EdgeAgent.Mqtt.Security;
 
 namespace EdgeAgent.Mqtt;
 
 /// <summary>How terminals reach the agent (configuration section <c>Mqtt</c>).</summary>
-public sealed class MqttOptions
+public sealed class MqttOptions : IValidatableObject
 {
     public const string SectionName = "Mqtt";
 
@@ -35,7 +36,10 @@ public sealed class MqttOptions
     /// <summary>Password that goes with <see cref="Username"/>; put it in a secret, not in a file under version control.</summary>
     public string? Password { get; set; }
 
-    /// <summary>TLS to the external broker. Default off.</summary>
+    /// <summary>
+    /// TLS to the external broker. Default off; required when <see cref="Host"/> is not a loopback address, unless
+    /// <see cref="AllowInsecure"/>. The broker's certificate is checked against <see cref="CaPath"/> (or the system roots).
+    /// </summary>
     public bool UseTls { get; set; }
 
     /// <summary>How long the external broker keeps the session (and queues payments) while the agent is away, in seconds. Default 604800 (7 days).</summary>
@@ -85,4 +89,70 @@ public sealed class MqttOptions
     public bool UsesExternalBroker => !string.IsNullOrWhiteSpace(Host);
 
     public string EffectiveClientId => string.IsNullOrWhiteSpace(ClientId) ? "edgeagent-" + Environment.MachineName : ClientId;
+
+    #region Security: TLS, terminal identities, the exposure rule
+
+    /// <summary>
+    /// Accepts what is unsafe beyond loopback: a plaintext or unauthenticated embedded broker on a non-loopback
+    /// <see cref="BindAddress"/> (anonymous terminals may then act as any terminal), and a plaintext connection to a
+    /// non-loopback external broker. Default false; when true the agent logs a warning at every start.
+    /// </summary>
+    public bool AllowInsecure { get; set; }
+
+    /// <summary>
+    /// Whether clients without credentials may use the embedded broker where that is allowed at all: on a loopback
+    /// <see cref="BindAddress"/> (or with <see cref="AllowInsecure"/>). Default true, so that the quick start and local
+    /// tools work with no setup; such clients may act as any terminal.
+    /// </summary>
+    public bool AllowAnonymous { get; set; } = true;
+
+    /// <summary>Port of the embedded broker's TLS listener, opened when <see cref="ServerCertificatePath"/> is set. Default 8883.</summary>
+    [Range(1, 65535)]
+    public int TlsPort { get; set; } = 8883;
+
+    /// <summary>
+    /// The embedded broker's TLS certificate: PEM (chain allowed, key in <see cref="ServerKeyPath"/> or inline) or
+    /// PKCS#12. Setting it opens the TLS listener on <see cref="TlsPort"/>. Unset by default. A mounted secret.
+    /// </summary>
+    public string? ServerCertificatePath { get; set; }
+
+    /// <summary>PEM private key of <see cref="ServerCertificatePath"/> when that file holds only the certificate. A mounted secret.</summary>
+    public string? ServerKeyPath { get; set; }
+
+    /// <summary>
+    /// The store CA (PEM): the embedded broker accepts client certificates that chain to it, and the agent checks an
+    /// external broker's certificate against it instead of the system roots. Unset by default.
+    /// </summary>
+    public string? CaPath { get; set; }
+
+    /// <summary>
+    /// With <see cref="CaPath"/> set, whether every TLS client must present a certificate (mutual TLS). Default true;
+    /// false lets terminals with a password (<see cref="PasswordFile"/>) connect over TLS without one.
+    /// </summary>
+    public bool RequireClientCertificate { get; set; } = true;
+
+    /// <summary>
+    /// Per-terminal credentials for the embedded broker: a mosquitto password file (<c>user:$7$…</c>, PBKDF2-SHA512, as
+    /// <c>mosquitto_passwd</c> writes it), so one file serves both brokers. Unset by default.
+    /// </summary>
+    public string? PasswordFile { get; set; }
+
+    /// <summary>
+    /// Who each authenticated identity is: the file mapping a certificate's common name or a user name to the store and
+    /// terminal it may be, or to the operator role (format: docs/security.md). Required with client authentication.
+    /// </summary>
+    public string? IdentitiesFile { get; set; }
+
+    /// <summary>PEM client certificate the agent presents to an external broker (with <see cref="ClientKeyPath"/>), or PKCS#12. Unset by default.</summary>
+    public string? ClientCertificatePath { get; set; }
+
+    /// <summary>PEM private key of <see cref="ClientCertificatePath"/> when not in the same file. A mounted secret.</summary>
+    public string? ClientKeyPath { get; set; }
+
+    /// <summary>Name the external broker's certificate must carry, when it differs from <see cref="Host"/>. Default: <see cref="Host"/>.</summary>
+    public string? TlsServerName { get; set; }
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext) => BrokerExposure.Problems(this);
+
+    #endregion
 }

@@ -10,6 +10,7 @@ try
         AgentCommand.Help => PrintAndExit(CommandLine.Usage),
         AgentCommand.SelfCheck => SelfCheckCommand.Run(settings),
         AgentCommand.Health => await HealthCommand.RunAsync(settings),
+        AgentCommand.Credentials => CredentialsCommand.Run(settings),
         _ => await AgentHost.RunAsync(command, settings),
     };
 }

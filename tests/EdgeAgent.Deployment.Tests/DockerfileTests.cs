@@ -78,9 +78,14 @@ public class DockerfileTests
     public void Container_ExposesTheBrokerAndHttpPorts()
     {
         var exposed = _dockerfile.FinalStage.Single(i => i.Keyword == "EXPOSE").Arguments.Split(' ');
-        Assert.Contains("1883", exposed);
+        Assert.Contains("8883", exposed);
+        Assert.DoesNotContain("1883", exposed);
         Assert.Contains(Image.HttpPort.ToString(System.Globalization.CultureInfo.InvariantCulture), exposed);
     }
+
+    [Fact]
+    public void Container_DisablesTheDiagnosticsPort() =>
+        Assert.Equal("0", _dockerfile.FinalEnvironment["DOTNET_EnableDiagnostics"]);
 
     [Fact]
     public void Container_RunsAsTheAppUser_WithAHealthcheckThatNeedsNoShell()

@@ -198,7 +198,8 @@ public class IoTEdgeManifestTests
         else
         {
             Assert.False(environment.ContainsKey("EdgeAgent__Mqtt__Host"), "no broker module, so the agent hosts its own");
-            Assert.True(ports.ContainsKey("1883/tcp"), "terminals reach the embedded broker on the host's port 1883");
+            Assert.True(ports.ContainsKey("8883/tcp"), "terminals reach the embedded broker over TLS on the host's port 8883");
+            Assert.False(ports.ContainsKey("1883/tcp"), "no plaintext broker port on the host");
         }
 
         Assert.True(ports.ContainsKey($"{Image.HttpPort}/tcp"));

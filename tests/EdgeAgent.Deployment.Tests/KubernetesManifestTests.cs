@@ -51,7 +51,7 @@ public class KubernetesManifestTests
 
         var httpPort = container["ports"]!.AsArray().Single(p => p!["name"]!.GetValue<string>() == "http")!["containerPort"]!.GetValue<string>();
         Assert.Equal(Image.HttpPort.ToString(System.Globalization.CultureInfo.InvariantCulture), httpPort);
-        Assert.Contains(container["ports"]!.AsArray(), p => p!["containerPort"]!.GetValue<string>() == "1883");
+        Assert.Contains(container["ports"]!.AsArray(), p => p!["containerPort"]!.GetValue<string>() == "8883");
         Assert.Equal("/health/live", container["livenessProbe"]!["httpGet"]!["path"]!.GetValue<string>());
         Assert.Equal("/health/ready", container["readinessProbe"]!["httpGet"]!["path"]!.GetValue<string>());
         Assert.Equal("/health/live", container["startupProbe"]!["httpGet"]!["path"]!.GetValue<string>());

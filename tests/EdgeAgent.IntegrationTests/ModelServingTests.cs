@@ -148,8 +148,11 @@ public sealed class ModelServingTests : IDisposable
     public async Task ModelsEndpoint_ListsAndSwitches()
     {
         var other = CopyAs("1.0.1");
-        await using var agent = await StartAsync();
+        var token = Path.Combine(_data.Path, "control.token");
+        File.WriteAllText(token, "test-token-test-token-test-token-0123");
+        await using var agent = await StartAsync($"ControlPlane:TokenFile={token}");
         using var http = new HttpClient { BaseAddress = new Uri(agent.BaseUrl) };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", File.ReadAllText(token));
 
         var list = Answers.Parse(await http.GetByteArrayAsync(new Uri("/models", UriKind.Relative)));
         var switched = await http.PostAsync(new Uri($"/models/{other}/activate", UriKind.Relative), null);

@@ -60,6 +60,21 @@ public sealed partial class CloudController(
         await TryReportAsync(cancellationToken);
     }
 
+    public async Task OnControlRefusedAsync(string reason, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            _errors = reason;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+
+        await TryReportAsync(cancellationToken);
+    }
+
     public Task<CloudMethodResponse> OnMethodAsync(string method, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
         LogMethod(method);

@@ -11,7 +11,11 @@ namespace EdgeAgent.Cloud.Control;
 /// <c>{"decision":{"reviewThreshold":…,"declineThreshold":…},"model":"…","metricsIntervalSeconds":…,
 /// "buffer":{"maxBytes":…,"maxAgeHours":…,"fullPolicy":"DropMetricsFirst"}}</c>. A key that is absent (or deleted)
 /// returns to configuration, except the model, which stays where it is. A value that cannot work is refused, named
-/// in the reported properties, and changes nothing.
+/// in the reported properties, and changes nothing. Remote control is bounded by the node's own configuration: a
+/// threshold may be lowered freely (stricter) but raised only up to <see cref="CloudOptions.MaxReviewThreshold"/> /
+/// <see cref="CloudOptions.MaxDeclineThreshold"/> (by default the model card's or the configured value), and the
+/// buffer caps only within what configuration allows, so that whoever controls the twin cannot make the agent
+/// approve everything or throw its unsent records away.
 /// </summary>
 public sealed class DesiredPropertiesApplier(
     CloudOptions options,
@@ -22,6 +26,12 @@ public sealed class DesiredPropertiesApplier(
     CloudRuntimeSettings settings)
 {
     public const string NoModelControl = "model switching is not available in this agent";
+
+    /// <summary>Smallest buffer the twin may set (unless configuration is smaller): room for some hours of records.</summary>
+    public const long MinRemoteBufferBytes = 1_048_576;
+
+    /// <summary>Shortest buffer age the twin may set (unless configuration is shorter).</summary>
+    public const double MinRemoteBufferAgeHours = 1;
 
     /// <summary>What the last model request came to.</summary>
     public string? ModelStatus { get; private set; }
@@ -51,6 +61,8 @@ public sealed class DesiredPropertiesApplier(
             return;
         }
 
+        var remoteReview = review;
+        var remoteDecline = decline;
         review ??= configuredDecision.ReviewThreshold;
         decline ??= configuredDecision.DeclineThreshold;
         if (policy is null || (review == policy.ReviewOverride && decline == policy.DeclineOverride))
@@ -61,6 +73,14 @@ public sealed class DesiredPropertiesApplier(
         if (agent.ModelThresholds() is not { } model)
         {
             errors["decision"] = "no model is loaded";
+            return;
+        }
+
+        var beyond = BeyondBound(remoteReview, options.MaxReviewThreshold, model.Review, configuredDecision.ReviewThreshold, "reviewThreshold")
+            ?? BeyondBound(remoteDecline, options.MaxDeclineThreshold, model.Decline, configuredDecision.DeclineThreshold, "declineThreshold");
+        if (beyond is not null)
+        {
+            errors["decision"] = beyond;
             return;
         }
 
@@ -130,18 +150,21 @@ public sealed class DesiredPropertiesApplier(
             }
             else
             {
-                if (!TryNumber(buffer["maxBytes"], out var bytes) || bytes is < 10_000)
+                // The twin may shrink the caps, not grow them past configuration (disk), nor shrink them to nothing (records dropped).
+                var minBytes = Math.Min(options.BufferMaxBytes, MinRemoteBufferBytes);
+                var minHours = Math.Min(options.BufferMaxAgeHours, MinRemoteBufferAgeHours);
+                if (!TryNumber(buffer["maxBytes"], out var bytes) || bytes < minBytes || bytes > options.BufferMaxBytes)
                 {
-                    errors["buffer.maxBytes"] = "bytes, at least 10000";
+                    errors["buffer.maxBytes"] = string.Create(CultureInfo.InvariantCulture, $"bytes in [{minBytes}, {options.BufferMaxBytes}] (Cloud:BufferMaxBytes is the most)");
                 }
                 else if (bytes is { } b)
                 {
                     maxBytes = (long)b;
                 }
 
-                if (!TryNumber(buffer["maxAgeHours"], out var hours) || hours is <= 0 or > 87_600)
+                if (!TryNumber(buffer["maxAgeHours"], out var hours) || hours < minHours || hours > options.BufferMaxAgeHours)
                 {
-                    errors["buffer.maxAgeHours"] = "hours in (0, 87600]";
+                    errors["buffer.maxAgeHours"] = string.Create(CultureInfo.InvariantCulture, $"hours in [{minHours}, {options.BufferMaxAgeHours}] (Cloud:BufferMaxAgeHours is the most)");
                 }
                 else if (hours is { } h)
                 {
@@ -166,6 +189,18 @@ public sealed class DesiredPropertiesApplier(
         settings.Update(interval, maxBytes, maxAge, policyWhenFull);
     }
 
+    /// <summary>
+    /// Why a threshold the cloud asks for is higher than the node allows (null when within): the configured maximum, else
+    /// the larger of the model card's and the configured threshold.
+    /// </summary>
+    private static string? BeyondBound(double? requested, double? maximum, double fromCard, double? configured, string name)
+    {
+        var bound = maximum ?? Math.Max(fromCard, configured ?? fromCard);
+        return requested is { } value && value > bound
+            ? string.Create(CultureInfo.InvariantCulture, $"{name} {value} is above {bound}, the highest the node allows remotely (Cloud:Max{char.ToUpperInvariant(name[0])}{name[1..]})")
+            : null;
+    }
+
     /// <summary>A number, or null for absent/null; false for anything else.</summary>
     private static bool TryNumber(JsonNode? node, out double? value)
     {
@@ -177,7 +212,8 @@ public sealed class DesiredPropertiesApplier(
 
         if (node is JsonValue json && json.GetValueKind() == JsonValueKind.Number)
         {
-            value = json.GetValue<double>();
+            // Through the JSON text: a node built in code may hold an int or a long, which GetValue<double> refuses.
+            value = double.Parse(json.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture);
             return double.IsFinite(value.Value);
         }
 

@@ -14,6 +14,9 @@ public interface ICloudCommandHandler
     /// </summary>
     Task OnDesiredPropertiesAsync(JsonElement desired, bool complete, CancellationToken cancellationToken);
 
+    /// <summary>A control message the transport refused as not from the cloud (unsigned, badly signed, stale), to be reported.</summary>
+    Task OnControlRefusedAsync(string reason, CancellationToken cancellationToken);
+
     /// <summary>A direct method; unknown methods answer 501, bad payloads 400.</summary>
     Task<CloudMethodResponse> OnMethodAsync(string method, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken);
 }

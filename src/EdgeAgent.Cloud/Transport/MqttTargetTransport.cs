@@ -14,7 +14,9 @@ namespace EdgeAgent.Cloud.Transport;
 /// <summary>
 /// Any MQTT 5 broker as the cloud, for clouds that are not IoT Hub and for local setups: the same JSON payloads on
 /// <see cref="CloudOptions.Topic"/>, the message id and type as user properties; desired properties from a retained
-/// JSON document, reported properties published retained, and direct methods as MQTT 5 request/response.
+/// JSON document, reported properties published retained, and direct methods as MQTT 5 request/response. Control
+/// messages count only when signed by the cloud (<see cref="ControlMessageSignature"/>, <see cref="CloudOptions.ControlKeyFile"/>);
+/// without a key they are refused unless <see cref="CloudOptions.AllowInsecure"/>.
 /// </summary>
 public sealed partial class MqttTargetTransport : MqttTransportBase
 {
@@ -25,6 +27,7 @@ public sealed partial class MqttTargetTransport : MqttTransportBase
     private readonly X509Certificate2Collection? _trust;
     private readonly Lock _desiredLock = new();
     private readonly ILogger<MqttTargetTransport> _logger;
+    private readonly ControlMessageSignature? _signature;
     private Task _desiredChain = Task.CompletedTask;
 
     public MqttTargetTransport(CloudOptions options, TimeProvider time, ILogger<MqttTargetTransport> logger)
@@ -39,6 +42,11 @@ public sealed partial class MqttTargetTransport : MqttTransportBase
         if (!string.IsNullOrWhiteSpace(options.TrustedCertificatesPath))
         {
             _trust = CloudCertificates.LoadBundle(File.ReadAllText(options.TrustedCertificatesPath));
+        }
+
+        if (!string.IsNullOrWhiteSpace(options.ControlKeyFile))
+        {
+            _signature = ControlMessageSignature.FromFile(options.ControlKeyFile, time);
         }
     }
 
@@ -126,6 +134,13 @@ public sealed partial class MqttTargetTransport : MqttTransportBase
         if (message.Topic == _desiredTopic)
         {
             var payload = message.Payload.ToArray();
+            if (payload.Length > 0 && Unauthentic(message, payload, once: false) is { } refusal)
+            {
+                LogControlRefused("desired properties", refusal);
+                Dispatch("refused desired properties", () => Handler.OnControlRefusedAsync("desired properties " + refusal, Stopping));
+                return Task.CompletedTask;
+            }
+
             lock (_desiredLock)
             {
                 _desiredChain = _desiredChain.ContinueWith(_ => ApplyDesiredAsync(payload), CancellationToken.None,
@@ -137,9 +152,17 @@ public sealed partial class MqttTargetTransport : MqttTransportBase
             var method = message.Topic[(_methodsPrefix.Length + 1)..];
             var payload = message.Payload.ToArray();
             var correlation = message.CorrelationData;
+            var refusal = Unauthentic(message, payload, once: true);
+            if (refusal is not null)
+            {
+                LogControlRefused("method " + method, refusal);
+            }
+
             Dispatch("method " + method, async () =>
             {
-                var response = await Handler.OnMethodAsync(method, payload, Stopping);
+                var response = refusal is null
+                    ? await Handler.OnMethodAsync(method, payload, Stopping)
+                    : CloudMethodResponse.Error(401, "refused: " + refusal);
                 await PublishAsync(new MqttApplicationMessageBuilder()
                     .WithTopic(responseTopic)
                     .WithPayload(response.Body)
@@ -152,6 +175,30 @@ public sealed partial class MqttTargetTransport : MqttTransportBase
         }
 
         return Task.CompletedTask;
+    }
+
+    /// <summary>Null when the control message may be acted on; else why not.</summary>
+    private string? Unauthentic(MqttApplicationMessage message, byte[] payload, bool once)
+    {
+        if (_signature is null)
+        {
+            return Options.AllowInsecure ? null : "no Cloud:ControlKeyFile to check the cloud's signature with";
+        }
+
+        string? timestamp = null, signature = null;
+        foreach (var property in message.UserProperties ?? [])
+        {
+            if (property.Name == "ts")
+            {
+                timestamp = System.Text.Encoding.UTF8.GetString(property.ValueBuffer.Span);
+            }
+            else if (property.Name == "sig")
+            {
+                signature = System.Text.Encoding.UTF8.GetString(property.ValueBuffer.Span);
+            }
+        }
+
+        return _signature.Verify(message.Topic, message.ResponseTopic, message.CorrelationData, payload, timestamp, signature, once);
     }
 
     private async Task ApplyDesiredAsync(byte[] payload)
@@ -177,4 +224,7 @@ public sealed partial class MqttTargetTransport : MqttTransportBase
 
     [LoggerMessage(EventId = 420, Level = LogLevel.Warning, Message = "The desired properties could not be applied")]
     private partial void LogDesiredFailed(Exception exception);
+
+    [LoggerMessage(EventId = 421, Level = LogLevel.Warning, Message = "Cloud control message refused ({What}): {Reason}")]
+    private partial void LogControlRefused(string what, string reason);
 }

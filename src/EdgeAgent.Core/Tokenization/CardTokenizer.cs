@@ -7,7 +7,8 @@ namespace EdgeAgent.Core.Tokenization;
 /// Turns a card number into a keyed token: <c>{keyId}.{base64url(HMAC-SHA256(key, pan))[..24]}</c>.
 /// A keyed hash (PCI DSS v4.0.1 3.5.1.1) cannot be reversed or brute-forced without the key, and the key id
 /// in every token lets a fleet rotate keys while old records stay attributable. Nodes that share a key
-/// produce the same token for the same card, so cloud-side joins work.
+/// produce the same token for the same card, so cloud-side joins work. During a rotation the tokenizer also holds
+/// the previous key, so that a card's history, recorded under its old token, can still be found.
 /// </summary>
 public sealed class CardTokenizer
 {
@@ -19,36 +20,81 @@ public sealed class CardTokenizer
 
     private readonly byte[] _key;
     private readonly string _prefix;
+    private readonly byte[]? _previousKey;
+    private readonly string? _previousPrefix;
 
     public CardTokenizer(ReadOnlySpan<byte> key, string keyId)
+        : this(key, keyId, default, null)
+    {
+    }
+
+    /// <summary>A tokenizer for a rotation: new tokens with <paramref name="key"/>, history found with <paramref name="previousKey"/>.</summary>
+    public CardTokenizer(ReadOnlySpan<byte> key, string keyId, ReadOnlySpan<byte> previousKey, string? previousKeyId)
+    {
+        Check(key, keyId);
+        _key = key.ToArray();
+        KeyId = keyId;
+        _prefix = keyId + ".";
+        Fingerprint = KeyFingerprint.Of(key);
+        if (previousKeyId is null)
+        {
+            return;
+        }
+
+        Check(previousKey, previousKeyId);
+        if (previousKeyId == keyId || CryptographicOperations.FixedTimeEquals(previousKey, key))
+        {
+            throw new ArgumentException("The previous key needs its own id and its own bytes.", nameof(previousKeyId));
+        }
+
+        _previousKey = previousKey.ToArray();
+        PreviousKeyId = previousKeyId;
+        _previousPrefix = previousKeyId + ".";
+    }
+
+    /// <summary>Identifies the key, written into every token.</summary>
+    public string KeyId { get; }
+
+    /// <summary>The key's check value (<see cref="KeyFingerprint"/>).</summary>
+    public string Fingerprint { get; }
+
+    /// <summary>Id of the previous key during a rotation; null otherwise.</summary>
+    public string? PreviousKeyId { get; }
+
+    /// <summary>Tokenizes the ASCII digits of a card number. The caller clears its copy of the digits.</summary>
+    public string Tokenize(ReadOnlySpan<byte> panDigits) => Token(_key, _prefix, panDigits);
+
+    /// <summary>
+    /// The card's token under the current key and, during a rotation, under the previous one, from the same digits
+    /// (the caller reads and clears them once). <see cref="CardTokens.Previous"/> is null without a previous key.
+    /// </summary>
+    public CardTokens TokenizeWithPrevious(ReadOnlySpan<byte> panDigits) =>
+        new(Token(_key, _prefix, panDigits), _previousKey is null ? null : Token(_previousKey, _previousPrefix!, panDigits));
+
+    private static string Token(byte[] key, string prefix, ReadOnlySpan<byte> panDigits)
+    {
+        Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
+        HMACSHA256.HashData(key, panDigits, mac);
+        Span<char> token = stackalloc char[prefix.Length + Base64Url.GetEncodedLength(TokenHashBytes)];
+        prefix.CopyTo(token);
+        Base64Url.EncodeToChars(mac[..TokenHashBytes], token[prefix.Length..]);
+        CryptographicOperations.ZeroMemory(mac);
+        return new string(token);
+    }
+
+    private static void Check(ReadOnlySpan<byte> key, string keyId)
     {
         if (key.Length < MinimumKeyBytes)
         {
             throw new ArgumentException($"A tokenization key needs at least {MinimumKeyBytes} bytes; got {key.Length}.", nameof(key));
         }
 
-        if (!Payments.Identifiers.IsValid(keyId) || keyId.Length > 16)
+        if (!IsValidKeyId(keyId))
         {
             throw new ArgumentException("A key id is 1-16 of [A-Za-z0-9_-].", nameof(keyId));
         }
-
-        _key = key.ToArray();
-        KeyId = keyId;
-        _prefix = keyId + ".";
     }
 
-    /// <summary>Identifies the key, written into every token.</summary>
-    public string KeyId { get; }
-
-    /// <summary>Tokenizes the ASCII digits of a card number. The caller clears its copy of the digits.</summary>
-    public string Tokenize(ReadOnlySpan<byte> panDigits)
-    {
-        Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
-        HMACSHA256.HashData(_key, panDigits, mac);
-        Span<char> token = stackalloc char[_prefix.Length + Base64Url.GetEncodedLength(TokenHashBytes)];
-        _prefix.CopyTo(token);
-        Base64Url.EncodeToChars(mac[..TokenHashBytes], token[_prefix.Length..]);
-        CryptographicOperations.ZeroMemory(mac);
-        return new string(token);
-    }
+    /// <summary>True for a key id: 1-16 of <c>[A-Za-z0-9_-]</c> (it prefixes every token, before the dot).</summary>
+    public static bool IsValidKeyId(string keyId) => Payments.Identifiers.IsValid(keyId) && keyId.Length <= 16;
 }

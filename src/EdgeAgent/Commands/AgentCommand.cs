@@ -15,6 +15,9 @@ public enum AgentCommand
     /// <summary>Ask a running agent's health endpoint whether it is ready (for container health checks).</summary>
     Health,
 
+    /// <summary>Make a store's CA, certificates, passwords and identity files, or a tokenization key.</summary>
+    Credentials,
+
     /// <summary>Print the version.</summary>
     Version,
 

@@ -11,6 +11,7 @@ public static class CommandLine
           echo       run the bare echo agent (same ingest and answers, no pipeline): the benchmark baseline
           selfcheck  load the model, score one synthetic payment, print the result
           health     exit 0 when the running agent's /health/ready answers 200
+          credentials  make a store's CA, certificates, passwords and identities (credentials help)
           version    print the version
 
         Every setting can also come from appsettings.json or an environment variable EdgeAgent__Section__Key.
@@ -30,6 +31,7 @@ public static class CommandLine
             "echo" => AgentCommand.Echo,
             "selfcheck" => AgentCommand.SelfCheck,
             "health" => AgentCommand.Health,
+            "credentials" => AgentCommand.Credentials,
             "version" => AgentCommand.Version,
             "help" => AgentCommand.Help,
             _ => throw new ArgumentException($"Unknown command '{args[0]}'.\n\n{Usage}"),

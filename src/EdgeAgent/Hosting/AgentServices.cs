@@ -31,6 +31,7 @@ public static class AgentServices
                 : new EmbeddedBrokerIngest(mqtt, root, time, sp.GetRequiredService<ILogger<EmbeddedBrokerIngest>>());
         });
         services.AddSingleton<AgentStatus>();
+        services.AddAgentSecurity();
         return services;
     }
 

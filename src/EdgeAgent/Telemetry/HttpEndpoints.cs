@@ -1,7 +1,7 @@
-using EdgeAgent.Core.Scoring;
 using EdgeAgent.Health;
 using EdgeAgent.StatusPage;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using EdgeAgent.Security;
 
 namespace EdgeAgent.Telemetry;
 
@@ -29,20 +29,6 @@ public static class HttpEndpoints
             return Results.Bytes(StatusJson.Write(status, access.IsAuthenticated(context)), "application/json");
         });
         app.MapStatusPage();
-        app.MapGet("/models", (IServiceProvider services) =>
-            services.GetService<IModelControl>() is { } models
-                ? Results.Json(new ModelList(models.ActiveName, models.Active.ToString(), models.Provider, models.Available), HttpJson.Default.ModelList)
-                : Results.NotFound());
-        app.MapPost("/models/{name}/activate", async (string name, IServiceProvider services, CancellationToken cancellationToken) =>
-        {
-            if (services.GetService<IModelControl>() is not { } models)
-            {
-                return Results.NotFound();
-            }
-
-            var result = await models.ActivateAsync(name, cancellationToken);
-            var body = new ModelSwitch(result.Switched, result.Active.ToString(), result.Reason);
-            return Results.Json(body, HttpJson.Default.ModelSwitch, statusCode: result.Switched ? 200 : 409);
-        });
+        app.MapControlEndpoints();
     }
 }

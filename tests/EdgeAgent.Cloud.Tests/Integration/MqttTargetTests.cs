@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.Text.Json;
+using EdgeAgent.Cloud.Transport;
 using EdgeAgent.IntegrationTests.Infrastructure;
 using MQTTnet;
 using MQTTnet.Formatter;
@@ -15,6 +16,21 @@ public sealed class MqttTargetTests(MosquittoBroker broker) : IClassFixture<Mosq
     private readonly string _clientId = "agent-" + Guid.NewGuid().ToString("N")[..8];
     private readonly IMqttClient _cloud = new MqttClientFactory().CreateMqttClient();
     private readonly ConcurrentQueue<MqttApplicationMessage> _received = new();
+    private readonly byte[] _controlKey = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+
+    private string ControlKeyFile
+    {
+        get
+        {
+            var path = Path.Combine(_data.Path, "cloud-control.key");
+            if (!File.Exists(path))
+            {
+                File.WriteAllText(path, Convert.ToBase64String(_controlKey));
+            }
+
+            return path;
+        }
+    }
 
     public async Task InitializeAsync()
     {
@@ -45,7 +61,8 @@ public sealed class MqttTargetTests(MosquittoBroker broker) : IClassFixture<Mosq
     [
         $"Mqtt:Port={FreePort.Next()}", "Inference:Provider=Cpu", "Cloud:Transport=Mqtt", "Cloud:Host=127.0.0.1", $"Cloud:Port={broker.Port}",
         $"Cloud:ClientId={_clientId}", "Cloud:Topic=stores/{clientId}/{type}", "Cloud:MethodsTopic=stores/{clientId}/methods",
-        "Cloud:RetryMinDelaySeconds=0.1",
+        "Cloud:RetryMinDelaySeconds=0.1", "Cloud:UseTls=false", $"Cloud:ControlKeyFile={ControlKeyFile}",
+        "Cloud:DesiredTopic=stores/{clientId}/desired", "Cloud:ReportedTopic=stores/{clientId}/reported",
     ];
 
     [Fact]
@@ -72,19 +89,69 @@ public sealed class MqttTargetTests(MosquittoBroker broker) : IClassFixture<Mosq
         await using var agent = await InProcessAgent.StartAsync(_data.Path, settings);
         await Eventually.TrueAsync(() => agent.Services.GetService(typeof(ICloudStatus)) is ICloudStatus { Connected: true }, "the agent is connected", TimeSpan.FromSeconds(30));
 
-        await _cloud.PublishAsync(new MqttApplicationMessageBuilder()
-            .WithTopic($"stores/{_clientId}/methods/GetTelemetry")
-            .WithPayload("{}")
-            .WithResponseTopic($"stores/{_clientId}/responses")
-            .WithCorrelationData([1, 2, 3])
-            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
-            .Build());
+        await _cloud.PublishAsync(Method("GetTelemetry", $"stores/{_clientId}/responses", sign: true));
 
         await Eventually.TrueAsync(() => _received.Any(m => m.Topic == $"stores/{_clientId}/responses"), "the answer came", TimeSpan.FromSeconds(30));
         var answer = _received.First(m => m.Topic == $"stores/{_clientId}/responses");
         Assert.Equal([1, 2, 3], answer.CorrelationData);
         Assert.Contains(answer.UserProperties, p => p.Name == "status" && System.Text.Encoding.UTF8.GetString(p.ValueBuffer.Span) == "200");
         Assert.True(JsonDocument.Parse(answer.Payload.ToArray()).RootElement.TryGetProperty("latest", out _));
+    }
+
+    [Fact]
+    public async Task UnsignedMethod_IsAnswered401_AndNotRun()
+    {
+        var settings = Settings();
+        await using var agent = await InProcessAgent.StartAsync(_data.Path, settings);
+        await Eventually.TrueAsync(() => agent.Services.GetService(typeof(ICloudStatus)) is ICloudStatus { Connected: true }, "the agent is connected", TimeSpan.FromSeconds(30));
+
+        await _cloud.PublishAsync(Method("GetTelemetry", $"stores/{_clientId}/unsigned", sign: false));
+
+        await Eventually.TrueAsync(() => _received.Any(m => m.Topic == $"stores/{_clientId}/unsigned"), "the refusal came", TimeSpan.FromSeconds(30));
+        var answer = _received.First(m => m.Topic == $"stores/{_clientId}/unsigned");
+        Assert.Contains(answer.UserProperties, p => p.Name == "status" && System.Text.Encoding.UTF8.GetString(p.ValueBuffer.Span) == "401");
+        Assert.False(JsonDocument.Parse(answer.Payload.ToArray()).RootElement.TryGetProperty("latest", out _));
+    }
+
+    [Fact]
+    public async Task UnsignedDesiredProperties_AreNotApplied_AndTheRefusalIsReported()
+    {
+        var settings = Settings();
+        await using var agent = await InProcessAgent.StartAsync(_data.Path, settings);
+        await Eventually.TrueAsync(() => agent.Services.GetService(typeof(ICloudStatus)) is ICloudStatus { Connected: true }, "the agent is connected", TimeSpan.FromSeconds(30));
+        var policy = (EdgeAgent.Core.Pipeline.DecisionPolicy)agent.Services.GetService(typeof(EdgeAgent.Core.Pipeline.DecisionPolicy))!;
+
+        await _cloud.PublishAsync(new MqttApplicationMessageBuilder()
+            .WithTopic($"stores/{_clientId}/desired")
+            .WithPayload("""{"decision":{"reviewThreshold":1,"declineThreshold":1},"$version":7}""")
+            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+            .Build());
+
+        await Eventually.TrueAsync(
+            () => _received.Any(m => m.Topic == $"stores/{_clientId}/reported" && System.Text.Encoding.UTF8.GetString(m.Payload.ToArray()).Contains("unsigned", StringComparison.Ordinal)),
+            "the refusal was reported", TimeSpan.FromSeconds(30));
+        Assert.Null(policy.ReviewOverride);
+    }
+
+    private MqttApplicationMessage Method(string name, string responseTopic, bool sign)
+    {
+        var topic = $"stores/{_clientId}/methods/{name}";
+        byte[] payload = "{}"u8.ToArray();
+        byte[] correlation = [1, 2, 3];
+        var builder = new MqttApplicationMessageBuilder()
+            .WithTopic(topic)
+            .WithPayload(payload)
+            .WithResponseTopic(responseTopic)
+            .WithCorrelationData(correlation)
+            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce);
+        if (sign)
+        {
+            var ts = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+            builder.WithUserProperty("ts", System.Text.Encoding.UTF8.GetBytes(ts.ToString(System.Globalization.CultureInfo.InvariantCulture)))
+                .WithUserProperty("sig", System.Text.Encoding.UTF8.GetBytes(ControlMessageSignature.Sign(_controlKey, topic, responseTopic, correlation, ts, payload)));
+        }
+
+        return builder.Build();
     }
 
     private SortedSet<long> Sequences() =>

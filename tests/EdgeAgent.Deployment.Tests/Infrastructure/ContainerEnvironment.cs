@@ -7,6 +7,7 @@ public static class ContainerEnvironment
     public static readonly IReadOnlySet<string> RuntimeVariables = new HashSet<string>(StringComparer.Ordinal)
     {
         "DOTNET_ROOT",
+        "DOTNET_EnableDiagnostics",
         "NVIDIA_VISIBLE_DEVICES",
         "NVIDIA_DRIVER_CAPABILITIES",
         "TZ",
