@@ -8,7 +8,7 @@ namespace EdgeAgent.Simulator;
 
 /// <summary>
 /// One MQTT connection of the simulator. Every payment carries an MQTT 5 response topic private to this connection, under
-/// the payment's own terminal prefix as the agent requires (<c>{root}/{store}/{terminal}/replies/{connection}</c>), and its
+/// the payment's own terminal prefix as the agent requires (<c>{root}/{store}/{terminal}/responses/{connection}</c>), and its
 /// sequence number as correlation data, so answers are matched without parsing them.
 /// </summary>
 internal sealed class SimulatedTerminal : IAsyncDisposable
@@ -21,7 +21,7 @@ internal sealed class SimulatedTerminal : IAsyncDisposable
     public SimulatedTerminal(string topicRoot, string connection, Action<long, ReadOnlySequence<byte>> onAnswer)
     {
         _connection = connection;
-        _answerFilter = $"{topicRoot}/+/+/replies/{connection}";
+        _answerFilter = $"{topicRoot}/+/+/responses/{connection}";
         _onAnswer = onAnswer;
         _client = new MqttClientFactory().CreateMqttClient();
         _client.ApplicationMessageReceivedAsync += e =>
@@ -65,7 +65,7 @@ internal sealed class SimulatedTerminal : IAsyncDisposable
         {
             Topic = topic,
             Payload = new ReadOnlySequence<byte>(payload),
-            ResponseTopic = string.Concat(topic.AsSpan(0, topic.LastIndexOf('/') + 1), "replies/", _connection),
+            ResponseTopic = string.Concat(topic.AsSpan(0, topic.LastIndexOf('/') + 1), "responses/", _connection),
             CorrelationData = correlation,
             ContentType = "application/json",
             QualityOfServiceLevel = MqttQualityOfServiceLevel.AtLeastOnce,

@@ -12,7 +12,7 @@ const client = mqtt.connect(`mqtt://127.0.0.1:${port}`, options);
 const correlation = `js-${process.pid}-${Date.now()}`;
 // The agent answers only under the terminal's own topics: {root}/{store}/{terminal}/...
 const responseTopic = protocolVersion === 5
-  ? topic.replace(/\/payments$/, `/replies/${correlation}`)
+  ? topic.replace(/\/payments$/, `/responses/${correlation}`)
   : topic.replace(/\/payments$/, "/decisions");
 
 let done = false;

@@ -29,12 +29,13 @@ public sealed class ValidationOptions
     public int MaxResponseTopicLength { get; set; } = 256;
 
     /// <summary>
-    /// Where a payment's response topic may point, as a prefix with <c>{root}</c>, <c>{store}</c> and <c>{terminal}</c> taken
-    /// from the payment's own topic. Default <c>{root}/{store}/{terminal}/</c>: a terminal can have its answers sent only
-    /// under its own topics, never to another terminal's or anywhere else on the broker.
+    /// Where a payment's response topic may point, besides the terminal's own decisions topic: a prefix with <c>{root}</c>,
+    /// <c>{store}</c> and <c>{terminal}</c> taken from the payment's own topic, followed by at least one more level. Default
+    /// <c>{root}/{store}/{terminal}/responses/</c>, the same space the shipped broker ACLs let the terminal read: its answers
+    /// are never sent to another terminal's topics, to its payments topic, or anywhere else on the broker.
     /// </summary>
     [Required]
-    public string ResponseTopicPrefix { get; set; } = "{root}/{store}/{terminal}/";
+    public string ResponseTopicPrefix { get; set; } = "{root}/{store}/{terminal}/responses/";
 
     /// <summary>Largest MQTT 5 correlation data accepted (it is returned with the answer and kept with the record), in bytes. Default 128.</summary>
     [Range(0, 4096)]

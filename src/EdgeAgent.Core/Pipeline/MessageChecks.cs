@@ -78,10 +78,10 @@ public sealed class MessageChecks(ValidationOptions options, string topicRoot)
                 $"a response topic is 1-{options.MaxResponseTopicLength} characters, without wildcards, NUL or a leading $");
         }
 
-        if (address is not { } a || !UnderPrefix(topic, a) || CardNumberScanner.Contains(topic))
+        if (address is not { } a || !(UnderPrefix(topic, a) || topic == a.DecisionsTopic(topicRoot)) || CardNumberScanner.Contains(topic))
         {
             return new ValidationError("$responseTopic", ValidationCodes.ResponseTopicNotAllowed,
-                "a response topic lies under the terminal's own prefix " + options.ResponseTopicPrefix);
+                "a response topic is the terminal's decisions topic or lies under " + options.ResponseTopicPrefix);
         }
 
         return null;
@@ -108,7 +108,8 @@ public sealed class MessageChecks(ValidationOptions options, string topicRoot)
             rest = rest[value.Length..];
         }
 
-        return true;
+        // At least one level of its own after the prefix, and no empty levels.
+        return rest.Length > 0 && rest[0] != '/' && !rest.Contains("//", StringComparison.Ordinal);
     }
 
     /// <summary><c>{root}/{store}/x</c> → <c>["{root}", "/", "{store}", "/x"]</c>.</summary>

@@ -245,7 +245,7 @@ internal sealed class TestSettlement(List<string> events, string name) : IMessag
 
 internal static class Messages
 {
-    public static InboundMessage Create(List<string> events, string json, string name, string topic = TestPayments.Topic, string? responseTopic = "pos/store-1/t1/replies",
+    public static InboundMessage Create(List<string> events, string json, string name, string topic = TestPayments.Topic, string? responseTopic = "pos/store-1/t1/responses/r1",
         byte[]? correlation = null, int qos = 1, bool retain = false, string? contentType = null) =>
         new()
         {

@@ -100,8 +100,11 @@ public sealed class PipelineIsolationTests
     [InlineData("pos/store-1/t1/#", "invalid_response_topic")]
     [InlineData("pos/store-1/t1/+/x", "invalid_response_topic")]
     [InlineData("$SYS/x", "invalid_response_topic")]
-    [InlineData("pos/store-1/t2/replies", "response_topic_not_allowed")]
+    [InlineData("pos/store-1/t2/responses/r1", "response_topic_not_allowed")]
     [InlineData("elsewhere/replies", "response_topic_not_allowed")]
+    [InlineData("pos/store-1/t1/payments", "response_topic_not_allowed")]
+    [InlineData("pos/store-1/t1/responses/", "response_topic_not_allowed")]
+    [InlineData("pos/store-1/t1/other", "response_topic_not_allowed")]
     public async Task ResponseTopicThatCannotBeUsed_IsNeverPublishedTo_AndTheRefusalGoesToTheDecisionsTopic(string responseTopic, string code)
     {
         await RunAsync(Messages.Create(_events, TestPayments.Json(), "m", responseTopic: responseTopic));

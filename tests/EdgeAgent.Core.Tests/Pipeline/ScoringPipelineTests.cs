@@ -62,9 +62,9 @@ public sealed class ScoringPipelineTests
 
         await RunAsync(message);
 
-        Assert.Equal(["answer pos/store-1/t1/replies", "commit tx-1", "ack tx-1"], _events);
+        Assert.Equal(["answer pos/store-1/t1/responses/r1", "commit tx-1", "ack tx-1"], _events);
         var (topic, correlation, payload) = Assert.Single(_publisher.Published);
-        Assert.Equal("pos/store-1/t1/replies", topic);
+        Assert.Equal("pos/store-1/t1/responses/r1", topic);
         Assert.Equal([1, 2, 3], correlation);
         var answer = Json(payload);
         Assert.Equal("tx-1", answer.GetProperty("transactionId").GetString());
@@ -193,7 +193,7 @@ public sealed class ScoringPipelineTests
 
         await RunAsync(Messages.Create(_events, TestPayments.Json(transactionId: "tx-1"), "tx-1"));
 
-        Assert.Equal(["answer pos/store-1/t1/replies", "commit tx-1", "ack tx-1"], _events);
+        Assert.Equal(["answer pos/store-1/t1/responses/r1", "commit tx-1", "ack tx-1"], _events);
         Assert.Equal(2, _metrics.PersistFailures);
         Assert.Equal(1, _metrics.IntakeResumes);
     }

@@ -36,7 +36,7 @@ internal static class ClientScenarios
         var (exit, output) = await ExternalProcess.RunAsync(MosquittoClients.Rr,
         [
             "-h", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-q", "1",
-            "-t", $"pos/store-c/{terminal}/payments", "-e", $"pos/store-c/{terminal}/replies/rr", "-W", "30",
+            "-t", $"pos/store-c/{terminal}/payments", "-e", $"pos/store-c/{terminal}/responses/rr", "-W", "30",
             "-m", System.Text.Encoding.UTF8.GetString(Payloads.Payment(transaction)),
         ], TimeSpan.FromSeconds(40));
 
@@ -58,7 +58,7 @@ internal static class ClientScenarios
         var root = result.RootElement;
         if (protocol == 5)
         {
-            Assert.Equal($"pos/store-c/{terminal}/replies/{root.GetProperty("sent").GetString()}", root.GetProperty("topic").GetString());
+            Assert.Equal($"pos/store-c/{terminal}/responses/{root.GetProperty("sent").GetString()}", root.GetProperty("topic").GetString());
             Assert.Equal(root.GetProperty("sent").GetString(), root.GetProperty("correlation").GetString());
         }
         else

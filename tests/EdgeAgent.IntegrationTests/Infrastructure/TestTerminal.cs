@@ -21,7 +21,7 @@ internal sealed class TestTerminal : IAsyncDisposable
         ClientId = clientId;
 
         // Answers come under each payment's own terminal prefix (the agent refuses response topics elsewhere).
-        AnswerTopic = $"pos/+/+/replies/{clientId}";
+        AnswerTopic = $"pos/+/+/responses/{clientId}";
         _client.ApplicationMessageReceivedAsync += e =>
         {
             var message = e.ApplicationMessage;
@@ -39,14 +39,14 @@ internal sealed class TestTerminal : IAsyncDisposable
 
     public string ClientId { get; }
 
-    /// <summary>The filter this terminal receives its answers on: <c>pos/{store}/{terminal}/replies/{clientId}</c>.</summary>
+    /// <summary>The filter this terminal receives its answers on: <c>pos/{store}/{terminal}/responses/{clientId}</c>.</summary>
     public string AnswerTopic { get; }
 
     /// <summary>The response topic for a payment published to <paramref name="paymentTopic"/>: under that terminal's prefix.</summary>
     public string ResponseTopicFor(string paymentTopic)
     {
         var parts = paymentTopic.Split('/');
-        return parts is ["pos", var store, var terminal, "payments"] ? $"pos/{store}/{terminal}/replies/{ClientId}" : $"pos/unknown/unknown/replies/{ClientId}";
+        return parts is ["pos", var store, var terminal, "payments"] ? $"pos/{store}/{terminal}/responses/{ClientId}" : $"pos/unknown/unknown/responses/{ClientId}";
     }
 
     public static async Task<TestTerminal> ConnectAsync(int port, string? clientId = null, params string[] extraSubscriptions)
