@@ -135,20 +135,22 @@ public sealed partial class LiteDbOutcomeStore
         catch (Exception ex) when (_file.ReplaceIfCorrupt(ex))
         {
             Interlocked.Exchange(ref _lastSequence, 0);
-            return new StoredFeatureState([], [], []);
+            return StoredFeatureState.Empty;
         }
     }
 
     private static StoredFeatureState LoadState(LiteDatabase db, int maxCards)
     {
+        // Streamed: the newest cards kept, the others only named (the state knows the store has them).
         var newest = new PriorityQueue<CardHistorySnapshot, long>();
+        var stored = new List<string>();
         foreach (var doc in db.GetCollection(CardsCollection).FindAll())
         {
             var card = StateDocuments.Card(doc);
             newest.Enqueue(card, card.LastUnixMs);
             if (newest.Count > maxCards)
             {
-                newest.Dequeue();
+                stored.Add(newest.Dequeue().CardToken);
             }
         }
 
@@ -159,23 +161,23 @@ public sealed partial class LiteDbOutcomeStore
         }
 
         var merchants = db.GetCollection(MerchantsCollection).FindAll().Select(StateDocuments.Merchant).ToList();
-        var snapshotSequence = db.GetCollection(MetaCollection).FindById(StateMetaId)?["seq"].AsInt64 ?? 0;
-        var journal = new List<FeatureUpdate>();
+        var covered = db.GetCollection(MetaCollection).FindById(StateMetaId)?["seq"].AsInt64 ?? 0;
+        var journal = new List<(long, FeatureUpdate)>();
         var log = db.GetCollection(LogCollection);
-        var start = log.Query().Where(Query.LTE("_id", snapshotSequence + 1)).OrderByDescending("_id").Limit(1).FirstOrDefault()?["_id"].AsInt64
-            ?? snapshotSequence + 1;
+        var start = log.Query().Where(Query.LTE("_id", covered + 1)).OrderByDescending("_id").Limit(1).FirstOrDefault()?["_id"].AsInt64
+            ?? covered + 1;
         foreach (var group in log.Query().Where(Query.GTE("_id", start)).OrderBy("_id").ToEnumerable())
         {
             foreach (var record in RecordCodec.Decode(group["d"].AsBinary))
             {
-                if (record.Sequence > snapshotSequence && record.Event is { } payment && record.Features is { Length: > 0 })
+                if (record.Sequence > covered && record.Event is { } payment && record.Features is { Length: > 0 })
                 {
-                    journal.Add(FeatureUpdate.Of(payment));
+                    journal.Add((record.Sequence, FeatureUpdate.Of(payment)));
                 }
             }
         }
 
-        return new StoredFeatureState(cards, merchants, journal);
+        return new StoredFeatureState(cards, merchants, journal, stored);
     }
 
     /// <summary>The group document whose range holds <paramref name="sequence"/> (the last one starting at or before it).</summary>

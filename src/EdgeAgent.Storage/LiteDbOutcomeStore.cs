@@ -155,16 +155,10 @@ public sealed partial class LiteDbOutcomeStore : IOutcomeStore, IOutcomeLog, IDi
         }
 
         long? snapshotSequence = null;
-        var covered = LastSequence;
         var cards = db.GetCollection(CardsCollection);
         var merchants = db.GetCollection(MerchantsCollection);
         foreach (var batch in batches)
         {
-            foreach (var outcome in batch.Outcomes)
-            {
-                covered = RecordCodec.IsRecorded(outcome) ? Math.Max(covered, outcome.Sequence) : covered;
-            }
-
             if (batch.Snapshot is not { } snapshot)
             {
                 continue;
@@ -180,8 +174,8 @@ public sealed partial class LiteDbOutcomeStore : IOutcomeStore, IOutcomeLog, IDi
                 merchants.Upsert(StateDocuments.Merchant(merchant));
             }
 
-            // The snapshot was taken as its batch was answered: it holds every payment up to that batch's last one.
-            snapshotSequence = covered;
+            // Every payment up to here is in a snapshot: a start replays only those after it.
+            snapshotSequence = Math.Max(snapshotSequence ?? 0, snapshot.CoveredThrough);
         }
 
         if (snapshotSequence is { } upTo)

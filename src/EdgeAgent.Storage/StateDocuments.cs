@@ -24,6 +24,7 @@ internal static class StateDocuments
         {
             ["_id"] = card.CardToken,
             ["last"] = card.LastUnixMs,
+            ["seq"] = card.Sequence,
             ["rt"] = BinaryArrays.From<long>(times),
             ["ra"] = BinaryArrays.From<double>(amounts),
             ["rm"] = BinaryArrays.From<int>(merchants),
@@ -47,18 +48,19 @@ internal static class StateDocuments
             recent[i] = new RecentPayment(times[i], amounts[i], merchants[i], latitudes[i], longitudes[i]);
         }
 
-        return new CardHistorySnapshot(doc["_id"].AsString, recent);
+        return new CardHistorySnapshot(doc["_id"].AsString, recent) { Sequence = doc.TryGetValue("seq", out var seq) ? seq.AsInt64 : 0 };
     }
 
     public static BsonDocument Merchant(MerchantActivitySnapshot merchant) => new()
     {
         ["_id"] = merchant.MerchantKey,
+        ["seq"] = merchant.Sequence,
         ["h"] = Window(merchant.LastHour),
         ["d"] = Window(merchant.LastDay),
     };
 
     public static MerchantActivitySnapshot Merchant(BsonDocument doc) =>
-        new(doc["_id"].AsString, Window(doc["h"].AsDocument), Window(doc["d"].AsDocument));
+        new(doc["_id"].AsString, Window(doc["h"].AsDocument), Window(doc["d"].AsDocument)) { Sequence = doc.TryGetValue("seq", out var seq) ? seq.AsInt64 : 0 };
 
     /// <summary>
     /// Only the occupied buckets, with their slots: a quiet merchant has a handful, so its document stays a few

@@ -106,6 +106,7 @@ public sealed class OutcomeStoreTests : IDisposable
             var state = new FeatureState();
             var extractor = new FeatureExtractor(state);
             var a = Scored(1);
+            state.Sequence = 1;
             extractor.ComputeAndApply(a.Event!, new float[FeatureSchema.Count]);
             store.Commit([new ScoredBatch([a], [Update(a)], state.TakeChanges(), [])]);
             var b = Scored(2);
@@ -115,7 +116,8 @@ public sealed class OutcomeStoreTests : IDisposable
         using var reopened = Open();
         var stored = reopened.LoadState(100);
         Assert.Single(stored.Cards.Single().Recent);
-        Assert.Equal(Update(Scored(2)), stored.Journal.Single());
+        Assert.Equal((2L, Update(Scored(2))), stored.Journal.Single());
+        Assert.Equal(1, stored.Cards.Single().Sequence);
         Assert.Equal(2, reopened.LastSequence);
     }
 
@@ -124,7 +126,7 @@ public sealed class OutcomeStoreTests : IDisposable
     {
         using var store = Open();
         var one = Scored(1);
-        store.Commit([new ScoredBatch([one], [Update(one)], FeatureStateChanges.None, [])]);
+        store.Commit([new ScoredBatch([one], [Update(one)], new FeatureStateChanges([], [], CoveredThrough: 1), [])]);
         var two = Scored(2);
         store.Commit([new ScoredBatch([two, Rejected(3)], [Update(two)], null, [])]);
 
@@ -143,7 +145,7 @@ public sealed class OutcomeStoreTests : IDisposable
         var old = new[] { Scored(1, receivedAt: now.AddDays(-10)), Scored(2, receivedAt: now.AddDays(-9)) };
         var recent = Scored(3, receivedAt: now.AddHours(-1));
         store.Commit([new ScoredBatch(old, [Update(old[0]), Update(old[1])], null, [])]);
-        store.Commit([new ScoredBatch([recent], [Update(recent)], FeatureStateChanges.None, [])]);
+        store.Commit([new ScoredBatch([recent], [Update(recent)], new FeatureStateChanges([], [], CoveredThrough: 3), [])]);
         var retention = new Hosting.RecordRetentionService(
             store,
             Microsoft.Extensions.Options.Options.Create(new StorageOptions { Path = _data.Path, RetentionHours = 168 }),
@@ -258,7 +260,7 @@ public sealed class OutcomeStoreTests : IDisposable
             for (var i = 1; i <= 400; i++)
             {
                 var outcome = Scored(i, card: "card-" + i);
-                var state = new FeatureState();
+                var state = new FeatureState { Sequence = i };
                 new FeatureExtractor(state).ComputeAndApply(outcome.Event!, new float[FeatureSchema.Count]);
                 store.Commit([new ScoredBatch([outcome], [Update(outcome)], state.TakeChanges(), [])]);
             }

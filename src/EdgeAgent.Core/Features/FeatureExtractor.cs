@@ -35,9 +35,26 @@ public sealed class FeatureExtractor
         return update;
     }
 
-    /// <summary>Adds a journaled payment to the state without computing its features (replay at start).</summary>
-    public void Apply(FeatureUpdate update) =>
-        Apply(update, _state.Card(update.CardToken), _state.Merchant(update.MerchantKey));
+    /// <summary>
+    /// Adds a journaled payment to the state without computing its features (replay at start); with
+    /// <see cref="FeatureState.Sequence"/> set to its sequence number, only to the entities whose snapshots do not hold it yet.
+    /// </summary>
+    public void Apply(FeatureUpdate update)
+    {
+        var card = _state.Card(update.CardToken);
+        var merchant = _state.Merchant(update.MerchantKey);
+        if (!_state.CardCovered(update.CardToken))
+        {
+            card.Add(update.UnixMs, update.Amount, StableHash.Of(update.MerchantKey), update.Location);
+        }
+
+        if (!_state.MerchantCovered(update.MerchantKey))
+        {
+            merchant.Add(update.UnixMs, update.Amount);
+        }
+
+        _state.MarkChanged(update.CardToken, update.MerchantKey);
+    }
 
     /// <summary>
     /// The key of a merchant's state: the merchant id as the payment carries it. Not the store or terminal of the

@@ -1,24 +1,28 @@
 namespace EdgeAgent.Core.Features;
 
 /// <summary>
-/// Per-card and per-merchant state, held in memory for the scoring loop and persisted as snapshots of
-/// what each batch changed. Not thread-safe: one scoring loop owns it.
+/// Per-card and per-merchant state for the features. In the agent: held in memory up to a cap per kind (least recently used
+/// out first, only once persisted), snapshotted a few changed entities at a time a while after they changed (so a busy card
+/// is written once, not once per payment, and no pass of the scoring loop ever copies them all), and found again in the store
+/// when an evicted one pays again, read ahead by intake (<see cref="Prime"/>) so the scoring loop does no I/O. For training:
+/// everything in memory, nothing persisted. Not thread-safe but for the members that say so: one scoring loop owns it.
 /// </summary>
 public sealed class FeatureState
 {
-    private readonly Dictionary<string, CardHistory> _cards = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, MerchantActivity> _merchants = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _changedCards = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _changedMerchants = new(StringComparer.Ordinal);
+    private readonly KeyedState<CardHistory> _cards;
+    private readonly KeyedState<MerchantActivity> _merchants;
     private readonly IFeatureStateSource? _source;
-    private readonly int _maxCardsInMemory;
+    private readonly List<(string Key, CardHistory Value, long Sequence)> _cardSnapshots = [];
+    private readonly List<(string Key, MerchantActivity Value, long Sequence)> _merchantSnapshots = [];
 
     /// <param name="source">Where state evicted from memory is found again; null keeps everything in memory.</param>
     /// <param name="maxCardsInMemory">Cards held in memory before the least recently paying are evicted.</param>
-    public FeatureState(IFeatureStateSource? source = null, int maxCardsInMemory = int.MaxValue)
+    /// <param name="maxMerchantsInMemory">Merchants held in memory before the least recently paid are evicted.</param>
+    public FeatureState(IFeatureStateSource? source = null, int maxCardsInMemory = int.MaxValue, int maxMerchantsInMemory = int.MaxValue)
     {
         _source = source;
-        _maxCardsInMemory = maxCardsInMemory;
+        _cards = new KeyedState<CardHistory>(source is null ? int.MaxValue : maxCardsInMemory, () => new CardHistory());
+        _merchants = new KeyedState<MerchantActivity>(source is null ? int.MaxValue : maxMerchantsInMemory, () => new MerchantActivity());
     }
 
     /// <summary>Cards in memory.</summary>
@@ -27,89 +31,142 @@ public sealed class FeatureState
     /// <summary>Merchants in memory.</summary>
     public int MerchantCount => _merchants.Count;
 
+    /// <summary>Cards and merchants that left memory for the store, in all.</summary>
+    public long Evictions => _cards.Evictions + _merchants.Evictions;
+
+    /// <summary>Entities read from the store on the scoring loop itself, because intake could not read them ahead.</summary>
+    public long ColdReads { get; private set; }
+
+    /// <summary>The payment being applied (its sequence number), and when: changes are stamped with them.</summary>
+    public long Sequence { get; set; }
+
+    /// <inheritdoc cref="Sequence"/>
+    public long Ticks { get; set; }
+
     public CardHistory Card(string cardToken)
     {
-        if (!_cards.TryGetValue(cardToken, out var card))
+        if (_cards.TryGet(cardToken, out var card))
         {
-            card = _source?.FindCard(cardToken) is { } snapshot ? CardHistory.FromSnapshot(snapshot) : new CardHistory();
-            _cards.Add(cardToken, card);
+            return card;
         }
 
-        return card;
+        if (_source is not null && _cards.MayBeStored(cardToken) && _source.FindCard(cardToken) is { } snapshot)
+        {
+            ColdReads++;
+            return _cards.Add(cardToken, CardHistory.FromSnapshot(snapshot), snapshot.Sequence);
+        }
+
+        return _cards.AddNew(cardToken);
     }
 
     public MerchantActivity Merchant(string merchantKey)
     {
-        if (!_merchants.TryGetValue(merchantKey, out var merchant))
+        if (_merchants.TryGet(merchantKey, out var merchant))
         {
-            merchant = _source?.FindMerchant(merchantKey) is { } snapshot ? MerchantActivity.FromSnapshot(snapshot) : new MerchantActivity();
-            _merchants.Add(merchantKey, merchant);
+            return merchant;
         }
 
-        return merchant;
+        if (_source is not null && _merchants.MayBeStored(merchantKey) && _source.FindMerchant(merchantKey) is { } snapshot)
+        {
+            ColdReads++;
+            return _merchants.Add(merchantKey, MerchantActivity.FromSnapshot(snapshot), snapshot.Sequence);
+        }
+
+        return _merchants.AddNew(merchantKey);
     }
+
+    /// <summary>What intake should read ahead for a payment: whether the store may hold the card or merchant memory lacks. Thread-safe.</summary>
+    public (bool Card, bool Merchant) NeedsReading(string cardToken, string merchantKey) =>
+        (_source is not null && !_cards.Contains(cardToken) && _cards.MayBeStored(cardToken),
+         _source is not null && !_merchants.Contains(merchantKey) && _merchants.MayBeStored(merchantKey));
+
+    /// <summary>
+    /// Installs what intake read ahead, when memory still lacks it and nothing newer was evicted since; a card's history
+    /// found only under its previous-key token (during a key rotation) moves to the new token.
+    /// </summary>
+    public void Prime(StatePrefetch prefetch, string cardToken, string? previousCardToken, string merchantKey)
+    {
+        if (!_cards.Contains(cardToken))
+        {
+            if (prefetch.Card is { } card && _cards.IsFresh(cardToken, prefetch.CardMark))
+            {
+                _cards.Add(cardToken, CardHistory.FromSnapshot(card), card.Sequence);
+            }
+            else if (previousCardToken is not null && !_cards.MayBeStored(cardToken))
+            {
+                if (!_cards.Rekey(previousCardToken, cardToken) && prefetch.PreviousCard is { } previous
+                    && _cards.IsFresh(previousCardToken, prefetch.CardMark))
+                {
+                    _cards.Add(cardToken, CardHistory.FromSnapshot(previous), 0);
+                }
+            }
+        }
+
+        if (!_merchants.Contains(merchantKey) && prefetch.Merchant is { } merchant && _merchants.IsFresh(merchantKey, prefetch.MerchantMark))
+        {
+            _merchants.Add(merchantKey, MerchantActivity.FromSnapshot(merchant), merchant.Sequence);
+        }
+    }
+
+    /// <summary>Marks for <see cref="Prime"/>: the eviction counts when the read began. Thread-safe.</summary>
+    public (long Cards, long Merchants) Marks => (_cards.EvictionMark, _merchants.EvictionMark);
+
+    /// <summary>True when the card's snapshot already holds the payment being replayed (<see cref="Sequence"/>).</summary>
+    public bool CardCovered(string cardToken) => Sequence > 0 && _cards.Covers(cardToken, Sequence);
+
+    /// <summary>True when the merchant's snapshot already holds the payment being replayed (<see cref="Sequence"/>).</summary>
+    public bool MerchantCovered(string merchantKey) => Sequence > 0 && _merchants.Covers(merchantKey, Sequence);
 
     internal void MarkChanged(string cardToken, string merchantKey)
     {
-        _changedCards.Add(cardToken);
-        _changedMerchants.Add(merchantKey);
+        _cards.MarkChanged(cardToken, Sequence, Ticks);
+        _merchants.MarkChanged(merchantKey, Sequence, Ticks);
     }
 
-    /// <summary>Snapshots of everything changed since the last call, to be written with the outcomes that changed it.</summary>
-    public FeatureStateChanges TakeChanges()
+    /// <summary>Snapshots of everything changed, and the sequence they cover: a graceful stop writes them all.</summary>
+    public FeatureStateChanges TakeChanges() => TakeChanges(long.MaxValue, int.MaxValue);
+
+    /// <summary>
+    /// Snapshots of at most <paramref name="budget"/> entities changed at or before <paramref name="dueTicks"/>, oldest change
+    /// first, and of those evicted over the caps; with the sequence they bring the persisted state up to (every payment
+    /// up to it is in a snapshot, so a start replays only those after it).
+    /// </summary>
+    public FeatureStateChanges TakeChanges(long dueTicks, int budget)
     {
-        if (_changedCards.Count == 0 && _changedMerchants.Count == 0)
+        _cardSnapshots.Clear();
+        _merchantSnapshots.Clear();
+        _cards.TakeDirty(dueTicks, budget, _cardSnapshots);
+        _merchants.TakeDirty(dueTicks, budget, _merchantSnapshots);
+        _cards.EvictOverCap(budget, _cardSnapshots);
+        _merchants.EvictOverCap(budget, _merchantSnapshots);
+        var oldest = Math.Min(_cards.OldestUnsnapshotted() ?? long.MaxValue, _merchants.OldestUnsnapshotted() ?? long.MaxValue);
+        var covered = oldest == long.MaxValue ? Sequence : oldest - 1;
+        if (_cardSnapshots.Count == 0 && _merchantSnapshots.Count == 0)
         {
-            return FeatureStateChanges.None;
+            return new FeatureStateChanges([], [], covered);
         }
 
-        var cards = new CardHistorySnapshot[_changedCards.Count];
-        var i = 0;
-        foreach (var token in _changedCards)
-        {
-            cards[i++] = _cards[token].ToSnapshot(token);
-        }
-
-        var merchants = new MerchantActivitySnapshot[_changedMerchants.Count];
-        i = 0;
-        foreach (var key in _changedMerchants)
-        {
-            merchants[i++] = _merchants[key].ToSnapshot(key);
-        }
-
-        _changedCards.Clear();
-        _changedMerchants.Clear();
-        EvictIfFull();
-        return new FeatureStateChanges(cards, merchants);
+        var cards = _cardSnapshots.Select(c => c.Value.ToSnapshot(c.Key) with { Sequence = c.Sequence }).ToArray();
+        var merchants = _merchantSnapshots.Select(m => m.Value.ToSnapshot(m.Key) with { Sequence = m.Sequence }).ToArray();
+        return new FeatureStateChanges(cards, merchants, covered);
     }
 
-    /// <summary>Loads persisted state at start.</summary>
-    public void Restore(IEnumerable<CardHistorySnapshot> cards, IEnumerable<MerchantActivitySnapshot> merchants)
+    /// <summary>Loads persisted state at start; <paramref name="storedCards"/> are the cards the store holds beyond those loaded.</summary>
+    public void Restore(IEnumerable<CardHistorySnapshot> cards, IEnumerable<MerchantActivitySnapshot> merchants, IEnumerable<string>? storedCards = null)
     {
         foreach (var card in cards)
         {
-            _cards[card.CardToken] = CardHistory.FromSnapshot(card);
+            _cards.Add(card.CardToken, CardHistory.FromSnapshot(card), card.Sequence);
         }
 
         foreach (var merchant in merchants)
         {
-            _merchants[merchant.MerchantKey] = MerchantActivity.FromSnapshot(merchant);
-        }
-    }
-
-    private void EvictIfFull()
-    {
-        // Only with a source to reload from; evicts the tenth of cards that paid longest ago, all of them
-        // already persisted (changes were just taken).
-        if (_source is null || _cards.Count <= _maxCardsInMemory)
-        {
-            return;
+            _merchants.Add(merchant.MerchantKey, MerchantActivity.FromSnapshot(merchant), merchant.Sequence);
         }
 
-        var target = _maxCardsInMemory - (_maxCardsInMemory / 10);
-        foreach (var token in _cards.OrderBy(c => c.Value.LastUnixMs).Take(_cards.Count - target).Select(c => c.Key).ToList())
+        foreach (var token in storedCards ?? [])
         {
-            _cards.Remove(token);
+            _cards.RememberStored(token);
         }
     }
 }

@@ -27,6 +27,12 @@ public sealed class PaymentEvent
     /// <summary>Keyed token of the card (see <see cref="Tokenization.CardTokenizer"/>) or the token the terminal sent.</summary>
     public required string CardToken { get; init; }
 
+    /// <summary>
+    /// During a key rotation, the card's token under the previous key: where its history is found until it pays under the
+    /// new one. Never recorded; null outside a rotation or when the terminal sent a token.
+    /// </summary>
+    public string? PreviousCardToken { get; init; }
+
     /// <summary>ISO 18245 merchant category code, four digits.</summary>
     public required string Mcc { get; init; }
 

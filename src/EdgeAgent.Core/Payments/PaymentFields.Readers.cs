@@ -52,7 +52,7 @@ internal sealed partial class PaymentFields
             }
             else
             {
-                _cardToken = tokenizer.Tokenize(pan);
+                (_cardToken, _previousCardToken) = tokenizer.TokenizeWithPrevious(pan);
             }
         }
         finally

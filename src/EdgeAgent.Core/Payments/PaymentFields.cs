@@ -28,6 +28,7 @@ internal sealed partial class PaymentFields(List<ValidationError> errors)
     private decimal? _amount;
     private string? _currency;
     private string? _cardToken;
+    private string? _previousCardToken;
     private string? _mcc;
     private PaymentChannel? _channel;
     private string? _merchantId;
@@ -185,6 +186,7 @@ internal sealed partial class PaymentFields(List<ValidationError> errors)
         Amount = _amount!.Value,
         Currency = _currency!,
         CardToken = _cardToken!,
+        PreviousCardToken = _previousCardToken,
         Mcc = _mcc!,
         Channel = _channel!.Value,
         MerchantId = _merchantId!,

@@ -32,6 +32,9 @@ internal sealed class Arrival
     /// <summary>The poison-ledger slot held while the message is handled; -1 when none.</summary>
     public int LedgerSlot { get; init; } = -1;
 
+    /// <summary>The card and merchant state intake read ahead from the store, when memory lacked it.</summary>
+    public Features.StatePrefetch Prefetch { get; init; }
+
     /// <summary>The message was in an earlier crash: it is scored alone, so that if it crashes the agent again, it alone is blamed.</summary>
     public bool Isolated { get; init; }
 }

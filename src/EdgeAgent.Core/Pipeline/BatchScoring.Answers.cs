@@ -157,12 +157,11 @@ internal sealed partial class BatchScoring
 
         var updates = _updates;
         _updates = [];
-        FeatureStateChanges? snapshot = null;
-        if (answered >= _nextSnapshot)
-        {
-            snapshot = _state.TakeChanges();
-            _nextSnapshot = answered + _snapshotTicks;
-        }
+
+        // A few of the entities changed long enough ago (or pushed over a cap) are snapshotted with every batch: bounded work,
+        // never a pass that copies them all; one busy card is written once per interval, not once per payment.
+        var changes = _state.TakeChanges(answered - _snapshotTicks, Math.Max(64, 2 * count));
+        var snapshot = changes.IsEmpty ? null : changes;
 
         var batch = new ScoredBatch(outcomes, updates, snapshot, publishes);
         WriteAhead(batch, arrivals);

@@ -39,7 +39,6 @@ internal sealed partial class BatchScoring : IDisposable
     private bool[] _ran = new bool[64];
     private readonly Reason[] _reasons = new Reason[ReasonCodes.MaxReasons];
     private List<FeatureUpdate> _updates = [];
-    private long _nextSnapshot;
     private long _sequence;
 
     public BatchScoring(PipelineParts parts, FeatureState state, DuplicateIndex duplicates)
@@ -62,7 +61,6 @@ internal sealed partial class BatchScoring : IDisposable
         _logger = parts.Logger;
         _deadLetters = new DeadLetterBudget(parts.Options.DeadLettersPerSecond, parts.Options.DeadLetterBurst, parts.Time);
         _snapshotTicks = (long)(parts.Options.StateSnapshotSeconds * _time.TimestampFrequency);
-        _nextSnapshot = _time.GetTimestamp() + _snapshotTicks;
     }
 
     public void Dispose() => _answers.Dispose();
@@ -73,11 +71,13 @@ internal sealed partial class BatchScoring : IDisposable
     /// <summary>New outcomes are numbered after <paramref name="lastSequence"/> (the last one on record).</summary>
     public void StartAfter(long lastSequence) => _sequence = lastSequence;
 
-    /// <summary>Replays the journal over the restored snapshot, at start, before any message is taken.</summary>
-    public void Replay(IEnumerable<FeatureUpdate> journal)
+    /// <summary>Replays the journal over the restored snapshots, at start, before any message is taken.</summary>
+    public void Replay(IEnumerable<(long Sequence, FeatureUpdate Update)> journal)
     {
-        foreach (var update in journal)
+        foreach (var (sequence, update) in journal)
         {
+            _state.Sequence = sequence;
+            _state.Ticks = _time.GetTimestamp();
             _extractor.Apply(update);
         }
     }
@@ -177,6 +177,9 @@ internal sealed partial class BatchScoring : IDisposable
         var vector = input.Slice(scored * FeatureSchema.Count, FeatureSchema.Count);
         try
         {
+            _state.Prime(arrival.Prefetch, payment.CardToken, payment.PreviousCardToken, FeatureExtractor.MerchantKey(payment.MerchantId));
+            _state.Sequence = row.Sequence;
+            _state.Ticks = _time.GetTimestamp();
             _updates.Add(_extractor.ComputeAndApply(payment, vector));
             vector.CopyTo(features.AsSpan(row.FeatureOffset, FeatureSchema.Count));
             row.ScoreIndex = scored++;

@@ -14,6 +14,8 @@ internal sealed partial class PaymentIntake(
     PaymentParser parser,
     MessageChecks checks,
     IPoisonLedger? ledger,
+    Features.FeatureState state,
+    Features.IFeatureStateSource? source,
     PipelineOptions options,
     PipelineMetrics metrics,
     ILogger logger)
@@ -79,10 +81,12 @@ internal sealed partial class PaymentIntake(
 
         // The payload held the card number; nothing needs it any more.
         Array.Clear(message.Payload);
+        var payment = errors.Count == 0 ? parsed?.Event : null;
         return new Arrival
         {
             Message = message,
-            Payment = errors.Count == 0 ? parsed?.Event : null,
+            Payment = payment,
+            Prefetch = payment is null ? default : Prefetch(payment),
             Errors = errors,
             TransactionId = parsed?.TransactionId,
             Address = address,
@@ -93,6 +97,35 @@ internal sealed partial class PaymentIntake(
             LedgerSlot = slot,
             Isolated = isolated,
         };
+    }
+
+    /// <summary>
+    /// Reads from the store, here on the receiving thread, the card or merchant state the scoring loop will need and memory
+    /// lacks (evicted earlier): the loop itself then never waits on I/O. A payment of a card never seen costs nothing: the
+    /// state knows the store cannot have it.
+    /// </summary>
+    private Features.StatePrefetch Prefetch(PaymentEvent payment)
+    {
+        if (source is null)
+        {
+            return default;
+        }
+
+        var merchantKey = Features.FeatureExtractor.MerchantKey(payment.MerchantId);
+        var (card, merchant) = state.NeedsReading(payment.CardToken, merchantKey);
+        var previous = payment.PreviousCardToken is { } old && !card && state.NeedsReading(old, merchantKey).Card;
+        if (!card && !merchant && !previous)
+        {
+            return default;
+        }
+
+        var (cardMark, merchantMark) = state.Marks;
+        return new Features.StatePrefetch(
+            card ? source.FindCard(payment.CardToken) : null,
+            previous ? source.FindCard(payment.PreviousCardToken!) : null,
+            merchant ? source.FindMerchant(merchantKey) : null,
+            cardMark,
+            merchantMark);
     }
 
     private Arrival Poison(InboundMessage message, long hash, int crashes)

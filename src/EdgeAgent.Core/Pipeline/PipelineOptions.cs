@@ -57,17 +57,23 @@ public sealed class PipelineOptions : IValidatableObject
     public double DeduplicationWindowHours { get; set; } = 48;
 
     /// <summary>
-    /// Seconds between snapshots of the feature state. Between snapshots the outcomes recorded anyway are the
-    /// journal, and nothing else is written per payment; a snapshot rewrites every card and terminal changed since
-    /// the last one in one commit (at store rates a handful; under a 1,000/s benchmark a thousand, about a tenth of
-    /// a second), and a start replays the outcomes recorded after it. Default 30.
+    /// How long after it changes a card's or merchant's state is snapshotted, in seconds. Until then the outcomes recorded
+    /// anyway are its journal, so a card that pays several times meanwhile is written once; snapshots go a few at a time
+    /// with each batch, never all at once, and a start replays only the outcomes after what they cover. Default 30.
     /// </summary>
     [Range(0.1, 3600)]
     public double StateSnapshotSeconds { get; set; } = 30;
 
-    /// <summary>Card histories held in memory; the rest are read from the store when their card pays again. Default 200,000.</summary>
+    /// <summary>
+    /// Card histories held in memory (a few hundred bytes each); the least recently paying leave once persisted, and are
+    /// read again, ahead of the scoring loop, when their card pays again. Default 200,000.
+    /// </summary>
     [Range(1, 100_000_000)]
     public int MaxCardsInMemory { get; set; } = 200_000;
+
+    /// <summary>Merchant activities held in memory (about 1.5 KB each); the least recently paid leave once persisted. Default 50,000.</summary>
+    [Range(1, 10_000_000)]
+    public int MaxMerchantsInMemory { get; set; } = 50_000;
 
     /// <summary>
     /// Most payments remembered for duplicate detection (about 60 bytes each): past it, the oldest leave the window early, and

@@ -33,10 +33,10 @@ public sealed partial class ScoringPipeline : IInboundSink, IDisposable
             SingleWriter = true,
             FullMode = BoundedChannelFullMode.Wait,
         });
-        _state = new FeatureState(parts.Store, options.MaxCardsInMemory);
+        _state = new FeatureState(parts.Store, options.MaxCardsInMemory, options.MaxMerchantsInMemory);
         _duplicates = new DuplicateIndex(options.DuplicateMemory, options.MaxDuplicateKeys, TimeSpan.FromHours(options.DeduplicationWindowHours));
         var checks = new MessageChecks(parts.Validation, options.TopicRoot);
-        _intake = new PaymentIntake(parts.Parser, checks, parts.Ledger, options, parts.Metrics, loggers.CreateLogger<PaymentIntake>());
+        _intake = new PaymentIntake(parts.Parser, checks, parts.Ledger, _state, parts.Store, options, parts.Metrics, loggers.CreateLogger<PaymentIntake>());
         _scoring = new BatchScoring(parts, _state, _duplicates);
         _loop = new ScoringLoop(_scoring, records.Writer, parts.Gate, options.IngestCapacity, parts.Metrics, loggers.CreateLogger<ScoringLoop>());
         _record = new RecordLoop(records.Reader, parts.Store, parts.Journal, parts.Gate, options, parts.Metrics, parts.Time,
@@ -54,6 +54,15 @@ public sealed partial class ScoringPipeline : IInboundSink, IDisposable
 
     /// <summary>Cards whose history is in memory.</summary>
     public int CardsInMemory => _state.CardCount;
+
+    /// <summary>Merchants whose activity is in memory.</summary>
+    public int MerchantsInMemory => _state.MerchantCount;
+
+    /// <summary>Cards and merchants that left memory for the store.</summary>
+    public long StateEvictions => _state.Evictions;
+
+    /// <summary>Card or merchant states the scoring loop had to read itself (intake could not read them ahead).</summary>
+    public long ColdReads => _state.ColdReads;
 
     /// <summary>Payments remembered for duplicate detection.</summary>
     public int DuplicateKeys => _duplicates.Count;
@@ -92,7 +101,7 @@ public sealed partial class ScoringPipeline : IInboundSink, IDisposable
     public void Restore()
     {
         var stored = _parts.Store.LoadState(_parts.Options.MaxCardsInMemory);
-        _state.Restore(stored.Cards, stored.Merchants);
+        _state.Restore(stored.Cards, stored.Merchants, stored.StoredCards);
         _scoring.Replay(stored.Journal);
         _scoring.StartAfter(_parts.Store.LastSequence);
         _duplicates.Preload(_parts.Store.RecentKeys(_parts.Time.GetUtcNow() - TimeSpan.FromHours(_parts.Options.DeduplicationWindowHours)));

@@ -206,7 +206,7 @@ public sealed class FeatureExtractorTests
         Assert.Equal(["card-a", "card-b"], changes.Cards.Select(c => c.CardToken).Order());
         Assert.Equal(2, changes.Cards.Single(c => c.CardToken == "card-a").Recent.Length);
         Assert.Single(changes.Merchants);
-        Assert.Same(FeatureStateChanges.None, state.TakeChanges());
+        Assert.True(state.TakeChanges().IsEmpty);
     }
 
     [Fact]

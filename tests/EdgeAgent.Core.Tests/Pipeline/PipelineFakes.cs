@@ -146,10 +146,10 @@ internal sealed class MemoryStore(List<string> events) : IOutcomeStore
 
         foreach (var batch in batches)
         {
-            Journal.AddRange(batch.Updates);
+            Journal.AddRange(batch.Outcomes.Where(o => o.Kind == OutcomeKind.Scored && !o.Features.IsEmpty).Select(o => (o.Sequence, FeatureUpdate.Of(o.Event!))));
             if (batch.Snapshot is { } snapshot)
             {
-                Journal.Clear();
+                Journal.RemoveAll(j => j.Sequence <= snapshot.CoveredThrough);
                 foreach (var card in snapshot.Cards)
                 {
                     Cards[card.CardToken] = card;
@@ -158,9 +158,9 @@ internal sealed class MemoryStore(List<string> events) : IOutcomeStore
         }
     }
 
-    public List<FeatureUpdate> Journal { get; } = [];
+    public List<(long Sequence, FeatureUpdate Update)> Journal { get; } = [];
 
-    public StoredFeatureState LoadState(int maxCards) => new(Cards.Values.ToList(), [], Journal.ToList());
+    public StoredFeatureState LoadState(int maxCards) => new(Cards.Values.ToList(), [], Journal.ToList(), []);
 }
 
 /// <summary>A poison ledger in memory: crash counts set by the test, slots recorded.</summary>
