@@ -3,10 +3,12 @@ using EdgeAgent.Core.Pipeline;
 using EdgeAgent.Core.Telemetry;
 using EdgeAgent.Diagnostics;
 using EdgeAgent.Mqtt;
+using EdgeAgent.Mqtt.Embedded;
 using EdgeAgent.Onnx;
 using EdgeAgent.Security;
 using EdgeAgent.Storage;
 using EdgeAgent.Telemetry;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace EdgeAgent.Hosting;
 
@@ -21,6 +23,8 @@ public static class AgentServices
             pipeline.CommitDelayMilliseconds ??= mqtt.Value.UsesExternalBroker ? 2 : 0);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<PipelineMetrics>();
+        services.TryAddSingleton<IBrokerAccess>(sp => new LoopbackBrokerAccess(sp.Value<MqttOptions>()));
+        services.TryAddSingleton<IRecentAnswerSource, InMemoryRecentAnswerSource>();
         services.AddSingleton<IIngest>(sp =>
         {
             var mqtt = sp.Value<MqttOptions>();
@@ -28,7 +32,8 @@ public static class AgentServices
             var time = sp.GetRequiredService<TimeProvider>();
             return mqtt.UsesExternalBroker
                 ? new ExternalBrokerIngest(mqtt, root, time, sp.GetRequiredService<ILogger<ExternalBrokerIngest>>())
-                : new EmbeddedBrokerIngest(mqtt, root, time, sp.GetRequiredService<ILogger<EmbeddedBrokerIngest>>());
+                : new EmbeddedBrokerIngest(mqtt, root, sp.GetRequiredService<IBrokerAccess>(), sp.GetRequiredService<IRecentAnswerSource>(), time,
+                    sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), sp.GetRequiredService<ILoggerFactory>());
         });
         services.AddSingleton<AgentStatus>();
         return services;
