@@ -1,10 +1,10 @@
 using System.Text;
 using EdgeAgent.IntegrationTests.Infrastructure;
 
-namespace EdgeAgent.IntegrationTests;
+namespace EdgeAgent.IntegrationTests.EmbeddedBroker;
 
 /// <summary>The agent with its own broker: one container, nothing else, as a small store runs it.</summary>
-public sealed class EmbeddedBrokerTests : IAsyncLifetime
+public sealed class EmbeddedAgentTests : IAsyncLifetime
 {
     private readonly TempDirectory _data = new();
     private readonly int _port = FreePort.Next();
