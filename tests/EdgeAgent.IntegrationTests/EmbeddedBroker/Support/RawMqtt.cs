@@ -58,9 +58,16 @@ internal sealed class RawMqtt : IAsyncDisposable
     {
         using var cancel = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(20));
         var header = new byte[1];
-        if (await _stream.ReadAsync(header, cancel.Token) == 0)
+        try
         {
-            return null;
+            if (await _stream.ReadAsync(header, cancel.Token) == 0)
+            {
+                return null;
+            }
+        }
+        catch (IOException)
+        {
+            return null; // reset by the broker
         }
 
         var length = 0;
