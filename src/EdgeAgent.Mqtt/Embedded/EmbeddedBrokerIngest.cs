@@ -21,7 +21,7 @@ public sealed partial class EmbeddedBrokerIngest : IIngest
     public const string AgentClientId = "edgeagent-embedded";
 
     private static readonly TimeSpan MaintenanceInterval = TimeSpan.FromSeconds(1);
-    private const int SessionSweepTicks = 10;
+    private static readonly TimeSpan SessionSweepInterval = TimeSpan.FromSeconds(10);
 
     private readonly string _topicRoot;
     private readonly BrokerContext _context;
@@ -142,7 +142,7 @@ public sealed partial class EmbeddedBrokerIngest : IIngest
     private async Task MaintainAsync(CancellationToken stopping)
     {
         using var timer = new PeriodicTimer(MaintenanceInterval, _context.Time);
-        var ticks = 0;
+        var lastSweep = _context.Time.GetUtcNow();
         try
         {
             while (await timer.WaitForNextTickAsync(stopping))
@@ -150,8 +150,10 @@ public sealed partial class EmbeddedBrokerIngest : IIngest
                 try
                 {
                     _context.Undelivered.Expire();
-                    if (++ticks % SessionSweepTicks == 0)
+                    var now = _context.Time.GetUtcNow();
+                    if (now - lastSweep >= SessionSweepInterval)
                     {
+                        lastSweep = now;
                         await _sessions.SweepAsync(_server);
                     }
                 }

@@ -1,5 +1,10 @@
+using System.Globalization;
 using System.Text;
+using EdgeAgent.IntegrationTests.EmbeddedBroker.Support;
 using EdgeAgent.IntegrationTests.Infrastructure;
+using EdgeAgent.Mqtt;
+using EdgeAgent.Mqtt.Embedded;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace EdgeAgent.IntegrationTests.EmbeddedBroker;
 
@@ -86,5 +91,60 @@ public sealed class EmbeddedAgentTests : IAsyncLifetime
 
         Assert.Equal("rejected", Answers.Status(answer));
         Assert.Contains("invalid_topic", Answers.ErrorCodes(answer));
+    }
+
+    [Fact]
+    public async Task ReadmeManualExample_WithMosquittosClients_GetsAnAnswer()
+    {
+        var (sub, pub) = ReadmeExample();
+        var broker = (EmbeddedBrokerIngest)_agent!.Services.GetRequiredService<IIngest>();
+        var port = _port.ToString(CultureInfo.InvariantCulture);
+        var subscribed = broker.Subscriptions;
+
+        // As written there, on this test's port, and the subscriber ends after one answer instead of running in the background.
+        var answer = ExternalClients.RunAsync(ExternalClients.MosquittoSub, [.. sub, "-p", port, "-C", "1", "-W", "60"], TimeSpan.FromSeconds(90));
+        await Eventually.TrueAsync(() => broker.Subscriptions > subscribed, "mosquitto_sub subscribed");
+        var published = await ExternalClients.RunAsync(ExternalClients.MosquittoPub, [.. pub, "-p", port], TimeSpan.FromSeconds(90));
+        var output = await answer;
+
+        Assert.True(published.ExitCode == 0, published.Output);
+        Assert.Equal("T-1", Answers.Parse(Encoding.UTF8.GetBytes(output.Output.Trim())).GetProperty("transactionId").GetString());
+    }
+
+    /// <summary>The README's two mosquitto commands, split as the shell would (single quotes, a trailing '&amp;'), program names dropped.</summary>
+    private static (string[] Sub, string[] Pub) ReadmeExample()
+    {
+        var readme = File.ReadAllLines(Path.Combine(ExternalClients.RepositoryRoot, "README.md"));
+        return (Words(readme.Single(l => l.StartsWith("mosquitto_sub ", StringComparison.Ordinal))),
+            Words(readme.Single(l => l.StartsWith("mosquitto_pub ", StringComparison.Ordinal))));
+
+        static string[] Words(string line)
+        {
+            var words = new List<string>();
+            var word = new StringBuilder();
+            var quoted = false;
+            foreach (var c in line.TrimEnd('&', ' '))
+            {
+                if (c == '\'')
+                {
+                    quoted = !quoted;
+                }
+                else if (c == ' ' && !quoted)
+                {
+                    if (word.Length > 0)
+                    {
+                        words.Add(word.ToString());
+                        word.Clear();
+                    }
+                }
+                else
+                {
+                    word.Append(c);
+                }
+            }
+
+            words.Add(word.ToString());
+            return [.. words.Skip(1)];
+        }
     }
 }
