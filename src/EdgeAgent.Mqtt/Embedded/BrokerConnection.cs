@@ -12,9 +12,8 @@ namespace EdgeAgent.Mqtt.Embedded;
 /// <summary>
 /// One client connection as MQTTnet's server sees it: MQTTnet's own channel adapter, with the broker's rules around it.
 /// The first packet gets a time limit and the <see cref="ConnectTerms"/>; the CONNACK is told what was granted and the
-/// broker's limits; answers sent at QoS 1 are remembered until the client acknowledges them, and those still
-/// unacknowledged when the connection ends are kept for the client's next subscription. After the CONNECT every
-/// packet is handed straight through: the per-packet cost is a type test on the way out.
+/// broker's limits; answers sent at QoS 1 are remembered until the client acknowledges them (<see cref="AnswerAcknowledgements"/>).
+/// After the CONNECT every packet is handed straight through: the per-packet cost is a type test on the way out.
 /// </summary>
 internal sealed class BrokerConnection : IMqttChannelAdapter
 {
@@ -24,7 +23,7 @@ internal sealed class BrokerConnection : IMqttChannelAdapter
     private readonly GuardedChannel _channel;
     private readonly BrokerContext _context;
     private readonly Socket? _socket;
-    private readonly Dictionary<ushort, TrackedAnswer> _unacknowledged = [];
+    private readonly AnswerAcknowledgements _answers;
     private bool _awaitingConnect = true;
     private bool _connAckSent;
     private bool _tooLargeReported;
@@ -37,7 +36,8 @@ internal sealed class BrokerConnection : IMqttChannelAdapter
         _socket = socket;
         _channel = channel;
         _context = context;
-        channel.Guard.Acknowledged = OnAcknowledged;
+        _answers = new AnswerAcknowledgements(context.Undelivered);
+        channel.Guard.Acknowledged = _answers.Acknowledged;
     }
 
     /// <summary>Who the connection acts as, once the access policy accepted its CONNECT.</summary>
@@ -70,7 +70,7 @@ internal sealed class BrokerConnection : IMqttChannelAdapter
     {
         if (packet is MqttPublishPacket publish)
         {
-            Track(publish);
+            _answers.Sending(publish);
         }
         else if (!_connAckSent && packet is MqttConnAckPacket connAck)
         {
@@ -113,7 +113,7 @@ internal sealed class BrokerConnection : IMqttChannelAdapter
             _context.Connections.Remove(_clientId, this);
         }
 
-        ReturnUnacknowledged();
+        _answers.ConnectionEnded();
         _inner.Dispose();
     }
 
@@ -176,59 +176,6 @@ internal sealed class BrokerConnection : IMqttChannelAdapter
         connAck.TopicAliasMaximum = 0; // aliases would let one client grow an unbounded table of topics
         connAck.ServerKeepAlive = _terms.ServerKeepAlive;
         connAck.SessionExpiryInterval = _terms.SessionExpiryInterval ?? 0;
-    }
-
-    private void Track(MqttPublishPacket publish)
-    {
-        if (TrackedAnswer.Of(publish.Payload) is not { } answer)
-        {
-            return;
-        }
-
-        if (publish.QualityOfServiceLevel == MqttQualityOfServiceLevel.AtMostOnce)
-        {
-            answer.MarkDelivered(); // at most once: handed to the connection is all QoS 0 promises
-            return;
-        }
-
-        lock (_unacknowledged)
-        {
-            _unacknowledged[publish.PacketIdentifier] = answer;
-        }
-    }
-
-    private void OnAcknowledged(ushort packetIdentifier)
-    {
-        TrackedAnswer? answer;
-        lock (_unacknowledged)
-        {
-            if (_unacknowledged.Count == 0 || !_unacknowledged.Remove(packetIdentifier, out answer))
-            {
-                return;
-            }
-        }
-
-        answer.MarkDelivered();
-    }
-
-    private void ReturnUnacknowledged()
-    {
-        List<TrackedAnswer> left;
-        lock (_unacknowledged)
-        {
-            if (_unacknowledged.Count == 0)
-            {
-                return;
-            }
-
-            left = [.. _unacknowledged.Values];
-            _unacknowledged.Clear();
-        }
-
-        foreach (var answer in left)
-        {
-            _context.Undelivered.Keep(answer);
-        }
     }
 
     private async Task TrySendAsync(MqttPacket packet, CancellationToken cancellationToken)

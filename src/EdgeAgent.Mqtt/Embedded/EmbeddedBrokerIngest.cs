@@ -26,6 +26,7 @@ public sealed partial class EmbeddedBrokerIngest : IIngest
     private readonly string _topicRoot;
     private readonly BrokerContext _context;
     private readonly IRecentAnswerSource _recentAnswers;
+    private readonly IReadOnlyList<BrokerEndpoint> _configured;
     private readonly BrokerListener _listener;
     private readonly MqttServer _server;
     private readonly PublishGate _publishes;
@@ -53,7 +54,8 @@ public sealed partial class EmbeddedBrokerIngest : IIngest
         _answerQos = options.AnswerQos == 0 ? MqttQualityOfServiceLevel.AtMostOnce : MqttQualityOfServiceLevel.AtLeastOnce;
         var limits = BrokerLimits.From(options);
         _context = new BrokerContext(limits, time, new BrokerMetrics(meterFactory), _logger);
-        _listener = new BrokerListener(endpoints ?? [new BrokerEndpoint(new IPEndPoint(IPAddress.Parse(options.BindAddress), options.Port))], _context);
+        _configured = endpoints ?? [new BrokerEndpoint(new IPEndPoint(IPAddress.Parse(options.BindAddress), options.Port))];
+        _listener = new BrokerListener(_configured, _context);
         var serverOptions = new MqttServerOptionsBuilder()
             .WithPersistentSessions(true)
             .WithDefaultCommunicationTimeout(limits.ConnectTimeout + TimeSpan.FromSeconds(1))
@@ -71,7 +73,7 @@ public sealed partial class EmbeddedBrokerIngest : IIngest
         _server.QueuedApplicationMessageOverwrittenAsync += _redelivery.OnQueueOverwrittenAsync;
     }
 
-    public string Description => "embedded broker on " + string.Join(", ", Endpoints);
+    public string Description => "embedded broker on " + string.Join(", ", Endpoints.Count > 0 ? Endpoints : _configured);
 
     public bool IsConnected => _server.IsStarted;
 
