@@ -4,20 +4,21 @@ using MQTTnet.Protocol;
 namespace EdgeAgent.Mqtt.Embedded;
 
 /// <summary>
-/// The answers sent on one connection that its client has not acknowledged yet, by packet identifier. A PUBACK (seen
-/// by the <see cref="PacketSizeGuard"/>) marks its answer delivered; those left when the connection ends are kept for
-/// the client's next subscription. One short lock, taken only for answers and their PUBACKs.
+/// The answers sent on one connection to a client that owns their topic (<see cref="AnswerOwners"/>) and that it has
+/// not acknowledged yet, by packet identifier. A PUBACK (seen by the <see cref="PacketSizeGuard"/>) marks its answer
+/// delivered; those left when the connection ends are kept for the client's next subscription. One short lock, taken
+/// only for answers and their PUBACKs.
 /// </summary>
-internal sealed class AnswerAcknowledgements(UndeliveredAnswers undelivered)
+internal sealed class AnswerAcknowledgements(BrokerContext context)
 {
     private readonly Dictionary<ushort, TrackedAnswer> _unacknowledged = [];
 
-    /// <summary>Called for each PUBLISH the broker sends on the connection.</summary>
-    public void Sending(MqttPublishPacket publish)
+    /// <summary>Called for each PUBLISH the broker sends on the connection of <paramref name="clientId"/>.</summary>
+    public void Sending(MqttPublishPacket publish, string? clientId)
     {
-        if (TrackedAnswer.Of(publish.Payload) is not { } answer)
+        if (TrackedAnswer.Of(publish.Payload) is not { } answer || clientId is null || !context.Owners.IsOwner(clientId, answer.Topic))
         {
-            return;
+            return; // not an answer, or sent to an observer: its delivery is not the terminal's
         }
 
         if (publish.QualityOfServiceLevel == MqttQualityOfServiceLevel.AtMostOnce)
@@ -63,7 +64,7 @@ internal sealed class AnswerAcknowledgements(UndeliveredAnswers undelivered)
 
         foreach (var answer in left)
         {
-            undelivered.Keep(answer);
+            context.Undelivered.Keep(answer);
         }
     }
 }

@@ -36,7 +36,7 @@ internal sealed class BrokerConnection : IMqttChannelAdapter
         _socket = socket;
         _channel = channel;
         _context = context;
-        _answers = new AnswerAcknowledgements(context.Undelivered);
+        _answers = new AnswerAcknowledgements(context);
         channel.Guard.Acknowledged = _answers.Acknowledged;
     }
 
@@ -70,7 +70,7 @@ internal sealed class BrokerConnection : IMqttChannelAdapter
     {
         if (packet is MqttPublishPacket publish)
         {
-            _answers.Sending(publish);
+            _answers.Sending(publish, _clientId);
         }
         else if (!_connAckSent && packet is MqttConnAckPacket connAck)
         {

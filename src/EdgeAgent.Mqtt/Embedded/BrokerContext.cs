@@ -24,5 +24,7 @@ internal sealed class BrokerContext
 
     public ConnectionRegistry Connections { get; } = new();
 
+    public AnswerOwners Owners { get; } = new();
+
     public UndeliveredAnswers Undelivered { get; }
 }

@@ -64,6 +64,11 @@ internal sealed class ConnectionGate(IBrokerAccess access, BrokerContext context
             e.AssignedClientIdentifier = e.ClientId; // MQTT 5 §3.2.2.3.7: the client learns the id it was given
         }
 
+        if (e.CleanSession != false)
+        {
+            context.Owners.SessionEnded(e.ClientId); // a clean start replaces any session this client had, and its subscriptions
+        }
+
         connection.Accept(result.Identity!);
     }
 }

@@ -69,6 +69,8 @@ public sealed partial class EmbeddedBrokerIngest : IIngest
         _server.InterceptingPublishAsync += _publishes.OnPublishAsync;
         _server.InterceptingSubscriptionAsync += new SubscriptionGate(access, new PaymentTopicFilters(topicRoot), _context).OnSubscribingAsync;
         _server.ClientSubscribedTopicAsync += _redelivery.OnSubscribedAsync;
+        _server.ClientUnsubscribedTopicAsync += _redelivery.OnUnsubscribedAsync;
+        _server.SessionDeletedAsync += _redelivery.OnSessionDeletedAsync;
         _server.ApplicationMessageNotConsumedAsync += _redelivery.OnNotConsumedAsync;
         _server.QueuedApplicationMessageOverwrittenAsync += _redelivery.OnQueueOverwrittenAsync;
     }
@@ -93,6 +95,7 @@ public sealed partial class EmbeddedBrokerIngest : IIngest
         // Before the first connection: a terminal that subscribes at once must find the answers the record gave back.
         var since = _context.Time.GetUtcNow() - _context.Limits.AnswerRetention;
         var restored = _redelivery.Restore(_recentAnswers.AnswersSince(since, _context.Limits.AnswerRetentionCount)
+            .Where(a => AnswerTopics.IsValid(a.Topic))
             .Select(a => new TrackedAnswer(a.Topic, a.CorrelationData, a.Payload, _answerQos, a.AnsweredAt)));
         _publishes.StartReceiving(sink);
         await _server.StartAsync();
@@ -124,8 +127,9 @@ public sealed partial class EmbeddedBrokerIngest : IIngest
         }
 
         var answer = new TrackedAnswer(topic, correlationData, payload, _answerQos, _context.Time.GetUtcNow());
-        _redelivery.Publishing(answer);
-        return _server.InjectApplicationMessage(new InjectedMqttApplicationMessage(answer.Message) { SenderClientId = AgentClientId }, cancellationToken);
+        var owned = _redelivery.Publishing(answer); // before routing: a subscription made while it is routed must be seen
+        var inject = _server.InjectApplicationMessage(new InjectedMqttApplicationMessage(answer.Message) { SenderClientId = AgentClientId }, cancellationToken);
+        return owned ? inject : KeepAsync(inject, answer);
     }
 
     public async ValueTask DisposeAsync()
@@ -139,6 +143,13 @@ public sealed partial class EmbeddedBrokerIngest : IIngest
         _server.Dispose();
         await _maintenance;
         _stopping.Dispose();
+    }
+
+    /// <summary>No client owns the answer's topic (its terminal has not subscribed yet, or is gone): it is kept for when it does.</summary>
+    private async Task KeepAsync(Task inject, TrackedAnswer answer)
+    {
+        await inject;
+        await _redelivery.KeepAsync(answer);
     }
 
     private async Task MaintainAsync(CancellationToken stopping)

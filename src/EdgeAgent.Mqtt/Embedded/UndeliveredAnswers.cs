@@ -1,16 +1,15 @@
-using MQTTnet;
-
 namespace EdgeAgent.Mqtt.Embedded;
 
 /// <summary>
-/// Answers that reached no subscriber yet, kept for the next subscription that matches them: bounded by count (the
-/// oldest go first) and by age, and every one dropped is counted. Touched only when an answer was missed or a client
-/// subscribes, never for an answer delivered in the normal way, so one lock is enough.
+/// Answers that reached no owner yet (<see cref="AnswerOwners"/>), kept for the next exact subscription to their
+/// topic: bounded by count (the oldest go first) and by age, and every one dropped is counted. Touched only when an
+/// answer was missed or a client subscribes, never for an answer delivered in the normal way, so one lock is enough.
 /// </summary>
 internal sealed class UndeliveredAnswers
 {
     private readonly LinkedList<TrackedAnswer> _order = new();
     private readonly Dictionary<TrackedAnswer, LinkedListNode<TrackedAnswer>> _nodes = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<string, List<TrackedAnswer>> _byTopic = new(StringComparer.Ordinal);
     private readonly int _maxCount;
     private readonly TimeSpan _maxAge;
     private readonly TimeProvider _time;
@@ -35,7 +34,7 @@ internal sealed class UndeliveredAnswers
         }
     }
 
-    /// <summary>Keeps an answer that no subscriber took; false when it was delivered meanwhile, is already kept, or nothing may be kept.</summary>
+    /// <summary>Keeps an answer no owner took; false when it was delivered meanwhile, is already kept, or nothing may be kept.</summary>
     public bool Keep(TrackedAnswer answer)
     {
         if (answer.IsDelivered || _maxCount == 0)
@@ -51,9 +50,15 @@ internal sealed class UndeliveredAnswers
             }
 
             _nodes[answer] = _order.AddLast(answer);
+            if (!_byTopic.TryGetValue(answer.Topic, out var sameTopic))
+            {
+                _byTopic[answer.Topic] = sameTopic = [];
+            }
+
+            sameTopic.Add(answer);
             while (_order.Count > _maxCount)
             {
-                Remove(_order.First!);
+                Remove(_order.First!.Value);
                 _metrics.AnswerDropped("evicted");
             }
         }
@@ -62,34 +67,25 @@ internal sealed class UndeliveredAnswers
         return true;
     }
 
-    /// <summary>Takes out every kept answer that <paramref name="topicFilter"/> matches, oldest first; null when there is none.</summary>
-    public List<TrackedAnswer>? Take(string topicFilter)
+    /// <summary>Takes out the kept answers on <paramref name="topic"/>, oldest first, but those delivered meanwhile; null when there is none.</summary>
+    public List<TrackedAnswer>? Take(string topic)
     {
-        var exact = topicFilter.AsSpan().IndexOfAny('+', '#') < 0;
-        List<TrackedAnswer>? taken = null;
         lock (_order)
         {
-            for (var node = _order.First; node is not null;)
+            if (!_byTopic.Remove(topic, out var answers))
             {
-                var next = node.Next;
-                var answer = node.Value;
-                if (answer.IsDelivered)
-                {
-                    Remove(node);
-                }
-                else if (exact
-                    ? string.Equals(answer.Topic, topicFilter, StringComparison.Ordinal)
-                    : MqttTopicFilterComparer.Compare(answer.Topic, topicFilter) == MqttTopicFilterCompareResult.IsMatch)
-                {
-                    Remove(node);
-                    (taken ??= []).Add(answer);
-                }
-
-                node = next;
+                return null;
             }
-        }
 
-        return taken;
+            foreach (var answer in answers)
+            {
+                _order.Remove(_nodes[answer]);
+                _nodes.Remove(answer);
+            }
+
+            answers.RemoveAll(a => a.IsDelivered);
+            return answers.Count > 0 ? answers : null;
+        }
     }
 
     /// <summary>Takes out one answer if it is kept.</summary>
@@ -97,17 +93,17 @@ internal sealed class UndeliveredAnswers
     {
         lock (_order)
         {
-            if (!_nodes.TryGetValue(answer, out var node))
+            if (!_nodes.ContainsKey(answer))
             {
                 return false;
             }
 
-            Remove(node);
+            Remove(answer);
             return true;
         }
     }
 
-    /// <summary>Drops the answers older than the retention (counted), and those some subscriber took meanwhile.</summary>
+    /// <summary>Drops the answers older than the retention (counted), and those an owner took meanwhile.</summary>
     public void Expire()
     {
         var oldest = _time.GetUtcNow() - _maxAge;
@@ -118,11 +114,11 @@ internal sealed class UndeliveredAnswers
                 var next = node.Next;
                 if (node.Value.IsDelivered)
                 {
-                    Remove(node);
+                    Remove(node.Value);
                 }
                 else if (node.Value.AnsweredAt < oldest)
                 {
-                    Remove(node);
+                    Remove(node.Value);
                     _metrics.AnswerDropped("expired");
                 }
 
@@ -131,9 +127,15 @@ internal sealed class UndeliveredAnswers
         }
     }
 
-    private void Remove(LinkedListNode<TrackedAnswer> node)
+    private void Remove(TrackedAnswer answer)
     {
-        _nodes.Remove(node.Value);
-        _order.Remove(node);
+        _order.Remove(_nodes[answer]);
+        _nodes.Remove(answer);
+        var sameTopic = _byTopic[answer.Topic];
+        sameTopic.Remove(answer);
+        if (sameTopic.Count == 0)
+        {
+            _byTopic.Remove(answer.Topic);
+        }
     }
 }
