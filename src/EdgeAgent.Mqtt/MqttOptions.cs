@@ -77,13 +77,101 @@ public sealed class MqttOptions : IValidatableObject
     [Range(0.01, 3600)]
     public double ReconnectMaxDelaySeconds { get; set; } = 30;
 
+    #region Embedded broker: limits, sessions and answers kept for late subscribers
+
     /// <summary>
-    /// Largest MQTT packet accepted, in bytes: the embedded broker refuses bigger ones before reading them (MQTT 5 clients are
-    /// told it in CONNACK and disconnected with 0x95 Packet Too Large), and the agent tells an external broker not to send
-    /// it bigger ones (MQTT 5 Maximum Packet Size). Default 65536: a payment is a few hundred bytes.
+    /// Largest MQTT packet accepted, in bytes, fixed header included (the MQTT 5 Maximum Packet Size the embedded broker
+    /// advertises in CONNACK). A larger packet is refused from its fixed header, before its body is read: an MQTT 5
+    /// client gets DISCONNECT 0x95 (Packet Too Large), an MQTT 3.1.1 client a closed connection; an external broker is told
+    /// not to send the agent bigger ones (MQTT 5 Maximum Packet Size in CONNECT), and a payload over it is never copied.
+    /// Default 65536: a payment is well under 1 KB, and the limit bounds what one client can make the agent buffer.
     /// </summary>
-    [Range(1024, 268_435_455)]
+    [Range(256, 268_435_455)]
     public int MaxPacketBytes { get; set; } = 65_536;
+
+    /// <summary>Most client connections the embedded broker holds at once; more are closed on accept and counted. Default 1000.</summary>
+    [Range(1, 1_000_000)]
+    public int BrokerMaxConnections { get; set; } = 1000;
+
+    /// <summary>
+    /// New connections per second that one remote address may open on the embedded broker, on average; above it they
+    /// are closed on accept and counted, so that a reconnect loop or a flood from one host cannot starve the others.
+    /// Default 20.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int BrokerConnectionsPerSecondPerAddress { get; set; } = 20;
+
+    /// <summary>Burst of new connections one remote address may open at once before the per-second rate applies. Default 100 (a store's terminals reconnecting together behind one NAT).</summary>
+    [Range(1, 100_000)]
+    public int BrokerConnectionBurstPerAddress { get; set; } = 100;
+
+    /// <summary>Seconds a new connection has to send its CONNECT packet (after the TLS handshake, if any) before it is closed and counted. Default 10.</summary>
+    [Range(1, 600)]
+    public int BrokerConnectTimeoutSeconds { get; set; } = 10;
+
+    /// <summary>Seconds a client has to complete the TLS handshake on the embedded broker's TLS listener before it is closed and counted. Default 10.</summary>
+    [Range(1, 600)]
+    public int BrokerTlsHandshakeTimeoutSeconds { get; set; } = 10;
+
+    /// <summary>
+    /// Shortest keep-alive the embedded broker grants, in seconds. An MQTT 5 client asking for less is told this value
+    /// (Server Keep Alive in CONNACK); an MQTT 3.1.1 client is watched at this value while it pings more often.
+    /// Default 5.
+    /// </summary>
+    [Range(1, 65535)]
+    public int BrokerKeepAliveMinSeconds { get; set; } = 5;
+
+    /// <summary>
+    /// Longest keep-alive the embedded broker grants, in seconds; it is how long a dead connection can hold a slot. An
+    /// MQTT 5 client asking for more, or for none (0), is told this value (Server Keep Alive in CONNACK). An MQTT 3.1.1
+    /// client, which cannot be told, is refused (CONNACK "identifier rejected", as mosquitto's max_keepalive does).
+    /// Default 3600.
+    /// </summary>
+    [Range(1, 65535)]
+    public int BrokerKeepAliveMaxSeconds { get; set; } = 3600;
+
+    /// <summary>
+    /// Longest time the embedded broker keeps a disconnected client's session (subscriptions and queued answers), in
+    /// seconds. An MQTT 5 client asking for more is told this value (Session Expiry Interval in CONNACK); an MQTT 3.1.1
+    /// client without clean session keeps its session this long. Default 86400 (a store closed overnight).
+    /// </summary>
+    [Range(0, uint.MaxValue)]
+    public long BrokerSessionExpiryMaxSeconds { get; set; } = 86_400;
+
+    /// <summary>Most sessions the embedded broker keeps; above it the longest-disconnected ones are deleted and counted. Default 10000.</summary>
+    [Range(1, 10_000_000)]
+    public int BrokerMaxSessions { get; set; } = 10_000;
+
+    /// <summary>
+    /// QoS 1 payments one client may have unacknowledged at once (MQTT 5 Receive Maximum the embedded broker
+    /// advertises). A payment's PUBACK waits for its record, so this is how far a terminal may run ahead. Default 256.
+    /// </summary>
+    [Range(1, 65535)]
+    public int BrokerReceiveMaximum { get; set; } = 256;
+
+    /// <summary>
+    /// Answers the embedded broker keeps for a terminal that was not subscribed when its answer was published, or did
+    /// not acknowledge it, so that it gets the answer when it subscribes. Also how many recent answers are read back from
+    /// the record at start, after a crash. The oldest are dropped (and counted) beyond this. Default 10000.
+    /// </summary>
+    [Range(0, 1_000_000)]
+    public int AnswerRetentionCount { get; set; } = 10_000;
+
+    /// <summary>
+    /// How long, in seconds, an undelivered answer is kept for a late subscriber, and how far back the record is read at
+    /// start. It must cover a restart and the terminals' reconnection. Default 300.
+    /// </summary>
+    [Range(1, 86_400)]
+    public int AnswerRetentionSeconds { get; set; } = 300;
+
+    /// <summary>
+    /// Shortest interval, in seconds, between two log lines about refusals of the same kind; the refusals in between are
+    /// counted in the metric and summed in the next line, so a flood cannot flood the log. Default 60.
+    /// </summary>
+    [Range(1, 86_400)]
+    public int RefusalLogIntervalSeconds { get; set; } = 60;
+
+    #endregion
 
     /// <summary>True when an external broker is configured.</summary>
     public bool UsesExternalBroker => !string.IsNullOrWhiteSpace(Host);

@@ -49,6 +49,45 @@ public sealed partial class LiteDbOutcomeStore
         }
     }
 
+    /// <summary>
+    /// The answers of the newest outcomes received after <paramref name="since"/> that went somewhere (their topic, correlation
+    /// data and bytes), newest first, at most <paramref name="max"/>: what a restarted embedded broker offers terminals that
+    /// resubscribe, in case they missed them in the crash.
+    /// </summary>
+    public IEnumerable<(string Topic, byte[]? Correlation, byte[] Answer, DateTimeOffset At)> RecentAnswers(DateTimeOffset since, int max)
+    {
+        var before = long.MaxValue;
+        var given = 0;
+        while (given < max)
+        {
+            var page = PageBefore(before);
+            if (page.Count == 0)
+            {
+                yield break;
+            }
+
+            foreach (var (id, records) in page)
+            {
+                for (var i = records.Count - 1; i >= 0 && given < max; i--)
+                {
+                    var record = records[i];
+                    if (record.ReceivedAt < since)
+                    {
+                        yield break;
+                    }
+
+                    if (record.AnswerTopic is { } topic && record.Answer.Length > 0)
+                    {
+                        given++;
+                        yield return (topic, record.AnswerCorrelation, record.Answer, record.ReceivedAt);
+                    }
+                }
+
+                before = id;
+            }
+        }
+    }
+
     /// <summary>A page of groups before <paramref name="before"/>, decoded; empty when the file proved broken (and was replaced).</summary>
     private List<(long Id, List<StoredRecord> Records)> PageBefore(long before)
     {

@@ -5,7 +5,7 @@ namespace EdgeAgent.Mqtt.Security;
 /// writes only its own payments and reads only its own decisions and responses; an operator reads every terminal's
 /// decisions and responses and writes nothing; a local client may act as any terminal. Nobody publishes retained
 /// messages, answers or other terminals' payments, and nobody subscribes to <c>#</c> or with wildcards over the
-/// store and terminal levels (an operator may use <c>+</c> there, but never a filter that could match payments).
+/// store and terminal levels (an operator or a local client may use <c>+</c> there, but never a filter that could match payments).
 /// </summary>
 internal static class TopicRules
 {
@@ -68,7 +68,8 @@ internal static class TopicRules
         }
 
         var storeWildcard = IsWildcard(levels[1]) || IsWildcard(levels[2]);
-        if (levels[1] == "#" || levels[2] == "#" || levels[3] == "#" || (storeWildcard && identity.Role != TerminalRole.Operator))
+        // An operator, or a tool on the node itself (anonymous local clients), may follow many terminals' answers.
+        if (levels[1] == "#" || levels[2] == "#" || levels[3] == "#" || (storeWildcard && identity.Role is not (TerminalRole.Operator or TerminalRole.Local)))
         {
             return AccessDecision.Refuse(RefusalReason.WildcardSubscription);
         }

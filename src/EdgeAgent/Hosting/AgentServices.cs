@@ -2,11 +2,13 @@ using EdgeAgent.Core.Payments;
 using EdgeAgent.Core.Pipeline;
 using EdgeAgent.Core.Telemetry;
 using EdgeAgent.Mqtt;
+using EdgeAgent.Mqtt.Embedded;
 using EdgeAgent.Onnx;
 using EdgeAgent.Security;
 using EdgeAgent.Storage;
 using EdgeAgent.Storage.Files;
 using EdgeAgent.Telemetry;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace EdgeAgent.Hosting;
 
@@ -21,6 +23,9 @@ public static class AgentServices
             pipeline.CommitDelayMilliseconds ??= mqtt.Value.UsesExternalBroker ? 2 : 0);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<PipelineMetrics>();
+        services.TryAddSingleton<IBrokerAccess>(sp => new Mqtt.Security.PolicyBrokerAccess(
+            sp.GetRequiredService<Mqtt.Security.ITerminalAccessPolicy>(), sp.Value<PipelineOptions>().TopicRoot));
+        services.TryAddSingleton<IRecentAnswerSource, NoRecentAnswers>();
         services.AddSingleton<IIngest>(sp =>
         {
             var mqtt = sp.Value<MqttOptions>();
@@ -28,7 +33,9 @@ public static class AgentServices
             var time = sp.GetRequiredService<TimeProvider>();
             return mqtt.UsesExternalBroker
                 ? new ExternalBrokerIngest(mqtt, root, time, sp.GetRequiredService<ILogger<ExternalBrokerIngest>>())
-                : new EmbeddedBrokerIngest(mqtt, root, time, sp.GetRequiredService<ILogger<EmbeddedBrokerIngest>>());
+                : new EmbeddedBrokerIngest(mqtt, root, sp.GetRequiredService<IBrokerAccess>(), sp.GetRequiredService<IRecentAnswerSource>(), time,
+                    sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), sp.GetRequiredService<ILoggerFactory>(),
+                    Mqtt.Security.EmbeddedBrokerListeners.From(mqtt, sp.GetRequiredService<Mqtt.Security.TerminalAccessPolicy>().ClientCertificates));
         });
         services.AddSingleton<AgentStatus>();
         services.AddAgentSecurity();
@@ -45,6 +52,9 @@ public static class AgentServices
             sp.GetRequiredService<Core.Tokenization.CardTokenizer>(), sp.Value<ValidationOptions>(), sp.Value<PipelineOptions>().TopicRoot,
             sp.GetRequiredService<TimeProvider>()));
         services.AddRecord();
+
+        // After a crash the embedded broker offers resubscribing terminals the answers of the last minutes, from the record.
+        services.AddSingleton<IRecentAnswerSource>(sp => new RecordAnswerSource(sp.GetRequiredService<LiteDbOutcomeStore>()));
         services.AddInference();
         services.AddDriftWatch();
         services.AddSingleton(sp => new DecisionPolicy(sp.Value<DecisionOptions>()));

@@ -94,9 +94,13 @@ public sealed class TerminalAuthorizationTests : TerminalAccessPolicyTests
     [InlineData("test/term-1/answers", null)]
     [InlineData("pos/store-9/t4/decisions", null)]
     [InlineData("#", RefusalReason.WildcardSubscription)]
-    [InlineData("pos/+/+/decisions", RefusalReason.WildcardSubscription)]
+    [InlineData("pos/+/+/decisions", null)]
+    [InlineData("pos/+/+/responses/tool-1", null)]
+    [InlineData("pos/+/+/+", RefusalReason.WildcardSubscription)]
+    [InlineData("pos/+/+/payments", RefusalReason.SubscriptionNotAllowed)]
+    [InlineData("pos/#", RefusalReason.WildcardSubscription)]
     [InlineData("$SYS/#", RefusalReason.SubscriptionNotAllowed)]
-    public void Local_SubscribesToAnythingButWildcardsOverTheRoot(string filter, RefusalReason? refusal) =>
+    public void Local_ReadsAnswersAsAnOperatorDoes_NeverPayments(string filter, RefusalReason? refusal) =>
         Assert.Equal(refusal, Policy(new MqttOptions()).AuthorizeSubscription(TerminalIdentity.Local, filter).Reason);
 
     [Theory]

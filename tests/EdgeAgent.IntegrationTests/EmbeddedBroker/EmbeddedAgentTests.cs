@@ -1,10 +1,15 @@
+using System.Globalization;
 using System.Text;
+using EdgeAgent.IntegrationTests.EmbeddedBroker.Support;
 using EdgeAgent.IntegrationTests.Infrastructure;
+using EdgeAgent.Mqtt;
+using EdgeAgent.Mqtt.Embedded;
+using Microsoft.Extensions.DependencyInjection;
 
-namespace EdgeAgent.IntegrationTests;
+namespace EdgeAgent.IntegrationTests.EmbeddedBroker;
 
 /// <summary>The agent with its own broker: one container, nothing else, as a small store runs it.</summary>
-public sealed class EmbeddedBrokerTests : IAsyncLifetime
+public sealed class EmbeddedAgentTests : IAsyncLifetime
 {
     private readonly TempDirectory _data = new();
     private readonly int _port = FreePort.Next();
@@ -90,5 +95,60 @@ public sealed class EmbeddedBrokerTests : IAsyncLifetime
         // Without a store and terminal in the topic there is no prefix to confine the response topic to: no answer at all.
         Assert.False(answer.IsCompleted);
         Assert.Equal(1, _agent!.Metrics.RejectionsByCode()["invalid_topic"]);
+    }
+
+    [Fact]
+    public async Task ReadmeManualExample_WithMosquittosClients_GetsAnAnswer()
+    {
+        var (sub, pub) = ReadmeExample();
+        var broker = (EmbeddedBrokerIngest)_agent!.Services.GetRequiredService<IIngest>();
+        var port = _port.ToString(CultureInfo.InvariantCulture);
+        var subscribed = broker.Subscriptions;
+
+        // As written there, on this test's port, and the subscriber ends after one answer instead of running in the background.
+        var answer = ExternalClients.RunAsync(ExternalClients.MosquittoSub, [.. sub, "-p", port, "-C", "1", "-W", "60"], TimeSpan.FromSeconds(90));
+        await Eventually.TrueAsync(() => broker.Subscriptions > subscribed, "mosquitto_sub subscribed");
+        var published = await ExternalClients.RunAsync(ExternalClients.MosquittoPub, [.. pub, "-p", port], TimeSpan.FromSeconds(90));
+        var output = await answer;
+
+        Assert.True(published.ExitCode == 0, published.Output);
+        Assert.Equal("T-1", Answers.Parse(Encoding.UTF8.GetBytes(output.Output.Trim())).GetProperty("transactionId").GetString());
+    }
+
+    /// <summary>The README's two mosquitto commands, split as the shell would (single quotes, a trailing '&amp;'), program names dropped.</summary>
+    private static (string[] Sub, string[] Pub) ReadmeExample()
+    {
+        var readme = File.ReadAllLines(Path.Combine(ExternalClients.RepositoryRoot, "README.md"));
+        return (Words(readme.Single(l => l.StartsWith("mosquitto_sub ", StringComparison.Ordinal))),
+            Words(readme.Single(l => l.StartsWith("mosquitto_pub ", StringComparison.Ordinal))));
+
+        static string[] Words(string line)
+        {
+            var words = new List<string>();
+            var word = new StringBuilder();
+            var quoted = false;
+            foreach (var c in line.TrimEnd('&', ' '))
+            {
+                if (c == '\'')
+                {
+                    quoted = !quoted;
+                }
+                else if (c == ' ' && !quoted)
+                {
+                    if (word.Length > 0)
+                    {
+                        words.Add(word.ToString());
+                        word.Clear();
+                    }
+                }
+                else
+                {
+                    word.Append(c);
+                }
+            }
+
+            words.Add(word.ToString());
+            return [.. words.Skip(1)];
+        }
     }
 }

@@ -1,0 +1,215 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
+using MQTTnet.Adapter;
+using MQTTnet.Exceptions;
+using MQTTnet.Formatter;
+using MQTTnet.Packets;
+using MQTTnet.Protocol;
+
+namespace EdgeAgent.Mqtt.Embedded;
+
+/// <summary>
+/// One client connection as MQTTnet's server sees it: MQTTnet's own channel adapter, with the broker's rules around it.
+/// The first packet gets a time limit and the <see cref="ConnectTerms"/>; the CONNACK is told what was granted and the
+/// broker's limits; answers sent at QoS 1 are remembered until the client acknowledges them (<see cref="AnswerAcknowledgements"/>).
+/// After the CONNECT every packet is handed straight through: the per-packet cost is a type test on the way out.
+/// </summary>
+internal sealed class BrokerConnection : IMqttChannelAdapter
+{
+    private const long DrainBytes = 16 * 1024 * 1024;
+    private static readonly TimeSpan DrainTime = TimeSpan.FromSeconds(2);
+    private readonly MqttChannelAdapter _inner;
+    private readonly GuardedChannel _channel;
+    private readonly BrokerContext _context;
+    private readonly Socket? _socket;
+    private readonly AnswerAcknowledgements _answers;
+    private readonly HeldAcknowledgements _held;
+    private bool _awaitingConnect = true;
+    private bool _connAckSent;
+    private bool _tooLargeReported;
+    private ConnectTerms _terms;
+    private string? _clientId;
+
+    public BrokerConnection(MqttChannelAdapter inner, GuardedChannel channel, BrokerContext context, Socket? socket)
+    {
+        _inner = inner;
+        _socket = socket;
+        _channel = channel;
+        _context = context;
+        _answers = new AnswerAcknowledgements(context);
+        _held = new HeldAcknowledgements(packet => _inner.SendPacketAsync(packet, CancellationToken.None), () => _inner.DisconnectAsync(CancellationToken.None));
+        channel.Guard.Acknowledged = _answers.Acknowledged;
+    }
+
+    /// <summary>The PUBACKs of this connection's payments, held until each is recorded.</summary>
+    public HeldAcknowledgements Held => _held;
+
+    /// <summary>Who the connection acts as, once the access policy accepted its CONNECT.</summary>
+    public BrokerIdentity? Identity { get; private set; }
+
+    public ConnectTerms Terms => _terms;
+
+    public long BytesReceived => _inner.BytesReceived;
+
+    public long BytesSent => _inner.BytesSent;
+
+    public X509Certificate2? ClientCertificate => _inner.ClientCertificate;
+
+    public EndPoint RemoteEndPoint => _inner.RemoteEndPoint;
+
+    public EndPoint LocalEndPoint => _inner.LocalEndPoint;
+
+    public bool IsSecureConnection => _inner.IsSecureConnection;
+
+    public MqttPacketFormatterAdapter PacketFormatterAdapter => _inner.PacketFormatterAdapter;
+
+    public MqttProtocolVersion ProtocolVersion => _inner.PacketFormatterAdapter.ProtocolVersion;
+
+    public Task ConnectAsync(CancellationToken cancellationToken) => _inner.ConnectAsync(cancellationToken);
+
+    public Task<MqttPacket> ReceivePacketAsync(CancellationToken cancellationToken) =>
+        _awaitingConnect ? ReceiveConnectAsync(cancellationToken) : ReceiveAsync(cancellationToken);
+
+    public Task SendPacketAsync(MqttPacket packet, CancellationToken cancellationToken)
+    {
+        if (packet is MqttPubAckPacket ack)
+        {
+            return _held.SendAsync(ack);
+        }
+
+        if (packet is MqttPublishPacket publish)
+        {
+            _answers.Sending(publish, _clientId);
+        }
+        else if (!_connAckSent && packet is MqttConnAckPacket connAck)
+        {
+            Advertise(connAck);
+        }
+
+        return _inner.SendPacketAsync(packet, cancellationToken);
+    }
+
+    /// <summary>The access policy accepted the connection: it acts as <paramref name="identity"/> from now on.</summary>
+    public void Accept(BrokerIdentity identity)
+    {
+        Identity = identity;
+        _context.Connections.Add(_clientId!, this);
+    }
+
+    public async Task DisconnectAsync(CancellationToken cancellationToken)
+    {
+        if (_channel.Guard.Refused && !_tooLargeReported)
+        {
+            _tooLargeReported = true;
+            _context.Refusals.Report(RefusalReason.PacketTooLarge, RemoteEndPoint);
+            if (_connAckSent && ProtocolVersion == MqttProtocolVersion.V500)
+            {
+                await TrySendAsync(new MqttDisconnectPacket { ReasonCode = MqttDisconnectReasonCode.PacketTooLarge }, cancellationToken);
+            }
+
+            await _channel.DrainAsync(_socket, DrainBytes, DrainTime, _context.Time);
+        }
+
+        await _inner.DisconnectAsync(cancellationToken);
+    }
+
+    public void ResetStatistics() => _inner.ResetStatistics();
+
+    public void Dispose()
+    {
+        if (_clientId is not null)
+        {
+            _context.Connections.Remove(_clientId, this);
+        }
+
+        _answers.ConnectionEnded();
+        _inner.Dispose();
+    }
+
+    /// <summary>A payment's QoS 1 PUBLISH gets its PUBACK held from here until it is recorded.</summary>
+    private async Task<MqttPacket> ReceiveAsync(CancellationToken cancellationToken)
+    {
+        var packet = await _inner.ReceivePacketAsync(cancellationToken);
+        if (packet is MqttPublishPacket { QualityOfServiceLevel: MqttQualityOfServiceLevel.AtLeastOnce } publish
+            && PaymentTopics.IsPaymentTopic(publish.Topic, _context.TopicRoot))
+        {
+            _held.Hold(publish.PacketIdentifier);
+        }
+
+        return packet;
+    }
+
+    private async Task<MqttPacket> ReceiveConnectAsync(CancellationToken cancellationToken)
+    {
+        _awaitingConnect = false;
+        using var timeout = new CancellationTokenSource(_context.Limits.ConnectTimeout, _context.Time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        MqttPacket packet;
+        try
+        {
+            packet = await _inner.ReceivePacketAsync(linked.Token);
+        }
+        catch (MqttProtocolViolationException) when (IsMqtt311EmptyIdWithoutCleanSession())
+        {
+            // MQTTnet's decoder throws on this CONNECT and would close silently; MQTT 3.1.1 §3.1.3.1 wants CONNACK 0x02 first.
+            _context.Refusals.Report(RefusalReason.ClientId, RemoteEndPoint);
+            await TrySendAsync(new MqttConnAckPacket
+            {
+                ReturnCode = MqttConnectReturnCode.ConnectionRefusedIdentifierRejected,
+                ReasonCode = MqttConnectReasonCode.ClientIdentifierNotValid,
+            }, cancellationToken);
+            return null!;
+        }
+
+        if (packet is MqttConnectPacket connect)
+        {
+            _terms = ConnectTerms.Negotiate(connect, ProtocolVersion, _context.Limits);
+            _clientId = connect.ClientId;
+        }
+        else if (packet is not null)
+        {
+            _context.Refusals.Report(RefusalReason.NotConnect, RemoteEndPoint);
+        }
+        else if (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            _context.Refusals.Report(RefusalReason.ConnectTimeout, RemoteEndPoint);
+        }
+
+        return packet!;
+    }
+
+    private bool IsMqtt311EmptyIdWithoutCleanSession()
+    {
+        var head = _channel.Guard.ConnectHead;
+        return head.Length == PacketSizeGuard.ConnectHeadLength && head[6] == 4 && (head[7] & 0x02) == 0 && head[10] == 0 && head[11] == 0;
+    }
+
+    private void Advertise(MqttConnAckPacket connAck)
+    {
+        _connAckSent = true;
+        if (ProtocolVersion != MqttProtocolVersion.V500)
+        {
+            return;
+        }
+
+        connAck.MaximumPacketSize = (uint)_context.Limits.MaxPacketBytes;
+        connAck.ReceiveMaximum = _context.Limits.ReceiveMaximum;
+        connAck.RetainAvailable = false;
+        connAck.TopicAliasMaximum = 0; // aliases would let one client grow an unbounded table of topics
+        connAck.ServerKeepAlive = _terms.ServerKeepAlive;
+        connAck.SessionExpiryInterval = _terms.SessionExpiryInterval ?? 0;
+    }
+
+    private async Task TrySendAsync(MqttPacket packet, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _inner.SendPacketAsync(packet, cancellationToken);
+        }
+        catch (Exception)
+        {
+            // The client is going away anyway; the refusal is counted.
+        }
+    }
+}

@@ -1,0 +1,34 @@
+using Microsoft.Extensions.Logging;
+
+namespace EdgeAgent.Mqtt.Embedded;
+
+/// <summary>What the parts of one embedded broker share: its limits, clock, connections, kept answers and refusal log.</summary>
+internal sealed class BrokerContext
+{
+    public BrokerContext(string topicRoot, BrokerLimits limits, TimeProvider time, BrokerMetrics metrics, ILogger logger)
+    {
+        TopicRoot = topicRoot;
+        Limits = limits;
+        Time = time;
+        Metrics = metrics;
+        Refusals = new RefusalLog(metrics, time, limits.RefusalLogInterval, logger);
+        Undelivered = new UndeliveredAnswers(limits, time, metrics);
+    }
+
+    /// <summary>First level of the payment topics.</summary>
+    public string TopicRoot { get; }
+
+    public BrokerLimits Limits { get; }
+
+    public TimeProvider Time { get; }
+
+    public BrokerMetrics Metrics { get; }
+
+    public RefusalLog Refusals { get; }
+
+    public ConnectionRegistry Connections { get; } = new();
+
+    public AnswerOwners Owners { get; } = new();
+
+    public UndeliveredAnswers Undelivered { get; }
+}

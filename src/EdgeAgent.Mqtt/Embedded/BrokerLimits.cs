@@ -1,0 +1,72 @@
+namespace EdgeAgent.Mqtt.Embedded;
+
+/// <summary>The embedded broker's settings from <see cref="MqttOptions"/>, checked together and in the units the code uses.</summary>
+internal sealed class BrokerLimits
+{
+    public required int MaxPacketBytes { get; init; }
+
+    public required int MaxConnections { get; init; }
+
+    public required int ConnectionsPerSecondPerAddress { get; init; }
+
+    public required int ConnectionBurstPerAddress { get; init; }
+
+    public required TimeSpan ConnectTimeout { get; init; }
+
+    public required TimeSpan TlsHandshakeTimeout { get; init; }
+
+    public required ushort KeepAliveMin { get; init; }
+
+    public required ushort KeepAliveMax { get; init; }
+
+    public required uint SessionExpiryMax { get; init; }
+
+    public required int MaxSessions { get; init; }
+
+    public required ushort ReceiveMaximum { get; init; }
+
+    public required int AnswerRetentionCount { get; init; }
+
+    public required TimeSpan AnswerRetention { get; init; }
+
+    public required TimeSpan RefusalLogInterval { get; init; }
+
+    /// <summary>Reads and checks the settings; a contradiction stops the agent at start with the keys named.</summary>
+    public static BrokerLimits From(MqttOptions options)
+    {
+        if (options.BrokerKeepAliveMinSeconds > options.BrokerKeepAliveMaxSeconds)
+        {
+            throw new InvalidOperationException(
+                $"Mqtt:BrokerKeepAliveMinSeconds ({options.BrokerKeepAliveMinSeconds}) is above Mqtt:BrokerKeepAliveMaxSeconds ({options.BrokerKeepAliveMaxSeconds}).");
+        }
+
+        if (options.BrokerConnectionBurstPerAddress < options.BrokerConnectionsPerSecondPerAddress)
+        {
+            throw new InvalidOperationException(
+                $"Mqtt:BrokerConnectionBurstPerAddress ({options.BrokerConnectionBurstPerAddress}) is below Mqtt:BrokerConnectionsPerSecondPerAddress ({options.BrokerConnectionsPerSecondPerAddress}): a second's worth must fit in the burst.");
+        }
+
+        if (options.BrokerSessionExpiryMaxSeconds is < 0 or > uint.MaxValue)
+        {
+            throw new InvalidOperationException($"Mqtt:BrokerSessionExpiryMaxSeconds ({options.BrokerSessionExpiryMaxSeconds}) is outside 0..{uint.MaxValue}.");
+        }
+
+        return new BrokerLimits
+        {
+            MaxPacketBytes = options.MaxPacketBytes,
+            MaxConnections = options.BrokerMaxConnections,
+            ConnectionsPerSecondPerAddress = options.BrokerConnectionsPerSecondPerAddress,
+            ConnectionBurstPerAddress = options.BrokerConnectionBurstPerAddress,
+            ConnectTimeout = TimeSpan.FromSeconds(options.BrokerConnectTimeoutSeconds),
+            TlsHandshakeTimeout = TimeSpan.FromSeconds(options.BrokerTlsHandshakeTimeoutSeconds),
+            KeepAliveMin = checked((ushort)options.BrokerKeepAliveMinSeconds),
+            KeepAliveMax = checked((ushort)options.BrokerKeepAliveMaxSeconds),
+            SessionExpiryMax = (uint)options.BrokerSessionExpiryMaxSeconds,
+            MaxSessions = options.BrokerMaxSessions,
+            ReceiveMaximum = checked((ushort)options.BrokerReceiveMaximum),
+            AnswerRetentionCount = options.AnswerRetentionCount,
+            AnswerRetention = TimeSpan.FromSeconds(options.AnswerRetentionSeconds),
+            RefusalLogInterval = TimeSpan.FromSeconds(options.RefusalLogIntervalSeconds),
+        };
+    }
+}

@@ -1,0 +1,74 @@
+using System.Net;
+using MQTTnet.Formatter;
+using MQTTnet.Protocol;
+using MQTTnet.Server;
+
+namespace EdgeAgent.Mqtt.Embedded;
+
+/// <summary>
+/// Decides on each CONNECT (MQTTnet's ValidatingConnection event): the terms the connection could not be granted, the
+/// client id the agent keeps for itself, then the access policy. An accepted connection gets its identity.
+/// </summary>
+internal sealed class ConnectionGate(IBrokerAccess access, BrokerContext context)
+{
+    public async Task OnValidatingAsync(ValidatingConnectionEventArgs e)
+    {
+        if (e.ChannelAdapter is not BrokerConnection connection)
+        {
+            e.ReasonCode = MqttConnectReasonCode.NotAuthorized; // every connection comes through BrokerListener
+            return;
+        }
+
+        var v5 = e.ProtocolVersion == MqttProtocolVersion.V500;
+        if (connection.Terms.Refusal is { } refusal)
+        {
+            e.ReasonCode = refusal == RefusalReason.RetainedWill ? MqttConnectReasonCode.RetainNotSupported : MqttConnectReasonCode.ClientIdentifierNotValid;
+            context.Refusals.Report(refusal, e.RemoteEndPoint);
+            return;
+        }
+
+        if (string.Equals(e.ClientId, EmbeddedBrokerIngest.AgentClientId, StringComparison.Ordinal))
+        {
+            e.ReasonCode = MqttConnectReasonCode.ClientIdentifierNotValid;
+            context.Refusals.Report(RefusalReason.ClientIdReserved, e.RemoteEndPoint);
+            return;
+        }
+
+        var request = new BrokerConnectRequest
+        {
+            ClientId = e.ClientId,
+            ClientIdAssigned = connection.Terms.ClientIdAssigned,
+            UserName = e.UserName,
+            Password = e.RawPassword,
+            ClientCertificate = e.ClientCertificate,
+            RemoteEndPoint = e.RemoteEndPoint as IPEndPoint,
+            IsTls = e.IsSecureConnection,
+            ProtocolLevel = (int)e.ProtocolVersion,
+            CleanSession = e.CleanSession ?? true,
+        };
+        var result = await access.AuthenticateAsync(request, e.CancellationToken);
+        if (!result.IsAccepted)
+        {
+            e.ReasonCode = result.Refusal switch
+            {
+                ConnectRefusal.BadCredentials => MqttConnectReasonCode.BadUserNameOrPassword,
+                ConnectRefusal.ClientIdRejected => MqttConnectReasonCode.ClientIdentifierNotValid,
+                _ => MqttConnectReasonCode.NotAuthorized,
+            };
+            context.Refusals.Report(RefusalReason.Authentication, e.RemoteEndPoint);
+            return;
+        }
+
+        if (connection.Terms.ClientIdAssigned && v5)
+        {
+            e.AssignedClientIdentifier = e.ClientId; // MQTT 5 §3.2.2.3.7: the client learns the id it was given
+        }
+
+        if (e.CleanSession != false)
+        {
+            context.Owners.SessionEnded(e.ClientId); // a clean start replaces any session this client had, and its subscriptions
+        }
+
+        connection.Accept(result.Identity!);
+    }
+}

@@ -1,0 +1,158 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Text;
+using System.Threading.Channels;
+using EdgeAgent.Core.Pipeline;
+using MQTTnet;
+using MQTTnet.Protocol;
+using MQTTnet.Server;
+
+namespace EdgeAgent.Mqtt.Embedded;
+
+/// <summary>
+/// Every PUBLISH the broker receives (MQTTnet's InterceptingPublish event, which it awaits before the PUBACK).
+/// A payment is taken out of the broker here: never routed, never retained, handed to the pipeline with every property
+/// the client controls, and its PUBACK held until the outcome is recorded. The agent's own answers pass; anything
+/// else is routed as usual if it is not retained and the access policy allows it.
+/// </summary>
+internal sealed class PublishGate(string topicRoot, IBrokerAccess access, BrokerContext context, CancellationToken stopping)
+{
+    private IInboundSink? _sink;
+    private volatile bool _receiving;
+
+    public void StartReceiving(IInboundSink sink)
+    {
+        _sink = sink;
+        _receiving = true;
+    }
+
+    public void StopReceiving() => _receiving = false;
+
+    public async Task OnPublishAsync(InterceptingPublishEventArgs e)
+    {
+        var received = Stopwatch.GetTimestamp();
+        var message = e.ApplicationMessage;
+        if (TrackedAnswer.Of(message.Payload) is not null)
+        {
+            return; // one of the agent's answers
+        }
+
+        var identity = context.Connections.IdentityOf(e.ClientId);
+        if (!PaymentTopics.IsPaymentTopic(message.Topic, topicRoot))
+        {
+            CheckOther(e, message, identity);
+            return;
+        }
+
+        e.ProcessPublish = false; // a payment, which may carry a card number, goes nowhere but to the pipeline
+
+        // A QoS 1 payment's PUBACK is held by its connection (held when its PUBLISH was read) and sent, in order, once the
+        // payment is recorded: this returns at once and the connection reads on. Other QoS levels wait here.
+        var held = message.QualityOfServiceLevel == MqttQualityOfServiceLevel.AtLeastOnce ? context.Connections.Of(e.ClientId)?.Held.TakeForInterceptor() : null;
+        if (identity is null)
+        {
+            Release(held);
+            Refuse(e, RefusalReason.Unauthenticated);
+            return;
+        }
+
+        if (!access.MayPublishPayment(identity, message.Topic))
+        {
+            Release(held);
+            Refuse(e, RefusalReason.PaymentDenied);
+            return;
+        }
+
+        if (message.ResponseTopic is { } responseTopic && !access.MayUseResponseTopic(identity, responseTopic))
+        {
+            Release(held);
+            Refuse(e, RefusalReason.ResponseTopicDenied);
+            return;
+        }
+
+        if (!_receiving || _sink is not { } sink)
+        {
+            held?.Abandon();
+            e.CloseConnection = true; // no PUBACK: the terminal sends it again once the agent is back
+            return;
+        }
+
+        var settlement = held ?? new HeldPubAck();
+        try
+        {
+            await sink.EnqueueAsync(Inbound(message, identity, received, settlement), stopping);
+            if (held is null && !await settlement.Recorded.WaitAsync(stopping))
+            {
+                e.CloseConnection = true;
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or ChannelClosedException)
+        {
+            settlement.Abandon();
+            e.CloseConnection = true;
+        }
+    }
+
+    /// <summary>A refused payment's PUBACK (with its refusal code) goes out without waiting for anything.</summary>
+    private static void Release(HeldPubAck? held) => held?.Release();
+
+    private InboundMessage Inbound(MqttApplicationMessage message, BrokerIdentity identity, long received, HeldPubAck settlement)
+    {
+        var length = message.Payload.Length;
+        var userProperties = message.UserProperties;
+        var userPropertyBytes = 0L;
+        if (userProperties is not null)
+        {
+            foreach (var property in userProperties)
+            {
+                userPropertyBytes += Encoding.UTF8.GetByteCount(property.Name) + property.ValueBuffer.Length;
+            }
+        }
+
+        return new InboundMessage
+        {
+            Topic = message.Topic,
+            // The broker refuses larger packets before reading them; the check stays so the copy is bounded whatever the path.
+            Payload = length <= context.Limits.MaxPacketBytes ? message.Payload.ToArray() : [],
+            ReceivedLength = length,
+            ResponseTopic = message.ResponseTopic,
+            CorrelationData = message.CorrelationData,
+            ContentType = message.ContentType,
+            UserPropertyCount = userProperties?.Count ?? 0,
+            UserPropertyBytes = (int)Math.Min(userPropertyBytes, int.MaxValue),
+            Qos = (int)message.QualityOfServiceLevel,
+            Retain = message.Retain,
+            SenderId = identity.Name,
+            ReceivedTimestamp = received,
+            ReceivedAt = context.Time.GetUtcNow(),
+            Settlement = settlement,
+        };
+    }
+
+    private void CheckOther(InterceptingPublishEventArgs e, MqttApplicationMessage message, BrokerIdentity? identity)
+    {
+        if (message.Retain)
+        {
+            // Nothing is kept for later subscribers here (CONNACK says Retain Available = 0), so nothing can be planted either.
+            e.ProcessPublish = false;
+            Refuse(e, RefusalReason.Retained, MqttPubAckReasonCode.ImplementationSpecificError);
+        }
+        else if (identity is null)
+        {
+            e.ProcessPublish = false;
+            Refuse(e, RefusalReason.Unauthenticated);
+        }
+        else if (!access.MayPublish(identity, message.Topic))
+        {
+            e.ProcessPublish = false;
+            Refuse(e, RefusalReason.PublishDenied);
+        }
+    }
+
+    private void Refuse(InterceptingPublishEventArgs e, RefusalReason reason, MqttPubAckReasonCode code = MqttPubAckReasonCode.NotAuthorized)
+    {
+        // MQTT 5 clients see the reason code in the PUBACK; MQTT 3.1.1 has none, and the message is dropped as mosquitto does.
+        e.Response.ReasonCode = code;
+        context.Refusals.Report(reason, null);
+    }
+}

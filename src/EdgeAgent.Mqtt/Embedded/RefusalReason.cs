@@ -1,0 +1,65 @@
+namespace EdgeAgent.Mqtt.Embedded;
+
+/// <summary>Why the embedded broker refused a connection, a packet, a publish or a subscription: the <c>reason</c> tag of <c>edgeagent.broker.refusals</c>.</summary>
+public enum RefusalReason
+{
+    /// <summary><c>connection_limit</c>: <see cref="MqttOptions.BrokerMaxConnections"/> connections were open.</summary>
+    ConnectionLimit,
+
+    /// <summary><c>connection_rate</c>: the remote address opened connections faster than allowed.</summary>
+    ConnectionRate,
+
+    /// <summary><c>tls_handshake_timeout</c>: no TLS handshake within the timeout.</summary>
+    TlsHandshakeTimeout,
+
+    /// <summary><c>tls_handshake_failed</c>: the TLS handshake failed (no common protocol, a client certificate refused...).</summary>
+    TlsHandshakeFailed,
+
+    /// <summary><c>connect_timeout</c>: no CONNECT packet within the timeout.</summary>
+    ConnectTimeout,
+
+    /// <summary><c>not_connect</c>: the first packet was not a CONNECT.</summary>
+    NotConnect,
+
+    /// <summary><c>packet_too_large</c>: a packet over <see cref="MqttOptions.MaxPacketBytes"/>.</summary>
+    PacketTooLarge,
+
+    /// <summary><c>client_id</c>: an empty client id without a clean session, which the specifications forbid.</summary>
+    ClientId,
+
+    /// <summary><c>client_id_reserved</c>: the client id the agent itself uses inside its broker.</summary>
+    ClientIdReserved,
+
+    /// <summary><c>keep_alive</c>: an MQTT 3.1.1 keep-alive of 0 or above the maximum, which such a client cannot be told to change.</summary>
+    KeepAlive,
+
+    /// <summary><c>retained_will</c>: an MQTT 5 will message with the retain flag; this broker keeps no retained message.</summary>
+    RetainedWill,
+
+    /// <summary><c>authentication</c>: the access policy refused the CONNECT.</summary>
+    Authentication,
+
+    /// <summary><c>payment_denied</c>: the policy does not let this identity publish a payment on that topic.</summary>
+    PaymentDenied,
+
+    /// <summary><c>response_topic_denied</c>: the policy does not let this identity be answered on that response topic.</summary>
+    ResponseTopicDenied,
+
+    /// <summary><c>publish_denied</c>: the policy does not let this identity publish on that topic.</summary>
+    PublishDenied,
+
+    /// <summary><c>retained</c>: a retained message on a topic that is not a payment's; this broker keeps none.</summary>
+    Retained,
+
+    /// <summary><c>unauthenticated</c>: a message from a connection without an identity (a will message after the connection ended).</summary>
+    Unauthenticated,
+
+    /// <summary><c>subscription_payments</c>: a subscription that could match a payment topic.</summary>
+    SubscriptionPayments,
+
+    /// <summary><c>subscription_denied</c>: the policy does not let this identity subscribe to that filter.</summary>
+    SubscriptionDenied,
+
+    /// <summary><c>answer_topic_invalid</c>: the agent was asked to answer on a topic no MQTT message can have (wildcards, NUL, too long).</summary>
+    AnswerTopicInvalid,
+}

@@ -1,0 +1,47 @@
+using System.Collections.Concurrent;
+using System.Text;
+using EdgeAgent.Core.Pipeline;
+using EdgeAgent.Mqtt.Embedded;
+
+namespace EdgeAgent.IntegrationTests.EmbeddedBroker.Support;
+
+/// <summary>
+/// A pipeline stand-in for broker-level tests: answers every payment at once (on its response topic, else on its
+/// terminal's decisions topic), records the answer as the record would, then acknowledges. It can also hold every
+/// payment unacknowledged, or record without publishing: the two moments a crash can strike.
+/// </summary>
+internal sealed class EchoSink : IInboundSink
+{
+    private int _sequence;
+
+    public IAnswerPublisher? Publisher { get; set; }
+
+    /// <summary>Where answers are recorded, as the agent's record would keep them.</summary>
+    public InMemoryRecentAnswerSource? Record { get; set; }
+
+    public SinkMode Mode { get; set; } = SinkMode.Answer;
+
+    public ConcurrentQueue<InboundMessage> Received { get; } = new();
+
+    public static string AnswerTopicOf(InboundMessage message) =>
+        message.ResponseTopic ?? message.Topic[..^"payments".Length] + "decisions";
+
+    public async ValueTask EnqueueAsync(InboundMessage message, CancellationToken cancellationToken)
+    {
+        Received.Enqueue(message);
+        if (Mode == SinkMode.Hold)
+        {
+            return; // never acknowledged: the terminal's PUBACK waits until the broker goes away
+        }
+
+        var answer = Encoding.UTF8.GetBytes($$"""{"answer":{{Interlocked.Increment(ref _sequence)}},"length":{{message.Length}}}""");
+        var topic = AnswerTopicOf(message);
+        Record?.Add(new RecentAnswer(topic, message.CorrelationData, answer, DateTimeOffset.UtcNow));
+        if (Mode == SinkMode.Answer)
+        {
+            await Publisher!.PublishAsync(topic, message.CorrelationData, answer, cancellationToken);
+        }
+
+        await message.Settlement.AcknowledgeAsync(cancellationToken);
+    }
+}
