@@ -4,11 +4,13 @@ namespace EdgeAgent.Core.Payments;
 
 /// <summary>
 /// Finds card numbers where none may be: anywhere but the <c>pan</c> field (PCI DSS v4.0.1 3.3.1, 3.4.1). A candidate is a
-/// run of 13 to 19 digits, either unbroken or in groups joined by one and the same separator (space, dash, dot, slash or
-/// underscore, as card numbers are written: <c>4111 1111 1111 1111</c>, <c>4111.1111.1111.1111</c>), whose Luhn check
-/// digit is right. An unbroken run longer than 19 digits is not a card number, and mixed separators are not how one is
-/// written, which keeps dates, times and coordinates from being taken for one. About one random 13–19 digit run in ten
-/// passes the Luhn check, so a field that holds long digit strings by design should not carry them with separators.
+/// run of 13 to 19 digits whose Luhn check digit is right, either unbroken or grouped as cards print them, with one and
+/// the same separator (space, dash, dot, slash or underscore): groups of four with a shorter last one
+/// (<c>4111 1111 1111 1111</c>, <c>6212 3456 7890 1234 569</c>), or four, six and four or five (<c>3782 822463 10005</c>).
+/// An unbroken run longer than 19 digits is not a card number, and neither are other groupings or mixed separators,
+/// which keeps dates, coordinates and ids such as <c>T-20261128-000042</c> from being taken for one (about one random
+/// 13–19 digit run in ten passes the Luhn check). An unbroken 13–19 digit run cannot be told from a card number, so a
+/// field that holds long numbers by design (a sequence counter) will see some refused.
 /// </summary>
 public static class CardNumberScanner
 {
@@ -111,7 +113,8 @@ public static class CardNumberScanner
 
     /// <summary>
     /// Walks the digit groups from <paramref name="at"/> joined by one separator, and checks every group boundary that
-    /// closes 13–19 digits (so a card number followed by more groups, like an expiry written the same way, is still found).
+    /// closes 13–19 digits in a card's layout (so a card number followed by more groups, like an expiry written the same
+    /// way, is still found).
     /// </summary>
     private static bool TryRunAt(ReadOnlySpan<byte> text, int at, out int length)
     {
@@ -120,6 +123,7 @@ public static class CardNumberScanner
         var i = at;
         byte separator = 0;
         var found = false;
+        var layout = new GroupLayout();
         length = 0;
         while (i < text.Length && !found)
         {
@@ -140,8 +144,10 @@ public static class CardNumberScanner
                 break;
             }
 
+            layout.Add(i - groupStart);
+
             // An unbroken run goes on past this point only if the next byte is a digit, which the loop above consumed.
-            if (count >= MinDigits && Luhn.IsValid(digits[..count]))
+            if (count >= MinDigits && layout.IsCardLayout && Luhn.IsValid(digits[..count]))
             {
                 found = true;
                 length = i - at;
@@ -160,6 +166,38 @@ public static class CardNumberScanner
 
         digits.Clear();
         return found;
+    }
+
+    /// <summary>The lengths of the groups read so far, enough to tell whether they are laid out as a card number is printed.</summary>
+    private struct GroupLayout
+    {
+        private int _groups;
+        private int _first;
+        private int _second;
+        private int _last;
+        private bool _foursBeforeLast;
+
+        public void Add(int digits)
+        {
+            _foursBeforeLast = _groups == 0 || (_foursBeforeLast && _last == 4);
+            _groups++;
+            if (_groups == 1)
+            {
+                _first = digits;
+            }
+            else if (_groups == 2)
+            {
+                _second = digits;
+            }
+
+            _last = digits;
+        }
+
+        /// <summary>One unbroken run; fours then one to four; or four, six and four or five.</summary>
+        public readonly bool IsCardLayout =>
+            _groups == 1
+            || (_foursBeforeLast && _last is >= 1 and <= 4)
+            || (_groups == 3 && _first == 4 && _second == 6 && _last is 4 or 5);
     }
 
     private static bool IsDigit(byte b) => b is >= (byte)'0' and <= (byte)'9';

@@ -18,7 +18,6 @@ public static class ValidationCodes
     public const string CardAmbiguous = "card_ambiguous";
     public const string TimestampInFuture = "timestamp_in_future";
     public const string TimestampTooOld = "timestamp_too_old";
-    public const string Overloaded = "overloaded";
     public const string CardDataMisplaced = "card_data_misplaced";
     public const string DuplicateConflict = "duplicate_conflict";
     public const string PoisonMessage = "poison_message";
@@ -36,7 +35,7 @@ public static class ValidationCodes
     [
         PayloadTooLarge, InvalidUtf8, InvalidJson, InvalidTopic, Required, InvalidType, InvalidFormat, TooLong,
         DuplicateField, OutOfRange, UnknownCurrency, LuhnCheckFailed, CardAmbiguous, TimestampInFuture,
-        TimestampTooOld, Overloaded, CardDataMisplaced, DuplicateConflict, PoisonMessage, QosNotSupported,
+        TimestampTooOld, CardDataMisplaced, DuplicateConflict, PoisonMessage, QosNotSupported,
         RetainNotAllowed, InvalidResponseTopic, ResponseTopicNotAllowed, CorrelationDataTooLarge, UserPropertiesTooLarge,
         UnsupportedContentType, InternalError,
     ];

@@ -94,8 +94,9 @@ internal static class TopicRules
         {
             TerminalRole.Terminal when identity.IsTerminal(storeId, terminalId) && own => AccessDecision.Allow,
 
-            // A local tool may take its answers outside the root (its own reply topic), never into another terminal's space.
-            TerminalRole.Local when own || (!TerminalTopics.IsUnderRoot(root, topic) && TerminalTopics.IsTopicName(topic)) => AccessDecision.Allow,
+            // A local tool publishes as the terminal it names and is held to the same rule the pipeline applies, so a payment
+            // the broker lets through is never refused later for its response topic alone.
+            TerminalRole.Local when own => AccessDecision.Allow,
             _ => AccessDecision.Refuse(RefusalReason.ResponseTopic),
         };
     }

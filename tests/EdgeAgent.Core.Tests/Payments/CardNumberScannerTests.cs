@@ -18,6 +18,10 @@ public sealed class CardNumberScannerTests
     [InlineData("378282246310005")]
     [InlineData("3782-822463-10005")]
     [InlineData("6011111111111117")]
+    [InlineData("3782 822463 10005")]
+    [InlineData("3056 930902 5904")]
+    [InlineData("6212 3456 7890 1234 569")]
+    [InlineData("4222 2222 2222 2")]
     public void CardNumbers_AreFound_HoweverTheyAreWritten(string text)
     {
         Assert.True(CardNumberScanner.Contains(text));
@@ -37,6 +41,22 @@ public sealed class CardNumberScannerTests
     public void OtherDigitRuns_AreNotTakenForCardNumbers(string text)
     {
         Assert.False(CardNumberScanner.Contains(text));
+    }
+
+    [Theory]
+    [InlineData("T-20261128-{0:D6}")]
+    [InlineData("{0:D6}-20261128")]
+    [InlineData("+49 {0:D3} 5550 1234")]
+    [InlineData("2026.11.28.14.03.{0:D6}")]
+    [InlineData("41111 11111 111{0:D3}")]
+    public void DigitsGroupedOtherwiseThanOnACard_AreNeverTakenForCardNumbers(string format)
+    {
+        // A thousand values of each: with no layout rule about one in ten would pass the Luhn check.
+        for (var n = 0; n < 1000; n++)
+        {
+            var text = string.Format(System.Globalization.CultureInfo.InvariantCulture, format, n);
+            Assert.False(CardNumberScanner.Contains(text), text);
+        }
     }
 
     [Fact]

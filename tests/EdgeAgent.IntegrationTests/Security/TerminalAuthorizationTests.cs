@@ -123,10 +123,11 @@ public sealed class TerminalAuthorizationTests : TerminalAccessPolicyTests
     }
 
     [Fact]
-    public void ResponseTopic_OfALocalClient_MayBeOutsideTheRoot_ButNotInAnotherTerminalsSpace()
+    public void ResponseTopic_OfALocalClient_IsTheNamedTerminals_AsThePipelineRequires()
     {
         var policy = Policy(new MqttOptions());
-        Assert.True(policy.AuthorizeResponseTopic(TerminalIdentity.Local, "store-1", "t1", "test/term-1/answers").IsAllowed);
+        Assert.False(policy.AuthorizeResponseTopic(TerminalIdentity.Local, "store-1", "t1", "test/term-1/answers").IsAllowed);
+        Assert.True(policy.AuthorizeResponseTopic(TerminalIdentity.Local, "store-1", "t1", "pos/store-1/t1/responses/tool-1").IsAllowed);
         Assert.True(policy.AuthorizeResponseTopic(TerminalIdentity.Local, "store-1", "t1", "pos/store-1/t1/decisions").IsAllowed);
         Assert.False(policy.AuthorizeResponseTopic(TerminalIdentity.Local, "store-1", "t1", "pos/store-1/t2/decisions").IsAllowed);
         Assert.False(policy.AuthorizeResponseTopic(T1, "store-1", "t2", "pos/store-1/t2/decisions").IsAllowed);
