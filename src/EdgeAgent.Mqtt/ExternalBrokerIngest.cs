@@ -223,7 +223,7 @@ public sealed partial class ExternalBrokerIngest : IIngest
         }
     }
 
-    /// <summary>Copies what the message carries, the payload only when it is within the size limit (checked before any copy).</summary>
+    /// <summary>What the message carries, the payload handed over in place (see <see cref="ReceivedPayload"/>) when it is within the size limit.</summary>
     private InboundMessage Inbound(MqttApplicationMessage message, long received, IMessageSettlement settlement)
     {
         var length = message.Payload.Length;
@@ -231,7 +231,7 @@ public sealed partial class ExternalBrokerIngest : IIngest
         return new InboundMessage
         {
             Topic = message.Topic,
-            Payload = length <= _options.MaxPacketBytes ? message.Payload.ToArray() : [],
+            Payload = ReceivedPayload.Take(message.Payload, _options.MaxPacketBytes),
             ReceivedLength = length,
             ResponseTopic = message.ResponseTopic,
             CorrelationData = message.CorrelationData,

@@ -7,8 +7,9 @@ namespace EdgeAgent.Onnx;
 
 /// <summary>
 /// Scores batches with one ONNX Runtime session through the OrtValue API. Input and output buffers are
-/// allocated once at the largest batch size; the tensors that view them are made once per batch size and
-/// reused, so a run allocates nothing. Used by one scoring loop at a time. <see cref="Explain"/> splits a row of
+/// allocated once at the largest batch size; the tensors that view them, and an I/O binding over the two, are made
+/// once per batch size and reused, so a run allocates nothing (the name-and-value overload of <c>Run</c> builds
+/// native arrays on every call). Used by one scoring loop at a time. <see cref="Explain"/> splits a row of
 /// the last batch into reasons with the model itself: tree path contributions for a tree ensemble whose file
 /// carries its training covers, occlusion against the card's training medians for any other model.
 /// </summary>
@@ -25,6 +26,7 @@ public sealed class OnnxScorer : IScorer, IDisposable
     private readonly string[] _outputNames;
     private readonly OrtValue?[][] _inputValues;
     private readonly OrtValue?[][] _outputValues;
+    private readonly OrtIoBinding?[] _bindings;
     private readonly float[] _contributions = new float[FeatureSchema.Count];
     private IExplainer? _explainer;
     private float[] _typical = [];
@@ -46,6 +48,7 @@ public sealed class OnnxScorer : IScorer, IDisposable
         _outputNames = [card.Output.Name];
         _inputValues = new OrtValue?[maxBatchSize + 1][];
         _outputValues = new OrtValue?[maxBatchSize + 1][];
+        _bindings = new OrtIoBinding?[maxBatchSize + 1];
         Thresholds = card.Thresholds.AsThresholds;
     }
 
@@ -72,7 +75,7 @@ public sealed class OnnxScorer : IScorer, IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(rows, MaxBatchSize);
         _lastRows = 0;
-        _session.Run(_runOptions, _inputNames, InputFor(rows), _outputNames, OutputFor(rows));
+        _session.RunWithBinding(_runOptions, BindingFor(rows));
         for (var i = 0; i < rows; i++)
         {
             scores[i] = _output[(i * _outputColumns) + _scoreColumn];
@@ -125,6 +128,11 @@ public sealed class OnnxScorer : IScorer, IDisposable
 
     public void Dispose()
     {
+        foreach (var binding in _bindings)
+        {
+            binding?.Dispose();
+        }
+
         foreach (var values in _inputValues.Concat(_outputValues))
         {
             if (values is not null)
@@ -139,6 +147,19 @@ public sealed class OnnxScorer : IScorer, IDisposable
         _explainer?.Dispose();
         _runOptions.Dispose();
         _session.Dispose();
+    }
+
+    private OrtIoBinding BindingFor(int rows)
+    {
+        if (_bindings[rows] is { } bound)
+        {
+            return bound;
+        }
+
+        var binding = _session.CreateIoBinding();
+        binding.BindInput(_inputNames[0], InputFor(rows)[0]);
+        binding.BindOutput(_outputNames[0], OutputFor(rows)[0]);
+        return _bindings[rows] = binding;
     }
 
     private OrtValue[] InputFor(int rows) =>

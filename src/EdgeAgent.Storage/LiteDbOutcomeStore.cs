@@ -106,7 +106,7 @@ public sealed partial class LiteDbOutcomeStore : IOutcomeStore, IOutcomeLog, IDi
         if (_alreadyEncoded?.Invoke(batch) is { } bytes)
         {
             var span = bytes.Span;
-            var (first, last) = RecordRange(span);
+            var (first, last) = RecordCodec.Range(batch);
             if (last > LastSequence)
             {
                 span.CopyTo(_encoded.GetSpan(span.Length));
@@ -128,18 +128,6 @@ public sealed partial class LiteDbOutcomeStore : IOutcomeStore, IOutcomeLog, IDi
         }
 
         return range;
-    }
-
-    private static (long First, long Last) RecordRange(ReadOnlySpan<byte> encoded)
-    {
-        long first = 0, last = 0;
-        foreach (var record in RecordCodec.Decode(encoded))
-        {
-            first = first == 0 ? record.Sequence : Math.Min(first, record.Sequence);
-            last = Math.Max(last, record.Sequence);
-        }
-
-        return (first, last);
     }
 
     private void Write(LiteDatabase db, IReadOnlyList<ScoredBatch> batches, long first, long last)

@@ -82,7 +82,7 @@ public class RecordBenchmarks
         Message = new InboundMessage
         {
             Topic = "pos/store-1/t1/payments",
-            Payload = [],
+            Payload = Memory<byte>.Empty,
             ReceivedTimestamp = Stopwatch.GetTimestamp(),
             ReceivedAt = DateTimeOffset.UtcNow,
             Settlement = null!,

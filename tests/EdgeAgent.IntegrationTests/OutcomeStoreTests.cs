@@ -26,7 +26,7 @@ public sealed class OutcomeStoreTests : IDisposable
     private static InboundMessage Message(DateTimeOffset? receivedAt = null) => new()
     {
         Topic = "pos/s1/t1/payments",
-        Payload = [],
+        Payload = Memory<byte>.Empty,
         ReceivedTimestamp = Stopwatch.GetTimestamp(),
         ReceivedAt = receivedAt ?? DateTimeOffset.UtcNow,
         Settlement = null!,

@@ -11,8 +11,9 @@ namespace EdgeAgent.Core.Pipeline;
 /// </summary>
 internal sealed class DuplicateIndex(int recentAnswers, int maxKeys, TimeSpan window)
 {
-    private readonly Dictionary<long, Recent> _recent = [];
-    private readonly Queue<(long Hash, long Sequence)> _recentOrder = new();
+    // Sized for the cap at once: it fills within seconds under load, and growing it on the way rehashes every entry.
+    private readonly Dictionary<long, Recent> _recent = new(recentAnswers + 1);
+    private readonly Queue<(long Hash, long Sequence)> _recentOrder = new(recentAnswers + 1);
     private readonly Dictionary<long, Entry> _window = [];
     private readonly Queue<(long ReceivedMs, long Hash, long Sequence)> _windowOrder = new();
     private readonly long _windowMs = (long)window.TotalMilliseconds;

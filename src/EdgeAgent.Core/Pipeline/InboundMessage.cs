@@ -10,10 +10,12 @@ public sealed class InboundMessage
     public required string Topic { get; init; }
 
     /// <summary>
-    /// The payload, owned by the pipeline, which wipes it once it is parsed (it may hold a card number). Empty when
-    /// the transport refused to copy a payload over the size limit: <see cref="ReceivedLength"/> then says how long it was.
+    /// The payload, handed to the pipeline, which wipes it once it is parsed (it may hold a card number). A transport
+    /// hands over the very buffer the message was received into, not a copy, so that wiping it leaves the card number
+    /// nowhere in memory. Empty when the transport refused a payload over the size limit: <see cref="ReceivedLength"/>
+    /// then says how long it was.
     /// </summary>
-    public required byte[] Payload { get; init; }
+    public required Memory<byte> Payload { get; init; }
 
     /// <summary>Length of the payload as it arrived, which may exceed <see cref="Payload"/>'s when it was not copied.</summary>
     public long ReceivedLength { get; init; } = -1;

@@ -39,7 +39,7 @@ internal sealed partial class PaymentIntake(
             // A bug in a check or the parser: this message is refused, the next one is handled as usual.
             metrics.CountInternalError();
             LogIntakeFailed(ex);
-            Array.Clear(message.Payload);
+            message.Payload.Span.Clear();
             return new Arrival
             {
                 Message = message,
@@ -57,7 +57,7 @@ internal sealed partial class PaymentIntake(
         TopicAddress? address;
         if (message.Length <= parser.MaxPayloadBytes && message.Payload.Length == message.Length)
         {
-            parsed = parser.Parse(message.Topic, message.Payload);
+            parsed = parser.Parse(message.Topic, message.Payload.Span);
             address = parsed.Address;
         }
         else
@@ -76,11 +76,11 @@ internal sealed partial class PaymentIntake(
                 envelope.AddRange(parsed.Errors);
             }
 
-            deadLetter = DeadLetterSkeleton.Of(message.Payload, message.Length);
+            deadLetter = DeadLetterSkeleton.Of(message.Payload.Span, message.Length);
         }
 
         // The payload held the card number; nothing needs it any more.
-        Array.Clear(message.Payload);
+        message.Payload.Span.Clear();
         var payment = errors.Count == 0 ? parsed?.Event : null;
         return new Arrival
         {
@@ -132,7 +132,7 @@ internal sealed partial class PaymentIntake(
     {
         metrics.CountPoison();
         LogPoison(crashes);
-        Array.Clear(message.Payload);
+        message.Payload.Span.Clear();
         var errors = new List<ValidationError>(1);
         var address = parser.ParseTopic(message.Topic, errors);
         errors.Clear();
@@ -171,7 +171,7 @@ internal sealed partial class PaymentIntake(
             hash = (hash ^ c) * 1099511628211UL;
         }
 
-        foreach (var b in message.Payload)
+        foreach (var b in message.Payload.Span)
         {
             hash = (hash ^ b) * 1099511628211UL;
         }

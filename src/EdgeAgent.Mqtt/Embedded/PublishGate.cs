@@ -112,8 +112,8 @@ internal sealed class PublishGate(string topicRoot, IBrokerAccess access, Broker
         return new InboundMessage
         {
             Topic = message.Topic,
-            // The broker refuses larger packets before reading them; the check stays so the copy is bounded whatever the path.
-            Payload = length <= context.Limits.MaxPacketBytes ? message.Payload.ToArray() : [],
+            // The broker refuses larger packets before reading them; the check stays so the payload is bounded whatever the path.
+            Payload = ReceivedPayload.Take(message.Payload, context.Limits.MaxPacketBytes),
             ReceivedLength = length,
             ResponseTopic = message.ResponseTopic,
             CorrelationData = message.CorrelationData,

@@ -44,6 +44,22 @@ internal static class RecordCodec
         return (first, last);
     }
 
+    /// <summary>The first and last sequence <see cref="Encode(ScoredBatch, ArrayBufferWriter{byte})"/> gives the batch, without encoding it.</summary>
+    public static (long First, long Last) Range(ScoredBatch batch)
+    {
+        long first = 0, last = 0;
+        foreach (var outcome in batch.Outcomes)
+        {
+            if (IsRecorded(outcome))
+            {
+                first = first == 0 ? outcome.Sequence : Math.Min(first, outcome.Sequence);
+                last = Math.Max(last, outcome.Sequence);
+            }
+        }
+
+        return (first, last);
+    }
+
     /// <summary>The records in <paramref name="data"/>, in the order written.</summary>
     public static List<StoredRecord> Decode(ReadOnlySpan<byte> data)
     {

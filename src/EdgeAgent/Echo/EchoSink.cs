@@ -20,8 +20,8 @@ public sealed class EchoSink(IAnswerPublisher publisher, string topicRoot, Pipel
     public async ValueTask EnqueueAsync(InboundMessage message, CancellationToken cancellationToken)
     {
         metrics.CountReceived();
-        var answer = Answer(message.Payload);
-        Array.Clear(message.Payload);
+        var answer = Answer(message.Payload.Span);
+        message.Payload.Span.Clear();
         var topic = !string.IsNullOrEmpty(message.ResponseTopic) ? message.ResponseTopic : DecisionsTopic(message.Topic);
         Task publish;
         try

@@ -2,7 +2,7 @@ using System.Diagnostics;
 
 namespace EdgeAgent.Telemetry;
 
-/// <summary>What the agent process costs the node right now: CPU, memory, garbage collection.</summary>
+/// <summary>What the agent process costs the node right now: CPU, memory, allocation, garbage collection.</summary>
 public sealed record ResourceUsage(
     double CpuSeconds,
     long WorkingSetBytes,
@@ -11,7 +11,8 @@ public sealed record ResourceUsage(
     int Gen1Collections,
     int Gen2Collections,
     double GcPauseSeconds,
-    int ThreadPoolThreads)
+    int ThreadPoolThreads,
+    long AllocatedBytes)
 {
     public static ResourceUsage Now()
     {
@@ -24,6 +25,8 @@ public sealed record ResourceUsage(
             GC.CollectionCount(1),
             GC.CollectionCount(2),
             GC.GetTotalPauseDuration().TotalSeconds,
-            ThreadPool.ThreadCount);
+            ThreadPool.ThreadCount,
+            // Every byte allocated since start, all threads: the difference over a run divided by its payments is what one costs.
+            GC.GetTotalAllocatedBytes(precise: false));
     }
 }

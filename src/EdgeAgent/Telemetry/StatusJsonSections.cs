@@ -96,6 +96,7 @@ internal static class StatusJsonSections
         json.WriteNumber("gen2Collections", usage.Gen2Collections);
         json.WriteNumber("gcPauseSeconds", Math.Round(usage.GcPauseSeconds, 4));
         json.WriteNumber("threadPoolThreads", usage.ThreadPoolThreads);
+        json.WriteNumber("allocatedBytes", usage.AllocatedBytes);
         json.WriteEndObject();
     }
 }

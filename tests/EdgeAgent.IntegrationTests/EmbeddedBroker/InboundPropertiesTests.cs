@@ -26,7 +26,7 @@ public sealed class InboundPropertiesTests : IAsyncLifetime
 
         var message = Assert.Single(_broker.Sink.Received);
         Assert.Equal(Payloads.Topic(), message.Topic);
-        Assert.Equal(payload, message.Payload);
+        Assert.Equal(payload, message.Payload.ToArray());
         Assert.Equal(payload.Length, message.ReceivedLength);
         Assert.Equal("test/props-1/answers", message.ResponseTopic);
         Assert.Equal([1, 2, 3], message.CorrelationData);
