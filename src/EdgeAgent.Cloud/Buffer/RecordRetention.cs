@@ -13,11 +13,11 @@ public sealed class RecordRetention
     private const string StateId = "retention";
     private const int Step = 2000;
     private readonly IOutcomeLog _log;
-    private readonly CloudStateStore _store;
+    private readonly ICheckpointTable _store;
     private readonly TimeSpan _window;
     private long _deletedUpTo;
 
-    public RecordRetention(IOutcomeLog log, CloudStateStore store, TimeSpan window)
+    public RecordRetention(IOutcomeLog log, ICheckpointTable store, TimeSpan window)
     {
         _log = log;
         _store = store;

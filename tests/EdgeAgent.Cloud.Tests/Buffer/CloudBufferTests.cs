@@ -1,20 +1,44 @@
 using System.Text.Json;
 using EdgeAgent.Cloud.Buffer;
-using LiteDB;
+using EdgeAgent.IntegrationTests.Infrastructure;
+using EdgeAgent.Storage;
+using EdgeAgent.Storage.Files;
+using EdgeAgent.Storage.Queues;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EdgeAgent.Cloud.Tests.Buffer;
 
-/// <summary>The buffer over a log and LiteDB queues: batching, resends after a restart, the limits and the policy when full, retention.</summary>
+/// <summary>
+/// The buffer over a log and the queues in a real LiteDB file: batching, resends after a restart, the limits and the
+/// policy when full, retention.
+/// </summary>
 public sealed class CloudBufferTests : IDisposable
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 28, 12, 0, 0, TimeSpan.Zero);
     private readonly FakeLog _log = new();
-    private readonly LiteDatabase _db = new(new MemoryStream());
+    private readonly TempDirectory _folder = new();
+    private readonly LiteDbFile _file;
 
-    public void Dispose() => _db.Dispose();
+    public CloudBufferTests()
+    {
+        _file = new LiteDbFile(new StorageOptions { Path = _folder.Path }, NullLogger.Instance, TimeProvider.System);
+    }
 
-    private CloudBuffer Open(int maxBytes = 240_000, int maxItems = 1000) =>
-        new(_log, _db, "store-7", new CloudOptions { MaxMessageBytes = maxBytes, MaxItemsPerMessage = maxItems }, TimeSpan.FromHours(48));
+    public void Dispose()
+    {
+        _file.Dispose();
+        _folder.Dispose();
+    }
+
+    /// <summary>A buffer as the agent opens it at start; opened again, it is the agent after a restart.</summary>
+    private CloudBuffer Open(int maxBytes = 240_000, int maxItems = 1000) => new(
+        _log,
+        new LiteDbCheckpoints(_file, CloudBuffer.StateCollection),
+        new LiteDbQueue(_file, QueueStream.CollectionName(CloudStream.Alerts)),
+        new LiteDbQueue(_file, QueueStream.CollectionName(CloudStream.Metrics)),
+        "store-7",
+        new CloudOptions { MaxMessageBytes = maxBytes, MaxItemsPerMessage = maxItems },
+        TimeSpan.FromHours(48));
 
     private static byte[] Snapshot(int bytes) => System.Text.Encoding.UTF8.GetBytes("{\"x\":\"" + new string('a', bytes - 8) + "\"}");
 
