@@ -1,10 +1,5 @@
 using System.Text.Json;
 using EdgeAgent.Cloud.Buffer;
-using EdgeAgent.IntegrationTests.Infrastructure;
-using EdgeAgent.Storage;
-using EdgeAgent.Storage.Files;
-using EdgeAgent.Storage.Queues;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EdgeAgent.Cloud.Tests.Buffer;
 
@@ -16,29 +11,12 @@ public sealed class CloudBufferTests : IDisposable
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 28, 12, 0, 0, TimeSpan.Zero);
     private readonly FakeLog _log = new();
-    private readonly TempDirectory _folder = new();
-    private readonly LiteDbFile _file;
+    private readonly BufferFile _file = new();
 
-    public CloudBufferTests()
-    {
-        _file = new LiteDbFile(new StorageOptions { Path = _folder.Path }, NullLogger.Instance, TimeProvider.System);
-    }
+    public void Dispose() => _file.Dispose();
 
-    public void Dispose()
-    {
-        _file.Dispose();
-        _folder.Dispose();
-    }
-
-    /// <summary>A buffer as the agent opens it at start; opened again, it is the agent after a restart.</summary>
-    private CloudBuffer Open(int maxBytes = 240_000, int maxItems = 1000) => new(
-        _log,
-        new LiteDbCheckpoints(_file, CloudBuffer.StateCollection),
-        new LiteDbQueue(_file, QueueStream.CollectionName(CloudStream.Alerts)),
-        new LiteDbQueue(_file, QueueStream.CollectionName(CloudStream.Metrics)),
-        "store-7",
-        new CloudOptions { MaxMessageBytes = maxBytes, MaxItemsPerMessage = maxItems },
-        TimeSpan.FromHours(48));
+    private CloudBuffer Open(int maxBytes = 240_000, int maxItems = 1000) =>
+        _file.Open(_log, new CloudOptions { MaxMessageBytes = maxBytes, MaxItemsPerMessage = maxItems });
 
     private static byte[] Snapshot(int bytes) => System.Text.Encoding.UTF8.GetBytes("{\"x\":\"" + new string('a', bytes - 8) + "\"}");
 

@@ -1,10 +1,6 @@
 using EdgeAgent.Cloud.Buffer;
-using EdgeAgent.IntegrationTests.Infrastructure;
-using EdgeAgent.Storage;
 using EdgeAgent.Storage.Files;
-using EdgeAgent.Storage.Queues;
 using LiteDB;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EdgeAgent.Cloud.Tests.Buffer;
 
@@ -17,25 +13,17 @@ public sealed class StoredLayoutTests : IDisposable
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 28, 12, 0, 0, TimeSpan.Zero);
     private readonly FakeLog _log = new();
-    private readonly TempDirectory _folder = new();
-    private readonly LiteDbFile _file;
+    private readonly BufferFile _buffer = new();
 
-    public StoredLayoutTests()
-    {
-        _file = new LiteDbFile(new StorageOptions { Path = _folder.Path }, NullLogger.Instance, TimeProvider.System);
-    }
+    private LiteDbFile File => _buffer.File;
 
-    public void Dispose()
-    {
-        _file.Dispose();
-        _folder.Dispose();
-    }
+    public void Dispose() => _buffer.Dispose();
 
     [Fact]
     public void ABacklogWrittenInTheStoredLayout_IsResumedWhereItStood()
     {
         _log.Add(20, Now);
-        _file.Write(db =>
+        File.Write(db =>
         {
             var state = db.GetCollection("cloud_state");
             state.Insert(new BsonDocument { ["_id"] = "epoch", ["v"] = "0123456789ab" });
@@ -80,7 +68,7 @@ public sealed class StoredLayoutTests : IDisposable
         buffer.Alerts.Append(2, Now, "{\"a\":2}"u8.ToArray());
         buffer.Acknowledge(buffer.Next()!, Now);
 
-        var (alert, state, epoch) = _file.Read(db => (
+        var (alert, state, epoch) = File.Read(db => (
             db.GetCollection("cloud_alerts").FindAll().ToList(),
             db.GetCollection("cloud_state").FindById("alerts"),
             db.GetCollection("cloud_state").FindById("epoch")));
@@ -93,7 +81,7 @@ public sealed class StoredLayoutTests : IDisposable
         Assert.Equal(Now.UtcDateTime, state["ls"].AsDateTime.ToUniversalTime());
 
         buffer.Metrics.Append(7, Now, "{\"m\":7}"u8.ToArray());
-        var metric = _file.Read(db => db.GetCollection("cloud_metrics").FindById(7));
+        var metric = File.Read(db => db.GetCollection("cloud_metrics").FindById(7));
         Assert.Equal(Now.UtcDateTime, metric["at"].AsDateTime.ToUniversalTime());
         Assert.Equal("{\"m\":7}"u8.ToArray(), metric["j"].AsBinary);
     }
@@ -105,7 +93,7 @@ public sealed class StoredLayoutTests : IDisposable
         var buffer = Open();
 
         // An I/O failure anywhere in the agent makes the file close and reopen its database.
-        _ = _file.Unavailable(new IOException("simulated write failure"));
+        _ = File.Unavailable(new IOException("simulated write failure"));
 
         Assert.Equal(2, buffer.Scanner.ScanOnce());
         var alerts = buffer.Next()!;
@@ -115,12 +103,5 @@ public sealed class StoredLayoutTests : IDisposable
         Assert.Equal(2, Open().Alerts.State.SentItems);
     }
 
-    private CloudBuffer Open() => new(
-        _log,
-        new LiteDbCheckpoints(_file, CloudBuffer.StateCollection),
-        new LiteDbQueue(_file, QueueStream.CollectionName(CloudStream.Alerts)),
-        new LiteDbQueue(_file, QueueStream.CollectionName(CloudStream.Metrics)),
-        "store-7",
-        new CloudOptions(),
-        TimeSpan.FromHours(48));
+    private CloudBuffer Open() => _buffer.Open(_log);
 }
