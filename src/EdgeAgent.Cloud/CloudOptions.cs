@@ -5,8 +5,8 @@ namespace EdgeAgent.Cloud;
 
 /// <summary>
 /// The path to the cloud (configuration section <c>Cloud</c>; environment variables <c>EdgeAgent__Cloud__{Key}</c>).
-/// Scoring never waits for it: records are read from the record, alerts and metric snapshots are queued in the
-/// same LiteDB file, and a paced pump sends them when the cloud is there.
+/// Scoring never waits for it: records are read from the record, alerts and metric snapshots are queued beside it
+/// in the agent's database file, and a paced pump sends them when the cloud is there.
 /// </summary>
 public sealed class CloudOptions : IValidatableObject
 {

@@ -68,8 +68,8 @@ public sealed class MosquittoTests(MosquittoBroker broker) : IClassFixture<Mosqu
             // The first connection creates the persistent session that holds payments while the agent is away.
         }
 
+        // Sent once the broker acknowledged it: it holds the payment while no agent is there to answer.
         var (answer, _) = await terminal.SendAsync(Payloads.Topic(), Payloads.Payment("tx-offline"));
-        await Task.Delay(300);
         Assert.False(answer.IsCompleted);
 
         await using var agent = await InProcessAgent.StartAsync(_data.Path, BrokerSettings());

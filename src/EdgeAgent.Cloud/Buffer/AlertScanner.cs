@@ -5,7 +5,7 @@ namespace EdgeAgent.Cloud.Buffer;
 /// <summary>
 /// Follows the record as it is committed and queues its reviews and declines as alerts, which go to the cloud ahead
 /// of the records backlog. It reads the record, so the hot path stays untouched; an alert whose record was already
-/// sent is not queued. Its position is kept in <c>cloud_state</c>; a restart may scan a batch twice, which queues
+/// sent is not queued. Its position is kept in the checkpoint table; a restart may scan a batch twice, which queues
 /// nothing twice (alerts are keyed by sequence number).
 /// </summary>
 public sealed class AlertScanner
@@ -14,10 +14,10 @@ public sealed class AlertScanner
     private readonly IOutcomeLog _log;
     private readonly QueueStream _alerts;
     private readonly RecordStream _records;
-    private readonly CloudStateStore _store;
+    private readonly ICheckpointTable _store;
     private long _scanned;
 
-    public AlertScanner(IOutcomeLog log, QueueStream alerts, RecordStream records, CloudStateStore store)
+    public AlertScanner(IOutcomeLog log, QueueStream alerts, RecordStream records, ICheckpointTable store)
     {
         _log = log;
         _alerts = alerts;

@@ -1,29 +1,42 @@
 using EdgeAgent.Cloud.Transport;
 using EdgeAgent.Core.Records;
-using LiteDB;
 
 namespace EdgeAgent.Cloud.Buffer;
 
 /// <summary>
-/// The three streams in the agent's LiteDB file and the policy over them: alerts go first, then metric snapshots,
+/// The three streams (the record read as a log, the alert and metric queues) and the policy over them: alerts go first, then metric snapshots,
 /// then records; the unsent backlog is bounded by age and by size, and what goes when it is full is the configured
 /// policy's choice, every item counted. Only the pump calls <see cref="Next"/>, <see cref="Acknowledge"/> and
 /// <see cref="EnforceLimits"/>.
 /// </summary>
 public sealed class CloudBuffer
 {
-    public CloudBuffer(IOutcomeLog log, LiteDatabase database, string source, CloudOptions options, TimeSpan deduplicationWindow)
+    /// <summary>The collection of the agent's database that holds the checkpoints.</summary>
+    public const string StateCollection = "cloud_state";
+
+    /// <param name="log">The record, read as a log.</param>
+    /// <param name="state">Checkpoints and counters (collection <see cref="StateCollection"/>).</param>
+    /// <param name="alerts">The alert queue (collection <see cref="QueueStream.CollectionName"/> of <see cref="CloudStream.Alerts"/>).</param>
+    /// <param name="metrics">The metric snapshot queue (<see cref="CloudStream.Metrics"/>).</param>
+    /// <param name="source">The name the messages carry as their source.</param>
+    /// <param name="options">The cloud options (message size and items).</param>
+    /// <param name="deduplicationWindow">How long sent outcomes stay in the record.</param>
+    public CloudBuffer(
+        IOutcomeLog log, ICheckpointTable state, IItemQueue alerts, IItemQueue metrics, string source, CloudOptions options, TimeSpan deduplicationWindow)
     {
-        State = new CloudStateStore(database);
-        Format = new MessageFormat(source, State.Epoch, options.MaxMessageBytes, options.MaxItemsPerMessage);
+        State = state;
+
+        // A new database starts a new epoch: message ids never collide with those of an earlier database.
+        var epoch = state.GetOrAddText("epoch", Guid.NewGuid().ToString("N")[..12]);
+        Format = new MessageFormat(source, epoch, options.MaxMessageBytes, options.MaxItemsPerMessage);
         Records = new RecordStream(log, State, Format);
-        Alerts = new QueueStream(CloudStream.Alerts, database, State, Format);
-        Metrics = new QueueStream(CloudStream.Metrics, database, State, Format);
+        Alerts = new QueueStream(CloudStream.Alerts, alerts, State, Format);
+        Metrics = new QueueStream(CloudStream.Metrics, metrics, State, Format);
         Scanner = new AlertScanner(log, Alerts, Records, State);
         Retention = new RecordRetention(log, State, deduplicationWindow);
     }
 
-    public CloudStateStore State { get; }
+    public ICheckpointTable State { get; }
 
     public MessageFormat Format { get; }
 

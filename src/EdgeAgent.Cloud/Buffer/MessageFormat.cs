@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using EdgeAgent.Cloud.Transport;
+using EdgeAgent.Core.Records;
 
 namespace EdgeAgent.Cloud.Buffer;
 

@@ -1,4 +1,5 @@
 using EdgeAgent.Cloud.Transport;
+using EdgeAgent.Core.Records;
 
 namespace EdgeAgent.Cloud.Buffer;
 
@@ -10,11 +11,11 @@ namespace EdgeAgent.Cloud.Buffer;
 /// </summary>
 public abstract class OutboundStream
 {
-    private readonly CloudStateStore _store;
+    private readonly ICheckpointTable _store;
     private readonly string _stateId;
     private CloudMessage? _pending;
 
-    protected OutboundStream(CloudStream kind, CloudStateStore store, MessageFormat format)
+    protected OutboundStream(CloudStream kind, ICheckpointTable store, MessageFormat format)
     {
         Kind = kind;
         _store = store;

@@ -5,7 +5,7 @@ namespace EdgeAgent.Cloud.Buffer;
 /// <summary>
 /// Deletes outcomes from the record once they are sent (or dropped) and older than the deduplication window: the
 /// agent answers a retry from the record within that window. Deletion goes in small steps so that the commit loop,
-/// which writes to the same collection, never waits long; the record itself refuses to delete the journal after its
+/// which writes to the record too, never waits long; the record itself refuses to delete the journal after its
 /// last state snapshot.
 /// </summary>
 public sealed class RecordRetention
@@ -13,19 +13,17 @@ public sealed class RecordRetention
     private const string StateId = "retention";
     private const int Step = 2000;
     private readonly IOutcomeLog _log;
-    private readonly CloudStateStore _store;
+    private readonly ICheckpointTable _store;
     private readonly TimeSpan _window;
     private long _deletedUpTo;
 
-    public RecordRetention(IOutcomeLog log, CloudStateStore store, TimeSpan window)
+    public RecordRetention(IOutcomeLog log, ICheckpointTable store, TimeSpan window)
     {
         _log = log;
         _store = store;
         _window = window;
         _deletedUpTo = store.LoadValue(StateId);
     }
-
-    public long DeletedUpTo => _deletedUpTo;
 
     /// <summary>One step: deletes up to <see cref="Step"/> outcomes; returns how many were removed.</summary>
     public int RunOnce(DateTimeOffset now, long sentUpTo)

@@ -16,7 +16,7 @@ public sealed class RecordStream : OutboundStream
     private DateTimeOffset? _oldest;
     private long _oldestAt = -1;
 
-    public RecordStream(IOutcomeLog log, CloudStateStore store, MessageFormat format)
+    public RecordStream(IOutcomeLog log, ICheckpointTable store, MessageFormat format)
         : base(CloudStream.Records, store, format)
     {
         _log = log;

@@ -25,12 +25,6 @@ public sealed partial class CloudController(
     private readonly DesiredState _desired = new();
     private string? _errors;
 
-    /// <summary><c>$version</c> of the desired properties applied last; -1 before any.</summary>
-    public long DesiredVersion => _desired.Version;
-
-    /// <summary>Refusals of the last desired properties, or null.</summary>
-    public string? DesiredErrors => _errors;
-
     public async Task OnConnectedAsync(CancellationToken cancellationToken)
     {
         signals.Pump.Set();

@@ -12,7 +12,7 @@ namespace EdgeAgent.Cloud.Sync;
 /// The cloud sync's loops: the pump (next message by priority, paced, sent, acknowledged, then the buffer moves on;
 /// limits and retention between sends), the alert scanner (follows the record's commits) and the snapshotter.
 /// Each loop catches, logs and backs off per iteration; only cancellation ends it. Scoring never waits for any of
-/// them: they read the record and write only their own collections.
+/// them: they read the record and write only their own queues and checkpoints.
 /// </summary>
 public sealed partial class CloudSyncService(
     CloudBuffer buffer,

@@ -32,9 +32,6 @@ internal sealed class KeyedState<T>(int maxInMemory, Func<T> create)
     /// <summary>A mark to take before prefetching: <see cref="IsFresh"/> tells later whether what was read is still the latest.</summary>
     public long EvictionMark => Interlocked.Read(ref _evictions);
 
-    /// <summary>Changed entities waiting to be snapshotted.</summary>
-    public int DirtyCount => _dirty.Count;
-
     public bool Contains(string key) => _nodes.ContainsKey(key);
 
     /// <summary>False when the store surely holds no state for the key; true when it may.</summary>

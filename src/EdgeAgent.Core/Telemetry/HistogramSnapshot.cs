@@ -50,18 +50,6 @@ public sealed class HistogramSnapshot
         return MaxMicros;
     }
 
-    /// <summary>Count of recordings at or below <paramref name="micros"/> (bucket resolution), for cumulative histogram export.</summary>
-    public long CountAtOrBelow(double micros)
-    {
-        long seen = 0;
-        for (var i = 0; i < _counts.Length && LatencyHistogram.UpperBoundOf(i) <= micros; i++)
-        {
-            seen += _counts[i];
-        }
-
-        return seen;
-    }
-
     /// <summary>What was recorded since <paramref name="earlier"/>.</summary>
     public HistogramSnapshot Since(HistogramSnapshot earlier)
     {

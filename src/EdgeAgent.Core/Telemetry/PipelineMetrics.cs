@@ -35,18 +35,21 @@ public sealed partial class PipelineMetrics : IDisposable
     private readonly KeyValuePair<string, object?>[] _codeTags;
 
     /// <summary>Metrics on a meter of their own, outside any host (tests, tools).</summary>
-    public PipelineMetrics()
-        : this(new Meter(AgentMeter.Name), scope: null)
+    /// <param name="time">The clock whose timestamps the stages are given; the system clock by default.</param>
+    public PipelineMetrics(TimeProvider? time = null)
+        : this(new Meter(AgentMeter.Name), scope: null, time ?? TimeProvider.System)
     {
     }
 
     /// <summary>Metrics on the host's <see cref="AgentMeter"/> meter, read back by a reader of that host alone.</summary>
-    public PipelineMetrics(IMeterFactory meterFactory)
-        : this((meterFactory ?? throw new ArgumentNullException(nameof(meterFactory))).Create(AgentMeter.Name), meterFactory)
+    /// <param name="meterFactory">The host's meter factory.</param>
+    /// <param name="time">The clock whose timestamps the stages are given (the pipeline's); the system clock by default.</param>
+    public PipelineMetrics(IMeterFactory meterFactory, TimeProvider? time = null)
+        : this((meterFactory ?? throw new ArgumentNullException(nameof(meterFactory))).Create(AgentMeter.Name), meterFactory, time ?? TimeProvider.System)
     {
     }
 
-    private PipelineMetrics(Meter meter, IMeterFactory? scope)
+    private PipelineMetrics(Meter meter, IMeterFactory? scope, TimeProvider time)
     {
         _ownMeter = scope is null ? meter : null;
         Meter = meter;
@@ -75,7 +78,7 @@ public sealed partial class PipelineMetrics : IDisposable
         var stageDuration = meter.CreateHistogram(MetricNames.StageDuration, "s",
             "Time spent per pipeline stage: per message, or per batch for compute_infer, answer, commit_wait and persist.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LatencyBuckets.Seconds });
-        _stages = Enum.GetValues<PipelineStage>().Select(s => new StageTimer(stageDuration, Reader, s)).ToArray();
+        _stages = Enum.GetValues<PipelineStage>().Select(s => new StageTimer(stageDuration, Reader, s, time.TimestampFrequency)).ToArray();
 
         _decisionTags = Enum.GetValues<Decision>().Select(d => new KeyValuePair<string, object?>(MetricNames.DecisionTag, AnswerWriter.DecisionName(d))).ToArray();
         _codeTags = ValidationCodes.All.Select(c => new KeyValuePair<string, object?>(MetricNames.CodeTag, c)).ToArray();

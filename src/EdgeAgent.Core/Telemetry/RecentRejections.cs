@@ -23,8 +23,6 @@ public sealed class RecentRejections
         _ring = new RecentRejection?[capacity];
     }
 
-    public int Capacity => _ring.Length;
-
     /// <summary>Rejections added since start (also those the ring no longer holds).</summary>
     public long Added => Interlocked.Read(ref _added);
 

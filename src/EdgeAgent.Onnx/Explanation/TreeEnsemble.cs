@@ -69,18 +69,6 @@ public sealed class TreeEnsemble
 
     public bool GoesLeft(int node, float value) => float.IsNaN(value) ? MissingLeft[node] : value <= Thresholds[node];
 
-    /// <summary>The model's margin of a row, summed over the trees as ONNX Runtime sums them.</summary>
-    public double Margin(ReadOnlySpan<float> row)
-    {
-        double sum = BaseValue;
-        foreach (var root in Roots)
-        {
-            sum += LeafWeights[LeafOf(root, row)];
-        }
-
-        return (Slope * sum) + Offset;
-    }
-
     /// <summary>Reads the trees from a serialized model; null when the graph is not a tree ensemble of this shape.</summary>
     public static TreeEnsemble? TryRead(byte[] onnx) => TryRead(ModelProto.Parser.ParseFrom(onnx));
 

@@ -37,9 +37,6 @@ public sealed class FeatureMatrix
 
     public ReadOnlySpan<bool> Labels => _labels;
 
-    /// <summary>Per row: the card is one of the held-out cardholders (see <see cref="CardSplit"/>).</summary>
-    public ReadOnlySpan<bool> HeldOut => _heldOut;
-
     /// <summary>Per row: event time, seconds since the Unix epoch.</summary>
     public ReadOnlySpan<long> Times => _times;
 

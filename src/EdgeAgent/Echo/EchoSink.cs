@@ -12,7 +12,7 @@ namespace EdgeAgent.Echo;
 /// acknowledges in arrival order once each answer is with the broker. No parsing beyond the id, no features, model or
 /// record: the difference between the two is what the pipeline costs over the transport.
 /// </summary>
-public sealed class EchoSink(IAnswerPublisher publisher, string topicRoot, PipelineMetrics metrics) : IInboundSink
+public sealed class EchoSink(IAnswerPublisher publisher, string topicRoot, PipelineMetrics metrics, TimeProvider time) : IInboundSink
 {
     private readonly Channel<(InboundMessage Message, Task Publish)> _acks = Channel.CreateBounded<(InboundMessage, Task)>(
         new BoundedChannelOptions(1024) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
@@ -33,7 +33,7 @@ public sealed class EchoSink(IAnswerPublisher publisher, string topicRoot, Pipel
             publish = Task.FromException(ex);
         }
 
-        metrics.Stage(PipelineStage.Total).RecordTicks(message.ReceivedTimestamp, TimeProvider.System.GetTimestamp());
+        metrics.Stage(PipelineStage.Total).RecordTicks(message.ReceivedTimestamp, time.GetTimestamp());
         await _acks.Writer.WriteAsync((message, publish), cancellationToken);
     }
 

@@ -104,7 +104,8 @@ public static class AgentServices
     public static IServiceCollection AddEchoAgent(this IServiceCollection services)
     {
         services.AddAgentBasics();
-        services.AddSingleton(sp => new Echo.EchoSink(sp.GetRequiredService<IIngest>(), sp.Value<PipelineOptions>().TopicRoot, sp.GetRequiredService<PipelineMetrics>()));
+        services.AddSingleton(sp => new Echo.EchoSink(
+            sp.GetRequiredService<IIngest>(), sp.Value<PipelineOptions>().TopicRoot, sp.GetRequiredService<PipelineMetrics>(), sp.GetRequiredService<TimeProvider>()));
         services.AddHostedService<Echo.EchoService>();
         return services;
     }

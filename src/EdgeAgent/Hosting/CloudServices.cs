@@ -10,7 +10,8 @@ using EdgeAgent.Core.Records;
 using EdgeAgent.Core.Scoring;
 using EdgeAgent.Core.Telemetry;
 using EdgeAgent.Onnx;
-using EdgeAgent.Storage;
+using EdgeAgent.Storage.Files;
+using EdgeAgent.Storage.Queues;
 using EdgeAgent.Telemetry;
 
 namespace EdgeAgent.Hosting;
@@ -38,12 +39,20 @@ public static class CloudServices
                 () => control?.Provider ?? holder?.Current.Provider.Name,
                 () => holder?.Current.Thresholds);
         });
-        services.AddSingleton(sp => new CloudBuffer(
-            sp.GetRequiredService<IOutcomeLog>(),
-            sp.GetRequiredService<EdgeAgent.Storage.Files.LiteDbFile>().Read(db => db),
-            SourceName(sp.Value<CloudOptions>()),
-            sp.Value<CloudOptions>(),
-            TimeSpan.FromHours(sp.Value<PipelineOptions>().DeduplicationWindowHours)));
+        services.AddSingleton(sp =>
+        {
+            // The buffer's collections live in the agent's database file, each reached through it on every operation.
+            var file = sp.GetRequiredService<LiteDbFile>();
+            var options = sp.Value<CloudOptions>();
+            return new CloudBuffer(
+                sp.GetRequiredService<IOutcomeLog>(),
+                new LiteDbCheckpoints(file, CloudBuffer.StateCollection),
+                new LiteDbQueue(file, QueueStream.CollectionName(CloudStream.Alerts)),
+                new LiteDbQueue(file, QueueStream.CollectionName(CloudStream.Metrics)),
+                SourceName(options),
+                options,
+                TimeSpan.FromHours(sp.Value<PipelineOptions>().DeduplicationWindowHours));
+        });
         services.AddSingleton<ICloudTransport>(sp =>
         {
             var options = sp.Value<CloudOptions>();

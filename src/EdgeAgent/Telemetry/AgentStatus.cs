@@ -26,8 +26,6 @@ public sealed class AgentStatus(IServiceProvider services, IIngest ingest, Pipel
     /// <summary>Something an operator should know that does not stop the agent (a replaced database file).</summary>
     public string? Warning { get; set; }
 
-    public bool IsLive => Fault is null;
-
     public bool IsReady => NotReadyReasons().Count == 0;
 
     public IIngest Ingest => ingest;

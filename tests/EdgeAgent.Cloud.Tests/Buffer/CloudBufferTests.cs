@@ -1,20 +1,22 @@
 using System.Text.Json;
 using EdgeAgent.Cloud.Buffer;
-using LiteDB;
 
 namespace EdgeAgent.Cloud.Tests.Buffer;
 
-/// <summary>The buffer over a log and LiteDB queues: batching, resends after a restart, the limits and the policy when full, retention.</summary>
+/// <summary>
+/// The buffer over a log and the queues in a real LiteDB file: batching, resends after a restart, the limits and the
+/// policy when full, retention.
+/// </summary>
 public sealed class CloudBufferTests : IDisposable
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 28, 12, 0, 0, TimeSpan.Zero);
     private readonly FakeLog _log = new();
-    private readonly LiteDatabase _db = new(new MemoryStream());
+    private readonly BufferFile _file = new();
 
-    public void Dispose() => _db.Dispose();
+    public void Dispose() => _file.Dispose();
 
     private CloudBuffer Open(int maxBytes = 240_000, int maxItems = 1000) =>
-        new(_log, _db, "store-7", new CloudOptions { MaxMessageBytes = maxBytes, MaxItemsPerMessage = maxItems }, TimeSpan.FromHours(48));
+        _file.Open(_log, new CloudOptions { MaxMessageBytes = maxBytes, MaxItemsPerMessage = maxItems });
 
     private static byte[] Snapshot(int bytes) => System.Text.Encoding.UTF8.GetBytes("{\"x\":\"" + new string('a', bytes - 8) + "\"}");
 

@@ -1,8 +1,8 @@
-using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using EdgeAgent.Core.Payments;
 using EdgeAgent.Core.Scoring;
 using EdgeAgent.Core.Telemetry;
+using Microsoft.Extensions.Time.Testing;
 
 namespace EdgeAgent.Core.Tests.Telemetry;
 
@@ -54,13 +54,27 @@ public sealed class PipelineMetricsTests
         listener.Start();
 
         metrics.Stage(PipelineStage.Inference).Record(250);
-        metrics.Stage(PipelineStage.Total).RecordTicks(0, Stopwatch.Frequency / 1000);
+        metrics.Stage(PipelineStage.Total).RecordTicks(0, TimeProvider.System.TimestampFrequency / 1000);
 
         Assert.Equal([(0.00025, "compute_infer"), (0.001, "request")], exported);
         var inference = metrics.Stage(PipelineStage.Inference).Snapshot();
         Assert.Equal(1, inference.Count);
         Assert.InRange(inference.Percentile(0.5), 250, 260);
         Assert.Equal(0, metrics.Stage(PipelineStage.Persist).Snapshot().Count);
+    }
+
+    [Fact]
+    public void StageDurations_CountInTheTimestampsOfTheClockTheMetricsWereGiven()
+    {
+        var time = new FakeTimeProvider();
+        using var factory = new TestMeterFactory();
+        using var metrics = new PipelineMetrics(factory, time);
+
+        var started = time.GetTimestamp();
+        time.Advance(TimeSpan.FromMilliseconds(40));
+        metrics.Stage(PipelineStage.Persist).RecordTicks(started, time.GetTimestamp());
+
+        Assert.InRange(metrics.Stage(PipelineStage.Persist).Snapshot().Percentile(0.5), 40_000, 42_000);
     }
 
     [Fact]

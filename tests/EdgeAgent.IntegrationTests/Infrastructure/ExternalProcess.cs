@@ -95,7 +95,16 @@ internal sealed class ExternalProcess : IAsyncDisposable
             var left = deadline - DateTime.UtcNow;
             if (_process.HasExited && _lines.Count == seen)
             {
-                await Task.Delay(50); // the last lines may still be on their way from the pipe
+                // The last lines may still be on their way from the pipes: this wait ends once both are read to their end
+                // (or gives up when a child of the program holds them open).
+                try
+                {
+                    await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+                }
+                catch (TimeoutException)
+                {
+                }
+
                 lock (_lock)
                 {
                     if (_lines.Count == seen)

@@ -1,8 +1,9 @@
-namespace EdgeAgent.Cloud.Buffer;
+namespace EdgeAgent.Core.Records;
 
 /// <summary>
-/// What the buffer remembers of one stream across restarts: where it stands, the message in flight (its first and
-/// last ids, so that a restart resends exactly the same message under the same id) and its counters.
+/// What an outbound stream remembers across restarts: where it stands, the message in flight (its first and last ids,
+/// so that a restart resends exactly the same message under the same id) and its counters. Kept in an
+/// <see cref="ICheckpointTable"/>.
 /// </summary>
 public sealed class StreamState
 {
@@ -12,10 +13,13 @@ public sealed class StreamState
     /// <summary>First id of the message sent but not yet acknowledged; 0 when none.</summary>
     public long InflightFrom { get; set; }
 
+    /// <summary>Last id of the message sent but not yet acknowledged; 0 when none.</summary>
     public long InflightTo { get; set; }
 
+    /// <summary>Items the cloud acknowledged.</summary>
     public long SentItems { get; set; }
 
+    /// <summary>Messages the cloud acknowledged.</summary>
     public long SentMessages { get; set; }
 
     /// <summary>Items dropped because the buffer was full.</summary>
@@ -24,7 +28,9 @@ public sealed class StreamState
     /// <summary>Items dropped because they were older than the age limit.</summary>
     public long DroppedExpired { get; set; }
 
+    /// <summary>When the cloud last acknowledged a message of this stream; null before the first.</summary>
     public DateTimeOffset? LastSentAt { get; set; }
 
+    /// <summary>Items dropped for either reason.</summary>
     public long Dropped => DroppedFull + DroppedExpired;
 }
