@@ -205,7 +205,7 @@ public sealed partial class ExternalBrokerIngest : IIngest
 
     private async Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs e)
     {
-        var received = Stopwatch.GetTimestamp();
+        var received = _time.GetTimestamp();
         e.AutoAcknowledge = false;
         if (!_receiving || _sink is null)
         {

@@ -38,9 +38,6 @@ public sealed partial class LiteDbOutcomeStore : IOutcomeStore, IOutcomeLog, IDi
         _lastSequence = file.Read(db => db.GetCollection(LogCollection).Query().OrderByDescending("_id").Limit(1).FirstOrDefault()?["last"].AsInt64 ?? 0);
     }
 
-    /// <summary>The database file, for the other stores that keep collections in it.</summary>
-    public LiteDbFile File => _file;
-
     public long LastSequence => Interlocked.Read(ref _lastSequence);
 
     public event Action<long>? Committed;

@@ -44,7 +44,7 @@ public sealed class InboundMessage
     /// <summary>The client that published it, when the transport knows (the embedded broker); null otherwise.</summary>
     public string? SenderId { get; init; }
 
-    /// <summary><see cref="System.Diagnostics.Stopwatch"/> timestamp of receipt: latencies count from here.</summary>
+    /// <summary>Timestamp of receipt on the pipeline's <see cref="TimeProvider"/>: latencies count from here.</summary>
     public required long ReceivedTimestamp { get; init; }
 
     /// <summary>Wall-clock time of receipt, for the record.</summary>

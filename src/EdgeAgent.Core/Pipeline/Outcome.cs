@@ -72,6 +72,6 @@ public sealed class Outcome
     /// <summary>Receipt to answer, in milliseconds, as told to the terminal.</summary>
     public double LatencyMs { get; init; }
 
-    /// <summary>Stopwatch timestamp at which the answer was written.</summary>
+    /// <summary>Timestamp on the pipeline's <see cref="TimeProvider"/> at which the answer was written.</summary>
     public long AnsweredTimestamp { get; init; }
 }

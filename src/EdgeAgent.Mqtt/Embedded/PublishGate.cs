@@ -30,7 +30,7 @@ internal sealed class PublishGate(string topicRoot, IBrokerAccess access, Broker
 
     public async Task OnPublishAsync(InterceptingPublishEventArgs e)
     {
-        var received = Stopwatch.GetTimestamp();
+        var received = context.Time.GetTimestamp();
         var message = e.ApplicationMessage;
         if (TrackedAnswer.Of(message.Payload) is not null)
         {

@@ -13,8 +13,6 @@ namespace EdgeAgent.Mqtt.Security;
 /// </summary>
 public sealed partial class TerminalAccessPolicy : ITerminalAccessPolicy
 {
-    /// <summary>Where the broker keeps a connection's identity among its session items.</summary>
-    public const string SessionItemKey = "edgeagent.identity";
 
     private readonly string _root;
     private readonly TerminalAuthenticator _authenticator;

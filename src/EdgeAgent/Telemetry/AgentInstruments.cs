@@ -15,6 +15,9 @@ public sealed class AgentInstruments
     public const string InFlight = "edgeagent.pipeline.in_flight";
     public const string Queued = "edgeagent.pipeline.queued";
     public const string CardsInMemory = "edgeagent.pipeline.cards";
+    public const string MerchantsInMemory = "edgeagent.pipeline.merchants";
+    public const string StateEvictions = "edgeagent.pipeline.state_evictions";
+    public const string StateColdReads = "edgeagent.pipeline.state_cold_reads";
     public const string ModelInfo = "edgeagent.model.info";
     public const string ModelSwaps = "edgeagent.model.swaps";
     public const string ModelSwapRefusals = "edgeagent.model.swap_refusals";
@@ -34,6 +37,11 @@ public sealed class AgentInstruments
         meter.CreateObservableUpDownCounter(InFlight, () => status.Metrics.InFlight, "{message}", "Messages received and not yet acknowledged.");
         meter.CreateObservableUpDownCounter(Queued, () => status.Pipeline?.QueuedMessages ?? 0, "{message}", "Messages waiting for the scoring loop.");
         meter.CreateObservableUpDownCounter(CardsInMemory, () => status.Pipeline?.CardsInMemory ?? 0, "{card}", "Card histories held in memory.");
+        meter.CreateObservableUpDownCounter(MerchantsInMemory, () => status.Pipeline?.MerchantsInMemory ?? 0, "{merchant}", "Merchant activity held in memory.");
+        meter.CreateObservableCounter(StateEvictions, () => status.Pipeline?.StateEvictions ?? 0, "{entity}",
+            "Cards and merchants that left memory for the record over the caps (Pipeline:MaxCardsInMemory, MaxMerchantsInMemory).");
+        meter.CreateObservableCounter(StateColdReads, () => status.Pipeline?.ColdReads ?? 0, "{entity}",
+            "Card or merchant states the scoring loop read from the record itself because intake could not read them ahead.");
         meter.CreateObservableGauge(ModelInfo, () => status.Model is { } model
             ? [new Measurement<int>(1,
                 new KeyValuePair<string, object?>("name", model.Model.Name),

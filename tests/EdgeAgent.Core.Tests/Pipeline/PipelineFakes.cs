@@ -246,7 +246,7 @@ internal sealed class TestSettlement(List<string> events, string name) : IMessag
 internal static class Messages
 {
     public static InboundMessage Create(List<string> events, string json, string name, string topic = TestPayments.Topic, string? responseTopic = "pos/store-1/t1/responses/r1",
-        byte[]? correlation = null, int qos = 1, bool retain = false, string? contentType = null) =>
+        byte[]? correlation = null, int qos = 1, bool retain = false, string? contentType = null, long? receivedTimestamp = null) =>
         new()
         {
             Topic = topic,
@@ -256,7 +256,7 @@ internal static class Messages
             ContentType = contentType,
             Qos = qos,
             Retain = retain,
-            ReceivedTimestamp = Stopwatch.GetTimestamp(),
+            ReceivedTimestamp = receivedTimestamp ?? Stopwatch.GetTimestamp(),
             ReceivedAt = TestPayments.Now,
             Settlement = new TestSettlement(events, name),
         };
