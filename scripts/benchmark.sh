@@ -5,12 +5,17 @@
 #
 #   scripts/benchmark.sh                  # 3 rounds, results in artifacts/benchmark/
 #   ROUNDS=5 scripts/benchmark.sh
+#   COLD=0 scripts/benchmark.sh           # without the cold-start scenario (it publishes a ReadyToRun build first)
+#
+# Steady-state scenarios run on a warmed agent; the cold-start scenario ("cold-5000") faces a freshly started agent
+# with 5,000 payments/s for its first 10 s, as the JIT build and as a ReadyToRun build of the same code.
 #
 # Needs: mosquitto, python3, curl. Everything runs on this machine; results depend on it, so compare the
 # two agents from the same run, not figures from different runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS=${ROUNDS:-3}
+COLD=${COLD:-1}
 OUT=${OUT:-artifacts/benchmark}
 mkdir -p "$OUT"
 rm -f "$OUT"/*.json
@@ -42,36 +47,63 @@ for round in $(seq 1 "$ROUNDS"); do
   done
 done
 
+# Cold start: no warm-up. The agent is ready (models loaded and warmed at batch 1 and the largest batch) and the
+# first payment comes at once; the figures are those of the first 10 seconds of the process's life under load.
+if [ "$COLD" = 1 ]; then
+  publish_ready_to_run "$WORK/r2r"
+  for round in $(seq 1 "$ROUNDS"); do
+    for variant in echo run run-r2r; do
+      mode=${variant%-r2r}
+      if [ "$variant" = run-r2r ]; then AGENT_DLL="$WORK/r2r/EdgeAgent.dll"; else AGENT_DLL=$BUILT_AGENT_DLL; fi
+      start_agent "$mode" "$variant-$round-cold"
+      load "$OUT/cold-5000-$variant-$round.json" --Load:Mode=Open --Load:Rate=5000 --Load:Count=50000 --Load:Warmup=0
+      status > "$OUT/status-cold-5000-$variant-$round.json"
+      echo "round $round $variant cold-5000: $(grep -E 'Throughput|Latency' "$OUT/cold-5000-$variant-$round.json.log" | tr -s ' ' | tr '\n' ' ')"
+      rm -f "$OUT/cold-5000-$variant-$round.json.log"
+      stop_agent
+    done
+  done
+  AGENT_DLL=$BUILT_AGENT_DLL
+fi
+
 python3 - "$OUT" "$ROUNDS" <<'PY' | tee "$OUT/summary.md"
-import glob, json, os, statistics, sys
+import glob, json, os, re, statistics, sys
 out, rounds = sys.argv[1], int(sys.argv[2])
-def runs(name, mode):
-    return [json.load(open(p)) for p in sorted(glob.glob(os.path.join(out, f"{name}-{mode}-*.json")))]
+def rounds_of(prefix):
+    # prefix-<round>.json only: "cold-5000-run" must not take "cold-5000-run-r2r-1.json".
+    return [json.load(open(p)) for p in sorted(glob.glob(os.path.join(out, f"{prefix}-*.json")))
+            if re.fullmatch(re.escape(prefix) + r"-\d+\.json", os.path.basename(p))]
+def runs(name, mode): return rounds_of(f"{name}-{mode}")
 def med(values): return statistics.median(values) if values else float("nan")
 cpu = open("/proc/cpuinfo").read()
 model = next((l.split(":", 1)[1].strip() for l in cpu.splitlines() if l.startswith("model name")), "unknown")
 print(f"Machine: {os.cpu_count()} cores, {model}; {rounds} rounds, medians.\n")
-print("| scenario | agent | throughput /s | p50 ms | p90 ms | p99 ms | p99.9 ms | lost | agent CPU ms per 1,000 |")
-print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+print("CPU and allocation are the agent process's own (runtime counters read from /status before and after), per answered payment.\n")
+print("| scenario | agent | throughput /s | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | lost | CPU µs / payment | allocated KB / payment |")
+print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
 ratios = []
-for name in ["open-1000", "open-5000", "closed-32"]:
+agents = [("echo", "echo"), ("run", "full"), ("run-r2r", "full, ReadyToRun")]
+for name in ["open-1000", "open-5000", "closed-32", "cold-5000"]:
     row = {}
-    for mode, label in [("echo", "echo"), ("run", "full")]:
+    for mode, label in agents:
         r = runs(name, mode)
         if not r: continue
-        t = med([x["throughput"] for x in r]); lat = {q: med([x["latencyMs"][q] for x in r]) for q in ["p50", "p90", "p99", "p999"]}
-        lost = med([x["lost"] for x in r]); cpu_ms = med([1e6 * x["agentCpuSeconds"] / max(x["answered"], 1) for x in r])
-        row[mode] = (t, lat)
-        print(f"| {name} | {label} | {t:,.0f} | {lat['p50']:.3f} | {lat['p90']:.3f} | {lat['p99']:.3f} | {lat['p999']:.3f} | {lost:.0f} | {cpu_ms:,.0f} |")
-    if "echo" in row and "run" in row:
-        ratios.append((name, row["run"][0] / row["echo"][0], row["run"][1]["p50"] / row["echo"][1]["p50"], row["run"][1]["p99"] / row["echo"][1]["p99"]))
-print("\n| scenario | throughput full / echo | p50 full / echo | p99 full / echo |")
-print("| --- | ---: | ---: | ---: |")
-for name, t, p50, p99 in ratios:
-    print(f"| {name} | {t:.2f} | {p50:.2f} | {p99:.2f} |")
+        t = med([x["throughput"] for x in r]); lat = {q: med([x["latencyMs"][q] for x in r]) for q in ["p50", "p90", "p99", "p999", "max"]}
+        lost = med([x["lost"] for x in r]); cpu_us = med([1e6 * x["agentCpuSeconds"] / max(x["answered"], 1) for x in r])
+        alloc_kb = med([x.get("agentAllocatedBytes", float("nan")) / 1024 / max(x["answered"], 1) for x in r])
+        row[mode] = (t, lat, cpu_us, alloc_kb)
+        print(f"| {name} | {label} | {t:,.0f} | {lat['p50']:.3f} | {lat['p90']:.3f} | {lat['p99']:.3f} | {lat['p999']:.3f} | {lat['max']:.1f} | {lost:.0f} | {cpu_us:,.0f} | {alloc_kb:.1f} |")
+    for mode in ["run", "run-r2r"]:
+        if "echo" in row and mode in row:
+            full, echo = row[mode], row["echo"]
+            ratios.append((name + ("" if mode == "run" else " (ReadyToRun)"), full[0] / echo[0], full[1]["p50"] / echo[1]["p50"],
+                           full[1]["p99"] / echo[1]["p99"], full[2] / echo[2], full[3] / echo[3]))
+print("\n| scenario | throughput full / echo | p50 full / echo | p99 full / echo | CPU full / echo | allocation full / echo |")
+print("| --- | ---: | ---: | ---: | ---: | ---: |")
+for name, t, p50, p99, cpu_ratio, alloc_ratio in ratios:
+    print(f"| {name} | {t:.2f} | {p50:.2f} | {p99:.2f} | {cpu_ratio:.2f} | {alloc_ratio:.2f} |")
 
-def statuses(name, mode):
-    return [json.load(open(p)) for p in sorted(glob.glob(os.path.join(out, f"status-{name}-{mode}-*.json")))]
+def statuses(name, mode): return rounds_of(f"status-{name}-{mode}")
 stages = ["queue", "compute_input", "compute_infer", "answer", "commit_wait", "persist", "request", "acknowledge"]
 print("\nStage latencies inside the full agent, from its /status (ms, p50 / p99, medians over rounds; the unrecorded warm-up included):\n")
 print("| scenario | " + " | ".join(stages) + " | avg batch |")
@@ -87,8 +119,8 @@ for name in ["open-1000", "open-5000", "closed-32"]:
 print("\nResources at the end of each scenario (medians over rounds):\n")
 print("| scenario | agent | working set MiB | managed heap MiB | gen0 / gen1 / gen2 GCs | GC pause ms |")
 print("| --- | --- | ---: | ---: | ---: | ---: |")
-for name in ["open-1000", "open-5000", "closed-32"]:
-    for mode, label in [("echo", "echo"), ("run", "full")]:
+for name in ["open-1000", "open-5000", "closed-32", "cold-5000"]:
+    for mode, label in agents:
         st = statuses(name, mode)
         if not st: continue
         r = [x["resources"] for x in st]

@@ -26,7 +26,12 @@ if [ ${#missing[@]} -gt 0 ]; then
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
   export DEBIAN_FRONTEND=noninteractive
   $sudo apt-get update -qq >/dev/null
-  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  if ! $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; then
+    # One package that cannot be installed (held or broken dependencies) must not keep the others out.
+    for package in "${missing[@]}"; do
+      $sudo apt-get install -y -qq --no-install-recommends "$package" >/dev/null || echo "test.sh: could not install $package" >&2
+    done
+  fi
 fi
 
 if [ ! -f tests/clients/node_modules/mqtt/package.json ]; then

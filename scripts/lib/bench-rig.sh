@@ -1,5 +1,5 @@
 # Shared by the benchmark scripts: a private mosquitto on a free loopback port, the Release agent, and helpers to
-# start an agent and read its /status. Source it; it sets MQTT_PORT, HTTP_PORT, WORK and AGENT.
+# start an agent and read its /status. Source it; it sets MQTT_PORT, HTTP_PORT, WORK and AGENT_DLL (the built agent; set it to another build to start that one).
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 MQTT_PORT=$(free_port)
@@ -20,12 +20,20 @@ MOSQUITTO=$(command -v mosquitto || echo /usr/sbin/mosquitto)
 sleep 0.5
 
 dotnet build -c Release src/EdgeAgent.Simulator -v quiet -nologo > "$WORK/build.log"
-AGENT_DLL=src/EdgeAgent/bin/Release/net10.0/EdgeAgent.dll
-AGENT="dotnet $AGENT_DLL"
+BUILT_AGENT_DLL=src/EdgeAgent/bin/Release/net10.0/EdgeAgent.dll
+AGENT_DLL=$BUILT_AGENT_DLL
 SIMULATOR="dotnet src/EdgeAgent.Simulator/bin/Release/net10.0/EdgeAgent.Simulator.dll"
 
 status() { curl -s "http://127.0.0.1:$HTTP_PORT/status"; }
-cpu() { status | python3 -c 'import json,sys; print(json.load(sys.stdin)["resources"]["cpuSeconds"])'; }
+# resources: the agent's CPU seconds and bytes allocated so far, from its /status.
+resources() { status | python3 -c 'import json,sys; r=json.load(sys.stdin)["resources"]; print(r["cpuSeconds"], r["allocatedBytes"])'; }
+
+# publish_ready_to_run DIR: the agent compiled ahead of time (ReadyToRun) for this machine, to compare cold starts.
+publish_ready_to_run() {
+  local rid; rid=linux-$( [ "$(uname -m)" = aarch64 ] && echo arm64 || echo x64 )
+  dotnet publish src/EdgeAgent -c Release -r "$rid" --self-contained false -p:PublishReadyToRun=true \
+    -o "$1" -v quiet -nologo > "$WORK/publish-r2r.log"
+}
 
 # start_agent MODE NAME [extra agent arguments...]: an agent on the private broker with a fresh data folder, once
 # ready. A session that expires at disconnect: no run leaves queued payments behind for the next.
@@ -51,18 +59,22 @@ warm_agent() {
 }
 
 # load REPORT [loadgen settings...]: one measured run; REPORT gets the load generator's JSON report plus the
-# agent's CPU seconds during the run.
+# agent's CPU seconds and allocated bytes during the run (its runtime's own counters, read before and after).
 load() {
   local report=$1; shift
   local before after
-  before=$(cpu)
+  before=$(resources)
   $SIMULATOR loadgen --Load:Port="$MQTT_PORT" --Load:ProgressSeconds=0 --Load:AnswerTimeoutSeconds=30 "$@" \
     --Load:ReportFile="$report" > "$report.log" 2>&1 || true
-  after=$(cpu)
-  python3 - "$report" "$before" "$after" <<'PY'
+  after=$(resources)
+  # shellcheck disable=SC2086 # two numbers each
+  python3 - "$report" $before $after <<'PY'
 import json, sys
-path, before, after = sys.argv[1], float(sys.argv[2]), float(sys.argv[3])
-report = json.load(open(path)); report["agentCpuSeconds"] = round(after - before, 3)
+path = sys.argv[1]
+cpu_before, alloc_before, cpu_after, alloc_after = map(float, sys.argv[2:6])
+report = json.load(open(path))
+report["agentCpuSeconds"] = round(cpu_after - cpu_before, 3)
+report["agentAllocatedBytes"] = int(alloc_after - alloc_before)
 json.dump(report, open(path, "w"), indent=2)
 PY
 }

@@ -220,6 +220,32 @@ public sealed class OutcomeStoreTests : IDisposable
         Assert.Equal(4, reopened.LoadState(10).Journal.Count); // scored 1, 3, 4 and 5: no snapshot yet
     }
 
+
+    [Fact]
+    public void AJournalThatWrappedAndLeftResidentMemory_StillHoldsEveryUncommittedAnswer()
+    {
+        // 4 MB of ring and over 10 MB written (40,000 entries of a few hundred bytes): the write position crosses every chunk three times and each one behind it
+        // leaves the process's memory; what was written there is still read back from the file.
+        var journalFile = Path.Combine(_data.Path, "answers.journal");
+        const int batches = 40_000;
+        const int uncommitted = 2_000;
+        using (var journal = new MappedAnswerJournal(journalFile, 4))
+        {
+            for (var sequence = 1; sequence <= batches; sequence++)
+            {
+                journal.Append(new ScoredBatch([Scored(sequence)]));
+                if (sequence <= batches - uncommitted)
+                {
+                    journal.Committed(sequence);
+                }
+            }
+        }
+
+        using var reopened = new MappedAnswerJournal(journalFile, 4);
+        var entries = reopened.Uncommitted(batches - uncommitted);
+
+        Assert.Equal(Enumerable.Range(batches - uncommitted + 1, uncommitted).Select(s => (long)s), entries.Select(e => e.First));
+    }
     [Fact]
     public void JournalEntriesAfterAGap_AreNotRecovered()
     {

@@ -21,6 +21,10 @@ public sealed class MappedAnswerJournal : IAnswerJournal, IDisposable
     private const int HeaderBytes = 32;
     private const int Start = 64;
 
+    /// <summary>How much of the ring stays resident behind the write position: the entries the store's commit reads back.</summary>
+    private const long ResidentBehind = 2L * 1024 * 1024;
+    private const long ReleaseChunk = 1024 * 1024;
+
     private readonly MappedFile _file;
     private readonly ArrayBufferWriter<byte> _encoded = new(64 * 1024);
     private readonly Queue<(long Offset, long End, long Last)> _live = new();
@@ -77,6 +81,7 @@ public sealed class MappedAnswerJournal : IAnswerJournal, IDisposable
         lock (_lock)
         {
             _file.Span(0, (int)Math.Min(_file.Size, int.MaxValue)).Clear();
+            _file.Release(0, _file.Size);
             _live.Clear();
             _offset = Start;
         }
@@ -95,6 +100,7 @@ public sealed class MappedAnswerJournal : IAnswerJournal, IDisposable
 
             var length = Align(HeaderBytes + _encoded.WrittenCount);
             var at = Reserve(length);
+            ReleaseBehind(at, at + length);
             var entry = _file.Span(at, length);
             entry.Clear();
             var records = _encoded.WrittenSpan;
@@ -135,6 +141,27 @@ public sealed class MappedAnswerJournal : IAnswerJournal, IDisposable
     public void Dispose() => _file.Dispose();
 
     private static int Align(int length) => (length + 7) & ~7;
+
+    /// <summary>
+    /// When the write position enters a new chunk of the ring, the chunk <see cref="ResidentBehind"/> behind it leaves
+    /// resident memory (its bytes stay in the file), so the process keeps a few megabytes of the ring, not all of it.
+    /// </summary>
+    private void ReleaseBehind(long at, long end)
+    {
+        if (at / ReleaseChunk == (end - 1) / ReleaseChunk && at % ReleaseChunk != 0)
+        {
+            return;
+        }
+
+        var chunk = (end - 1) / ReleaseChunk * ReleaseChunk;
+        var behind = chunk - ResidentBehind;
+        if (behind < 0)
+        {
+            behind += (_file.Size + ReleaseChunk - 1) / ReleaseChunk * ReleaseChunk;
+        }
+
+        _file.Release(behind, ReleaseChunk);
+    }
 
     private long Reserve(int length)
     {

@@ -44,6 +44,27 @@ internal sealed unsafe class MappedFile : IDisposable
         return new Span<byte>(_pointer + offset, length);
     }
 
+    /// <summary>
+    /// Lets the pages wholly inside the range leave the process's resident memory. Nothing is lost: the mapping is shared,
+    /// so what was written stays in the file's page cache, and the next access maps the page in again (a minor fault).
+    /// A ring that is only written ahead and read back soon after need not keep all of its file resident.
+    /// </summary>
+    public void Release(long offset, long length)
+    {
+        if (!OperatingSystem.IsLinux() || length <= 0)
+        {
+            return;
+        }
+
+        var page = Environment.SystemPageSize;
+        var start = ((long)(_pointer + Math.Max(offset, 0)) + page - 1) / page * page;
+        var end = (long)(_pointer + Math.Min(offset + length, Size)) / page * page;
+        if (end > start)
+        {
+            _ = Native.DontNeed((nint)start, (nuint)(end - start));
+        }
+    }
+
     /// <summary>A pointer-backed memory over the same bytes, for readers that take <see cref="Memory{T}"/>.</summary>
     public Memory<byte> Memory(long offset, int length) => new Window(this, offset, length).Memory;
 

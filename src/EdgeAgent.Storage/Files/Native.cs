@@ -17,6 +17,11 @@ internal static partial class Native
     [DllImport("libc", EntryPoint = "fsync", SetLastError = true)]
     private static extern int FSync(int fd);
 
+    private const int MadviseDontNeed = 4;
+
+    [DllImport("libc", EntryPoint = "madvise", SetLastError = true)]
+    private static extern int Madvise(nint address, nuint length, int advice);
+
     [DllImport("libc", EntryPoint = "open", SetLastError = true)]
     private static extern int Open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);
 
@@ -37,6 +42,9 @@ internal static partial class Native
             throw new IOException($"fdatasync failed: errno {errno}", errno);
         }
     }
+
+    /// <summary>Drops mapped pages from the process's resident set (MADV_DONTNEED); 0 on success. Linux only.</summary>
+    public static int DontNeed(nint address, nuint length) => Madvise(address, length, MadviseDontNeed);
 
     /// <summary>Flushes a directory, so that files created in it survive a power cut.</summary>
     public static void FlushDirectory(string path)
