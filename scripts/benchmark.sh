@@ -3,7 +3,7 @@
 # acknowledgements, no pipeline), side by side in one run, through a real mosquitto on loopback.
 # Every scenario runs ROUNDS times, alternating echo and agent; the table gives medians and ratios.
 #
-#   scripts/benchmark.sh                  # 3 rounds, results in artifacts/benchmark/
+#   scripts/benchmark.sh                  # 3 rounds, results (summary.md, latency-*.svg) in artifacts/benchmark/
 #   ROUNDS=5 scripts/benchmark.sh
 #   COLD=0 scripts/benchmark.sh           # without the cold-start scenario (it publishes a ReadyToRun build first)
 #
@@ -65,6 +65,8 @@ if [ "$COLD" = 1 ]; then
   done
   AGENT_DLL=$BUILT_AGENT_DLL
 fi
+
+python3 scripts/lib/bench-charts.py "$OUT"
 
 python3 - "$OUT" "$ROUNDS" <<'PY' | tee "$OUT/summary.md"
 import glob, json, os, re, statistics, sys
