@@ -1,16 +1,21 @@
 using BenchmarkDotNet.Attributes;
 using EdgeAgent.Onnx;
+using EdgeAgent.Core.Scoring;
 
 namespace EdgeAgent.Benchmarks;
 
-/// <summary>One model run through the agent's scorer (OrtValue API, reused buffers, one intra-op thread, CPU).</summary>
+/// <summary>
+/// One model run through the agent's scorer (OrtValue API, reused buffers, one intra-op thread, CPU), and the reason
+/// codes of one row after it: what an alert (review or decline) costs on top of its score.
+/// </summary>
 [MemoryDiagnoser]
 public class ScoringBenchmarks
 {
     private OnnxScorer _scorer = null!;
     private float[] _scores = [];
+    private readonly Reason[] _reasons = new Reason[3];
 
-    [Params("fraud-gbt-1.0.0")]
+    [Params("fraud-gbt-1.0.0", "fraud-mlp-1.0.0")]
     public string Model { get; set; } = "";
 
     [Params(1, 8, 64)]
@@ -37,5 +42,13 @@ public class ScoringBenchmarks
     {
         _scorer.Score(Rows, _scores);
         return _scores[0];
+    }
+
+    /// <summary>The reasons of the first row of the batch just scored (tree paths for the trees, occlusion for the MLP).</summary>
+    [Benchmark]
+    public int ScoreAndExplainFirstRow()
+    {
+        _scorer.Score(Rows, _scores);
+        return _scorer.Explain(0, _reasons);
     }
 }
