@@ -1,0 +1,47 @@
+namespace EdgeAgent.Simulator.Pipelines;
+
+/// <summary>One offered rate of the step search, or one ablation run: what was carried, how fast, at what cost.</summary>
+public sealed record StepResult
+{
+    public required double OfferedRate { get; init; }
+
+    public required int Sent { get; init; }
+
+    public required int Answered { get; init; }
+
+    /// <summary>Answers per second from the first intended send to the last answer.</summary>
+    public required double CarriedRate { get; init; }
+
+    public required double P50Ms { get; init; }
+
+    public required double P99Ms { get; init; }
+
+    public required double MaxMs { get; init; }
+
+    /// <summary>Median latency of the first and the last third of the payments, in send order: a queue that grows shows as a rise.</summary>
+    public required double FirstThirdMedianMs { get; init; }
+
+    public required double LastThirdMedianMs { get; init; }
+
+    /// <summary>Every payment answered and no queue growth (see <see cref="QueueGrew"/>).</summary>
+    public bool Carried => Answered == Sent && !QueueGrew;
+
+    /// <summary>The last third's median above one and a half times the first's plus 20 ms.</summary>
+    public bool QueueGrew => LastThirdMedianMs > (FirstThirdMedianMs * 1.5) + 20;
+
+    /// <summary>CPU of the pipeline's processes (agent, link) as a percentage of all the machine's cores.</summary>
+    public required double PipelineCpuPercent { get; init; }
+
+    /// <summary>CPU of the load generator (the terminals) as a percentage of all the machine's cores.</summary>
+    public required double TerminalsCpuPercent { get; init; }
+
+    /// <summary>Resident memory of the pipeline's processes at the end of the run.</summary>
+    public required double PipelineMemoryMiB { get; init; }
+
+    /// <summary>The rate was not carried at the first try and was sent again; these are the second try's figures.</summary>
+    public bool Retried { get; init; }
+
+    /// <summary>Latencies of every payment, milliseconds, ascending (for the distribution chart; not written to JSON).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyList<double> SortedLatenciesMs { get; init; } = [];
+}
