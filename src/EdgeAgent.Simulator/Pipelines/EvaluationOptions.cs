@@ -27,9 +27,9 @@ public sealed class EvaluationOptions
     [Required]
     public string Rates { get; set; } = "250,500,1000,2000,3000,4000,6000,8000";
 
-    /// <summary>Seconds each offered rate is sent for. Default 5.</summary>
+    /// <summary>Seconds each offered rate is sent for. Default 6.</summary>
     [Range(0.5, 600)]
-    public double StepSeconds { get; set; } = 5;
+    public double StepSeconds { get; set; } = 6;
 
     /// <summary>The offered rate whose latencies go into the table and the latency chart; must be one of <see cref="Rates"/>. Default 500.</summary>
     [Range(1, 1_000_000)]

@@ -44,7 +44,7 @@ public sealed class EvaluationReport
         md.AppendLine("The stream and batch links are a TCP relay on loopback (`EdgeAgent.Simulator link`, a process of its own), not `tc netem` in network namespaces: it delays each direction's bytes in order, as TCP delivers them, with a jitter redrawn every 100 ms; a loss is modelled as the retransmission it causes (the segment, and everything behind it on that connection, one more round trip late, as TCP's fast retransmission would deliver it). For the batch pipeline it cuts the terminals' stream into MQTT packets and holds the payments (PUBLISH) until the end of their window, letting the session's other packets through.").AppendLine();
 
         md.AppendLine("## The three architectures").AppendLine();
-        md.AppendLine(c, $"Latency from each payment's intended send time to its answer at {Options.ReferenceRate:0}/s offered; sustained throughput, the highest offered rate of the steps ({Options.Rates}/s, {Options.StepSeconds:0.#} s each) whose payments were all answered without the queue growing (the median latency of the step's last third of payments at most 1.5 times the first third's plus 20 ms; a rate that fails is tried once more); CPU of the pipeline's processes (agent and link) as a share of all {Machine.Cores} cores, and their resident memory, at that rate.").AppendLine();
+        md.AppendLine(c, $"Latency from each payment's intended send time to its answer at {Options.ReferenceRate:0}/s offered; sustained throughput, the highest offered rate of the steps ({Options.Rates}/s, {Options.StepSeconds:0.#} s each) whose payments were all answered without the queue growing (the median latency of the step's last third of payments no more than 50 ms plus half the first third's above the first third's; a rate that fails is tried once more); CPU of the pipeline's processes (agent and link) as a share of all {Machine.Cores} cores, and their resident memory, at that rate.").AppendLine();
         md.AppendLine("| architecture | latency p50 / p99 / max, ms | guide | sustained throughput | guide | CPU, % of cores (memory) | guide | why |");
         md.AppendLine("| --- | ---: | --- | ---: | --- | ---: | --- | --- |");
         foreach (var r in Results)
@@ -121,17 +121,22 @@ public sealed class EvaluationReport
     private string Why(ArchitectureResult r)
     {
         var c = CultureInfo.InvariantCulture;
-        var sustained = r.Steps.Where(s => s.Carried).MaxBy(s => s.OfferedRate);
-        var limit = r.Steps[^1].Carried
+        var last = r.Steps[^1];
+        var limit = last.Carried
             ? "the highest step tried was carried, so the ceiling is above it"
-            : string.Create(c, $"at {r.Steps[^1].OfferedRate:#,0}/s {(r.Steps[^1].QueueGrew ? "the queue grew" : "payments went unanswered")}, with the agent, the link and the terminals together on {Machine.Cores} cores ({r.Steps[^1].PipelineCpuPercent + r.Steps[^1].TerminalsCpuPercent:0} % of them busy)");
-        return r.Architecture.Name switch
+            : string.Create(c, $"at {last.OfferedRate:#,0}/s {(last.QueueGrew ? "the queue grew" : "payments went unanswered")}, with the pipeline at {last.PipelineCpuPercent:0} % and the terminals at {last.TerminalsCpuPercent:0} % of the cores");
+        var reason = r.Architecture.Name switch
         {
-            "edge" => $"Payments cross only loopback to the agent's own broker: the latency is the pipeline's own work (features, model, answer; the record delays only the acknowledgement), far under the guide's range, which counts a real network to the edge node; {limit}.",
-            "stream" => string.Create(c, $"Every payment pays the link's {Options.RoundTripMilliseconds:0} ms round trip with jitter, and on {Options.LossPercent:0.##} % of segments a retransmission one round trip later that holds back what follows on that connection (the p99 and max); the service behind it is the same agent, so its ceiling is the edge's, less the relay's CPU: {limit}."),
-            "batch" => string.Create(c, $"A payment waits for the end of its {Options.BatchSeconds:0.##} s window (half of it on average, all of it at worst) and then for the scoring of the whole window, so latency is set by the period, scaled down here from the guide's hourly or nightly job; {limit}{(sustained is null ? "" : "; the agent scores each window in bursts of up to 64 payments per model run")}."),
+            "edge" => $"Terminals reach the agent's own broker over loopback, so latency is the pipeline's work alone (features, model, answer; the record delays only the acknowledgement) and its tail is the wait for one of {Machine.Cores} shared cores; the ceiling is CPU: {limit}",
+            "stream" => string.Create(c, $"The same agent plus the link: {Options.RoundTripMilliseconds:0} ms round trip with jitter on every payment, and an extra round trip behind each of the {Options.LossPercent:0.##} % of segments lost (the tail); the ceiling is the same CPU, less the relay's share: {limit}"),
+            "batch" => string.Create(c, $"A payment waits for the end of its {Options.BatchSeconds:0.##} s window (half of it on average, all of it at worst), then for its window's scoring, so latency follows the period (the guide's is a longer job's) and throughput is the agent's, in bursts: {limit}"),
             _ => limit,
         };
+        var sustained = r.Steps.Where(s => s.Carried).MaxBy(s => s.OfferedRate);
+        var guide = r.Reference is null || sustained is null
+            ? ""
+            : $" Against the guide: latency {r.Architecture.GuideLatency.Place(r.Reference.P50Ms)}, throughput {r.Architecture.GuideThroughput.Place(sustained.OfferedRate)}, CPU {r.Architecture.GuideUtilization.Place(sustained.PipelineCpuPercent)} its range.";
+        return reason + "." + guide;
     }
 
     private static string F(double ms) => double.IsNaN(ms) ? "-" : ms.ToString(ms < 10 ? "0.00" : "#,0", CultureInfo.InvariantCulture);

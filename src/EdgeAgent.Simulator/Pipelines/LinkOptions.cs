@@ -26,7 +26,7 @@ public sealed class LinkOptions
     [Range(0, 10_000)]
     public double RoundTripMilliseconds { get; set; }
 
-    /// <summary>Spread of the round trip, in milliseconds: each direction varies uniformly by ±half of it. Default 0.</summary>
+    /// <summary>Spread of the round trip, in milliseconds: each direction varies uniformly by ±half of it, redrawn every 100 ms. Default 0.</summary>
     [Range(0, 10_000)]
     public double JitterMilliseconds { get; set; }
 
