@@ -28,6 +28,13 @@ static async Task<int> RunPipelinesAsync(string[] settings)
         e.Cancel = true;
         cancel.Cancel();
     };
+
+    // A stop signal ends the run through its cancellation, so that the agents and links it started are stopped too.
+    using var terminated = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, context =>
+    {
+        context.Cancel = true;
+        cancel.Cancel();
+    });
     return await EdgeAgent.Simulator.Pipelines.PipelinesCommand.RunAsync(settings, Console.Out, cancel.Token);
 }
 

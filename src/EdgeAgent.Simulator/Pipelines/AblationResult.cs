@@ -7,6 +7,9 @@ public sealed record AblationResult
 
     public required string Settings { get; init; }
 
+    /// <summary>The variant its deltas are taken against.</summary>
+    public string Against { get; init; } = "shipped";
+
     public StepResult? Latency { get; init; }
 
     /// <summary>Payments answered per second with a fixed number outstanding.</summary>

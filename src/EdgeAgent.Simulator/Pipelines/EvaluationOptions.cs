@@ -77,6 +77,12 @@ public sealed class EvaluationOptions
     /// <summary>Ablation: an int8 model in the agent's models folder (card name) to compare with the shipped float model; unset skips it.</summary>
     public string? QuantizedModel { get; set; }
 
+    /// <summary>
+    /// Ablation: the <c>EdgeAgent.dll</c> of a build from before the hot-path redesign (more hand-offs between loops), run
+    /// as another edge variant with the same settings; unset skips it.
+    /// </summary>
+    public string? PreRedesignAgent { get; set; }
+
     /// <summary>Seconds to wait for the last answers of a run before counting the rest as unanswered. Default 15.</summary>
     [Range(1, 3600)]
     public double AnswerTimeoutSeconds { get; set; } = 15;

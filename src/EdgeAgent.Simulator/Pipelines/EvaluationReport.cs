@@ -44,7 +44,7 @@ public sealed class EvaluationReport
         md.AppendLine("The stream and batch links are a TCP relay on loopback (`EdgeAgent.Simulator link`, a process of its own), not `tc netem` in network namespaces: it delays each direction's bytes in order, as TCP delivers them, with a jitter redrawn every 100 ms; a loss is modelled as the retransmission it causes (the segment, and everything behind it on that connection, one more round trip late, as TCP's fast retransmission would deliver it). For the batch pipeline it cuts the terminals' stream into MQTT packets and holds the payments (PUBLISH) until the end of their window, letting the session's other packets through.").AppendLine();
 
         md.AppendLine("## The three architectures").AppendLine();
-        md.AppendLine(c, $"Latency from each payment's intended send time to its answer at {Options.ReferenceRate:0}/s offered; sustained throughput, the highest offered rate of the steps ({Options.Rates}/s, {Options.StepSeconds:0.#} s each) whose payments were all answered without the queue growing (the median latency of the step's last third of payments no more than 50 ms plus half the first third's above the first third's; a rate that fails is tried once more); CPU of the pipeline's processes (agent and link) as a share of all {Machine.Cores} cores, and their resident memory, at that rate.").AppendLine();
+        md.AppendLine(c, $"Latency from each payment's intended send time to its answer at {Options.ReferenceRate:0}/s offered; sustained throughput, the highest offered rate of the steps ({Options.Rates}/s, {Options.StepSeconds:0.#} s each) whose payments were all answered without the queue growing (the median latency of the step's last third of payments no more than 50 ms plus half the first third's above the first third's; a rate that fails is tried once more); CPU of the pipeline's processes as a share of all {Machine.Cores} cores, at that rate: the agent (the scoring service with its broker) and, for stream and batch, the link that stands for the network or holds the batch (the emulation's own cost, which a real network would not put on these cores), and their resident memory.").AppendLine();
         md.AppendLine("| architecture | latency p50 / p99 / max, ms | guide | sustained throughput | guide | CPU, % of cores (memory) | guide | why |");
         md.AppendLine("| --- | ---: | --- | ---: | --- | ---: | --- | --- |");
         foreach (var r in Results)
@@ -53,7 +53,7 @@ public sealed class EvaluationReport
             var sustained = r.Steps.Where(s => s.Carried).MaxBy(s => s.OfferedRate);
             var latency = reference is null ? "not reached" : $"{F(reference.P50Ms)} / {F(reference.P99Ms)} / {F(reference.MaxMs)}";
             var throughput = sustained is null ? "none carried" : $"{sustained.OfferedRate:#,0}/s{(r.Steps[^1].Carried ? " (the highest step tried)" : "")}";
-            var cpu = sustained is null ? "-" : string.Create(c, $"{sustained.PipelineCpuPercent:0} % ({sustained.PipelineMemoryMiB:0} MiB)");
+            var cpu = sustained is null ? "-" : string.Create(c, $"{sustained.PipelineCpuPercent:0} %{(r.Architecture.Link is null ? "" : $" (agent {sustained.AgentCpuPercent:0} + link {sustained.LinkCpuPercent:0})")}, {sustained.PipelineMemoryMiB:0} MiB");
             md.AppendLine(c, $"| {r.Architecture.Name} | {latency} | {r.Architecture.GuideLatency} | {throughput} | {r.Architecture.GuideThroughput} | {cpu} | {r.Architecture.GuideUtilization} | {Why(r)} |");
         }
 
@@ -71,13 +71,13 @@ public sealed class EvaluationReport
 
         md.AppendLine();
         md.AppendLine("## Steps").AppendLine();
-        md.AppendLine("| pipeline | offered /s | carried /s | p50 ms | p99 ms | max ms | answered | median ms, first → last third | pipeline CPU % | terminals CPU % | memory MiB | carried |");
-        md.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
+        md.AppendLine("| pipeline | offered /s | carried /s | p50 ms | p99 ms | max ms | answered | median ms, first → last third | agent CPU % | link CPU % | terminals CPU % | memory MiB | carried |");
+        md.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
         foreach (var r in Results)
         {
             foreach (var s in r.Steps)
             {
-                md.AppendLine(c, $"| {r.Architecture.Name} | {s.OfferedRate:#,0} | {s.CarriedRate:#,0} | {F(s.P50Ms)} | {F(s.P99Ms)} | {F(s.MaxMs)} | {s.Answered} of {s.Sent} | {F(s.FirstThirdMedianMs)} → {F(s.LastThirdMedianMs)} | {s.PipelineCpuPercent:0.#} | {s.TerminalsCpuPercent:0.#} | {s.PipelineMemoryMiB:0} | {(s.Carried ? "yes" : s.QueueGrew ? "no: queue grew" : "no: unanswered")}{(s.Retried ? " (second try)" : "")} |");
+                md.AppendLine(c, $"| {r.Architecture.Name} | {s.OfferedRate:#,0} | {s.CarriedRate:#,0} | {F(s.P50Ms)} | {F(s.P99Ms)} | {F(s.MaxMs)} | {s.Answered} of {s.Sent} | {F(s.FirstThirdMedianMs)} → {F(s.LastThirdMedianMs)} | {s.AgentCpuPercent:0.#} | {s.LinkCpuPercent:0.#} | {s.TerminalsCpuPercent:0.#} | {s.PipelineMemoryMiB:0} | {(s.Carried ? "yes" : s.QueueGrew ? "no: queue grew" : "no: unanswered")}{(s.Retried ? " (second try)" : "")} |");
             }
         }
 
@@ -99,19 +99,20 @@ public sealed class EvaluationReport
             return;
         }
 
-        md.AppendLine(c, $"Each variant is a fresh edge agent: warmed, then {Options.AblationSeconds:0.#} s open loop at {Options.AblationRate:0}/s (latency), then {Options.AblationCapacityCount:#,0} payments closed loop with {Options.AblationConcurrency} outstanding (capacity). Deltas are against the shipped agent of the same run.").AppendLine();
-        md.AppendLine("| variant | settings | p50 ms | p99 ms | capacity /s | pipeline CPU % at the latency rate | Δ p50 | Δ p99 | Δ capacity |");
-        md.AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
-        var shipped = Ablation.FirstOrDefault(a => a.NotRun is null);
+        md.AppendLine(c, $"Each variant is a fresh edge agent: warmed, then {Options.AblationSeconds:0.#} s open loop at {Options.AblationRate:0}/s (latency), then {Options.AblationCapacityCount:#,0} payments closed loop with {Options.AblationConcurrency} outstanding (capacity). Deltas are against the shipped agent of the same run, or the variant named. The pre-redesign build is the agent as it was before its hot path was rebuilt, whole: besides more hand-offs between loops it scores with its own model and feature schema (`fraud-features/2`), so its row measures the older agent, not the hops alone.").AppendLine();
+        md.AppendLine("| variant | settings | p50 ms | p99 ms | capacity /s | agent CPU % at the latency rate | against | Δ p50 | Δ p99 | Δ capacity |");
+        md.AppendLine("| --- | --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: |");
         foreach (var a in Ablation)
         {
             if (a.NotRun is not null || a.Latency is null)
             {
-                md.AppendLine(c, $"| {a.Variant} | `{a.Settings}` | not run: {a.NotRun} | | | | | | |");
+                md.AppendLine(c, $"| {a.Variant} | `{a.Settings}` | not run: {a.NotRun} | | | | | | | |");
                 continue;
             }
 
-            md.AppendLine(c, $"| {a.Variant} | `{a.Settings}` | {F(a.Latency.P50Ms)} | {F(a.Latency.P99Ms)} | {a.Capacity:#,0} | {a.Latency.PipelineCpuPercent:0.#} | {Delta(a.Latency.P50Ms, shipped?.Latency?.P50Ms)} | {Delta(a.Latency.P99Ms, shipped?.Latency?.P99Ms)} | {Delta(a.Capacity ?? 0, shipped?.Capacity)} |");
+            var baseline = Ablation.FirstOrDefault(b => b.Variant == a.Against && b.Latency is not null);
+            var against = ReferenceEquals(baseline, a) ? "" : a.Against;
+            md.AppendLine(c, $"| {a.Variant} | `{a.Settings}` | {F(a.Latency.P50Ms)} | {F(a.Latency.P99Ms)} | {a.Capacity:#,0} | {a.Latency.AgentCpuPercent:0.#} | {against} | {Delta(a.Latency.P50Ms, baseline?.Latency?.P50Ms)} | {Delta(a.Latency.P99Ms, baseline?.Latency?.P99Ms)} | {Delta(a.Capacity ?? 0, baseline?.Capacity)} |");
         }
 
         md.AppendLine();

@@ -28,10 +28,14 @@ public static class PipelineCharts
         File.WriteAllText(Path.Combine(folder, Throughput), SvgChart.Lines(
             "Answers per second against offered rate", "offered, payments/s", "carried, answers/s", carried, 0, maxRate, 0, maxRate));
 
-        var cpu = results.Select(r => (r.Architecture.Name, (IReadOnlyList<(double X, double Y)>)[.. r.Steps.Select(s => (s.OfferedRate, s.PipelineCpuPercent))])).ToList();
+        // The agent's CPU per pipeline (the same code everywhere), and apart from it the links', the emulation's own cost.
+        var cpu = results.Select(r => ($"{r.Architecture.Name} agent", (IReadOnlyList<(double X, double Y)>)[.. r.Steps.Select(s => (s.OfferedRate, s.AgentCpuPercent))]))
+            .Concat(results.Where(r => r.Architecture.Link is not null)
+                .Select(r => ($"{r.Architecture.Name} link", (IReadOnlyList<(double X, double Y)>)[.. r.Steps.Select(s => (s.OfferedRate, s.LinkCpuPercent))])))
+            .ToList();
         var maxCpu = Math.Max(10, Math.Ceiling(cpu.SelectMany(c => c.Item2).Select(p => p.Y).DefaultIfEmpty(0).Max() / 10) * 10);
         File.WriteAllText(Path.Combine(folder, Cpu), SvgChart.Lines(
-            $"Pipeline CPU against offered rate ({Environment.ProcessorCount} cores = 100 %)", "offered, payments/s", "CPU, % of all cores", cpu, 0, maxRate, 0, maxCpu));
+            $"CPU against offered rate ({Environment.ProcessorCount} cores = 100 %)", "offered, payments/s", "CPU, % of all cores", cpu, 0, maxRate, 0, maxCpu));
     }
 
     /// <summary>About 200 points of the empirical distribution: latency against the share of payments answered within it.</summary>

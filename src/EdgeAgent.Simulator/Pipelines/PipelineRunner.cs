@@ -84,19 +84,19 @@ internal sealed class PipelineRunner
         {
             if (variant.NotRun is not null)
             {
-                results.Add(new AblationResult { Variant = variant.Name, Settings = variant.Describe(), NotRun = variant.NotRun });
+                results.Add(new AblationResult { Variant = variant.Name, Settings = variant.Describe(), Against = variant.Against, NotRun = variant.NotRun });
                 Say($"ablation {variant.Name}: not run ({variant.NotRun})");
                 continue;
             }
 
-            await using var pipeline = await RunningPipeline.StartAsync("ablation-" + results.Count, _folder, _tokenizationKey, null, variant.Settings, cancellationToken);
+            await using var pipeline = await RunningPipeline.StartAsync("ablation-" + results.Count, _folder, _tokenizationKey, null, variant.Settings, cancellationToken, variant.AgentDll);
             await LoadAsync(pipeline, Open(pipeline, _options.AblationRate, (int)Math.Max(50, _options.AblationRate), _options.Terminals), cancellationToken);
             var (latency, _) = await LoadAsync(pipeline, Open(pipeline, _options.AblationRate, (int)(_options.AblationRate * _options.AblationSeconds), _options.Terminals), cancellationToken);
             var closed = Options(pipeline, _options.AblationCapacityCount, _options.Terminals);
             closed.Mode = LoadMode.Closed;
             closed.Concurrency = _options.AblationConcurrency;
             var report = await new LoadGenerator(closed, _sample, null).RunAsync(cancellationToken);
-            results.Add(new AblationResult { Variant = variant.Name, Settings = variant.Describe(), Latency = latency, Capacity = report.Throughput });
+            results.Add(new AblationResult { Variant = variant.Name, Settings = variant.Describe(), Against = variant.Against, Latency = latency, Capacity = report.Throughput });
             Say($"ablation {variant.Name}: {Describe(latency)}; capacity {report.Throughput:0}/s with {_options.AblationConcurrency} outstanding");
         }
 
@@ -114,13 +114,17 @@ internal sealed class PipelineRunner
         var pipelineAfter = pipeline.Sample();
         var selfAfter = ProcessSample.Self();
         var machine = wall.Elapsed.TotalSeconds * Environment.ProcessorCount;
-        return (Measure(load.Rate, generator.Trace,
-            100 * (pipelineAfter.Cpu - pipelineBefore.Cpu).TotalSeconds / machine,
-            100 * (selfAfter.Cpu - selfBefore.Cpu).TotalSeconds / machine,
-            pipelineAfter.ResidentBytes / (1024.0 * 1024)), generator);
+        double Percent(TimeSpan cpu) => 100 * cpu.TotalSeconds / machine;
+        return (Measure(load.Rate, generator.Trace) with
+        {
+            AgentCpuPercent = Percent(pipelineAfter.Agent.Cpu - pipelineBefore.Agent.Cpu),
+            LinkCpuPercent = Percent(pipelineAfter.Link.Cpu - pipelineBefore.Link.Cpu),
+            TerminalsCpuPercent = Percent(selfAfter.Cpu - selfBefore.Cpu),
+            PipelineMemoryMiB = (pipelineAfter.Agent.ResidentBytes + pipelineAfter.Link.ResidentBytes) / (1024.0 * 1024),
+        }, generator);
     }
 
-    private static StepResult Measure(double rate, PaymentTrace trace, double pipelineCpu, double terminalsCpu, double memoryMiB)
+    private static StepResult Measure(double rate, PaymentTrace trace)
     {
         var inOrder = new List<double>(trace.Count);
         long first = long.MaxValue, last = 0;
@@ -147,9 +151,6 @@ internal sealed class PipelineRunner
             MaxMs = sorted.Length > 0 ? sorted[^1] : double.NaN,
             FirstThirdMedianMs = Percentile([.. inOrder.Take(third).Order()], 0.5),
             LastThirdMedianMs = Percentile([.. inOrder.Skip(inOrder.Count - third).Order()], 0.5),
-            PipelineCpuPercent = pipelineCpu,
-            TerminalsCpuPercent = terminalsCpu,
-            PipelineMemoryMiB = memoryMiB,
             SortedLatenciesMs = sorted,
         };
     }
@@ -177,7 +178,7 @@ internal sealed class PipelineRunner
     };
 
     private static string Describe(StepResult step) => string.Create(CultureInfo.InvariantCulture,
-        $"{step.OfferedRate,6:0}/s offered, {step.CarriedRate,7:0}/s carried, p50 {step.P50Ms:0.###} p99 {step.P99Ms:0.###} max {step.MaxMs:0.###} ms, {step.Answered}/{step.Sent} answered, pipeline CPU {step.PipelineCpuPercent:0.#} % of {Environment.ProcessorCount} cores, {step.PipelineMemoryMiB:0} MiB{(step.QueueGrew ? ", queue grew" : "")}{(step.Carried ? "" : " (not carried)")}");
+        $"{step.OfferedRate,6:0}/s offered, {step.CarriedRate,7:0}/s carried, p50 {step.P50Ms:0.###} p99 {step.P99Ms:0.###} max {step.MaxMs:0.###} ms, {step.Answered}/{step.Sent} answered, CPU agent {step.AgentCpuPercent:0.#} % + link {step.LinkCpuPercent:0.#} % (terminals {step.TerminalsCpuPercent:0.#} %) of {Environment.ProcessorCount} cores, {step.PipelineMemoryMiB:0} MiB{(step.QueueGrew ? ", queue grew" : "")}{(step.Carried ? "" : " (not carried)")}");
 
     private void Say(string line) =>
         _progress.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{_clock.Elapsed.TotalSeconds,5:0}s] {line}"));

@@ -23,8 +23,16 @@ internal sealed class RunningPipeline : IAsyncDisposable
     /// Starts the agent as it ships (its embedded broker on a free loopback port, a fresh data folder, the CPU provider
     /// unless <paramref name="agentSettings"/> say otherwise) and, with <paramref name="link"/>, the link in front of it.
     /// </summary>
+    /// <param name="name">The pipeline's name: its data folder and log files.</param>
+    /// <param name="folder">Where data folders and logs go.</param>
+    /// <param name="tokenizationKey">The key every agent of the run shares.</param>
+    /// <param name="link">The link's settings, or null for none.</param>
+    /// <param name="agentSettings">Settings given to the agent after the evaluation's own.</param>
+    /// <param name="cancellationToken">Ends the wait for readiness.</param>
+    /// <param name="agentDll">Another build of the agent to start instead of the one beside this tool, or null.</param>
     public static async Task<RunningPipeline> StartAsync(
-        string name, string folder, string tokenizationKey, LinkOptions? link, IEnumerable<string> agentSettings, CancellationToken cancellationToken)
+        string name, string folder, string tokenizationKey, LinkOptions? link, IEnumerable<string> agentSettings, CancellationToken cancellationToken,
+        string? agentDll = null)
     {
         var data = Path.Combine(folder, name);
         Directory.CreateDirectory(data);
@@ -33,7 +41,7 @@ internal sealed class RunningPipeline : IAsyncDisposable
         var tool = AppContext.BaseDirectory;
         var arguments = new List<string>
         {
-            Path.Combine(tool, "EdgeAgent.dll"), "run",
+            agentDll ?? Path.Combine(tool, "EdgeAgent.dll"), "run",
             $"--Mqtt:Port={brokerPort}",
             $"--Storage:Path={data}",
             $"--Http:Urls=http://127.0.0.1:{httpPort}",
@@ -74,13 +82,8 @@ internal sealed class RunningPipeline : IAsyncDisposable
         }
     }
 
-    /// <summary>CPU and memory of the pipeline's processes (agent and link) now.</summary>
-    public ProcessSample Sample()
-    {
-        var agent = Agent.Sample();
-        var link = Link?.Sample() ?? default;
-        return new ProcessSample(agent.Cpu + link.Cpu, agent.ResidentBytes + link.ResidentBytes);
-    }
+    /// <summary>CPU and memory of the pipeline's processes now: the agent's, and the link's (default when there is none).</summary>
+    public (ProcessSample Agent, ProcessSample Link) Sample() => (Agent.Sample(), Link?.Sample() ?? default);
 
     public async ValueTask DisposeAsync()
     {

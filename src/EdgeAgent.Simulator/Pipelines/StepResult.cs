@@ -32,14 +32,20 @@ public sealed record StepResult
     /// </summary>
     public bool QueueGrew => LastThirdMedianMs - FirstThirdMedianMs > 50 + (FirstThirdMedianMs * 0.5);
 
-    /// <summary>CPU of the pipeline's processes (agent, link) as a percentage of all the machine's cores.</summary>
-    public required double PipelineCpuPercent { get; init; }
+    /// <summary>CPU of the agent (the scoring service and its broker) as a percentage of all the machine's cores.</summary>
+    public double AgentCpuPercent { get; init; }
+
+    /// <summary>CPU of the link (the emulated network, or the batch window), as a percentage of all the machine's cores; 0 for the edge.</summary>
+    public double LinkCpuPercent { get; init; }
+
+    /// <summary>CPU of the pipeline's processes, agent and link.</summary>
+    public double PipelineCpuPercent => AgentCpuPercent + LinkCpuPercent;
 
     /// <summary>CPU of the load generator (the terminals) as a percentage of all the machine's cores.</summary>
-    public required double TerminalsCpuPercent { get; init; }
+    public double TerminalsCpuPercent { get; init; }
 
-    /// <summary>Resident memory of the pipeline's processes at the end of the run.</summary>
-    public required double PipelineMemoryMiB { get; init; }
+    /// <summary>Resident memory of the pipeline's processes (agent and link) at the end of the run.</summary>
+    public double PipelineMemoryMiB { get; init; }
 
     /// <summary>The rate was not carried at the first try and was sent again; these are the second try's figures.</summary>
     public bool Retried { get; init; }
