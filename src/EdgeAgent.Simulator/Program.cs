@@ -35,7 +35,15 @@ static async Task<int> RunPipelinesAsync(string[] settings)
         context.Cancel = true;
         cancel.Cancel();
     });
-    return await EdgeAgent.Simulator.Pipelines.PipelinesCommand.RunAsync(settings, Console.Out, cancel.Token);
+    try
+    {
+        return await EdgeAgent.Simulator.Pipelines.PipelinesCommand.RunAsync(settings, Console.Out, cancel.Token);
+    }
+    catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+    {
+        Console.Error.WriteLine("Stopped before the end: no report written.");
+        return 130;
+    }
 }
 
 static int Usage(int code)

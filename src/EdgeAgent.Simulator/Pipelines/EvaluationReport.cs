@@ -44,7 +44,7 @@ public sealed class EvaluationReport
         md.AppendLine("The stream and batch links are a TCP relay on loopback (`EdgeAgent.Simulator link`, a process of its own), not `tc netem` in network namespaces: it delays each direction's bytes in order, as TCP delivers them, with a jitter redrawn every 100 ms; a loss is modelled as the retransmission it causes (the segment, and everything behind it on that connection, one more round trip late, as TCP's fast retransmission would deliver it). For the batch pipeline it cuts the terminals' stream into MQTT packets and holds the payments (PUBLISH) until the end of their window, letting the session's other packets through.").AppendLine();
 
         md.AppendLine("## The three architectures").AppendLine();
-        md.AppendLine(c, $"Latency from each payment's intended send time to its answer at {Options.ReferenceRate:0}/s offered; sustained throughput, the highest offered rate of the steps ({Options.Rates}/s, {Options.StepSeconds:0.#} s each) whose payments were all answered without the queue growing (the median latency of the step's last third of payments no more than 50 ms plus half the first third's above the first third's; a rate that fails is tried once more); CPU of the pipeline's processes as a share of all {Machine.Cores} cores, at that rate: the agent (the scoring service with its broker) and, for stream and batch, the link that stands for the network or holds the batch (the emulation's own cost, which a real network would not put on these cores), and their resident memory.").AppendLine();
+        md.AppendLine(c, $"Latency from each payment's intended send time to its answer at {Options.ReferenceRate:0}/s offered; sustained throughput, the highest offered rate of the steps ({Options.Rates}/s, {Options.StepSeconds:0.#} s each) whose payments were all answered, at a pace that kept up and without the queue growing (answers per second from the first intended send to the last answer, less the pipeline's own delay, at least nine tenths of the offered rate; the median latency of the step's last third of payments no more than 50 ms plus half the first third's above the first third's; a rate that fails is tried once more); CPU of the pipeline's processes as a share of all {Machine.Cores} cores, at that rate: the agent (the scoring service with its broker) and, for stream and batch, the link that stands for the network or holds the batch (the emulation's own cost, which a real network would not put on these cores), and their resident memory.").AppendLine();
         md.AppendLine("| architecture | latency p50 / p99 / max, ms | guide | sustained throughput | guide | CPU, % of cores (memory) | guide | why |");
         md.AppendLine("| --- | ---: | --- | ---: | --- | ---: | --- | --- |");
         foreach (var r in Results)
@@ -71,13 +71,13 @@ public sealed class EvaluationReport
 
         md.AppendLine();
         md.AppendLine("## Steps").AppendLine();
-        md.AppendLine("| pipeline | offered /s | carried /s | p50 ms | p99 ms | max ms | answered | median ms, first → last third | agent CPU % | link CPU % | terminals CPU % | memory MiB | carried |");
-        md.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
+        md.AppendLine("| pipeline | offered /s | carried /s | p50 ms | p99 ms | max ms | answered | kept up /s | median ms, first → last third | agent CPU % | link CPU % | terminals CPU % | memory MiB | carried |");
+        md.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
         foreach (var r in Results)
         {
             foreach (var s in r.Steps)
             {
-                md.AppendLine(c, $"| {r.Architecture.Name} | {s.OfferedRate:#,0} | {s.CarriedRate:#,0} | {F(s.P50Ms)} | {F(s.P99Ms)} | {F(s.MaxMs)} | {s.Answered} of {s.Sent} | {F(s.FirstThirdMedianMs)} → {F(s.LastThirdMedianMs)} | {s.AgentCpuPercent:0.#} | {s.LinkCpuPercent:0.#} | {s.TerminalsCpuPercent:0.#} | {s.PipelineMemoryMiB:0} | {(s.Carried ? "yes" : s.QueueGrew ? "no: queue grew" : "no: unanswered")}{(s.Retried ? " (second try)" : "")} |");
+                md.AppendLine(c, $"| {r.Architecture.Name} | {s.OfferedRate:#,0} | {s.CarriedRate:#,0} | {F(s.P50Ms)} | {F(s.P99Ms)} | {F(s.MaxMs)} | {s.Answered} of {s.Sent} | {s.KeptUpRate:#,0} | {F(s.FirstThirdMedianMs)} → {F(s.LastThirdMedianMs)} | {s.AgentCpuPercent:0.#} | {s.LinkCpuPercent:0.#} | {s.TerminalsCpuPercent:0.#} | {s.PipelineMemoryMiB:0} | {(s.Carried ? "yes" : s.Answered < s.Sent ? "no: unanswered" : s.QueueGrew ? "no: queue grew" : "no: fell behind")}{(s.Retried ? " (second try)" : "")} |");
             }
         }
 
@@ -125,7 +125,7 @@ public sealed class EvaluationReport
         var last = r.Steps[^1];
         var limit = last.Carried
             ? "the highest step tried was carried, so the ceiling is above it"
-            : string.Create(c, $"at {last.OfferedRate:#,0}/s {(last.QueueGrew ? "the queue grew" : "payments went unanswered")}, with the pipeline at {last.PipelineCpuPercent:0} % and the terminals at {last.TerminalsCpuPercent:0} % of the cores");
+            : string.Create(c, $"at {last.OfferedRate:#,0}/s {(last.Answered < last.Sent ? "payments went unanswered" : last.QueueGrew ? "the queue grew" : "it fell behind")}, with the pipeline at {last.PipelineCpuPercent:0} % and the terminals at {last.TerminalsCpuPercent:0} % of the cores");
         var reason = r.Architecture.Name switch
         {
             "edge" => $"Terminals reach the agent's own broker over loopback, so latency is the pipeline's work alone (features, model, answer; the record delays only the acknowledgement) and its tail is the wait for one of {Machine.Cores} shared cores; the ceiling is CPU: {limit}",

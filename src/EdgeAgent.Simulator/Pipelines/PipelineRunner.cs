@@ -146,6 +146,7 @@ internal sealed class PipelineRunner
             Sent = trace.Count,
             Answered = inOrder.Count,
             CarriedRate = last > first ? inOrder.Count / Stopwatch.GetElapsedTime(first, last).TotalSeconds : 0,
+            SpanSeconds = last > first ? Stopwatch.GetElapsedTime(first, last).TotalSeconds : 0,
             P50Ms = Percentile(sorted, 0.50),
             P99Ms = Percentile(sorted, 0.99),
             MaxMs = sorted.Length > 0 ? sorted[^1] : double.NaN,
@@ -178,7 +179,7 @@ internal sealed class PipelineRunner
     };
 
     private static string Describe(StepResult step) => string.Create(CultureInfo.InvariantCulture,
-        $"{step.OfferedRate,6:0}/s offered, {step.CarriedRate,7:0}/s carried, p50 {step.P50Ms:0.###} p99 {step.P99Ms:0.###} max {step.MaxMs:0.###} ms, {step.Answered}/{step.Sent} answered, CPU agent {step.AgentCpuPercent:0.#} % + link {step.LinkCpuPercent:0.#} % (terminals {step.TerminalsCpuPercent:0.#} %) of {Environment.ProcessorCount} cores, {step.PipelineMemoryMiB:0} MiB{(step.QueueGrew ? ", queue grew" : "")}{(step.Carried ? "" : " (not carried)")}");
+        $"{step.OfferedRate,6:0}/s offered, {step.CarriedRate,7:0}/s carried, p50 {step.P50Ms:0.###} p99 {step.P99Ms:0.###} max {step.MaxMs:0.###} ms, {step.Answered}/{step.Sent} answered, CPU agent {step.AgentCpuPercent:0.#} % + link {step.LinkCpuPercent:0.#} % (terminals {step.TerminalsCpuPercent:0.#} %) of {Environment.ProcessorCount} cores, {step.PipelineMemoryMiB:0} MiB{(step.QueueGrew ? ", queue grew" : "")}{(step.KeptUpRate < 0.9 * step.OfferedRate ? $", kept up with {step.KeptUpRate:0}/s" : "")}{(step.Carried ? "" : " (not carried)")}");
 
     private void Say(string line) =>
         _progress.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{_clock.Elapsed.TotalSeconds,5:0}s] {line}"));

@@ -23,8 +23,18 @@ public sealed record StepResult
 
     public required double LastThirdMedianMs { get; init; }
 
-    /// <summary>Every payment answered and no queue growth (see <see cref="QueueGrew"/>).</summary>
-    public bool Carried => Answered == Sent && !QueueGrew;
+    /// <summary>Seconds from the first intended send to the last answer.</summary>
+    public double SpanSeconds { get; init; }
+
+    /// <summary>
+    /// Answers per second over the span less the pipeline's own delay (the first third's median latency): what the
+    /// pipeline kept up with, whatever its latency. A pipeline that falls behind ends with a backlog to drain, and
+    /// this drops below the offered rate.
+    /// </summary>
+    public double KeptUpRate => SpanSeconds - (FirstThirdMedianMs / 1000) is var span and > 0 ? Answered / span : 0;
+
+    /// <summary>Every payment answered, at least nine tenths of the offered rate kept up with, and no queue growth (see <see cref="QueueGrew"/>).</summary>
+    public bool Carried => Answered == Sent && KeptUpRate >= 0.9 * OfferedRate && !QueueGrew;
 
     /// <summary>
     /// The last third's median more than 50 ms plus half the first's above the first's: a backlog that builds over the
