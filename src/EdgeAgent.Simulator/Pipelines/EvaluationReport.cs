@@ -45,7 +45,7 @@ public sealed class EvaluationReport
 
         md.AppendLine("## The three architectures").AppendLine();
         md.AppendLine(c, $"Latency from each payment's intended send time to its answer at {Options.ReferenceRate:0}/s offered; sustained throughput, the highest offered rate of the steps ({Options.Rates}/s, {Options.StepSeconds:0.#} s each) whose payments were all answered, at a pace that kept up and without the queue growing (answers per second from the first intended send to the last answer, less the pipeline's own delay, at least nine tenths of the offered rate; the median latency of the step's last third of payments no more than 50 ms plus half the first third's above the first third's; a rate that fails is tried once more); CPU of the pipeline's processes as a share of all {Machine.Cores} cores, at that rate: the agent (the scoring service with its broker) and, for stream and batch, the link that stands for the network or holds the batch (the emulation's own cost, which a real network would not put on these cores), and their resident memory.").AppendLine();
-        md.AppendLine("| architecture | latency p50 / p99 / max, ms | guide | sustained throughput | guide | CPU, % of cores (memory) | guide | why |");
+        md.AppendLine("| architecture | latency p50 / p99 / max, ms | guide | sustained throughput | guide | CPU, % of cores; memory | guide | why |");
         md.AppendLine("| --- | ---: | --- | ---: | --- | ---: | --- | --- |");
         foreach (var r in Results)
         {
@@ -124,12 +124,12 @@ public sealed class EvaluationReport
         var c = CultureInfo.InvariantCulture;
         var last = r.Steps[^1];
         var limit = last.Carried
-            ? "the highest step tried was carried, so the ceiling is above it"
+            ? "the highest step tried was carried, so its ceiling lies above it"
             : string.Create(c, $"at {last.OfferedRate:#,0}/s {(last.Answered < last.Sent ? "payments went unanswered" : last.QueueGrew ? "the queue grew" : "it fell behind")}, with the pipeline at {last.PipelineCpuPercent:0} % and the terminals at {last.TerminalsCpuPercent:0} % of the cores");
         var reason = r.Architecture.Name switch
         {
-            "edge" => $"Terminals reach the agent's own broker over loopback, so latency is the pipeline's work alone (features, model, answer; the record delays only the acknowledgement) and its tail is the wait for one of {Machine.Cores} shared cores; the ceiling is CPU: {limit}",
-            "stream" => string.Create(c, $"The same agent plus the link: {Options.RoundTripMilliseconds:0} ms round trip with jitter on every payment, and an extra round trip behind each of the {Options.LossPercent:0.##} % of segments lost (the tail); the ceiling is the same CPU, less the relay's share: {limit}"),
+            "edge" => $"Terminals reach the agent's own broker over loopback, so latency is the pipeline's work alone (features, model, answer; the record delays only the acknowledgement) and its tail is the wait for one of {Machine.Cores} shared cores; {limit}",
+            "stream" => string.Create(c, $"The same agent plus the link: {Options.RoundTripMilliseconds:0} ms round trip with jitter on every payment, and an extra round trip behind each of the {Options.LossPercent:0.##} % of segments lost (the tail); the service's ceiling is the edge's, on cores it shares with the relay: {limit}"),
             "batch" => string.Create(c, $"A payment waits for the end of its {Options.BatchSeconds:0.##} s window (half of it on average, all of it at worst), then for its window's scoring, so latency follows the period (the guide's is a longer job's) and throughput is the agent's, in bursts: {limit}"),
             _ => limit,
         };
