@@ -29,6 +29,7 @@ public sealed class LoadGenerator
     private long _fraudCaught;
     private long _publishFailures;
     private long _lastAnswerTimestamp;
+    private PaymentTrace _trace = PaymentTrace.Empty;
 
     public LoadGenerator(LoadOptions options, PaymentSample sample, TextWriter? progress)
     {
@@ -40,6 +41,21 @@ public sealed class LoadGenerator
             : 0);
     }
 
+    /// <summary>Every payment of the last run, warm-up included.</summary>
+    public PaymentTrace Trace => _trace;
+
+    /// <summary>
+    /// The sample's key of payment <paramref name="sequence"/>: store and transaction id (ids are unique per store only), with
+    /// the replay cycle when the sample was replayed.
+    /// </summary>
+    public string SampleTransactionId(int sequence)
+    {
+        var cycle = sequence / _sample.Records.Count;
+        var record = _sample.Records[sequence % _sample.Records.Count];
+        var id = string.Concat(Sparkov.SparkovMapping.StoreId(record.Merchant), "/", record.TransactionNumber);
+        return cycle == 0 ? id : string.Create(CultureInfo.InvariantCulture, $"{id}-c{cycle}");
+    }
+
     public async Task<LoadReport> RunAsync(CancellationToken cancellationToken)
     {
         var measured = _options.Count > 0 ? _options.Count : _sample.Records.Count - (_warmup - _options.Warmup);
@@ -47,13 +63,16 @@ public sealed class LoadGenerator
         _intended = new long[total];
         _answered = new int[total];
         _waiters = new SemaphoreSlim?[total];
+        _trace = new PaymentTrace(total);
 
         var terminals = new SimulatedTerminal[_options.Terminals];
         for (var i = 0; i < terminals.Length; i++)
         {
             terminals[i] = new SimulatedTerminal(_options.TopicRoot, $"sim-{_runId}-{i}", OnAnswer);
-            await terminals[i].ConnectAsync(_options, $"sim-{_runId}-{i}", cancellationToken);
         }
+
+        // All at once: behind a slow link each connection costs round trips, which need not add up.
+        await Task.WhenAll(terminals.Select((terminal, i) => terminal.ConnectAsync(_options, $"sim-{_runId}-{i}", cancellationToken)));
 
         try
         {
@@ -105,6 +124,7 @@ public sealed class LoadGenerator
             }
 
             _intended[i] = due;
+            _trace.Intended(i, due);
             Send(terminals[i % terminals.Length], i, cancellationToken);
         }
     }
@@ -121,6 +141,7 @@ public sealed class LoadGenerator
             {
                 _waiters[i] = answered;
                 _intended[i] = Stopwatch.GetTimestamp();
+                _trace.Intended(i, _intended[i]);
                 Send(terminals[worker % terminals.Length], i, cancellationToken);
                 await answered.WaitAsync(timeout, cancellationToken);
             }
@@ -170,6 +191,8 @@ public sealed class LoadGenerator
 
         Interlocked.Exchange(ref _lastAnswerTimestamp, now);
         Interlocked.Increment(ref _answeredCount);
+        var answer = AnswerSummary.Read(payload.IsSingleSegment ? payload.FirstSpan : payload.ToArray());
+        _trace.Answer(sequence, now, answer.Score);
         _waiters[sequence]?.Release();
         if (sequence < _warmup)
         {
@@ -177,7 +200,6 @@ public sealed class LoadGenerator
         }
 
         _latency.RecordTicks(_intended[sequence], now);
-        var answer = AnswerSummary.Read(payload.IsSingleSegment ? payload.FirstSpan : payload.ToArray());
         if (answer.Status == "rejected")
         {
             Interlocked.Increment(ref _rejected);

@@ -6,7 +6,8 @@ namespace EdgeAgent.Training.Evaluation;
 
 /// <summary>
 /// Plain SVG line and bar charts, written as text: axes, ticks, a legend, no dependencies. The evaluate command
-/// draws its ROC, precision–recall and per-layout charts with it.
+/// draws its ROC, precision–recall and per-layout charts with it; the simulator compiles this same file in for the
+/// pipelines report's charts.
 /// </summary>
 public static class SvgChart
 {
