@@ -5,7 +5,9 @@
 #   scripts/fuzz.sh payment 20m      # parser, validation, tokenization, dead-letter skeleton
 #   scripts/fuzz.sh packet 10m       # the embedded broker's packet guard and MQTTnet's packet reader
 #
-# Duration as afl-fuzz -V takes it, with s, m or h (default 10m). Needs afl-fuzz (apt-get install afl++); the
+#   SEEDS=path/to/queue scripts/fuzz.sh payment 20m   # go on from an earlier run's queue instead of the seed corpus
+#
+# Duration in seconds, or with s, m or h (default 10m). Needs afl-fuzz (apt-get install afl++); the
 # SharpFuzz instrumenter (dotnet tool SharpFuzz.CommandLine) is installed under artifacts/fuzz/tools when missing.
 # Findings go to artifacts/fuzz/<target>/findings (crashes/, hangs/, queue/, fuzzer_stats); replay them with
 #   dotnet artifacts/fuzz/bin/EdgeAgent.Fuzzing.dll <target> artifacts/fuzz/<target>/findings/default/crashes
@@ -43,7 +45,8 @@ mkdir -p "$findings"
 # The harness is a managed program run by dotnet, which afl cannot see instrumented (SharpFuzz feeds it the coverage),
 # and the machine's cores are shared, so no core is pinned.
 export AFL_SKIP_BIN_CHECK=1 AFL_SKIP_CPUFREQ=1 AFL_NO_AFFINITY=1 AFL_NO_UI=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1
-afl-fuzz -i "tests/EdgeAgent.Fuzzing/corpus/$target" -o "$findings" -x "tests/EdgeAgent.Fuzzing/corpus/$target.dict" \
+seeds=${SEEDS:-tests/EdgeAgent.Fuzzing/corpus/$target}
+afl-fuzz -i "$seeds" -o "$findings" -x "tests/EdgeAgent.Fuzzing/corpus/$target.dict" \
   -t 10000 -m none -V "$seconds" -- dotnet "$out/bin/EdgeAgent.Fuzzing.dll" "$target" > "$out/$target/afl.log" 2>&1 || {
   tail -40 "$out/$target/afl.log" >&2
   exit 1
