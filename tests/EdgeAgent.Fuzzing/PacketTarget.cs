@@ -1,0 +1,55 @@
+using EdgeAgent.Mqtt.Embedded;
+using MQTTnet.Adapter;
+using MQTTnet.Diagnostics.Logger;
+using MQTTnet.Exceptions;
+using MQTTnet.Formatter;
+
+namespace EdgeAgent.Fuzzing;
+
+/// <summary>
+/// The embedded broker's front door for a byte stream: what a client sends, read through the broker's own
+/// <see cref="GuardedChannel"/> and <see cref="PacketSizeGuard"/> into MQTTnet's packet reader, exactly as a connection is
+/// read (the broker then handles each packet). Whatever the bytes, it must hold that only MQTTnet's protocol and
+/// communication errors come out (they end that one connection, which the broker survives), and that reading allocates in
+/// proportion to what was sent: a few bytes announcing a huge packet must never make the broker allocate it.
+/// </summary>
+internal static class PacketTarget
+{
+    /// <summary>The broker's limit on a packet, small so that the fuzzer reaches it easily.</summary>
+    public const int MaxPacketBytes = 4096;
+
+    /// <summary>Reads every packet in <paramref name="stream"/>; returns how many were read, and the PUBACK identifiers seen.</summary>
+    public static (int Packets, int Acknowledgements) Run(byte[] stream)
+    {
+        var guard = new PacketSizeGuard(MaxPacketBytes);
+        var acknowledgements = 0;
+        guard.Acknowledged = _ => acknowledgements++;
+        var packets = 0;
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        using (var channel = new GuardedChannel(new MemoryStream(stream, writable: false), null, null, null, guard))
+        {
+            var formatter = new MqttPacketFormatterAdapter(new MqttBufferWriter(4096, 65536));
+            using var adapter = new MqttChannelAdapter(channel, formatter, MqttNetNullLogger.Instance);
+            try
+            {
+                // A memory stream completes every read at once, so this runs on this thread and its allocations are counted.
+                while (adapter.ReceivePacketAsync(CancellationToken.None).GetAwaiter().GetResult() is not null)
+                {
+                    packets++;
+                }
+            }
+            catch (MqttProtocolViolationException)
+            {
+                // A malformed packet: the broker ends that connection.
+            }
+            catch (MqttCommunicationException)
+            {
+                // The stream broke off mid-packet: the same.
+            }
+        }
+
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        FuzzFinding.Require(allocated <= (1 << 20) + (16L * stream.Length), $"reading {stream.Length} bytes allocated {allocated}");
+        return (packets, acknowledgements);
+    }
+}
