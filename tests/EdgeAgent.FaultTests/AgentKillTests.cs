@@ -86,6 +86,11 @@ public sealed class AgentKillTests(ITestOutputHelper output) : IAsyncLifetime
         }
 
         output.WriteLine(ledger.Summary());
+        foreach (var id in ledger.DifferingRepeats())
+        {
+            output.WriteLine($"{id}: " + string.Join(" | ", ledger.AnswersOf(id).Select(a => System.Text.Encoding.UTF8.GetString(a))));
+        }
+
         Assert.Empty(ledger.DifferingRepeats());
         Assert.Empty(ledger.Strays);
         using var record = new AgentRecord(_data.Path);

@@ -22,6 +22,13 @@ internal sealed class PersistentMosquitto : IAsyncDisposable
     public static async Task<PersistentMosquitto> StartAsync()
     {
         var broker = new PersistentMosquitto();
+
+        // Started as root, mosquitto drops to its own user: the folder must be writable by it, or every save fails
+        // (logged only) and a restart comes back empty, as if persistence were off.
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(broker._folder.Path, (UnixFileMode)0b111_111_111);
+        }
         await broker.StartProcessAsync();
         return broker;
     }
