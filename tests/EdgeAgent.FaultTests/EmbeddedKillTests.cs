@@ -36,12 +36,11 @@ public sealed class EmbeddedKillTests(ITestOutputHelper output) : IDisposable
                 terminals.Add(MqttJsStream.Start(_port, "store-3", "js" + t, PerTerminal, 20, ledger));
             }
 
-            var answered = 0;
             for (var kill = 0; kill < Kills; kill++)
             {
-                // Killed once answers flow again after the last restart, at a random moment after that.
-                var before = answered;
-                await Eventually.TrueAsync(() => (answered = terminals.Sum(t => t.Answers().Count())) >= before + 100, "answers flow", TimeSpan.FromSeconds(60));
+                // Killed once answers flow again after the last restart (100 more than at the restart), at a random moment after that.
+                var before = terminals.Sum(t => t.Answers().Count());
+                await Eventually.TrueAsync(() => terminals.Sum(t => t.Answers().Count()) >= before + 100, "answers flow", TimeSpan.FromSeconds(60));
                 await Task.Delay(TimeSpan.FromMilliseconds(random.Next(0, 1500)));
                 await agent.DisposeAsync(); // SIGKILL: the broker and its sessions go with the agent
                 output.WriteLine($"kill {kill + 1}: {terminals.Sum(t => t.Answers().Count())} answers so far");
@@ -53,7 +52,9 @@ public sealed class EmbeddedKillTests(ITestOutputHelper output) : IDisposable
                 await terminal.DoneAsync(TimeSpan.FromSeconds(120));
             }
 
-            await Eventually.TrueAsync(() => Collect(terminals).Unanswered().Count == 0, "every payment is answered at its terminal", TimeSpan.FromSeconds(60));
+            var all = await Wait.UntilAsync(() => Collect(terminals).Unanswered().Count == 0, TimeSpan.FromSeconds(60));
+            Assert.True(all, "every payment is answered at its terminal: " + Collect(terminals).Summary()
+                + "; reconnections " + string.Join(",", terminals.Select(t => t.Connects - 1)));
             await agent.StopAsync(TimeSpan.FromSeconds(30));
         }
         finally
