@@ -151,8 +151,6 @@ internal sealed partial class BatchScoring
         for (var i = 0; i < count; i++)
         {
             outcomes[i] = Complete(arrivals[i], ref _rows[i], arena, ranges[i], features, outcomes);
-            Publish(outcomes[i], publishes);
-            _metrics.Stage(PipelineStage.Total).RecordTicks(arrivals[i].Message.ReceivedTimestamp, answered);
         }
 
         var updates = _updates;
@@ -163,8 +161,18 @@ internal sealed partial class BatchScoring
         var changes = _state.TakeChanges(answered - _snapshotTicks, Math.Max(64, 2 * count));
         var snapshot = changes.IsEmpty ? null : changes;
 
+        // Written ahead before any answer leaves: a crash right after an answer went out must find that answer in the journal,
+        // or the redelivery would be scored again and answered with other bytes (another latency) than the terminal has.
         var batch = new ScoredBatch(outcomes, updates, snapshot, publishes);
-        WriteAhead(batch, arrivals);
+        WriteAhead(batch);
+        for (var i = 0; i < count; i++)
+        {
+            Publish(outcomes[i], publishes);
+            _metrics.Stage(PipelineStage.Total).RecordTicks(arrivals[i].Message.ReceivedTimestamp, answered);
+        }
+
+        // Only once answered do the messages leave the poison ledger: a publish that kills the process counts against them.
+        LeaveLedger(arrivals);
         _observer?.Answered(batch);
         return batch;
     }
@@ -260,7 +268,7 @@ internal sealed partial class BatchScoring
         return writer.Seal().AsMemory(range);
     });
 
-    private void WriteAhead(ScoredBatch batch, List<Arrival> arrivals)
+    private void WriteAhead(ScoredBatch batch)
     {
         try
         {
@@ -271,7 +279,10 @@ internal sealed partial class BatchScoring
             // Without the journal a crash before the commit means scoring again on redelivery: still safe, less exact.
             LogJournalFailed(ex);
         }
+    }
 
+    private void LeaveLedger(List<Arrival> arrivals)
+    {
         if (_ledger is null)
         {
             return;

@@ -82,7 +82,8 @@ public sealed partial class LiteDbFile : IDisposable
     public void EnsureSpace()
     {
         var now = _time.GetTimestamp();
-        if (_time.GetElapsedTime(_spaceCheckedAt, now) > TimeSpan.FromMilliseconds(250) || _spaceLow)
+        // long.MinValue means "check now" (never checked, or an I/O failure since): the elapsed time from it overflows.
+        if (_spaceCheckedAt == long.MinValue || _time.GetElapsedTime(_spaceCheckedAt, now) > TimeSpan.FromMilliseconds(250) || _spaceLow)
         {
             _spaceCheckedAt = now;
             _spaceLow = FreeBytes() < _options.MinFreeMegabytes * 1024 * 1024;

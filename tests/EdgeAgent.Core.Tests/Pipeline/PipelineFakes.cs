@@ -261,3 +261,21 @@ internal static class Messages
             Settlement = new TestSettlement(events, name),
         };
 }
+
+internal sealed class RecordingJournal(List<string> events) : IAnswerJournal
+{
+    public void Append(ScoredBatch batch)
+    {
+        lock (events)
+        {
+            foreach (var outcome in batch.Outcomes)
+            {
+                events.Add("journal " + outcome.TransactionId);
+            }
+        }
+    }
+
+    public void Committed(long sequence)
+    {
+    }
+}

@@ -21,7 +21,7 @@ public sealed class ScoringPipelineTests
         _publisher = new RecordingPublisher(_events);
     }
 
-    private ScoringPipeline CreatePipeline(DecisionOptions? decisions = null, PipelineOptions? options = null, IPoisonLedger? ledger = null, IScorer? scorer = null, TimeProvider? time = null) => new(
+    private ScoringPipeline CreatePipeline(DecisionOptions? decisions = null, PipelineOptions? options = null, IPoisonLedger? ledger = null, IScorer? scorer = null, TimeProvider? time = null, IAnswerJournal? journal = null) => new(
         new PipelineParts
         {
             Parser = TestPayments.Parser(),
@@ -29,6 +29,7 @@ public sealed class ScoringPipelineTests
             Store = _store,
             Publisher = _publisher,
             Ledger = ledger,
+            Journal = journal,
             Options = options ?? new PipelineOptions(),
             Validation = new Core.Payments.ValidationOptions(),
             Decisions = new DecisionPolicy(decisions ?? new DecisionOptions()),
@@ -54,6 +55,19 @@ public sealed class ScoringPipelineTests
     }
 
     private static JsonElement Json(byte[] payload) => JsonDocument.Parse(payload).RootElement;
+
+    [Fact]
+    public async Task Answer_IsInTheJournalBeforeItIsPublished()
+    {
+        // A crash between the two must find the answer the terminal has in the journal, or its redelivery is answered anew.
+        var pipeline = CreatePipeline(journal: new RecordingJournal(_events));
+
+        await RunAsync(pipeline, Messages.Create(_events, TestPayments.Json(transactionId: "tx-1"), "tx-1"));
+
+        var journal = _events.IndexOf("journal tx-1");
+        var answer = _events.FindIndex(e => e.StartsWith("answer ", StringComparison.Ordinal));
+        Assert.InRange(journal, 0, answer - 1);
+    }
 
     [Fact]
     public async Task LatencyMs_IsFromReceiptToAnswer_OnThePipelinesClock()
