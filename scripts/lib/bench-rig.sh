@@ -14,6 +14,7 @@ allow_anonymous true
 persistence false
 set_tcp_nodelay true
 max_queued_messages 1000000
+max_inflight_messages 4096
 CONF
 MOSQUITTO=$(command -v mosquitto || echo /usr/sbin/mosquitto)
 "$MOSQUITTO" -c "$WORK/mosquitto.conf" > "$WORK/mosquitto.log" 2>&1 &

@@ -46,9 +46,13 @@ public sealed class MqttOptions : IValidatableObject
     [Range(0, uint.MaxValue)]
     public long SessionExpirySeconds { get; set; } = 604_800;
 
-    /// <summary>Payments the broker may send before the agent acknowledges (MQTT 5 Receive Maximum). Default 256.</summary>
+    /// <summary>
+    /// Payments the broker may send before the agent acknowledges (MQTT 5 Receive Maximum). Default 4096: a payment is
+    /// acknowledged only once its group is on the device, and a device flush can stall for hundreds of milliseconds; the
+    /// window must cover that stall at the store's busiest rate, or the broker stops delivering and answers wait with it.
+    /// </summary>
     [Range(1, 65535)]
-    public int ReceiveMaximum { get; set; } = 256;
+    public int ReceiveMaximum { get; set; } = 4096;
 
     /// <summary>MQTT keep-alive in seconds. Default 15.</summary>
     [Range(1, 3600)]

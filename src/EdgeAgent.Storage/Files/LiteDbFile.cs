@@ -193,5 +193,8 @@ public sealed partial class LiteDbFile : IDisposable
     }
 
     private LiteDatabase Open() =>
-        new(new ConnectionString { Filename = _options.DatabaseFile, Connection = ConnectionType.Direct });
+        new(new ConnectionString { Filename = _options.DatabaseFile, Connection = ConnectionType.Direct })
+        {
+            CheckpointSize = _options.CheckpointPages,
+        };
 }
