@@ -14,7 +14,8 @@ import statistics
 import sys
 
 SCENARIOS = ["open-1000", "open-5000", "closed-32", "cold-5000"]
-AGENTS = [("echo", "echo", "#1f77b4"), ("run", "full", "#d62728"), ("run-r2r", "full, ReadyToRun", "#2ca02c")]
+AGENTS = [("echo", "echo", "#1f77b4"), ("run", "full", "#d62728"), ("run-shm", "full, data in memory", "#ff7f0e"),
+          ("run-r2r", "full, ReadyToRun", "#2ca02c")]
 WIDTH, HEIGHT, LEFT, RIGHT, TOP, BOTTOM = 640, 360, 60, 20, 30, 50
 
 
