@@ -115,13 +115,20 @@ public sealed class DriftMonitorTests : IDisposable
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Meter.Name == DriftMonitor.MeterName)
+            // Only the observable gauges, read below on this thread: tests running in parallel record histograms of the
+            // same meter from other threads at any time.
+            if (instrument.Meter.Name == DriftMonitor.MeterName && instrument.IsObservable)
             {
                 l.EnableMeasurementEvents(instrument);
             }
         };
         listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) =>
-            seen.Add((instrument.Name, value, string.Join(",", tags.ToArray().Select(t => $"{t.Key}={t.Value}")))));
+        {
+            lock (seen)
+            {
+                seen.Add((instrument.Name, value, string.Join(",", tags.ToArray().Select(t => $"{t.Key}={t.Value}"))));
+            }
+        });
         listener.Start();
 
         listener.RecordObservableInstruments();
