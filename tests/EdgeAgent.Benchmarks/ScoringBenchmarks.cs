@@ -1,6 +1,6 @@
 using BenchmarkDotNet.Attributes;
-using EdgeAgent.Onnx;
 using EdgeAgent.Core.Scoring;
+using EdgeAgent.Onnx;
 
 namespace EdgeAgent.Benchmarks;
 

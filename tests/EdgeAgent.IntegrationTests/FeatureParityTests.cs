@@ -1,9 +1,9 @@
 using System.Text;
 using EdgeAgent.Core.Features;
-using EdgeAgent.Sparkov;
 using EdgeAgent.Core.Tokenization;
 using EdgeAgent.IntegrationTests.Infrastructure;
 using EdgeAgent.Simulator;
+using EdgeAgent.Sparkov;
 
 namespace EdgeAgent.IntegrationTests;
 

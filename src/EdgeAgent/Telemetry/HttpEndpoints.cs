@@ -1,7 +1,7 @@
 using EdgeAgent.Health;
+using EdgeAgent.Security;
 using EdgeAgent.StatusPage;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
-using EdgeAgent.Security;
 
 namespace EdgeAgent.Telemetry;
 

@@ -1,9 +1,9 @@
 using EdgeAgent.Core.Features;
 using EdgeAgent.Core.Scoring;
-using EdgeAgent.Training.Cards;
-using EdgeAgent.Training.Data;
 using EdgeAgent.Training.Assessment;
+using EdgeAgent.Training.Cards;
 using EdgeAgent.Training.Commands;
+using EdgeAgent.Training.Data;
 using EdgeAgent.Training.Onnx;
 using Xunit;
 
