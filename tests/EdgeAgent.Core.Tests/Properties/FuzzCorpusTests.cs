@@ -8,17 +8,7 @@ namespace EdgeAgent.Core.Tests.Properties;
 /// </summary>
 public sealed class FuzzCorpusTests
 {
-    public static TheoryData<string> Inputs()
-    {
-        var root = Path.Combine(AppContext.BaseDirectory, "corpus");
-        var data = new TheoryData<string>();
-        foreach (var file in Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
-        {
-            data.Add(Path.GetRelativePath(root, file));
-        }
-
-        return data;
-    }
+    public static TheoryData<string> Inputs() => [.. CorpusFiles.Under(Path.Combine(AppContext.BaseDirectory, "corpus"))];
 
     [Theory]
     [MemberData(nameof(Inputs))]

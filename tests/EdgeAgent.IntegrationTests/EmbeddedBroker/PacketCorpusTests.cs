@@ -9,17 +9,7 @@ namespace EdgeAgent.IntegrationTests.EmbeddedBroker;
 /// </summary>
 public sealed class PacketCorpusTests
 {
-    public static TheoryData<string> Inputs()
-    {
-        var root = Path.Combine(AppContext.BaseDirectory, "corpus");
-        var data = new TheoryData<string>();
-        foreach (var file in Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
-        {
-            data.Add(Path.GetRelativePath(root, file));
-        }
-
-        return data;
-    }
+    public static TheoryData<string> Inputs() => [.. CorpusFiles.Under(Path.Combine(AppContext.BaseDirectory, "corpus"))];
 
     [Theory]
     [MemberData(nameof(Inputs))]
