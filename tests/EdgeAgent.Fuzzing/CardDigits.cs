@@ -4,8 +4,10 @@ namespace EdgeAgent.Fuzzing;
 
 /// <summary>
 /// Tells whether text holds card digits, by two independent readings: the project's own <see cref="CardNumberScanner"/>, and
-/// a plain one that knows nothing of groupings (any unbroken run of 13 to 19 digits whose Luhn check digit is right), so
-/// that a fault in the scanner cannot hide a card number from the check that uses it.
+/// a plain one that knows nothing of groupings (any unbroken run of 13 to 19 digits that no ASCII letter touches, whose
+/// first digit a card can start with and whose Luhn check digit is right), so that a fault in the scanner cannot hide a
+/// card number from the check that uses it. Digits glued to letters are part of a token (a hex id), not a printed card
+/// number; the payment's own card number is looked for in those by the checks that know it.
 /// </summary>
 internal static class CardDigits
 {
@@ -25,7 +27,9 @@ internal static class CardDigits
             }
             else if (!digit && start >= 0)
             {
-                if (i - start is >= 13 and <= 19 && Luhn(text.AsSpan(start, i - start)))
+                var glued = (start > 0 && char.IsAsciiLetter(text[start - 1])) || (i < text.Length && char.IsAsciiLetter(text[i]));
+                var issuable = text[start] != '0' && (text[start] != '1' || i - start == 15);
+                if (i - start is >= 13 and <= 19 && !glued && issuable && Luhn(text.AsSpan(start, i - start)))
                 {
                     return true;
                 }

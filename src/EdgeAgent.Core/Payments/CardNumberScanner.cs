@@ -4,19 +4,25 @@ namespace EdgeAgent.Core.Payments;
 
 /// <summary>
 /// Finds card numbers where none may be: anywhere but the <c>pan</c> field (PCI DSS v4.0.1 3.3.1, 3.4.1). A candidate is a
-/// run of 13 to 19 digits whose Luhn check digit is right, either unbroken or grouped as cards print them, with one and
-/// the same separator (space, dash, dot, slash or underscore): groups of four with a shorter last one
-/// (<c>4111 1111 1111 1111</c>, <c>6212 3456 7890 1234 569</c>), or four, six and four or five (<c>3782 822463 10005</c>).
-/// An unbroken run longer than 19 digits is not a card number, and neither are other groupings or mixed separators,
-/// which keeps dates, coordinates and ids such as <c>T-20261128-000042</c> from being taken for one (about one random
-/// 13–19 digit run in ten passes the Luhn check). An unbroken 13–19 digit run cannot be told from a card number, so a
-/// field that holds long numbers by design (a sequence counter) will see some refused.
+/// run of 13 to 19 digits whose Luhn check digit is right, written as cards print it: unbroken, or grouped with one and
+/// the same separator (space, dash, dot, slash or underscore) as groups of four with a shorter last one
+/// (<c>4111 1111 1111 1111</c>, <c>6212 3456 7890 1234 569</c>), or four, six and four or five (<c>3782 822463 10005</c>);
+/// and standing on its own: nothing alphanumeric (an ASCII letter or digit) touches its first or last digit. Digits glued
+/// to a letter are part of a token (a hex, base32 or base64 id: one random 24-hex-digit id in about 900 holds a
+/// Luhn-valid run of 13–19 digits), which a card is never printed as; the payment's own card number is looked for inside
+/// tokens as well, by <see cref="OwnCardNumber"/>. An unbroken run longer than 19 digits is not a card number, and neither
+/// are other groupings or mixed separators, which keeps dates, coordinates and ids such as <c>T-20261128-000042</c> from
+/// being taken for one (about one random 13–19 digit run in ten passes the Luhn check), and so is a run whose first digit
+/// no card starts with (<see cref="CanBeIssued"/>). A standalone 13–19 digit run
+/// cannot be told from a card number, so a field that holds long numbers by design (a sequence counter) will see some
+/// refused.
 /// </summary>
 public static class CardNumberScanner
 {
     private const int MinDigits = 13;
     private const int MaxDigits = 19;
     private const int StackLimit = 512;
+    private const byte NonAscii = 0x80;
 
     /// <summary>True when the UTF-8 (or ASCII) <paramref name="text"/> holds a candidate card number.</summary>
     public static bool Contains(ReadOnlySpan<byte> text) => Find(text, out _, out _);
@@ -68,6 +74,29 @@ public static class CardNumberScanner
         return new string(chars);
     }
 
+    /// <summary>
+    /// A refused message's topic as it may be kept: every digit masked when the payment's own card number was found in it
+    /// (glued inside a token, where <see cref="Mask(string)"/> would not see it), else <see cref="Mask(string)"/>.
+    /// </summary>
+    public static string MaskTopic(string topic, IReadOnlyList<ValidationError> errors)
+    {
+        foreach (var error in errors)
+        {
+            if (error.Field == "topic" && error.Code == ValidationCodes.CardDataMisplaced)
+            {
+                return string.Create(topic.Length, topic, static (chars, source) =>
+                {
+                    for (var i = 0; i < chars.Length; i++)
+                    {
+                        chars[i] = char.IsAsciiDigit(source[i]) ? '#' : source[i];
+                    }
+                });
+            }
+        }
+
+        return Mask(topic);
+    }
+
     /// <summary>Overwrites the digits of every candidate card number in <paramref name="text"/> with <c>#</c>.</summary>
     public static void Mask(Span<byte> text)
     {
@@ -90,20 +119,36 @@ public static class CardNumberScanner
     {
         for (var i = 0; i < text.Length; i++)
         {
-            bytes[i] = text[i] < 128 ? (byte)text[i] : (byte)'x';
+            // Anything beyond ASCII (a letter of another script, a currency sign) reads as a delimiter: a card number next
+            // to it is still found.
+            bytes[i] = text[i] < 128 ? (byte)text[i] : NonAscii;
         }
     }
 
     private static bool Find(ReadOnlySpan<byte> text, out int start, out int length)
     {
-        for (var i = 0; i < text.Length; i++)
+        var i = 0;
+        while (i < text.Length)
         {
-            // A candidate starts at the first digit of a group, never in the middle of a digit run.
-            if (IsDigit(text[i]) && (i == 0 || !IsDigit(text[i - 1])) && TryRunAt(text, i, out length))
+            var next = text[i..].IndexOfAnyInRange((byte)'0', (byte)'9');
+            if (next < 0)
+            {
+                break;
+            }
+
+            i += next;
+
+            // A candidate starts at the first digit of a group with nothing alphanumeric before it: never in the middle of a
+            // digit run, nor right after a letter.
+            if ((i == 0 || !IsAsciiLetter(text[i - 1])) && TryRunAt(text, i, out length))
             {
                 start = i;
                 return true;
             }
+
+            // The rest of this digit run cannot start a candidate either.
+            var end = text[i..].IndexOfAnyExceptInRange((byte)'0', (byte)'9');
+            i = end < 0 ? text.Length : i + end;
         }
 
         start = 0;
@@ -146,8 +191,10 @@ public static class CardNumberScanner
 
             layout.Add(i - groupStart);
 
-            // An unbroken run goes on past this point only if the next byte is a digit, which the loop above consumed.
-            if (count >= MinDigits && layout.IsCardLayout && Luhn.IsValid(digits[..count]))
+            // An unbroken run goes on past this point only if the next byte is a digit, which the loop above consumed; a
+            // letter right after the last digit makes the whole run part of a token.
+            if (count >= MinDigits && layout.IsCardLayout && (i == text.Length || !IsAsciiLetter(text[i]))
+                && CanBeIssued(digits[0], count) && Luhn.IsValid(digits[..count]))
             {
                 found = true;
                 length = i - at;
@@ -199,6 +246,16 @@ public static class CardNumberScanner
             || (_foursBeforeLast && _last is >= 1 and <= 4)
             || (_groups == 3 && _first == 4 && _second == 6 && _last is 4 or 5);
     }
+
+    /// <summary>
+    /// The major industry identifier (ISO/IEC 7812-1), a card number's first digit: no card is issued under 0, and under 1
+    /// (airlines) only 15-digit UATP cards. Clocks in milliseconds, microseconds or nanoseconds (13, 16, 19 digits starting
+    /// with 1 until 2033) and zero-padded counters, which client libraries put in ids and response topics, are thus no
+    /// card numbers.
+    /// </summary>
+    private static bool CanBeIssued(byte first, int length) => first != (byte)'0' && (first != (byte)'1' || length == 15);
+
+    private static bool IsAsciiLetter(byte b) => (uint)((b | 0x20) - 'a') <= 'z' - 'a';
 
     private static bool IsDigit(byte b) => b is >= (byte)'0' and <= (byte)'9';
 

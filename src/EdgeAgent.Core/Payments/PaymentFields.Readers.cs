@@ -11,7 +11,7 @@ internal sealed partial class PaymentFields
     /// Reads the card number into a stack buffer, checks it, tokenizes it and wipes the buffer.
     /// The digits never reach the heap, a string, an error message or a log.
     /// </summary>
-    public void ReadPan(ref Utf8JsonReader reader, CardTokenizer tokenizer)
+    public void ReadPan(ref Utf8JsonReader reader, CardTokenizer tokenizer, scoped in MessageAround around)
     {
         if (reader.TokenType != JsonTokenType.String)
         {
@@ -53,6 +53,7 @@ internal sealed partial class PaymentFields
             else
             {
                 (_cardToken, _previousCardToken) = tokenizer.TokenizeWithPrevious(pan);
+                LookForOwnPan(pan, in around);
             }
         }
         finally

@@ -50,8 +50,14 @@ public sealed class PaymentParser
         return null;
     }
 
-    /// <summary>Validates one message. Never throws on any payload.</summary>
-    public PaymentParseResult Parse(string topic, ReadOnlySpan<byte> payload)
+    /// <summary>Validates one message without MQTT 5 properties. Never throws on any payload.</summary>
+    public PaymentParseResult Parse(string topic, ReadOnlySpan<byte> payload) => Parse(topic, payload, null, default);
+
+    /// <summary>
+    /// Validates one message. Never throws on any payload. The response topic and correlation data are only looked through
+    /// for the payment's own card number (<see cref="Pipeline.MessageChecks"/> checks the rest of them).
+    /// </summary>
+    public PaymentParseResult Parse(string topic, ReadOnlySpan<byte> payload, string? responseTopic, ReadOnlySpan<byte> correlationData)
     {
         var errors = new List<ValidationError>(0);
 
@@ -74,7 +80,7 @@ public sealed class PaymentParser
         var fields = new PaymentFields(errors);
         try
         {
-            ReadObject(payload, fields);
+            ReadObject(payload, fields, topic, responseTopic, correlationData);
         }
         catch (JsonException ex)
         {
@@ -87,6 +93,13 @@ public sealed class PaymentParser
         }
 
         fields.CheckComplete();
+        fields.CheckOwnPan();
+        if (fields.OwnPanInTopic)
+        {
+            // Nothing is published to a topic that holds the card number, not even the terminal's decisions topic.
+            address = null;
+        }
+
         CheckTimestamp(fields, errors);
         if (errors.Count > 0 || address is not { } a)
         {
@@ -98,8 +111,15 @@ public sealed class PaymentParser
 
     private static PaymentParseResult NotJson(List<ValidationError> errors, PaymentFields fields, TopicAddress? address, string message)
     {
-        // Field errors found before the payload broke off mean little; what was wrong with the topic still holds.
+        // Field errors found before the payload broke off mean little; what was wrong with the topic still holds, and so does
+        // a card number found where it must not be, which keeps the answer off a response topic that holds it.
         errors.RemoveAll(e => e.Field != "topic");
+        fields.CheckOwnPan();
+        if (fields.OwnPanInTopic)
+        {
+            address = null;
+        }
+
         if (address is null && errors.Count == 0)
         {
             errors.Add(new ValidationError("topic", ValidationCodes.InvalidTopic, "topic does not match the payments grammar"));
@@ -109,7 +129,7 @@ public sealed class PaymentParser
         return PaymentParseResult.Rejected(errors, fields.TransactionId ?? fields.MaskedTransactionId, address);
     }
 
-    private void ReadObject(ReadOnlySpan<byte> payload, PaymentFields fields)
+    private void ReadObject(ReadOnlySpan<byte> payload, PaymentFields fields, string topic, string? responseTopic, ReadOnlySpan<byte> correlationData)
     {
         var reader = new Utf8JsonReader(payload, ReaderOptions);
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
@@ -138,7 +158,9 @@ public sealed class PaymentParser
 
             if (name == PaymentField.Pan)
             {
-                fields.ReadPan(ref reader, _tokenizer);
+                // The pan's own value is the one place its digits may be: everywhere else they are looked for.
+                var around = new MessageAround(payload, (int)reader.TokenStartIndex + 1, reader.ValueSpan.Length, topic, responseTopic, correlationData);
+                fields.ReadPan(ref reader, _tokenizer, in around);
             }
             else
             {

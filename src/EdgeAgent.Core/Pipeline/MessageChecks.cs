@@ -7,7 +7,9 @@ namespace EdgeAgent.Core.Pipeline;
 /// Checks what a client controls around the payload, before any of it is used: QoS, the retain flag, the payload's size,
 /// and the MQTT 5 properties (response topic, correlation data, user properties, content type). A payment with a
 /// property out of bounds is refused with its own code; a response topic that cannot be used is never published to,
-/// and the refusal goes to the terminal's decisions topic instead.
+/// and the refusal goes to the terminal's decisions topic instead. A response topic or correlation data that holds a card
+/// number is refused (<c>card_data_misplaced</c>) and never used: the answer goes to the decisions topic without correlation
+/// data, and neither is recorded.
 /// </summary>
 public sealed class MessageChecks(ValidationOptions options, string topicRoot)
 {
@@ -38,6 +40,11 @@ public sealed class MessageChecks(ValidationOptions options, string topicRoot)
             errors.Add(new ValidationError("$correlationData", ValidationCodes.CorrelationDataTooLarge,
                 $"correlation data is {correlation} bytes; the limit is {options.MaxCorrelationDataBytes}"));
         }
+        else if (HoldsCardNumber(message.CorrelationData))
+        {
+            errors.Add(new ValidationError("$correlationData", ValidationCodes.CardDataMisplaced,
+                "the correlation data holds what looks like a card number; it is not returned"));
+        }
 
         if (message.UserPropertyCount > options.MaxUserProperties || message.UserPropertyBytes > options.MaxUserPropertyBytes)
         {
@@ -60,14 +67,48 @@ public sealed class MessageChecks(ValidationOptions options, string topicRoot)
     /// Where the answer goes: the response topic when it passes the checks, else the terminal's decisions topic, else nowhere
     /// (the topic itself was unusable).
     /// </summary>
-    public string? AnswerTopic(InboundMessage message, TopicAddress? address) =>
-        message.ResponseTopic is { } responseTopic && ResponseTopicError(responseTopic, address) is null
+    public string? AnswerTopic(InboundMessage message, TopicAddress? address) => AnswerTopic(message, address, []);
+
+    /// <inheritdoc cref="AnswerTopic(InboundMessage, TopicAddress?)"/>
+    /// <param name="message">The message.</param>
+    /// <param name="address">Its store and terminal, when its topic named them.</param>
+    /// <param name="errors">Its errors: the parser refuses a response topic that holds the payment's own card number.</param>
+    public string? AnswerTopic(InboundMessage message, TopicAddress? address, IReadOnlyList<ValidationError> errors) =>
+        message.ResponseTopic is { } responseTopic && ResponseTopicError(responseTopic, address) is null && !HoldsCardNumber(errors, "$responseTopic")
             ? responseTopic
             : address?.DecisionsTopic(topicRoot);
 
-    /// <summary>The correlation data to return with the answer: none when it was over the limit.</summary>
-    public byte[]? AnswerCorrelation(InboundMessage message) =>
-        message.CorrelationData is { } data && data.Length <= options.MaxCorrelationDataBytes ? data : null;
+    /// <summary>The correlation data to return with the answer: none when it was over the limit or held a card number.</summary>
+    public byte[]? AnswerCorrelation(InboundMessage message) => AnswerCorrelation(message, []);
+
+    /// <inheritdoc cref="AnswerCorrelation(InboundMessage)"/>
+    /// <param name="message">The message.</param>
+    /// <param name="errors">Its errors: the parser refuses correlation data that holds the payment's own card number.</param>
+    public byte[]? AnswerCorrelation(InboundMessage message, IReadOnlyList<ValidationError> errors) =>
+        message.CorrelationData is { } data && data.Length <= options.MaxCorrelationDataBytes && !HoldsCardNumber(data)
+            && !HoldsCardNumber(errors, "$correlationData")
+            ? data
+            : null;
+
+    /// <summary>
+    /// Correlation data is bytes that terminals often make from text (an id, a counter): it is read as ASCII, where any other
+    /// byte separates, so a card number written in it is found as it would be in a field.
+    /// </summary>
+    private static bool HoldsCardNumber(byte[]? correlationData) =>
+        correlationData is { Length: > 0 } data && CardNumberScanner.Contains(data);
+
+    private static bool HoldsCardNumber(IReadOnlyList<ValidationError> errors, string field)
+    {
+        foreach (var error in errors)
+        {
+            if (error.Code == ValidationCodes.CardDataMisplaced && error.Field == field)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private ValidationError? ResponseTopicError(string topic, TopicAddress? address)
     {
@@ -78,8 +119,13 @@ public sealed class MessageChecks(ValidationOptions options, string topicRoot)
                 $"a response topic is 1-{options.MaxResponseTopicLength} characters, without wildcards, NUL or a leading $");
         }
 
-        // No card-number check here: the terminal chose the topic and sent it through the broker already, so answering on it
-        // shows nothing new, while client libraries build such topics from process ids and clocks, long digit runs included.
+        // The topic is recorded with the answer and published to: a card number in it would be kept at rest and sent on.
+        if (CardNumberScanner.Contains(topic))
+        {
+            return new ValidationError("$responseTopic", ValidationCodes.CardDataMisplaced,
+                "the response topic holds what looks like a card number; it is not answered on");
+        }
+
         if (address is not { } a || !(UnderPrefix(topic, a) || topic == a.DecisionsTopic(topicRoot)))
         {
             return new ValidationError("$responseTopic", ValidationCodes.ResponseTopicNotAllowed,

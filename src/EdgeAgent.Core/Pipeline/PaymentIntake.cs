@@ -57,7 +57,7 @@ internal sealed partial class PaymentIntake(
         TopicAddress? address;
         if (message.Length <= parser.MaxPayloadBytes && message.Payload.Length == message.Length)
         {
-            parsed = parser.Parse(message.Topic, message.Payload.Span);
+            parsed = parser.Parse(message.Topic, message.Payload.Span, message.ResponseTopic, message.CorrelationData);
             address = parsed.Address;
         }
         else
@@ -90,8 +90,8 @@ internal sealed partial class PaymentIntake(
             Errors = errors,
             TransactionId = parsed?.TransactionId,
             Address = address,
-            AnswerTopic = checks.AnswerTopic(message, address),
-            AnswerCorrelation = checks.AnswerCorrelation(message),
+            AnswerTopic = checks.AnswerTopic(message, address, errors),
+            AnswerCorrelation = checks.AnswerCorrelation(message, errors),
             DeadLetter = deadLetter,
             MessageHash = hash,
             LedgerSlot = slot,

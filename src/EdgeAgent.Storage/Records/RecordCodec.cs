@@ -93,7 +93,7 @@ internal static class RecordCodec
         else
         {
             // A scored outcome without its event cannot happen; a stub (RecordLoop) is recorded as a refusal.
-            w.String(CardNumberScanner.Mask(outcome.Message.Topic));
+            w.String(CardNumberScanner.MaskTopic(outcome.Message.Topic, outcome.Errors));
             w.Int32(outcome.Errors.Count);
             foreach (var error in outcome.Errors)
             {

@@ -22,6 +22,11 @@ public sealed class CardNumberScannerTests
     [InlineData("3056 930902 5904")]
     [InlineData("6212 3456 7890 1234 569")]
     [InlineData("4222 2222 2222 2")]
+    [InlineData("ref:4111111111111111;")]
+    [InlineData("\u20ac4111111111111111")]
+    [InlineData("card=4111-1111-1111-1111&x=1")]
+    [InlineData("(4111 1111 1111 1111)")]
+    [InlineData("100000000000009")]
     public void CardNumbers_AreFound_HoweverTheyAreWritten(string text)
     {
         Assert.True(CardNumberScanner.Contains(text));
@@ -38,6 +43,14 @@ public sealed class CardNumberScannerTests
     [InlineData("T-20261128-000042")]
     [InlineData("store-17")]
     [InlineData("")]
+    [InlineData("ab4111111111111111")]
+    [InlineData("4111111111111111cd")]
+    [InlineData("65a1f3c29b7e4d4111111111111111")]
+    [InlineData("x4111-1111-1111-1111")]
+    [InlineData("4111-1111-1111-1111x")]
+    [InlineData("0000000000000000")]
+    [InlineData("js-4242-1733490000127")]
+    [InlineData("1733490000123450")]
     public void OtherDigitRuns_AreNotTakenForCardNumbers(string text)
     {
         Assert.False(CardNumberScanner.Contains(text));

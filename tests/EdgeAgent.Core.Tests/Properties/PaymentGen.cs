@@ -14,14 +14,18 @@ internal static class PaymentGen
     public static readonly string[] Fields =
         ["transactionId", "timestamp", "amount", "currency", "pan", "cardToken", "mcc", "channel", "merchantId", "location"];
 
-    /// <summary>A Luhn-valid card number of 13 to 19 digits.</summary>
+    /// <summary>
+    /// A Luhn-valid card number of 13 to 19 digits, whose first digit a card can have (2 to 9: no card is issued under 0,
+    /// and under 1 only 15-digit airline cards).
+    /// </summary>
     public static readonly Gen<string> CardNumber =
-        Gen.Int[13, 19].SelectMany(n => Gen.Char['0', '9'].Array[n - 1]).Select(body => WithCheckDigit(new string(body)));
+        Gen.Select(Gen.Char['2', '9'], Gen.Int[13, 19].SelectMany(n => Gen.Char['0', '9'].Array[n - 2]))
+            .Select((first, body) => WithCheckDigit(first + new string(body)));
 
     /// <summary>A 16-digit card number printed in groups of four with one separator.</summary>
     public static readonly Gen<string> GroupedCardNumber =
-        Gen.Select(Gen.Char['0', '9'].Array[15], Gen.Char[" -./_"]).Select((body, separator) =>
-            string.Join(separator, WithCheckDigit(new string(body)).Chunk(4).Select(c => new string(c))));
+        Gen.Select(Gen.Char['2', '9'], Gen.Char['0', '9'].Array[14], Gen.Char[" -./_"]).Select((first, body, separator) =>
+            string.Join(separator, WithCheckDigit(first + new string(body)).Chunk(4).Select(c => new string(c))));
 
     /// <summary>Card digits written as JSON escapes, which hide nothing once decoded.</summary>
     public static readonly Gen<string> EscapedCardNumber =
