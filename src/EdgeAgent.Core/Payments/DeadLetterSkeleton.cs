@@ -6,7 +6,7 @@ namespace EdgeAgent.Core.Payments;
 /// <summary>
 /// What is kept of a rejected payload, for someone to find out why a terminal's payments are refused: its shape, never its
 /// values. For each top-level field, its name, JSON type and length; the names of fields outside the contract only when
-/// they are plain identifiers holding no card number, else <c>(withheld)</c>; for fields named like sensitive authentication
+/// they are plain identifiers holding no card number and fewer than 12 digits, else <c>(withheld)</c>; for fields named like sensitive authentication
 /// data (CVV, track, PIN block, expiry: PCI DSS v4.0.1 3.3.1) the name alone, flagged, and nothing else. A payload that is
 /// not JSON keeps only its size. Bounded: at most <see cref="MaxFields"/> fields.
 /// </summary>
@@ -16,6 +16,9 @@ public static class DeadLetterSkeleton
     public const int MaxFields = 32;
 
     private const int MaxNameLength = 32;
+
+    /// <summary>The fewest digits a card number has: a name holding as many is withheld.</summary>
+    private const int MaxNameDigits = 12;
 
     private static readonly string[] KnownFields =
         ["transactionId", "timestamp", "amount", "currency", "pan", "cardToken", "mcc", "channel", "merchantId", "location"];
@@ -129,8 +132,10 @@ public static class DeadLetterSkeleton
             }
         }
 
+        // A name with a dozen digits may be a card number glued into a token (x4111111111111111), which the scanner lets
+        // pass as an id: field names have no need of so many, so it is withheld whatever its digits are.
         if (reader.ValueIsEscaped || reader.ValueSpan.Length > MaxNameLength || !Identifiers.IsValid(reader.ValueSpan)
-            || CardNumberScanner.Contains(reader.ValueSpan))
+            || CardNumberScanner.Contains(reader.ValueSpan) || CountDigits(reader.ValueSpan) >= MaxNameDigits)
         {
             return "(withheld)";
         }
@@ -139,6 +144,17 @@ public static class DeadLetterSkeleton
         var plain = name.Replace("_", string.Empty, StringComparison.Ordinal).Replace("-", string.Empty, StringComparison.Ordinal);
         sensitive = SensitiveNames.Contains(plain, StringComparer.OrdinalIgnoreCase);
         return name;
+    }
+
+    private static int CountDigits(ReadOnlySpan<byte> name)
+    {
+        var count = 0;
+        foreach (var b in name)
+        {
+            count += b is >= (byte)'0' and <= (byte)'9' ? 1 : 0;
+        }
+
+        return count;
     }
 
     private static string TypeName(JsonTokenType token) => token switch

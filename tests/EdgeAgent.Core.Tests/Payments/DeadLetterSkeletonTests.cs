@@ -30,6 +30,8 @@ public sealed class DeadLetterSkeletonTests
 
     [Theory]
     [InlineData("{\"4111111111111111\":1}")]
+    [InlineData("{\"x4111111111111111\":1}")]
+    [InlineData("{\"ref_4111_1111_1111_1111x\":1}")]
     [InlineData("{\"a.b\":1}")]
     [InlineData("{\"\\u0061\":1}")]
     public void OddFieldNames_AreWithheld(string payload)
