@@ -10,6 +10,8 @@ namespace EdgeAgent.Benchmarks;
 /// <c>pan</c>, and the whole parse of a payment whose id is a 24-hex-digit token.
 /// </summary>
 [MemoryDiagnoser]
+[MinColumn]
+[MedianColumn]
 public class ScannerBenchmarks
 {
     private const string Topic = "pos/store-1/t1/payments";
@@ -22,6 +24,8 @@ public class ScannerBenchmarks
         ["65a1f3c29b7e4d0812345678", "2026-11-28T11:59:00+01:00", "m-1", Topic, ResponseTopic, "3f2504e0-4f89-11d3-9a0c-0305e82c3301"];
 
     private static readonly byte[] Correlation = Convert.FromHexString("3f2504e04f8911d39a0c0305e82c3301");
+
+    private static readonly int PanStart = Payload.AsSpan().IndexOf("4111111111111111"u8);
 
     private PaymentParser _parser = null!;
 
@@ -40,6 +44,18 @@ public class ScannerBenchmarks
         }
 
         return found + (CardNumberScanner.Contains(Correlation) ? 1 : 0);
+    }
+
+    /// <summary>
+    /// What looking for the payment's own card number adds to a parse: the payload outside <c>pan</c>, the topic, the
+    /// response topic and the correlation data (as ASCII and as packed BCD).
+    /// </summary>
+    [Benchmark]
+    public bool OwnPanSearch()
+    {
+        var pan = Payload.AsSpan(PanStart, 16);
+        return OwnCardNumber.InJson(Payload, PanStart, 16, pan) | OwnCardNumber.InText(Topic, pan)
+            | OwnCardNumber.InText(ResponseTopic, pan) | OwnCardNumber.InBytes(Correlation, pan);
     }
 
     /// <summary>Validation of every field, the card number tokenized, the fields scanned for card numbers.</summary>

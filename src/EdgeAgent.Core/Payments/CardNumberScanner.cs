@@ -13,9 +13,8 @@ namespace EdgeAgent.Core.Payments;
 /// tokens as well, by <see cref="OwnCardNumber"/>. An unbroken run longer than 19 digits is not a card number, and neither
 /// are other groupings or mixed separators, which keeps dates, coordinates and ids such as <c>T-20261128-000042</c> from
 /// being taken for one (about one random 13–19 digit run in ten passes the Luhn check), and so is a run whose first digit
-/// no card starts with (<see cref="CanBeIssued"/>). A standalone 13–19 digit run
-/// cannot be told from a card number, so a field that holds long numbers by design (a sequence counter) will see some
-/// refused.
+/// no card starts with (<see cref="CanBeIssued"/>). A standalone 13–19 digit run cannot be told from a card number, so a
+/// field that holds long numbers by design (a sequence counter) will see some refused.
 /// </summary>
 public static class CardNumberScanner
 {
@@ -75,8 +74,8 @@ public static class CardNumberScanner
     }
 
     /// <summary>
-    /// A refused message's topic as it may be kept: every digit masked when the payment's own card number was found in it
-    /// (glued inside a token, where <see cref="Mask(string)"/> would not see it), else <see cref="Mask(string)"/>.
+    /// A refused message's topic as it may be kept: every digit masked when a card number was found in it (the payment's own
+    /// may be glued inside a token, where <see cref="Mask(string)"/> would not see it), else <see cref="Mask(string)"/>.
     /// </summary>
     public static string MaskTopic(string topic, IReadOnlyList<ValidationError> errors)
     {

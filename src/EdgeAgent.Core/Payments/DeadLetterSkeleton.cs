@@ -6,9 +6,9 @@ namespace EdgeAgent.Core.Payments;
 /// <summary>
 /// What is kept of a rejected payload, for someone to find out why a terminal's payments are refused: its shape, never its
 /// values. For each top-level field, its name, JSON type and length; the names of fields outside the contract only when
-/// they are plain identifiers holding no card number and fewer than 12 digits, else <c>(withheld)</c>; for fields named like sensitive authentication
-/// data (CVV, track, PIN block, expiry: PCI DSS v4.0.1 3.3.1) the name alone, flagged, and nothing else. A payload that is
-/// not JSON keeps only its size. Bounded: at most <see cref="MaxFields"/> fields.
+/// they are plain identifiers holding no card number and fewer than 12 digits, else <c>(withheld)</c>; for fields named
+/// like sensitive authentication data (CVV, track, PIN block, expiry: PCI DSS v4.0.1 3.3.1) the name alone, flagged, and
+/// nothing else. A payload that is not JSON keeps only its size. Bounded: at most <see cref="MaxFields"/> fields.
 /// </summary>
 public static class DeadLetterSkeleton
 {

@@ -10,7 +10,7 @@ internal sealed partial class PaymentFields
     private OwnPanPlaces _ownPanIn;
 
     [Flags]
-    private enum OwnPanPlaces
+    private enum OwnPanPlaces : byte
     {
         None = 0,
         Payload = 1,

@@ -79,4 +79,16 @@ public sealed class CardNumberScannerTests
         Assert.Equal("x #### #### #### #### y", CardNumberScanner.Mask("x 4111 1111 1111 1111 y"));
         Assert.Equal("nothing 42", CardNumberScanner.Mask("nothing 42"));
     }
+
+    [Fact]
+    public void MaskTopic_MasksEveryDigit_WhenACardNumberWasFoundInTheTopic()
+    {
+        const string topic = "pos/store-1/t4111111111111111x/payments";
+        ValidationError[] refused = [new("topic", ValidationCodes.CardDataMisplaced, "the topic holds the payment's card number")];
+        ValidationError[] other = [new("amount", ValidationCodes.OutOfRange, "amount is greater than zero")];
+
+        Assert.Equal("pos/store-#/t################x/payments", CardNumberScanner.MaskTopic(topic, refused));
+        Assert.Equal(topic, CardNumberScanner.MaskTopic(topic, other));
+        Assert.Equal("pos/store-1/################/payments", CardNumberScanner.MaskTopic("pos/store-1/4111111111111111/payments", other));
+    }
 }
