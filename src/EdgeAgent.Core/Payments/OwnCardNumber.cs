@@ -48,8 +48,9 @@ internal static class OwnCardNumber
     }
 
     /// <summary>
-    /// Tries every digit of the source as the first of the card number; a mismatch usually shows at the first or second
-    /// digit, so this costs about one look per digit, and at worst the card number's length.
+    /// Tries every place the card number's first digit is found (a vectorized search skips the rest) as its start; a
+    /// mismatch usually shows at the next digit or the one after, so this costs little more than the search, and at worst
+    /// the card number's length per digit of the source.
     /// </summary>
     private static bool Find<T>(ref T source, ReadOnlySpan<byte> pan)
         where T : IDigitSource, allows ref struct
@@ -60,16 +61,11 @@ internal static class OwnCardNumber
         }
 
         var position = 0;
-        while (source.Next(ref position, out var digit))
+        while (source.NextOf(ref position, pan[0]))
         {
-            if (digit != pan[0])
-            {
-                continue;
-            }
-
             var next = position;
             var matched = 1;
-            while (matched < pan.Length && source.Next(ref next, out digit) && digit == pan[matched])
+            while (matched < pan.Length && source.Next(ref next, out var digit) && digit == pan[matched])
             {
                 matched++;
             }
@@ -87,6 +83,9 @@ internal static class OwnCardNumber
     {
         /// <summary>Moves <paramref name="position"/> past the next digit and gives it (an ASCII digit); false at the end.</summary>
         bool Next(ref int position, out byte digit);
+
+        /// <summary>Moves <paramref name="position"/> past the next digit that is <paramref name="digit"/>; false at the end.</summary>
+        bool NextOf(ref int position, byte digit);
     }
 
     /// <summary>The digits of raw JSON as its text reads: a <c>\u003X</c> escape is a digit, other escapes are not.</summary>
@@ -141,6 +140,45 @@ internal static class OwnCardNumber
             digit = 0;
             return false;
         }
+
+        public bool NextOf(ref int position, byte digit)
+        {
+            // Only that digit and backslashes (an escape may spell it) need a look; everything else is skipped at once.
+            while (position < _json.Length)
+            {
+                if (position >= skipStart && position < skipEnd)
+                {
+                    position = skipEnd;
+                    continue;
+                }
+
+                var limit = position < skipStart ? skipStart : _json.Length;
+                var found = _json[position..limit].IndexOfAny(digit, (byte)'\\');
+                if (found < 0)
+                {
+                    position = limit;
+                    continue;
+                }
+
+                position += found;
+                if (_json[position] == digit)
+                {
+                    position++;
+                    return true;
+                }
+
+                var before = position;
+                if (Next(ref position, out var escaped) && escaped == digit && position - before == 6)
+                {
+                    return true;
+                }
+
+                // Not that digit: go on right after the escape, never past a digit Next may have read beyond it.
+                position = before + (before + 1 < _json.Length && _json[before + 1] == (byte)'u' ? 6 : 2);
+            }
+
+            return false;
+        }
     }
 
     private readonly ref struct TextDigits(ReadOnlySpan<char> text) : IDigitSource
@@ -161,6 +199,19 @@ internal static class OwnCardNumber
             digit = (byte)_text[position++];
             return true;
         }
+
+        public bool NextOf(ref int position, byte digit)
+        {
+            var found = position < _text.Length ? _text[position..].IndexOf((char)digit) : -1;
+            if (found < 0)
+            {
+                position = _text.Length;
+                return false;
+            }
+
+            position += found + 1;
+            return true;
+        }
     }
 
     private readonly ref struct AsciiDigits(ReadOnlySpan<byte> data) : IDigitSource
@@ -179,6 +230,19 @@ internal static class OwnCardNumber
 
             position += found;
             digit = _data[position++];
+            return true;
+        }
+
+        public bool NextOf(ref int position, byte digit)
+        {
+            var found = position < _data.Length ? _data[position..].IndexOf(digit) : -1;
+            if (found < 0)
+            {
+                position = _data.Length;
+                return false;
+            }
+
+            position += found + 1;
             return true;
         }
     }
@@ -203,6 +267,19 @@ internal static class OwnCardNumber
             }
 
             digit = 0;
+            return false;
+        }
+
+        public bool NextOf(ref int position, byte digit)
+        {
+            while (Next(ref position, out var next))
+            {
+                if (next == digit)
+                {
+                    return true;
+                }
+            }
+
             return false;
         }
     }
