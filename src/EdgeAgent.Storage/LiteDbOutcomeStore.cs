@@ -35,7 +35,7 @@ public sealed partial class LiteDbOutcomeStore : IOutcomeStore, IOutcomeLog, IDi
     {
         _file = file;
         _alreadyEncoded = alreadyEncoded;
-        _lastSequence = file.Read(db => db.GetCollection(LogCollection).Query().OrderByDescending("_id").Limit(1).FirstOrDefault()?["last"].AsInt64 ?? 0);
+        _lastSequence = file.Read(db => LastOnRecord(db.GetCollection(LogCollection).Query().OrderByDescending("_id").Limit(1).FirstOrDefault()));
     }
 
     public long LastSequence => Interlocked.Read(ref _lastSequence);
@@ -96,6 +96,37 @@ public sealed partial class LiteDbOutcomeStore : IOutcomeStore, IOutcomeLog, IDi
     }
 
     public void Dispose() => _file.Dispose();
+
+    /// <summary>
+    /// The last sequence of the newest group. Its claimed range is checked against its records: a group written by an
+    /// older agent from a forged journal entry may claim a last sequence near <see cref="long.MaxValue"/>, and numbering
+    /// after it would wrap. Then the records' own last sequence counts.
+    /// </summary>
+    private static long LastOnRecord(BsonDocument? group)
+    {
+        if (group is null)
+        {
+            return 0;
+        }
+
+        var first = group["_id"].AsInt64;
+        var last = group["last"].AsInt64;
+        var bytes = group["d"].AsBinary ?? [];
+        if (first > 0 && last >= first && last - first < bytes.Length)
+        {
+            return last;
+        }
+
+        try
+        {
+            var records = RecordCodec.Decode(bytes);
+            return records.Count > 0 && records[^1].Sequence >= first && records[^1].Sequence - first < records.Count ? records[^1].Sequence : first;
+        }
+        catch (Exception)
+        {
+            return first;
+        }
+    }
 
     /// <summary>Appends the batch's records to the group's bytes (encoded once, by the journal when it has them); returns its range.</summary>
     private (long First, long Last) Append(ScoredBatch batch)
