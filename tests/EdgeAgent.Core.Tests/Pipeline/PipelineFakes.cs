@@ -83,6 +83,11 @@ internal sealed class MemoryStore(List<string> events) : IOutcomeStore
 
     public int Commits { get; private set; }
 
+    /// <summary>The commit after the first content failure finds the device gone (once).</summary>
+    public bool UnavailableAfterContentFailure { get; set; }
+
+    private bool _unavailableNext;
+
     public Dictionary<string, long> Sequences { get; } = [];
 
     public Dictionary<string, long> Fingerprints { get; } = [];
@@ -116,8 +121,16 @@ internal sealed class MemoryStore(List<string> events) : IOutcomeStore
             throw new StoreUnavailableException("disk full", deviceFull: true);
         }
 
+        if (_unavailableNext)
+        {
+            _unavailableNext = false;
+            throw new StoreUnavailableException("the device went away", deviceFull: false);
+        }
+
         if (UnrecordableTransaction is { } bad && batches.Any(b => b.Outcomes.Any(o => o.TransactionId == bad)))
         {
+            _unavailableNext = UnavailableAfterContentFailure;
+            UnavailableAfterContentFailure = false;
             throw new InvalidDataException("content the store cannot take");
         }
 

@@ -210,6 +210,29 @@ public sealed class PipelineIsolationTests
         Assert.All(messages, m => Assert.True(((TestSettlement)m.Settlement).Acknowledged));
     }
 
+    [Fact]
+    public async Task DeviceFailureWhileIsolatingAnUnrecordableOutcome_PausesAndRetries_TheRunGoesOn()
+    {
+        _store.UnrecordableTransaction = "poison";
+        _store.UnavailableAfterContentFailure = true;
+        var pipeline = CreatePipeline();
+        pipeline.Restore();
+        var run = pipeline.RunAsync(CancellationToken.None);
+        pipeline.Gate.Close("test");
+        var messages = new[] { "a", "poison", "b" }.Select(id => Message(id, TestPayments.Json(transactionId: id))).ToArray();
+        var sends = messages.Select(m => pipeline.EnqueueAsync(m, CancellationToken.None).AsTask()).ToArray();
+        pipeline.Gate.Open();
+        await Task.WhenAll(sends);
+        await pipeline.CompleteAsync(CancellationToken.None);
+        await run.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(["a", "b"], _store.Scored.Select(o => o.TransactionId).Order());
+        Assert.Equal("internal_error", Assert.Single(_store.DeadLetters).Errors[0].Code);
+        Assert.All(messages, m => Assert.True(((TestSettlement)m.Settlement).Acknowledged));
+        Assert.Equal(1, _metrics.IntakePauses.GetValueOrDefault("store_unavailable"));
+        Assert.Equal(1, _metrics.IntakeResumes);
+    }
+
     private ScoringPipeline CreatePipeline(PipelineOptions? options = null, IPoisonLedger? ledger = null) => new(
         new PipelineParts
         {
