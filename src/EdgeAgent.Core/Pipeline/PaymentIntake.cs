@@ -23,6 +23,7 @@ internal sealed partial class PaymentIntake(
     public Arrival Accept(InboundMessage message)
     {
         var hash = MessageHash(message);
+        var slot = -1;
         try
         {
             if (ledger is not null && ledger.Crashes(hash) is var crashes && crashes >= options.PoisonCrashLimit)
@@ -30,9 +31,12 @@ internal sealed partial class PaymentIntake(
                 return Poison(message, hash, crashes);
             }
 
-            var slot = ledger?.Enter(hash) ?? -1;
+            // In the ledger only while its bytes are being parsed here: a crash now is charged to this message alone. Waiting
+            // in the queue afterwards runs nothing of it, so a crash then is not its doing (the scoring loop enters it again
+            // for the pass that scores it).
+            slot = ledger?.Enter(hash) ?? -1;
             var isolated = ledger is not null && ledger.Crashes(hash) > 0;
-            return Check(message, hash, slot, isolated);
+            return Check(message, hash, isolated);
         }
         catch (Exception ex)
         {
@@ -48,9 +52,13 @@ internal sealed partial class PaymentIntake(
                 AnswerTopic = SafeDecisionsTopic(message.Topic),
             };
         }
+        finally
+        {
+            ledger?.Leave(slot);
+        }
     }
 
-    private Arrival Check(InboundMessage message, long hash, int slot, bool isolated)
+    private Arrival Check(InboundMessage message, long hash, bool isolated)
     {
         var envelope = new List<ValidationError>(0);
         PaymentParseResult? parsed = null;
@@ -94,7 +102,6 @@ internal sealed partial class PaymentIntake(
             AnswerCorrelation = checks.AnswerCorrelation(message),
             DeadLetter = deadLetter,
             MessageHash = hash,
-            LedgerSlot = slot,
             Isolated = isolated,
         };
     }

@@ -211,6 +211,42 @@ public sealed class PipelineIsolationTests
     }
 
     [Fact]
+    public async Task MessagesWaitingInTheQueue_AreNotInTheLedger_OnlyTheBatchBeingScoredIs()
+    {
+        var ledger = new MemoryLedger();
+        var inLedgerWhileScoring = new List<int>();
+        var pipeline = CreatePipeline(ledger: ledger, observer: new LedgerProbe(() =>
+        {
+            lock (inLedgerWhileScoring)
+            {
+                inLedgerWhileScoring.Add(ledger.Entered.Count);
+            }
+        }));
+        pipeline.Restore();
+        var run = pipeline.RunAsync(CancellationToken.None);
+        pipeline.Gate.Close("test");
+
+        // Intake has parsed each of them by the time EnqueueAsync returns; they wait behind the closed gate.
+        var messages = Enumerable.Range(0, 5).Select(i => Message("q" + i, TestPayments.Json(transactionId: "q" + i))).ToArray();
+        var sends = messages.Select(m => pipeline.EnqueueAsync(m, CancellationToken.None).AsTask()).ToArray();
+        Assert.Empty(ledger.Entered);
+
+        // A crash now (a kill, an out-of-memory) is charged to none of them.
+        ledger.Crash();
+        Assert.Empty(ledger.Counts);
+
+        pipeline.Gate.Open();
+        await Task.WhenAll(sends);
+        await pipeline.CompleteAsync(CancellationToken.None);
+        await run.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(5, _store.Scored.Count);
+        Assert.Equal(5, inLedgerWhileScoring.Count);
+        Assert.All(inLedgerWhileScoring, entered => Assert.InRange(entered, 1, 5));
+        Assert.Empty(ledger.Entered);
+    }
+
+    [Fact]
     public async Task DeviceFailureWhileIsolatingAnUnrecordableOutcome_PausesAndRetries_TheRunGoesOn()
     {
         _store.UnrecordableTransaction = "poison";
@@ -233,7 +269,7 @@ public sealed class PipelineIsolationTests
         Assert.Equal(1, _metrics.IntakeResumes);
     }
 
-    private ScoringPipeline CreatePipeline(PipelineOptions? options = null, IPoisonLedger? ledger = null) => new(
+    private ScoringPipeline CreatePipeline(PipelineOptions? options = null, IPoisonLedger? ledger = null, IRecordingObserver? observer = null) => new(
         new PipelineParts
         {
             Parser = TestPayments.Parser(),
@@ -247,6 +283,7 @@ public sealed class PipelineIsolationTests
             Metrics = _metrics,
             Time = TimeProvider.System,
             Logger = NullLogger.Instance,
+            Observer = observer,
         },
         NullLoggerFactory.Instance);
 
@@ -285,4 +322,17 @@ public sealed class PipelineIsolationTests
 
     private static Dictionary<string, string> JsonSerializerFields(string json) =>
         JsonDocument.Parse(json).RootElement.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetRawText());
+
+    private sealed class LedgerProbe(Action scoring) : IRecordingObserver
+    {
+        public void Scoring(string? transactionId) => scoring();
+
+        public void Answered(ScoredBatch batch)
+        {
+        }
+
+        public void Committed(IReadOnlyList<ScoredBatch> batches)
+        {
+        }
+    }
 }
