@@ -11,6 +11,12 @@ namespace EdgeAgent.Core.Pipeline;
 /// </summary>
 public interface IPoisonLedger
 {
+    /// <summary>
+    /// The hash the ledger knows a message by (topic, payload as received, length): keyed with a secret of this node, so
+    /// that what the ledger keeps, memory-mapped on disk, cannot be used to guess the card number in the payload.
+    /// </summary>
+    long HashOf(InboundMessage message);
+
     /// <summary>Marks a message as being handled; returns the slot to leave, or -1 when every slot is taken.</summary>
     int Enter(long messageHash);
 

@@ -22,10 +22,11 @@ internal sealed partial class PaymentIntake(
 {
     public Arrival Accept(InboundMessage message)
     {
-        var hash = MessageHash(message);
+        long hash = 0;
         var slot = -1;
         try
         {
+            hash = ledger?.HashOf(message) ?? 0;
             if (ledger is not null && ledger.Crashes(hash) is var crashes && crashes >= options.PoisonCrashLimit)
             {
                 return Poison(message, hash, crashes);
@@ -167,23 +168,6 @@ internal sealed partial class PaymentIntake(
         {
             return null;
         }
-    }
-
-    /// <summary>FNV-1a over topic and payload: the same message redelivered hashes the same.</summary>
-    internal static long MessageHash(InboundMessage message)
-    {
-        var hash = 14695981039346656037UL;
-        foreach (var c in message.Topic)
-        {
-            hash = (hash ^ c) * 1099511628211UL;
-        }
-
-        foreach (var b in message.Payload.Span)
-        {
-            hash = (hash ^ b) * 1099511628211UL;
-        }
-
-        return (long)(hash ^ (ulong)message.Length);
     }
 
     [LoggerMessage(EventId = 130, Level = LogLevel.Error, Message = "A message could not be handled; it was refused with internal_error and the agent goes on")]

@@ -150,7 +150,7 @@ public sealed class PipelineIsolationTests
         var ledger = new MemoryLedger();
         var message = Message("p", TestPayments.Json(transactionId: "p"));
         var pipeline = CreatePipeline(ledger: ledger);
-        ledger.Counts[PaymentIntake.MessageHash(Message("p", TestPayments.Json(transactionId: "p")))] = 3;
+        ledger.Counts[ledger.HashOf(Message("p", TestPayments.Json(transactionId: "p")))] = 3;
 
         await RunAsync(pipeline, message);
 
@@ -165,7 +165,7 @@ public sealed class PipelineIsolationTests
     {
         var ledger = new MemoryLedger();
         var pipeline = CreatePipeline(ledger: ledger);
-        var suspect = PaymentIntake.MessageHash(Message("s", TestPayments.Json(transactionId: "s")));
+        var suspect = ledger.HashOf(Message("s", TestPayments.Json(transactionId: "s")));
         ledger.Counts[suspect] = 1;
 
         await RunAsync(pipeline, Message("s", TestPayments.Json(transactionId: "s")), Message("t", TestPayments.Json(transactionId: "t")));
