@@ -14,7 +14,8 @@ namespace EdgeAgent.Storage;
 /// index. The feature state is snapshotted now and then (cards and merchants, one document each) and at start the outcomes
 /// recorded after the snapshot are replayed over it; duplicates are found from an in-memory map and read back here by
 /// sequence number. A commit returns only once it is on the device (<see cref="LiteDbFile.Flush"/>), and is idempotent by
-/// sequence: retried after a failed flush, it flushes again without inserting twice.
+/// sequence: retried after a failed write or flush, it writes the same group again under the same id (never a second
+/// document) and flushes that.
 /// </summary>
 public sealed partial class LiteDbOutcomeStore : IOutcomeStore, IOutcomeLog, IDisposable
 {
@@ -29,13 +30,19 @@ public sealed partial class LiteDbOutcomeStore : IOutcomeStore, IOutcomeLog, IDi
     private readonly Func<ScoredBatch, ReadOnlyMemory<byte>?>? _alreadyEncoded;
     private long _lastSequence;
 
+    /// <summary>
+    /// A commit failed after it may have reached the database (its write or its flush failed): the next commit writes its
+    /// group document over whatever is there under the same id, instead of inserting it, and flushes that new write.
+    /// </summary>
+    private bool _rewrite;
+
     /// <param name="file">The database file.</param>
     /// <param name="alreadyEncoded">The encoding the answer journal made of a batch, so a commit does not encode it again.</param>
     public LiteDbOutcomeStore(LiteDbFile file, Func<ScoredBatch, ReadOnlyMemory<byte>?>? alreadyEncoded = null)
     {
         _file = file;
         _alreadyEncoded = alreadyEncoded;
-        _lastSequence = file.Read(db => db.GetCollection(LogCollection).Query().OrderByDescending("_id").Limit(1).FirstOrDefault()?["last"].AsInt64 ?? 0);
+        _lastSequence = file.Read(db => LastOnRecord(db.GetCollection(LogCollection).Query().OrderByDescending("_id").Limit(1).FirstOrDefault()));
     }
 
     public long LastSequence => Interlocked.Read(ref _lastSequence);
@@ -83,11 +90,24 @@ public sealed partial class LiteDbOutcomeStore : IOutcomeStore, IOutcomeLog, IDi
         }
         catch (IOException ex)
         {
+            _rewrite = true;
             throw _file.Unavailable(ex);
         }
 
-        // Acknowledged means on the device: flushed before the record loop acknowledges anything of this group.
-        _file.Flush();
+        // Acknowledged means on the device: flushed before the record loop acknowledges anything of this group. A failed
+        // flush leaves the group inserted but perhaps not on the device: the retry of the same group rewrites it (same id,
+        // same bytes: never a second document) and flushes the rewrite, rather than trusting a second fdatasync.
+        try
+        {
+            _file.Flush();
+        }
+        catch (StoreUnavailableException)
+        {
+            _rewrite = true;
+            throw;
+        }
+
+        _rewrite = false;
         if (last > committed)
         {
             Interlocked.Exchange(ref _lastSequence, last);
@@ -96,6 +116,37 @@ public sealed partial class LiteDbOutcomeStore : IOutcomeStore, IOutcomeLog, IDi
     }
 
     public void Dispose() => _file.Dispose();
+
+    /// <summary>
+    /// The last sequence of the newest group. Its claimed range is checked against its records: a group written by an
+    /// older agent from a forged journal entry may claim a last sequence near <see cref="long.MaxValue"/>, and numbering
+    /// after it would wrap. Then the records' own last sequence counts.
+    /// </summary>
+    private static long LastOnRecord(BsonDocument? group)
+    {
+        if (group is null)
+        {
+            return 0;
+        }
+
+        var first = group["_id"].AsInt64;
+        var last = group["last"].AsInt64;
+        var bytes = group["d"].AsBinary ?? [];
+        if (first > 0 && last >= first && last - first < bytes.Length)
+        {
+            return last;
+        }
+
+        try
+        {
+            var records = RecordCodec.Decode(bytes);
+            return records.Count > 0 && records[^1].Sequence >= first && records[^1].Sequence - first < records.Count ? records[^1].Sequence : first;
+        }
+        catch (Exception)
+        {
+            return first;
+        }
+    }
 
     /// <summary>Appends the batch's records to the group's bytes (encoded once, by the journal when it has them); returns its range.</summary>
     private (long First, long Last) Append(ScoredBatch batch)
@@ -131,12 +182,20 @@ public sealed partial class LiteDbOutcomeStore : IOutcomeStore, IOutcomeLog, IDi
     {
         if (last > 0)
         {
-            db.GetCollection(LogCollection).Insert(new BsonDocument
+            var group = new BsonDocument
             {
                 ["_id"] = first,
                 ["last"] = last,
                 ["d"] = _encoded.WrittenSpan.ToArray(),
-            });
+            };
+            if (_rewrite)
+            {
+                db.GetCollection(LogCollection).Upsert(group);
+            }
+            else
+            {
+                db.GetCollection(LogCollection).Insert(group);
+            }
         }
 
         long? snapshotSequence = null;

@@ -211,7 +211,7 @@ public sealed class OutcomeStoreTests : IDisposable
 
         using var reopenedJournal = new MappedAnswerJournal(journalFile, 1);
         using var reopened = Open();
-        var recovered = reopened.Recover(reopenedJournal.Uncommitted(reopened.LastSequence));
+        var recovered = reopened.Recover(reopenedJournal.Uncommitted(reopened.LastSequence)).Recorded;
 
         Assert.Equal(3, recovered);
         Assert.Equal(5, reopened.LastSequence);
@@ -259,7 +259,7 @@ public sealed class OutcomeStoreTests : IDisposable
         using var reopenedJournal = new MappedAnswerJournal(journalFile, 1);
         using var store = Open();
 
-        Assert.Equal(1, store.Recover(reopenedJournal.Uncommitted(store.LastSequence)));
+        Assert.Equal(1, store.Recover(reopenedJournal.Uncommitted(store.LastSequence)).Recorded);
         Assert.Equal([1], store.ReadAfter(0, 10).Select(o => o.Sequence));
     }
 

@@ -26,11 +26,11 @@ internal sealed class Arrival
     /// <summary>The shape of a refused payload (see <see cref="DeadLetterSkeleton"/>).</summary>
     public byte[]? DeadLetter { get; init; }
 
-    /// <summary>Hash of the message as received (topic and payload), for the poison ledger.</summary>
+    /// <summary>The poison ledger's keyed hash of the message as received (topic and payload); 0 without a ledger.</summary>
     public long MessageHash { get; init; }
 
-    /// <summary>The poison-ledger slot held while the message is handled; -1 when none.</summary>
-    public int LedgerSlot { get; init; } = -1;
+    /// <summary>The poison-ledger slot held while the scoring loop runs the message's pass; -1 when none.</summary>
+    public int LedgerSlot { get; set; } = -1;
 
     /// <summary>The card and merchant state intake read ahead from the store, when memory lacked it.</summary>
     public Features.StatePrefetch Prefetch { get; init; }

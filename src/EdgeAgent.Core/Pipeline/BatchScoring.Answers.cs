@@ -281,6 +281,27 @@ internal sealed partial class BatchScoring
         }
     }
 
+    /// <summary>
+    /// Enters the batch into the poison ledger for this pass: its features, the model run over it and its answers are what
+    /// runs its bytes now, so a crash until <see cref="LeaveLedger"/> is charged to this batch and to nothing queued behind
+    /// it. A message with a crash against it comes alone (<see cref="ScoringLoop"/>), so a second crash singles it out.
+    /// </summary>
+    private void EnterLedger(List<Arrival> arrivals)
+    {
+        if (_ledger is null)
+        {
+            return;
+        }
+
+        foreach (var arrival in arrivals)
+        {
+            if (arrival.LedgerSlot < 0)
+            {
+                arrival.LedgerSlot = _ledger.Enter(arrival.MessageHash);
+            }
+        }
+    }
+
     private void LeaveLedger(List<Arrival> arrivals)
     {
         if (_ledger is null)
@@ -293,6 +314,7 @@ internal sealed partial class BatchScoring
             if (arrival.LedgerSlot >= 0)
             {
                 _ledger.Leave(arrival.LedgerSlot);
+                arrival.LedgerSlot = -1;
             }
 
             if (arrival.Isolated)

@@ -87,6 +87,7 @@ internal sealed partial class BatchScoring : IDisposable
 
     public ScoredBatch Score(List<Arrival> arrivals)
     {
+        EnterLedger(arrivals);
         var count = arrivals.Count;
         if (_rows.Length < count)
         {
@@ -121,6 +122,7 @@ internal sealed partial class BatchScoring : IDisposable
     /// <summary>Refuses a whole batch with <c>internal_error</c> (the last resort when scoring it failed as a whole).</summary>
     public ScoredBatch Refuse(List<Arrival> arrivals)
     {
+        EnterLedger(arrivals);
         var count = arrivals.Count;
         for (var i = 0; i < count; i++)
         {

@@ -22,17 +22,22 @@ internal sealed partial class PaymentIntake(
 {
     public Arrival Accept(InboundMessage message)
     {
-        var hash = MessageHash(message);
+        long hash = 0;
+        var slot = -1;
         try
         {
+            hash = ledger?.HashOf(message) ?? 0;
             if (ledger is not null && ledger.Crashes(hash) is var crashes && crashes >= options.PoisonCrashLimit)
             {
                 return Poison(message, hash, crashes);
             }
 
-            var slot = ledger?.Enter(hash) ?? -1;
+            // In the ledger only while its bytes are being parsed here: a crash now is charged to this message alone. Waiting
+            // in the queue afterwards runs nothing of it, so a crash then is not its doing (the scoring loop enters it again
+            // for the pass that scores it).
+            slot = ledger?.Enter(hash) ?? -1;
             var isolated = ledger is not null && ledger.Crashes(hash) > 0;
-            return Check(message, hash, slot, isolated);
+            return Check(message, hash, isolated);
         }
         catch (Exception ex)
         {
@@ -48,9 +53,13 @@ internal sealed partial class PaymentIntake(
                 AnswerTopic = SafeDecisionsTopic(message.Topic),
             };
         }
+        finally
+        {
+            ledger?.Leave(slot);
+        }
     }
 
-    private Arrival Check(InboundMessage message, long hash, int slot, bool isolated)
+    private Arrival Check(InboundMessage message, long hash, bool isolated)
     {
         var envelope = new List<ValidationError>(0);
         PaymentParseResult? parsed = null;
@@ -94,7 +103,6 @@ internal sealed partial class PaymentIntake(
             AnswerCorrelation = checks.AnswerCorrelation(message, errors),
             DeadLetter = deadLetter,
             MessageHash = hash,
-            LedgerSlot = slot,
             Isolated = isolated,
         };
     }
@@ -160,23 +168,6 @@ internal sealed partial class PaymentIntake(
         {
             return null;
         }
-    }
-
-    /// <summary>FNV-1a over topic and payload: the same message redelivered hashes the same.</summary>
-    internal static long MessageHash(InboundMessage message)
-    {
-        var hash = 14695981039346656037UL;
-        foreach (var c in message.Topic)
-        {
-            hash = (hash ^ c) * 1099511628211UL;
-        }
-
-        foreach (var b in message.Payload.Span)
-        {
-            hash = (hash ^ b) * 1099511628211UL;
-        }
-
-        return (long)(hash ^ (ulong)message.Length);
     }
 
     [LoggerMessage(EventId = 130, Level = LogLevel.Error, Message = "A message could not be handled; it was refused with internal_error and the agent goes on")]

@@ -10,11 +10,20 @@ internal sealed partial class RecordLoop
     {
         var delay = TimeSpan.FromMilliseconds(50);
         var unavailableSince = (long?)null;
+        var isolating = false;
         while (true)
         {
             try
             {
-                Commit(_pending);
+                if (isolating)
+                {
+                    CommitIsolated();
+                }
+                else
+                {
+                    Commit(_pending);
+                }
+
                 if (unavailableSince is not null)
                 {
                     gate.Open();
@@ -45,13 +54,15 @@ internal sealed partial class RecordLoop
                         $"The record cannot be written for {options.StoreUnavailableGraceSeconds:0} s: {ex.Message}", ex);
                 }
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex) when (ex is not OperationCanceledException && !isolating)
             {
-                // The device took it but the content did not go in: find the outcome that cannot be recorded.
+                // The device took it but the content did not go in: find the outcome that cannot be recorded. The device
+                // may fail on the way too; then the isolation is retried like any commit (what it committed already is
+                // on record, and the store skips it).
                 metrics.CountPersistFailure();
                 LogCommitFailed(ex, _pending.Sum(b => b.Outcomes.Count));
-                CommitIsolated();
-                return;
+                isolating = true;
+                continue;
             }
 
             await Task.Delay(delay, time, cancellationToken);
@@ -80,7 +91,8 @@ internal sealed partial class RecordLoop
     /// <summary>
     /// Commits the group batch by batch, and a failing batch outcome by outcome; an outcome that cannot be recorded even
     /// alone is replaced by a stub that records only that it was refused (<c>internal_error</c>), so the rest is kept and
-    /// every message can still be acknowledged. A device failure on the way is left to the caller's retry.
+    /// every message can still be acknowledged. A device failure on the way (<see cref="StoreUnavailableException"/>) is left
+    /// to the caller, which pauses intake and retries it.
     /// </summary>
     private void CommitIsolated()
     {

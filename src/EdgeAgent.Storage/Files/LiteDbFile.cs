@@ -32,11 +32,21 @@ public sealed partial class LiteDbFile : IDisposable
     private bool _spaceLow;
     private volatile bool _broken;
 
-    public LiteDbFile(StorageOptions options, ILogger logger, TimeProvider time)
+    private readonly Func<IOException?>? _flushFault;
+
+    /// <param name="options">Where the file is, and its settings.</param>
+    /// <param name="logger">Where close and reopen failures are logged.</param>
+    /// <param name="time">The clock of the free-space check.</param>
+    /// <param name="flushFault">
+    /// Asked before each flush; an exception it returns is thrown as if <c>fdatasync</c> had failed with it (test builds use
+    /// it to fail a flush on purpose; null in production).
+    /// </param>
+    public LiteDbFile(StorageOptions options, ILogger logger, TimeProvider time, Func<IOException?>? flushFault = null)
     {
         _options = options;
         _logger = logger;
         _time = time;
+        _flushFault = flushFault;
         Directory.CreateDirectory(options.Path);
         _db = OpenOrReplace();
     }
@@ -96,7 +106,12 @@ public sealed partial class LiteDbFile : IDisposable
         }
     }
 
-    /// <summary>Makes every commit so far durable on the device.</summary>
+    /// <summary>
+    /// Makes every commit so far durable on the device. When it fails, the file is reopened (a new log handle) and the
+    /// caller must not simply flush again: after a failed <c>fdatasync</c> the kernel may have marked the unwritten pages
+    /// clean, and a second call on them can succeed without writing anything. The store writes the group again instead
+    /// (see <see cref="LiteDbOutcomeStore.Commit"/>), so its pages are dirty again, and flushes those.
+    /// </summary>
     public void Flush()
     {
         try
@@ -113,6 +128,11 @@ public sealed partial class LiteDbFile : IDisposable
 
                 // The log file is new: its directory entry must reach the device too.
                 Native.FlushDirectory(_options.Path);
+            }
+
+            if (_flushFault?.Invoke() is { } fault)
+            {
+                throw fault;
             }
 
             Native.FlushData(_log);

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
-using System.IO.Hashing;
 using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
 using EdgeAgent.Core.Pipeline;
 using EdgeAgent.Storage.Records;
 
@@ -9,17 +9,36 @@ namespace EdgeAgent.Storage.Files;
 
 /// <summary>
 /// The answer journal (<see cref="IAnswerJournal"/>) in a memory-mapped ring file. Each answered batch becomes one entry:
-/// a header (marker, length, CRC-32, first and last sequence) and the batch's records, encoded as the store will record
+/// a tag, a header (marker, length, first and last sequence) and the batch's records, encoded as the store will record
 /// them; the store's commit takes the same bytes (<see cref="EncodedFor"/>) rather than encoding again. An entry's space is
 /// reused once its last sequence is committed; the ring must hold everything answered and not yet committed, or appending
-/// fails (and the agent, still safe, would score a crashed batch again). At start <see cref="Uncommitted"/> hands the store
-/// the entries beyond its last commit that follow on from it without a gap, each checked against its CRC.
+/// fails (and the agent, still safe, would score a crashed batch again).
+/// <para>
+/// The records hold bytes a terminal chooses (its correlation data, its transaction id), so nothing inside an entry may
+/// ever be taken for an entry. Every entry carries an HMAC-SHA256 tag under a random key that <see cref="Reset"/> writes
+/// into the file header (a new key each start; nothing a terminal sends can reach the header), and at start
+/// <see cref="Uncommitted"/> follows the chain from the oldest entry not yet committed (its offset is kept in the header):
+/// each entry where the previous one ended, its first sequence one after the previous one's last. The ring is never
+/// scanned, so bytes inside a record are never read as a header.
+/// </para>
 /// </summary>
 public sealed class MappedAnswerJournal : IAnswerJournal, IDisposable
 {
+    private const uint FileMagic = 0x324A4145; // "EAJ2"
     private const uint Marker = 0xA115E7ED;
-    private const int HeaderBytes = 32;
+    private const int KeyBytes = 32;
+    private const int TagBytes = 16;
+
+    // Entry: tag (16), marker (4), length of the records (4), first (8), last (8), records. The tag covers everything after it.
+    private const int HeaderBytes = 40;
     private const int Start = 64;
+
+    // File header: magic (4), unused (4), offset of the oldest entry not yet committed (8), key (32).
+    private const int HeadAt = 8;
+    private const int KeyAt = 16;
+
+    /// <summary>A record is never shorter (length prefix, version, kind, sequence): bounds how many sequences an entry can claim.</summary>
+    private const int MinRecordBytes = 4 + 2 + 8;
 
     /// <summary>How much of the ring stays resident behind the write position: the entries the store's commit reads back.</summary>
     private const long ResidentBehind = 2L * 1024 * 1024;
@@ -30,52 +49,69 @@ public sealed class MappedAnswerJournal : IAnswerJournal, IDisposable
     private readonly Queue<(long Offset, long End, long Last)> _live = new();
     private readonly ConditionalWeakTable<ScoredBatch, StrongBox<Memory<byte>>> _entries = [];
     private readonly object _lock = new();
+    private readonly byte[] _key = new byte[KeyBytes];
     private long _offset = Start;
     private long _committed;
 
     public MappedAnswerJournal(string path, int megabytes)
     {
         _file = new MappedFile(path, (long)megabytes * 1024 * 1024);
+        if (!ReadKey(_key))
+        {
+            // A new file (or one of an older format, whose entries cannot be checked): it gets a key of its own.
+            WriteHeader();
+        }
     }
 
     /// <summary>
     /// The entries after <paramref name="lastCommitted"/>, in order, as long as they follow on from it without a gap (a gap
-    /// means an entry was lost, and nothing after it can be trusted to be the next payments).
+    /// means an entry was lost, and nothing after it can be trusted to be the next payments). Only entries whose tag checks
+    /// under this file's key are read, and only along the chain.
     /// </summary>
     public IReadOnlyList<(long First, long Last, byte[] Records)> Uncommitted(long lastCommitted)
     {
-        var found = new SortedDictionary<long, (long Last, byte[] Records)>();
-        for (long at = Start; at + HeaderBytes <= _file.Size; at += 8)
+        var result = new List<(long, long, byte[])>();
+        Span<byte> key = stackalloc byte[KeyBytes];
+        if (!ReadKey(key) || lastCommitted < 0)
         {
-            if (TryRead(at, out var first, out var last, out var records) && last > lastCommitted)
-            {
-                found[first] = (last, records);
-                at += Align(HeaderBytes + records.Length) - 8;
-            }
+            return result;
         }
 
-        var result = new List<(long, long, byte[])>();
-        var next = lastCommitted + 1;
-        foreach (var (first, (last, records)) in found)
+        var at = BinaryPrimitives.ReadInt64LittleEndian(_file.Span(HeadAt, 8));
+        if (at < Start || at > _file.Size || at % 8 != 0)
         {
-            if (last < next)
-            {
-                continue;
-            }
+            at = Start;
+        }
 
-            if (first > next)
+        var next = lastCommitted + 1;
+        long previous = 0;
+        for (var steps = _file.Size / 8; steps > 0; steps--)
+        {
+            // The next entry is where the previous one ended, or at the start of the ring when it did not fit there.
+            if (!TryRead(key, at, previous, out var entry) && (at == Start || !TryRead(key, Start, previous, out entry)))
             {
                 break;
             }
 
-            result.Add((first, last, records));
-            next = last + 1;
+            if (entry.Last >= next)
+            {
+                if (entry.First != next)
+                {
+                    break;
+                }
+
+                result.Add((entry.First, entry.Last, entry.Records));
+                next = entry.Last + 1;
+            }
+
+            previous = entry.Last;
+            at = entry.End;
         }
 
         return result;
     }
 
-    /// <summary>Empties the journal (after what it held has been recorded).</summary>
+    /// <summary>Empties the journal (after what it held has been recorded) and gives it a new key.</summary>
     public void Reset()
     {
         lock (_lock)
@@ -84,6 +120,7 @@ public sealed class MappedAnswerJournal : IAnswerJournal, IDisposable
             _file.Release(0, _file.Size);
             _live.Clear();
             _offset = Start;
+            WriteHeader();
         }
     }
 
@@ -105,14 +142,15 @@ public sealed class MappedAnswerJournal : IAnswerJournal, IDisposable
             entry.Clear();
             var records = _encoded.WrittenSpan;
             records.CopyTo(entry[HeaderBytes..]);
-            BinaryPrimitives.WriteInt32LittleEndian(entry[4..], records.Length);
-            BinaryPrimitives.WriteUInt32LittleEndian(entry[8..], Crc32.HashToUInt32(records));
-            BinaryPrimitives.WriteInt64LittleEndian(entry[16..], first);
-            BinaryPrimitives.WriteInt64LittleEndian(entry[24..], last);
+            BinaryPrimitives.WriteUInt32LittleEndian(entry[16..], Marker);
+            BinaryPrimitives.WriteInt32LittleEndian(entry[20..], records.Length);
+            BinaryPrimitives.WriteInt64LittleEndian(entry[24..], first);
+            BinaryPrimitives.WriteInt64LittleEndian(entry[32..], last);
 
-            // The marker last: an entry torn by a crash mid-write has none, or fails its CRC.
-            BinaryPrimitives.WriteUInt32LittleEndian(entry, Marker);
+            // The tag last: an entry torn by a crash mid-write fails it.
+            Tag(_key, entry[TagBytes..(HeaderBytes + records.Length)], entry[..TagBytes]);
             _live.Enqueue((at, at + length, last));
+            WriteHead();
             _entries.AddOrUpdate(batch, new StrongBox<Memory<byte>>(_file.Memory(at + HeaderBytes, records.Length)));
         }
     }
@@ -126,6 +164,8 @@ public sealed class MappedAnswerJournal : IAnswerJournal, IDisposable
             {
                 _live.Dequeue();
             }
+
+            WriteHead();
         }
     }
 
@@ -141,6 +181,38 @@ public sealed class MappedAnswerJournal : IAnswerJournal, IDisposable
     public void Dispose() => _file.Dispose();
 
     private static int Align(int length) => (length + 7) & ~7;
+
+    private static void Tag(ReadOnlySpan<byte> key, ReadOnlySpan<byte> covered, Span<byte> tag)
+    {
+        Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
+        HMACSHA256.HashData(key, covered, mac);
+        mac[..TagBytes].CopyTo(tag);
+    }
+
+    private bool ReadKey(Span<byte> key)
+    {
+        if (BinaryPrimitives.ReadUInt32LittleEndian(_file.Span(0, 4)) != FileMagic)
+        {
+            return false;
+        }
+
+        _file.Span(KeyAt, KeyBytes).CopyTo(key);
+        return true;
+    }
+
+    private void WriteHeader()
+    {
+        RandomNumberGenerator.Fill(_key);
+        var header = _file.Span(0, Start);
+        header.Clear();
+        _key.CopyTo(header[KeyAt..]);
+        BinaryPrimitives.WriteInt64LittleEndian(header[HeadAt..], Start);
+        BinaryPrimitives.WriteUInt32LittleEndian(header, FileMagic);
+    }
+
+    /// <summary>Where recovery starts: the oldest entry not yet committed, or where the next one goes. One aligned 8-byte write.</summary>
+    private void WriteHead() =>
+        BinaryPrimitives.WriteInt64LittleEndian(_file.Span(HeadAt, 8), _live.TryPeek(out var oldest) ? oldest.Offset : _offset);
 
     /// <summary>
     /// When the write position enters a new chunk of the ring, the chunk <see cref="ResidentBehind"/> behind it leaves
@@ -184,31 +256,42 @@ public sealed class MappedAnswerJournal : IAnswerJournal, IDisposable
         return at;
     }
 
-    private bool TryRead(long at, out long first, out long last, out byte[] records)
+    /// <summary>
+    /// The entry at <paramref name="at"/>, when its tag checks under <paramref name="key"/> and, after the first entry of the
+    /// chain (<paramref name="previous"/> 0), it follows on from the previous one. Its claimed range must also be one its
+    /// records can fill, so no entry can move the sequence far ahead.
+    /// </summary>
+    private bool TryRead(ReadOnlySpan<byte> key, long at, long previous, out (long First, long Last, long End, byte[] Records) entry)
     {
-        first = last = 0;
-        records = [];
+        entry = default;
+        if (at + HeaderBytes > _file.Size)
+        {
+            return false;
+        }
+
         var header = _file.Span(at, HeaderBytes);
-        if (BinaryPrimitives.ReadUInt32LittleEndian(header) != Marker)
+        var length = BinaryPrimitives.ReadInt32LittleEndian(header[20..]);
+        if (BinaryPrimitives.ReadUInt32LittleEndian(header[16..]) != Marker || length <= 0 || length > _file.Size - at - HeaderBytes)
         {
             return false;
         }
 
-        var length = BinaryPrimitives.ReadInt32LittleEndian(header[4..]);
-        if (length <= 0 || at + HeaderBytes + length > _file.Size)
+        var covered = _file.Span(at + TagBytes, HeaderBytes - TagBytes + length);
+        Span<byte> tag = stackalloc byte[TagBytes];
+        Tag(key, covered, tag);
+        if (!CryptographicOperations.FixedTimeEquals(tag, header[..TagBytes]))
         {
             return false;
         }
 
-        var data = _file.Span(at + HeaderBytes, length);
-        if (Crc32.HashToUInt32(data) != BinaryPrimitives.ReadUInt32LittleEndian(header[8..]))
+        var first = BinaryPrimitives.ReadInt64LittleEndian(header[24..]);
+        var last = BinaryPrimitives.ReadInt64LittleEndian(header[32..]);
+        if (first <= 0 || last < first || last - first >= length / MinRecordBytes || (previous != 0 && first != previous + 1))
         {
             return false;
         }
 
-        first = BinaryPrimitives.ReadInt64LittleEndian(header[16..]);
-        last = BinaryPrimitives.ReadInt64LittleEndian(header[24..]);
-        records = data.ToArray();
-        return first > 0 && last >= first;
+        entry = (first, last, at + Align(HeaderBytes + length), _file.Span(at + HeaderBytes, length).ToArray());
+        return true;
     }
 }

@@ -1,14 +1,22 @@
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
 using EdgeAgent.Core.Pipeline;
 
 namespace EdgeAgent.Storage.Files;
 
 /// <summary>
 /// The poison ledger (<see cref="IPoisonLedger"/>) in a small memory-mapped file: a table of slots, one per message being
-/// handled (its hash, written when it arrives, cleared when it is answered), and a table of suspects with their crash
-/// counts. What the slots still hold when the process starts again was in the crash: each of those hashes counts one more
-/// crash. Suspects that did not come back within a day are forgotten.
+/// handled (its hash, written when a pass over its bytes starts, cleared when it ends), and a table of suspects with their
+/// crash counts. What the slots still hold when the process starts again was in the crash: each of those hashes counts
+/// one more crash. Suspects that did not come back within a day are forgotten.
+/// <para>
+/// A message's hash covers its payload, card number included, and the file is written back to disk by the kernel. So the
+/// hash is an HMAC-SHA256 (truncated to 64 bits) under a random key kept at the end of the file, made when the file is
+/// made: without the key, a hash cannot be recomputed from guessed card numbers (PCI DSS 3.5.1.1). A file without a
+/// key (an older agent's, unkeyed) has its slots and suspects wiped and gets one.
+/// </para>
 /// </summary>
 public sealed class MappedPoisonLedger : IPoisonLedger, IDisposable
 {
@@ -17,6 +25,9 @@ public sealed class MappedPoisonLedger : IPoisonLedger, IDisposable
     private const int Suspects = 1024;
     private const int SuspectBytes = 24;
     private const long SuspectsAt = Slots * SlotBytes;
+    private const long KeyAt = SuspectsAt + (Suspects * SuspectBytes);
+    private const ulong KeyMagic = 0x3259454B5245444C; // "LDREKEY2"
+    private const int KeyBytes = 32;
     private static readonly TimeSpan Forget = TimeSpan.FromDays(1);
 
     private readonly MappedFile _file;
@@ -24,12 +35,15 @@ public sealed class MappedPoisonLedger : IPoisonLedger, IDisposable
     private readonly int[] _taken = new int[Slots];
     private readonly ConcurrentDictionary<long, (int Crashes, long LastMs)> _suspects = new();
     private readonly object _tableLock = new();
+    private readonly ThreadLocal<IncrementalHash> _hmac;
     private int _next;
 
     public MappedPoisonLedger(string path, TimeProvider time)
     {
         _time = time;
-        _file = new MappedFile(path, SuspectsAt + (Suspects * SuspectBytes));
+        _file = new MappedFile(path, KeyAt + 8 + KeyBytes);
+        var key = LoadOrMakeKey();
+        _hmac = new ThreadLocal<IncrementalHash>(() => IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, key), trackAllValues: true);
         LoadAndCount();
     }
 
@@ -38,6 +52,19 @@ public sealed class MappedPoisonLedger : IPoisonLedger, IDisposable
 
     /// <summary>Messages with at least one crash against them.</summary>
     public int SuspectCount => _suspects.Count;
+
+    public long HashOf(InboundMessage message)
+    {
+        var hmac = _hmac.Value!;
+        Span<byte> length = stackalloc byte[8];
+        BinaryPrimitives.WriteInt64LittleEndian(length, message.Length);
+        hmac.AppendData(MemoryMarshal.AsBytes(message.Topic.AsSpan()));
+        hmac.AppendData(length);
+        hmac.AppendData(message.Payload.Span);
+        Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
+        hmac.GetHashAndReset(mac);
+        return BinaryPrimitives.ReadInt64LittleEndian(mac);
+    }
 
     public int Enter(long messageHash)
     {
@@ -77,7 +104,32 @@ public sealed class MappedPoisonLedger : IPoisonLedger, IDisposable
         }
     }
 
-    public void Dispose() => _file.Dispose();
+    public void Dispose()
+    {
+        foreach (var hmac in _hmac.Values)
+        {
+            hmac.Dispose();
+        }
+
+        _hmac.Dispose();
+        _file.Dispose();
+    }
+
+    private byte[] LoadOrMakeKey()
+    {
+        var area = _file.Span(KeyAt, 8 + KeyBytes);
+        if (BinaryPrimitives.ReadUInt64LittleEndian(area) == KeyMagic)
+        {
+            return area[8..].ToArray();
+        }
+
+        // No key yet: what the tables hold (if anything) was hashed without one, so it is wiped, not kept on disk.
+        _file.Span(0, (int)KeyAt).Clear();
+        var key = RandomNumberGenerator.GetBytes(KeyBytes);
+        key.CopyTo(area[8..]);
+        BinaryPrimitives.WriteUInt64LittleEndian(area, KeyMagic);
+        return key;
+    }
 
     private void LoadAndCount()
     {

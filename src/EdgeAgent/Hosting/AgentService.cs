@@ -24,6 +24,7 @@ internal sealed partial class AgentService(
     MappedPoisonLedger ledger,
     LiteDbFile file,
     AgentStatus status,
+    Core.Telemetry.PipelineMetrics metrics,
     Core.Health.IReadinessGate readiness,
     IHostApplicationLifetime lifetime,
     Microsoft.Extensions.Options.IOptions<StorageOptions> storage,
@@ -98,10 +99,35 @@ internal sealed partial class AgentService(
 
     public void Dispose() => _abort.Dispose();
 
-    /// <summary>Records the payments the answer journal holds beyond the last commit, then empties it.</summary>
+    /// <summary>
+    /// Records the payments the answer journal holds beyond the last commit, then empties it. Nothing in the journal can
+    /// stop the start: an entry that cannot be recorded is counted and left out (its payment, redelivered, is scored
+    /// again), and a journal that cannot be read at all is emptied like any other.
+    /// </summary>
     private void Recover()
     {
-        var recovered = store.Recover(journal.Uncommitted(store.LastSequence));
+        var recovered = 0;
+        try
+        {
+            var recovery = store.Recover(journal.Uncommitted(store.LastSequence));
+            recovered = recovery.Recorded;
+            foreach (var (reason, entries) in recovery.Refused)
+            {
+                metrics.CountJournalRefused(reason, entries);
+            }
+
+            if (recovery.RefusedCount > 0)
+            {
+                // One line a start, whatever the number of entries: a summary, never a line per entry.
+                LogJournalRefused(recovery.RefusedCount, string.Join(", ", recovery.Refused.Select(r => $"{r.Key} {r.Value}")));
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            metrics.CountJournalRefused("unreadable_journal", 1);
+            LogJournalUnreadable(ex);
+        }
+
         journal.Reset();
         if (recovered > 0 || ledger.InLastCrash > 0)
         {
@@ -144,6 +170,12 @@ internal sealed partial class AgentService(
 
     [LoggerMessage(EventId = 8, Level = LogLevel.Warning, Message = "After a crash: {Recovered} answered payments recorded from the answer journal; {InCrash} messages were being handled when it happened ({Suspects} suspects are scored alone until cleared)")]
     private partial void LogRecovered(int recovered, int inCrash, int suspects);
+
+    [LoggerMessage(EventId = 9, Level = LogLevel.Error, Message = "The answer journal held {Entries} entries that could not be recorded ({Reasons}); left out, their payments are scored again if redelivered")]
+    private partial void LogJournalRefused(int entries, string reasons);
+
+    [LoggerMessage(EventId = 11, Level = LogLevel.Error, Message = "The answer journal could not be read; it is emptied and the agent starts without it")]
+    private partial void LogJournalUnreadable(Exception exception);
 
     [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "Ready: {Ingest}")]
     private partial void LogReady(string ingest);

@@ -83,6 +83,11 @@ internal sealed class MemoryStore(List<string> events) : IOutcomeStore
 
     public int Commits { get; private set; }
 
+    /// <summary>The commit after the first content failure finds the device gone (once).</summary>
+    public bool UnavailableAfterContentFailure { get; set; }
+
+    private bool _unavailableNext;
+
     public Dictionary<string, long> Sequences { get; } = [];
 
     public Dictionary<string, long> Fingerprints { get; } = [];
@@ -116,8 +121,16 @@ internal sealed class MemoryStore(List<string> events) : IOutcomeStore
             throw new StoreUnavailableException("disk full", deviceFull: true);
         }
 
+        if (_unavailableNext)
+        {
+            _unavailableNext = false;
+            throw new StoreUnavailableException("the device went away", deviceFull: false);
+        }
+
         if (UnrecordableTransaction is { } bad && batches.Any(b => b.Outcomes.Any(o => o.TransactionId == bad)))
         {
+            _unavailableNext = UnavailableAfterContentFailure;
+            UnavailableAfterContentFailure = false;
             throw new InvalidDataException("content the store cannot take");
         }
 
@@ -173,6 +186,23 @@ internal sealed class MemoryLedger : IPoisonLedger
     public List<long> Cleared { get; } = [];
 
     private int _next;
+
+    /// <summary>FNV-1a over topic and payload: a fake needs no key, only the same hash for the same message.</summary>
+    public long HashOf(InboundMessage message)
+    {
+        var hash = 14695981039346656037UL;
+        foreach (var c in message.Topic)
+        {
+            hash = (hash ^ c) * 1099511628211UL;
+        }
+
+        foreach (var b in message.Payload.Span)
+        {
+            hash = (hash ^ b) * 1099511628211UL;
+        }
+
+        return (long)(hash ^ (ulong)message.Length);
+    }
 
     public int Enter(long messageHash)
     {

@@ -150,7 +150,7 @@ public sealed class PipelineIsolationTests
         var ledger = new MemoryLedger();
         var message = Message("p", TestPayments.Json(transactionId: "p"));
         var pipeline = CreatePipeline(ledger: ledger);
-        ledger.Counts[PaymentIntake.MessageHash(Message("p", TestPayments.Json(transactionId: "p")))] = 3;
+        ledger.Counts[ledger.HashOf(Message("p", TestPayments.Json(transactionId: "p")))] = 3;
 
         await RunAsync(pipeline, message);
 
@@ -165,7 +165,7 @@ public sealed class PipelineIsolationTests
     {
         var ledger = new MemoryLedger();
         var pipeline = CreatePipeline(ledger: ledger);
-        var suspect = PaymentIntake.MessageHash(Message("s", TestPayments.Json(transactionId: "s")));
+        var suspect = ledger.HashOf(Message("s", TestPayments.Json(transactionId: "s")));
         ledger.Counts[suspect] = 1;
 
         await RunAsync(pipeline, Message("s", TestPayments.Json(transactionId: "s")), Message("t", TestPayments.Json(transactionId: "t")));
@@ -210,7 +210,66 @@ public sealed class PipelineIsolationTests
         Assert.All(messages, m => Assert.True(((TestSettlement)m.Settlement).Acknowledged));
     }
 
-    private ScoringPipeline CreatePipeline(PipelineOptions? options = null, IPoisonLedger? ledger = null) => new(
+    [Fact]
+    public async Task MessagesWaitingInTheQueue_AreNotInTheLedger_OnlyTheBatchBeingScoredIs()
+    {
+        var ledger = new MemoryLedger();
+        var inLedgerWhileScoring = new List<int>();
+        var pipeline = CreatePipeline(ledger: ledger, observer: new LedgerProbe(() =>
+        {
+            lock (inLedgerWhileScoring)
+            {
+                inLedgerWhileScoring.Add(ledger.Entered.Count);
+            }
+        }));
+        pipeline.Restore();
+        var run = pipeline.RunAsync(CancellationToken.None);
+        pipeline.Gate.Close("test");
+
+        // Intake has parsed each of them by the time EnqueueAsync returns; they wait behind the closed gate.
+        var messages = Enumerable.Range(0, 5).Select(i => Message("q" + i, TestPayments.Json(transactionId: "q" + i))).ToArray();
+        var sends = messages.Select(m => pipeline.EnqueueAsync(m, CancellationToken.None).AsTask()).ToArray();
+        Assert.Empty(ledger.Entered);
+
+        // A crash now (a kill, an out-of-memory) is charged to none of them.
+        ledger.Crash();
+        Assert.Empty(ledger.Counts);
+
+        pipeline.Gate.Open();
+        await Task.WhenAll(sends);
+        await pipeline.CompleteAsync(CancellationToken.None);
+        await run.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(5, _store.Scored.Count);
+        Assert.Equal(5, inLedgerWhileScoring.Count);
+        Assert.All(inLedgerWhileScoring, entered => Assert.InRange(entered, 1, 5));
+        Assert.Empty(ledger.Entered);
+    }
+
+    [Fact]
+    public async Task DeviceFailureWhileIsolatingAnUnrecordableOutcome_PausesAndRetries_TheRunGoesOn()
+    {
+        _store.UnrecordableTransaction = "poison";
+        _store.UnavailableAfterContentFailure = true;
+        var pipeline = CreatePipeline();
+        pipeline.Restore();
+        var run = pipeline.RunAsync(CancellationToken.None);
+        pipeline.Gate.Close("test");
+        var messages = new[] { "a", "poison", "b" }.Select(id => Message(id, TestPayments.Json(transactionId: id))).ToArray();
+        var sends = messages.Select(m => pipeline.EnqueueAsync(m, CancellationToken.None).AsTask()).ToArray();
+        pipeline.Gate.Open();
+        await Task.WhenAll(sends);
+        await pipeline.CompleteAsync(CancellationToken.None);
+        await run.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(["a", "b"], _store.Scored.Select(o => o.TransactionId).Order());
+        Assert.Equal("internal_error", Assert.Single(_store.DeadLetters).Errors[0].Code);
+        Assert.All(messages, m => Assert.True(((TestSettlement)m.Settlement).Acknowledged));
+        Assert.Equal(1, _metrics.IntakePauses.GetValueOrDefault("store_unavailable"));
+        Assert.Equal(1, _metrics.IntakeResumes);
+    }
+
+    private ScoringPipeline CreatePipeline(PipelineOptions? options = null, IPoisonLedger? ledger = null, IRecordingObserver? observer = null) => new(
         new PipelineParts
         {
             Parser = TestPayments.Parser(),
@@ -224,6 +283,7 @@ public sealed class PipelineIsolationTests
             Metrics = _metrics,
             Time = TimeProvider.System,
             Logger = NullLogger.Instance,
+            Observer = observer,
         },
         NullLoggerFactory.Instance);
 
@@ -262,4 +322,17 @@ public sealed class PipelineIsolationTests
 
     private static Dictionary<string, string> JsonSerializerFields(string json) =>
         JsonDocument.Parse(json).RootElement.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetRawText());
+
+    private sealed class LedgerProbe(Action scoring) : IRecordingObserver
+    {
+        public void Scoring(string? transactionId) => scoring();
+
+        public void Answered(ScoredBatch batch)
+        {
+        }
+
+        public void Committed(IReadOnlyList<ScoredBatch> batches)
+        {
+        }
+    }
 }
