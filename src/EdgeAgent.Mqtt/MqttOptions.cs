@@ -154,6 +154,31 @@ public sealed class MqttOptions : IValidatableObject
     public int BrokerReceiveMaximum { get; set; } = 256;
 
     /// <summary>
+    /// Messages the embedded broker keeps for one session, connected or not: queued to it, or sent at QoS 1 and not yet
+    /// acknowledged. Beyond it the oldest is dropped and counted (an answer its terminal owns stays in the kept answers,
+    /// <see cref="AnswerRetentionCount"/>). Without it, a dashboard on a persistent session that goes away keeps every
+    /// answer of the store until its session expires. Default 1000.
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int BrokerMaxKeptMessagesPerSession { get; set; } = 1000;
+
+    /// <summary>Distinct topic filters one session may hold on the embedded broker; a filter beyond it gets SUBACK 0x97 (Quota exceeded). Default 16.</summary>
+    [Range(1, 10_000)]
+    public int BrokerMaxSubscriptionsPerSession { get; set; } = 16;
+
+    /// <summary>
+    /// Sessions one identity may hold on the embedded broker (client ids <c>{name}</c> and <c>{name}:{suffix}</c>), connected
+    /// or not; a CONNECT that would open one more gets CONNACK 0x97 (Quota exceeded), so that one identity's sessions never
+    /// crowd out another's. Anonymous local clients share one identity and are bounded only by <see cref="BrokerMaxSessions"/>. Default 8.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int BrokerMaxSessionsPerIdentity { get; set; } = 8;
+
+    /// <summary>Connections one identity may hold open on the embedded broker at once; one more gets CONNACK 0x97 (Quota exceeded). Default 4.</summary>
+    [Range(1, 100_000)]
+    public int BrokerMaxConnectionsPerIdentity { get; set; } = 4;
+
+    /// <summary>
     /// Answers the embedded broker keeps for a terminal that was not subscribed when its answer was published, or did
     /// not acknowledge it, so that it gets the answer when it subscribes. Also how many recent answers are read back from
     /// the record at start, after a crash. The oldest are dropped (and counted) beyond this. Default 10000.

@@ -123,6 +123,11 @@ internal sealed class BrokerConnection : IMqttChannelAdapter
             _context.Connections.Remove(_clientId, this);
         }
 
+        if (Identity is { } identity)
+        {
+            _context.Identities.ConnectionEnded(identity);
+        }
+
         _answers.ConnectionEnded();
         _inner.Dispose();
     }
@@ -131,13 +136,26 @@ internal sealed class BrokerConnection : IMqttChannelAdapter
     private async Task<MqttPacket> ReceiveAsync(CancellationToken cancellationToken)
     {
         var packet = await _inner.ReceivePacketAsync(cancellationToken);
-        if (packet is MqttPublishPacket { QualityOfServiceLevel: MqttQualityOfServiceLevel.AtLeastOnce } publish
-            && PaymentTopics.IsPaymentTopic(publish.Topic, _context.TopicRoot))
+        if (packet is not MqttPublishPacket publish)
+        {
+            return packet;
+        }
+
+        if (publish.TopicAlias != 0)
+        {
+            // MQTTnet stores every alias (up to 65,535 topics of up to a packet each) before any interceptor runs, whatever
+            // CONNACK said: the PUBLISH is refused here, before it reaches MQTTnet, and the connection ended (MQTT 5 §3.3.2.3.4).
+            _context.Refusals.Report(RefusalReason.TopicAlias, RemoteEndPoint);
+            await TrySendAsync(new MqttDisconnectPacket { ReasonCode = MqttDisconnectReasonCode.TopicAliasInvalid }, cancellationToken);
+            return null!;
+        }
+
+        if (publish.QualityOfServiceLevel == MqttQualityOfServiceLevel.AtLeastOnce && PaymentTopics.IsPaymentTopic(publish.Topic, _context.TopicRoot))
         {
             _held.Hold(publish.PacketIdentifier);
         }
 
-        return packet;
+        return publish;
     }
 
     private async Task<MqttPacket> ReceiveConnectAsync(CancellationToken cancellationToken)

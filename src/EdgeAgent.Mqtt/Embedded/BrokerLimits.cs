@@ -27,6 +27,14 @@ internal sealed class BrokerLimits
 
     public required int AnswerRetentionCount { get; init; }
 
+    public required int MaxKeptMessagesPerSession { get; init; }
+
+    public required int MaxSubscriptionsPerSession { get; init; }
+
+    public required int MaxSessionsPerIdentity { get; init; }
+
+    public required int MaxConnectionsPerIdentity { get; init; }
+
     public required TimeSpan AnswerRetention { get; init; }
 
     public required TimeSpan RefusalLogInterval { get; init; }
@@ -65,6 +73,10 @@ internal sealed class BrokerLimits
             MaxSessions = options.BrokerMaxSessions,
             ReceiveMaximum = checked((ushort)options.BrokerReceiveMaximum),
             AnswerRetentionCount = options.AnswerRetentionCount,
+            MaxKeptMessagesPerSession = options.BrokerMaxKeptMessagesPerSession,
+            MaxSubscriptionsPerSession = options.BrokerMaxSubscriptionsPerSession,
+            MaxSessionsPerIdentity = options.BrokerMaxSessionsPerIdentity,
+            MaxConnectionsPerIdentity = options.BrokerMaxConnectionsPerIdentity,
             AnswerRetention = TimeSpan.FromSeconds(options.AnswerRetentionSeconds),
             RefusalLogInterval = TimeSpan.FromSeconds(options.RefusalLogIntervalSeconds),
         };

@@ -64,9 +64,16 @@ internal sealed class ConnectionGate(IBrokerAccess access, BrokerContext context
             e.AssignedClientIdentifier = e.ClientId; // MQTT 5 §3.2.2.3.7: the client learns the id it was given
         }
 
+        if (context.Identities.TryAdmit(result.Identity!, e.ClientId) is { } quota)
+        {
+            e.ReasonCode = MqttConnectReasonCode.QuotaExceeded;
+            context.Refusals.Report(quota, e.RemoteEndPoint);
+            return;
+        }
+
         if (e.CleanSession != false)
         {
-            context.Owners.SessionEnded(e.ClientId); // a clean start replaces any session this client had, and its subscriptions
+            context.SessionEnded(e.ClientId, replaced: true); // a clean start replaces any session this client had, and its subscriptions
         }
 
         connection.Accept(result.Identity!);

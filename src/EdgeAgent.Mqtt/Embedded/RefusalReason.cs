@@ -62,4 +62,19 @@ public enum RefusalReason
 
     /// <summary><c>answer_topic_invalid</c>: the agent was asked to answer on a topic no MQTT message can have (wildcards, NUL, too long).</summary>
     AnswerTopicInvalid,
+
+    /// <summary><c>topic_alias</c>: an MQTT 5 PUBLISH with a Topic Alias, which CONNACK said is not accepted (Topic Alias Maximum 0); DISCONNECT 0x94.</summary>
+    TopicAlias,
+
+    /// <summary><c>subscription_limit</c>: a subscription beyond <see cref="MqttOptions.BrokerMaxSubscriptionsPerSession"/>; SUBACK 0x97.</summary>
+    SubscriptionLimit,
+
+    /// <summary><c>identity_session_limit</c>: a new session beyond <see cref="MqttOptions.BrokerMaxSessionsPerIdentity"/> for one identity; CONNACK 0x97.</summary>
+    IdentitySessionLimit,
+
+    /// <summary><c>identity_connection_limit</c>: a connection beyond <see cref="MqttOptions.BrokerMaxConnectionsPerIdentity"/> for one identity; CONNACK 0x97.</summary>
+    IdentityConnectionLimit,
+
+    /// <summary><c>session_message_limit</c>: a session held <see cref="MqttOptions.BrokerMaxKeptMessagesPerSession"/> messages; the oldest was dropped.</summary>
+    SessionMessageLimit,
 }

@@ -30,7 +30,7 @@ public sealed class PolicyBrokerAccess(ITerminalAccessPolicy policy, string topi
             }));
         }
 
-        var broker = new BrokerIdentity(identity.Name, identity.StoreId, identity.TerminalId);
+        var broker = new BrokerIdentity(identity.Name, identity.StoreId, identity.TerminalId, Shared: identity.Role == TerminalRole.Local);
         _identities.AddOrUpdate(broker, identity);
         return ValueTask.FromResult(BrokerAuthentication.Accept(broker));
     }
