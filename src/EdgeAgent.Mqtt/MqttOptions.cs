@@ -98,16 +98,40 @@ public sealed class MqttOptions : IValidatableObject
     public int BrokerMaxConnections { get; set; } = 1000;
 
     /// <summary>
-    /// New connections per second that one remote address may open on the embedded broker, on average; above it they
-    /// are closed on accept and counted, so that a reconnect loop or a flood from one host cannot starve the others.
-    /// Default 20.
+    /// CONNECTs per second that one remote address (an IPv6 /64) may send to the embedded broker, on average; above it
+    /// they get CONNACK 0x9F (Connection rate exceeded) before any credential is checked, so that a reconnect loop or a
+    /// flood from one host cannot starve the others. Default 50.
     /// </summary>
     [Range(1, 100_000)]
-    public int BrokerConnectionsPerSecondPerAddress { get; set; } = 20;
+    public int BrokerConnectionsPerSecondPerAddress { get; set; } = 50;
 
-    /// <summary>Burst of new connections one remote address may open at once before the per-second rate applies. Default 100 (a store's terminals reconnecting together behind one NAT).</summary>
+    /// <summary>
+    /// Burst of CONNECTs one remote address may send at once before the per-second rate applies. Default 1000: every
+    /// terminal of a store behind one NAT reconnecting together after a power cut.
+    /// </summary>
     [Range(1, 100_000)]
-    public int BrokerConnectionBurstPerAddress { get; set; } = 100;
+    public int BrokerConnectionBurstPerAddress { get; set; } = 1000;
+
+    /// <summary>
+    /// Seconds an accepted connection has, TLS handshake included, until its CONNECT is accepted; then it is closed and
+    /// counted. It bounds how long a socket without credentials holds a slot. Default 3.
+    /// </summary>
+    [Range(1, 600)]
+    public int BrokerPreAuthTimeoutSeconds { get; set; } = 3;
+
+    /// <summary>
+    /// Share of <see cref="BrokerMaxConnections"/>, in percent, that connections which have not authenticated yet may
+    /// never hold: when the rest is taken, the oldest unauthenticated one is closed to make room for a new one. Default 20.
+    /// </summary>
+    [Range(0, 99)]
+    public int BrokerAuthenticatedReservePercent { get; set; } = 20;
+
+    /// <summary>
+    /// Connections from one remote address (an IPv6 /64) read at once before they authenticate; more wait their turn
+    /// within <see cref="BrokerPreAuthTimeoutSeconds"/>. Default 64.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int BrokerPendingConnectionsPerAddress { get; set; } = 64;
 
     /// <summary>Seconds a new connection has to send its CONNECT packet (after the TLS handshake, if any) before it is closed and counted. Default 10.</summary>
     [Range(1, 600)]

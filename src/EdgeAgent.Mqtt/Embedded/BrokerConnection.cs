@@ -25,14 +25,16 @@ internal sealed class BrokerConnection : IMqttChannelAdapter
     private readonly Socket? _socket;
     private readonly AnswerAcknowledgements _answers;
     private readonly HeldAcknowledgements _held;
+    private readonly PendingConnection? _pending;
     private bool _awaitingConnect = true;
     private bool _connAckSent;
     private bool _tooLargeReported;
     private ConnectTerms _terms;
     private string? _clientId;
 
-    public BrokerConnection(MqttChannelAdapter inner, GuardedChannel channel, BrokerContext context, Socket? socket)
+    public BrokerConnection(MqttChannelAdapter inner, GuardedChannel channel, BrokerContext context, Socket? socket, PendingConnection? pending = null)
     {
+        _pending = pending;
         _inner = inner;
         _socket = socket;
         _channel = channel;
@@ -95,6 +97,7 @@ internal sealed class BrokerConnection : IMqttChannelAdapter
     {
         Identity = identity;
         _context.Connections.Add(_clientId!, this);
+        _pending?.Authenticated();
     }
 
     public async Task DisconnectAsync(CancellationToken cancellationToken)
@@ -189,7 +192,7 @@ internal sealed class BrokerConnection : IMqttChannelAdapter
         {
             _context.Refusals.Report(RefusalReason.NotConnect, RemoteEndPoint);
         }
-        else if (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        else if (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested && _pending?.IsClosedByGate != true)
         {
             _context.Refusals.Report(RefusalReason.ConnectTimeout, RemoteEndPoint);
         }

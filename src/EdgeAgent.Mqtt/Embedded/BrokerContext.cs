@@ -15,6 +15,7 @@ internal sealed class BrokerContext
         Undelivered = new UndeliveredAnswers(limits, time, metrics);
         Subscriptions = new SubscriptionQuota(limits.MaxSubscriptionsPerSession);
         Identities = new IdentityQuota(limits);
+        ConnectRate = new ConnectRate(limits);
     }
 
     /// <summary>First level of the payment topics.</summary>
@@ -37,6 +38,8 @@ internal sealed class BrokerContext
     public SubscriptionQuota Subscriptions { get; }
 
     public IdentityQuota Identities { get; }
+
+    public ConnectRate ConnectRate { get; }
 
     /// <summary>A session is gone (deleted, expired, evicted, or replaced by a clean start): what was counted for it goes too.</summary>
     public void SessionEnded(string clientId, bool replaced)

@@ -15,6 +15,13 @@ internal sealed class BrokerLimits
 
     public required TimeSpan TlsHandshakeTimeout { get; init; }
 
+    public required TimeSpan PreAuthTimeout { get; init; }
+
+    /// <summary>Most sockets that have not authenticated at once: the slots beyond it are kept for authenticated clients.</summary>
+    public required int MaxPendingConnections { get; init; }
+
+    public required int PendingConnectionsPerAddress { get; init; }
+
     public required ushort KeepAliveMin { get; init; }
 
     public required ushort KeepAliveMax { get; init; }
@@ -67,6 +74,9 @@ internal sealed class BrokerLimits
             ConnectionBurstPerAddress = options.BrokerConnectionBurstPerAddress,
             ConnectTimeout = TimeSpan.FromSeconds(options.BrokerConnectTimeoutSeconds),
             TlsHandshakeTimeout = TimeSpan.FromSeconds(options.BrokerTlsHandshakeTimeoutSeconds),
+            PreAuthTimeout = TimeSpan.FromSeconds(options.BrokerPreAuthTimeoutSeconds),
+            MaxPendingConnections = Math.Max(1, options.BrokerMaxConnections * (100 - options.BrokerAuthenticatedReservePercent) / 100),
+            PendingConnectionsPerAddress = options.BrokerPendingConnectionsPerAddress,
             KeepAliveMin = checked((ushort)options.BrokerKeepAliveMinSeconds),
             KeepAliveMax = checked((ushort)options.BrokerKeepAliveMaxSeconds),
             SessionExpiryMax = (uint)options.BrokerSessionExpiryMaxSeconds,

@@ -20,6 +20,16 @@ internal sealed class ConnectionGate(IBrokerAccess access, BrokerContext context
         }
 
         var v5 = e.ProtocolVersion == MqttProtocolVersion.V500;
+
+        // MQTTnet turns 5.0 codes that 3.1.1 lacks into "unacceptable protocol version"; "server unavailable" says try later.
+        var tryLater = v5 ? MqttConnectReasonCode.ConnectionRateExceeded : MqttConnectReasonCode.ServerUnavailable;
+        if (!context.ConnectRate.TryAcquire(e.RemoteEndPoint))
+        {
+            // Before any credential is checked: a flood from one address costs no password hash.
+            e.ReasonCode = tryLater;
+            context.Refusals.Report(RefusalReason.ConnectionRate, e.RemoteEndPoint);
+            return;
+        }
         if (connection.Terms.Refusal is { } refusal)
         {
             e.ReasonCode = refusal == RefusalReason.RetainedWill ? MqttConnectReasonCode.RetainNotSupported : MqttConnectReasonCode.ClientIdentifierNotValid;
@@ -66,7 +76,7 @@ internal sealed class ConnectionGate(IBrokerAccess access, BrokerContext context
 
         if (context.Identities.TryAdmit(result.Identity!, e.ClientId) is { } quota)
         {
-            e.ReasonCode = MqttConnectReasonCode.QuotaExceeded;
+            e.ReasonCode = v5 ? MqttConnectReasonCode.QuotaExceeded : MqttConnectReasonCode.ServerUnavailable;
             context.Refusals.Report(quota, e.RemoteEndPoint);
             return;
         }

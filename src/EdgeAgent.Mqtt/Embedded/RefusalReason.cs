@@ -3,10 +3,10 @@ namespace EdgeAgent.Mqtt.Embedded;
 /// <summary>Why the embedded broker refused a connection, a packet, a publish or a subscription: the <c>reason</c> tag of <c>edgeagent.broker.refusals</c>.</summary>
 public enum RefusalReason
 {
-    /// <summary><c>connection_limit</c>: <see cref="MqttOptions.BrokerMaxConnections"/> connections were open.</summary>
+    /// <summary><c>connection_limit</c>: <see cref="MqttOptions.BrokerMaxConnections"/> connections were open, every one authenticated.</summary>
     ConnectionLimit,
 
-    /// <summary><c>connection_rate</c>: the remote address opened connections faster than allowed.</summary>
+    /// <summary><c>connection_rate</c>: the remote address sent CONNECTs faster than allowed; CONNACK 0x9F.</summary>
     ConnectionRate,
 
     /// <summary><c>tls_handshake_timeout</c>: no TLS handshake within the timeout.</summary>
@@ -77,4 +77,10 @@ public enum RefusalReason
 
     /// <summary><c>session_message_limit</c>: a session held <see cref="MqttOptions.BrokerMaxKeptMessagesPerSession"/> messages; the oldest was dropped.</summary>
     SessionMessageLimit,
+
+    /// <summary><c>pre_auth_timeout</c>: no accepted CONNECT (TLS handshake included) within <see cref="MqttOptions.BrokerPreAuthTimeoutSeconds"/> of the accept.</summary>
+    PreAuthTimeout,
+
+    /// <summary><c>pre_auth_evicted</c>: an unauthenticated socket closed, the oldest first, to make room for a new one.</summary>
+    PreAuthEvicted,
 }
