@@ -293,6 +293,29 @@ public sealed class MqttOptions : IValidatableObject
     /// <summary>Name the external broker's certificate must carry, when it differs from <see cref="Host"/>. Default: <see cref="Host"/>.</summary>
     public string? TlsServerName { get; set; }
 
+    /// <summary>
+    /// Password checks (PBKDF2, <see cref="PasswordFile"/>) the embedded broker runs at once; other CONNECTs with a
+    /// password wait up to a second for a turn, then get CONNACK 0x9F without a check. Bounds the CPU a flood of
+    /// CONNECTs can take from the payments. Default 2.
+    /// </summary>
+    [Range(1, 64)]
+    public int BrokerPasswordChecksAtOnce { get; set; } = 2;
+
+    /// <summary>
+    /// Seconds a verified password is recognised again by a keyed hash instead of PBKDF2 (one per user, in memory only,
+    /// under a key made at start), so that terminals reconnecting together do not each pay the full check; 0 turns it
+    /// off. Default 600. What it trades: docs/security.md.
+    /// </summary>
+    [Range(0, 86_400)]
+    public int BrokerPasswordCacheSeconds { get; set; } = 600;
+
+    /// <summary>
+    /// Longest back-off, in seconds, after wrong passwords for one user name from one address: it starts at 1 s and
+    /// doubles; meanwhile that user from that address gets CONNACK 0x9F without a check. Default 60.
+    /// </summary>
+    [Range(1, 3600)]
+    public int BrokerPasswordBackoffMaxSeconds { get; set; } = 60;
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext) => BrokerExposure.Problems(this);
 
     #endregion

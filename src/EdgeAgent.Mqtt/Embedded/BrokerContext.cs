@@ -16,6 +16,7 @@ internal sealed class BrokerContext
         Subscriptions = new SubscriptionQuota(limits.MaxSubscriptionsPerSession);
         Identities = new IdentityQuota(limits);
         ConnectRate = new ConnectRate(limits);
+        PasswordChecks = new PasswordCheckGate(limits);
     }
 
     /// <summary>First level of the payment topics.</summary>
@@ -40,6 +41,8 @@ internal sealed class BrokerContext
     public IdentityQuota Identities { get; }
 
     public ConnectRate ConnectRate { get; }
+
+    public PasswordCheckGate PasswordChecks { get; }
 
     /// <summary>A session is gone (deleted, expired, evicted, or replaced by a clean start): what was counted for it goes too.</summary>
     public void SessionEnded(string clientId, bool replaced)

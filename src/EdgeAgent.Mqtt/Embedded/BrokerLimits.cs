@@ -46,6 +46,8 @@ internal sealed class BrokerLimits
 
     public required TimeSpan RefusalLogInterval { get; init; }
 
+    public required int PasswordChecksAtOnce { get; init; }
+
     /// <summary>Reads and checks the settings; a contradiction stops the agent at start with the keys named.</summary>
     public static BrokerLimits From(MqttOptions options)
     {
@@ -89,6 +91,7 @@ internal sealed class BrokerLimits
             MaxConnectionsPerIdentity = options.BrokerMaxConnectionsPerIdentity,
             AnswerRetention = TimeSpan.FromSeconds(options.AnswerRetentionSeconds),
             RefusalLogInterval = TimeSpan.FromSeconds(options.RefusalLogIntervalSeconds),
+            PasswordChecksAtOnce = options.BrokerPasswordChecksAtOnce,
         };
     }
 }

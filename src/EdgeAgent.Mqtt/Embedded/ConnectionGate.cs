@@ -56,13 +56,34 @@ internal sealed class ConnectionGate(IBrokerAccess access, BrokerContext context
             ProtocolLevel = (int)e.ProtocolVersion,
             CleanSession = e.CleanSession ?? true,
         };
-        var result = await access.AuthenticateAsync(request, e.CancellationToken);
+        var password = !string.IsNullOrEmpty(e.UserName) && e.ClientCertificate is null;
+        if (password && !await context.PasswordChecks.EnterAsync(e.CancellationToken))
+        {
+            e.ReasonCode = tryLater;
+            context.Refusals.Report(RefusalReason.PasswordChecksBusy, e.RemoteEndPoint);
+            return;
+        }
+
+        BrokerAuthentication result;
+        try
+        {
+            result = await access.AuthenticateAsync(request, e.CancellationToken);
+        }
+        finally
+        {
+            if (password)
+            {
+                context.PasswordChecks.Release();
+            }
+        }
+
         if (!result.IsAccepted)
         {
             e.ReasonCode = result.Refusal switch
             {
                 ConnectRefusal.BadCredentials => MqttConnectReasonCode.BadUserNameOrPassword,
                 ConnectRefusal.ClientIdRejected => MqttConnectReasonCode.ClientIdentifierNotValid,
+                ConnectRefusal.TryLater => tryLater,
                 _ => MqttConnectReasonCode.NotAuthorized,
             };
             context.Refusals.Report(RefusalReason.Authentication, e.RemoteEndPoint);

@@ -165,6 +165,7 @@ public sealed partial class EmbeddedBrokerIngest : IIngest
         await _maintenance;
         _stopping.Dispose();
         _context.ConnectRate.Dispose();
+        _context.PasswordChecks.Dispose();
     }
 
     /// <summary>No client owns the answer's topic (its terminal has not subscribed yet, or is gone): it is kept for when it does.</summary>

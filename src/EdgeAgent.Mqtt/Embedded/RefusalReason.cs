@@ -83,4 +83,7 @@ public enum RefusalReason
 
     /// <summary><c>pre_auth_evicted</c>: an unauthenticated socket closed, the oldest first, to make room for a new one.</summary>
     PreAuthEvicted,
+
+    /// <summary><c>password_checks_busy</c>: <see cref="MqttOptions.BrokerPasswordChecksAtOnce"/> password checks were running and none ended in time; CONNACK 0x9F.</summary>
+    PasswordChecksBusy,
 }

@@ -26,6 +26,7 @@ public sealed class PolicyBrokerAccess(ITerminalAccessPolicy policy, string topi
             {
                 RefusalReason.ReservedClientId or RefusalReason.ClientIdNotAllowed => ConnectRefusal.ClientIdRejected,
                 RefusalReason.BadCredentials or RefusalReason.Anonymous => ConnectRefusal.BadCredentials,
+                RefusalReason.PasswordBackoff => ConnectRefusal.TryLater,
                 _ => ConnectRefusal.NotAuthorized,
             }));
         }
