@@ -36,20 +36,27 @@ internal sealed class ConnectionAdmission(BrokerContext context)
         PendingConnection? evicted = null;
         lock (_lock)
         {
-            if (_open >= limits.MaxConnections || _pending.Count >= limits.MaxPendingConnections)
+            while (_open >= limits.MaxConnections || _pending.Count >= limits.MaxPendingConnections)
             {
                 if (_pending.First is not { } oldest)
                 {
                     return null;
                 }
 
-                // The oldest unauthenticated socket gives its slot to the new one.
-                evicted = oldest.Value;
-                Forget(evicted);
-                evicted.SlotHandedOver = true;
-                evicted.TryCloseByGate();
+                var candidate = oldest.Value;
+                Forget(candidate);
+                if (candidate.TryCloseByGate())
+                {
+                    // The oldest unauthenticated socket gives its slot to the new one.
+                    candidate.SlotHandedOver = true;
+                    evicted = candidate;
+                    break;
+                }
+
+                // It authenticated a moment ago and was leaving the list anyway: the next oldest, if one is needed.
             }
-            else
+
+            if (evicted is null)
             {
                 _open++;
             }

@@ -6,8 +6,10 @@ using MQTTnet.Server;
 namespace EdgeAgent.Mqtt.Embedded;
 
 /// <summary>
-/// Decides on each CONNECT (MQTTnet's ValidatingConnection event): the terms the connection could not be granted, the
-/// client id the agent keeps for itself, then the access policy. An accepted connection gets its identity.
+/// Decides on each CONNECT (MQTTnet's ValidatingConnection event): the rate of CONNECTs from its address
+/// (<see cref="ConnectRate"/>), the terms the connection could not be granted, the client id the agent keeps for
+/// itself, then the access policy, a few password checks at a time (<see cref="PasswordCheckGate"/>), then the sessions
+/// and connections its identity may hold (<see cref="IdentityQuota"/>). An accepted connection gets its identity.
 /// </summary>
 internal sealed class ConnectionGate(IBrokerAccess access, BrokerContext context)
 {
@@ -30,6 +32,7 @@ internal sealed class ConnectionGate(IBrokerAccess access, BrokerContext context
             context.Refusals.Report(RefusalReason.ConnectionRate, e.RemoteEndPoint);
             return;
         }
+
         if (connection.Terms.Refusal is { } refusal)
         {
             e.ReasonCode = refusal == RefusalReason.RetainedWill ? MqttConnectReasonCode.RetainNotSupported : MqttConnectReasonCode.ClientIdentifierNotValid;
