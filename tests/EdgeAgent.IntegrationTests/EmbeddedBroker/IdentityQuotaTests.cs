@@ -36,7 +36,14 @@ public sealed class IdentityQuotaTests : IDisposable
             Assert.Contains("quota exceeded", refused.Output, StringComparison.OrdinalIgnoreCase);
         }
 
-        Assert.Equal(5, broker.Metrics.Refusals("identity_session_limit"));
+        // MQTT 3.1.1 has no quota code: "server unavailable" tells such a client to come back later.
+        var old = await ExternalClients.RunAsync(ExternalClients.MosquittoSub,
+            ["-V", "311", "-h", "127.0.0.1", "-p", broker.Port.ToString(), "-u", "store-1/t1", "-P", "t1-secret", "-i", "store-1/t1:old", "-c", "-q", "1",
+             "-t", "pos/store-1/t1/decisions", "-E"], Patience);
+        Assert.NotEqual(0, old.ExitCode);
+        Assert.Contains("unavailable", old.Output, StringComparison.OrdinalIgnoreCase);
+
+        Assert.Equal(6, broker.Metrics.Refusals("identity_session_limit"));
         Assert.Equal(0, (await LeaveSessionAsync(broker, "store-1/t1", "store-1/t1:a", "t1-secret")).ExitCode); // its own session: no new place
         var sessions = (await broker.Ingest.Server.GetSessionsAsync()).Select(s => s.Id).Order().ToList();
         Assert.Equal(["store-1/t1:a", "store-1/t1:b", "store-1/t2"], sessions);
