@@ -98,16 +98,40 @@ public sealed class MqttOptions : IValidatableObject
     public int BrokerMaxConnections { get; set; } = 1000;
 
     /// <summary>
-    /// New connections per second that one remote address may open on the embedded broker, on average; above it they
-    /// are closed on accept and counted, so that a reconnect loop or a flood from one host cannot starve the others.
-    /// Default 20.
+    /// CONNECTs per second that one remote address (an IPv6 /64) may send to the embedded broker, on average; above it
+    /// they get CONNACK 0x9F (Connection rate exceeded) before any credential is checked, so that a reconnect loop or a
+    /// flood from one host cannot starve the others. Default 50.
     /// </summary>
     [Range(1, 100_000)]
-    public int BrokerConnectionsPerSecondPerAddress { get; set; } = 20;
+    public int BrokerConnectionsPerSecondPerAddress { get; set; } = 50;
 
-    /// <summary>Burst of new connections one remote address may open at once before the per-second rate applies. Default 100 (a store's terminals reconnecting together behind one NAT).</summary>
+    /// <summary>
+    /// Burst of CONNECTs one remote address may send at once before the per-second rate applies. Default 1000: every
+    /// terminal of a store behind one NAT reconnecting together after a power cut.
+    /// </summary>
     [Range(1, 100_000)]
-    public int BrokerConnectionBurstPerAddress { get; set; } = 100;
+    public int BrokerConnectionBurstPerAddress { get; set; } = 1000;
+
+    /// <summary>
+    /// Seconds an accepted connection has, TLS handshake included, until its CONNECT is accepted; then it is closed and
+    /// counted. It bounds how long a socket without credentials holds a slot. Default 3.
+    /// </summary>
+    [Range(1, 600)]
+    public int BrokerPreAuthTimeoutSeconds { get; set; } = 3;
+
+    /// <summary>
+    /// Share of <see cref="BrokerMaxConnections"/>, in percent, that connections which have not authenticated yet may
+    /// never hold: when the rest is taken, the oldest unauthenticated one is closed to make room for a new one. Default 20.
+    /// </summary>
+    [Range(0, 99)]
+    public int BrokerAuthenticatedReservePercent { get; set; } = 20;
+
+    /// <summary>
+    /// Connections from one remote address (an IPv6 /64) read at once before they authenticate; more wait their turn
+    /// within <see cref="BrokerPreAuthTimeoutSeconds"/>. Default 64.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int BrokerPendingConnectionsPerAddress { get; set; } = 64;
 
     /// <summary>Seconds a new connection has to send its CONNECT packet (after the TLS handshake, if any) before it is closed and counted. Default 10.</summary>
     [Range(1, 600)]
@@ -152,6 +176,31 @@ public sealed class MqttOptions : IValidatableObject
     /// </summary>
     [Range(1, 65535)]
     public int BrokerReceiveMaximum { get; set; } = 256;
+
+    /// <summary>
+    /// Messages the embedded broker keeps for one session, connected or not: queued to it, or sent at QoS 1 and not yet
+    /// acknowledged. Beyond it the oldest is dropped and counted (an answer its terminal owns stays in the kept answers,
+    /// <see cref="AnswerRetentionCount"/>). Without it, a dashboard on a persistent session that goes away keeps every
+    /// answer of the store until its session expires. Default 1000.
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int BrokerMaxKeptMessagesPerSession { get; set; } = 1000;
+
+    /// <summary>Distinct topic filters one session may hold on the embedded broker; a filter beyond it gets SUBACK 0x97 (Quota exceeded). Default 16.</summary>
+    [Range(1, 10_000)]
+    public int BrokerMaxSubscriptionsPerSession { get; set; } = 16;
+
+    /// <summary>
+    /// Sessions one identity may hold on the embedded broker (client ids <c>{name}</c> and <c>{name}:{suffix}</c>), connected
+    /// or not; a CONNECT that would open one more gets CONNACK 0x97 (Quota exceeded), so that one identity's sessions never
+    /// crowd out another's. Anonymous local clients share one identity and are bounded only by <see cref="BrokerMaxSessions"/>. Default 8.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int BrokerMaxSessionsPerIdentity { get; set; } = 8;
+
+    /// <summary>Connections one identity may hold open on the embedded broker at once; one more gets CONNACK 0x97 (Quota exceeded). Default 4.</summary>
+    [Range(1, 100_000)]
+    public int BrokerMaxConnectionsPerIdentity { get; set; } = 4;
 
     /// <summary>
     /// Answers the embedded broker keeps for a terminal that was not subscribed when its answer was published, or did
@@ -243,6 +292,29 @@ public sealed class MqttOptions : IValidatableObject
 
     /// <summary>Name the external broker's certificate must carry, when it differs from <see cref="Host"/>. Default: <see cref="Host"/>.</summary>
     public string? TlsServerName { get; set; }
+
+    /// <summary>
+    /// Password checks (PBKDF2, <see cref="PasswordFile"/>) the embedded broker runs at once; other CONNECTs with a
+    /// password wait up to a second for a turn, then get CONNACK 0x9F without a check. Bounds the CPU a flood of
+    /// CONNECTs can take from the payments. Default 2.
+    /// </summary>
+    [Range(1, 64)]
+    public int BrokerPasswordChecksAtOnce { get; set; } = 2;
+
+    /// <summary>
+    /// Seconds a verified password is recognised again by a keyed hash instead of PBKDF2 (one per user, in memory only,
+    /// under a key made at start), so that terminals reconnecting together do not each pay the full check; 0 turns it
+    /// off. Default 600. What it trades: docs/security.md.
+    /// </summary>
+    [Range(0, 86_400)]
+    public int BrokerPasswordCacheSeconds { get; set; } = 600;
+
+    /// <summary>
+    /// Longest back-off, in seconds, after wrong passwords for one user name from one address: it starts at 1 s and
+    /// doubles; meanwhile that user from that address gets CONNACK 0x9F without a check. Default 60.
+    /// </summary>
+    [Range(1, 3600)]
+    public int BrokerPasswordBackoffMaxSeconds { get; set; } = 60;
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext) => BrokerExposure.Problems(this);
 

@@ -1,4 +1,5 @@
 using MQTTnet.Packets;
+using MQTTnet.Protocol;
 using MQTTnet.Server;
 
 namespace EdgeAgent.Mqtt.Embedded;
@@ -69,6 +70,12 @@ internal sealed class AnswerRedelivery(BrokerContext context)
 
     public Task OnQueueOverwrittenAsync(QueueMessageOverwrittenEventArgs e)
     {
+        if (e.Packet is MqttPublishPacket { QualityOfServiceLevel: MqttQualityOfServiceLevel.AtMostOnce })
+        {
+            // A QoS 1 packet dropped from the queue is still held for its PUBACK: SessionMessageBound counts it when it goes.
+            context.Refusals.Report(RefusalReason.SessionMessageLimit, null);
+        }
+
         if (e.Packet is MqttPublishPacket publish && TrackedAnswer.Of(publish.Payload) is { } answer && context.Owners.IsOwner(e.ReceiverClientId, answer.Topic))
         {
             context.Undelivered.Keep(answer);
@@ -85,7 +92,7 @@ internal sealed class AnswerRedelivery(BrokerContext context)
 
     public Task OnSessionDeletedAsync(SessionDeletedEventArgs e)
     {
-        context.Owners.SessionEnded(e.Id);
+        context.SessionEnded(e.Id, replaced: false);
         return Task.CompletedTask;
     }
 
@@ -128,6 +135,7 @@ internal sealed class AnswerRedelivery(BrokerContext context)
             }
         }
 
+        SessionMessageBound.Trim(context, session, e.ClientId); // queued straight to the session, past the event that bounds it
         context.Metrics.AnswersRedelivered(delivered);
     }
 }

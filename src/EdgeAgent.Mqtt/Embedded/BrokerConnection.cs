@@ -25,14 +25,16 @@ internal sealed class BrokerConnection : IMqttChannelAdapter
     private readonly Socket? _socket;
     private readonly AnswerAcknowledgements _answers;
     private readonly HeldAcknowledgements _held;
+    private readonly PendingConnection? _pending;
     private bool _awaitingConnect = true;
     private bool _connAckSent;
     private bool _tooLargeReported;
     private ConnectTerms _terms;
     private string? _clientId;
 
-    public BrokerConnection(MqttChannelAdapter inner, GuardedChannel channel, BrokerContext context, Socket? socket)
+    public BrokerConnection(MqttChannelAdapter inner, GuardedChannel channel, BrokerContext context, Socket? socket, PendingConnection? pending = null)
     {
+        _pending = pending;
         _inner = inner;
         _socket = socket;
         _channel = channel;
@@ -95,6 +97,7 @@ internal sealed class BrokerConnection : IMqttChannelAdapter
     {
         Identity = identity;
         _context.Connections.Add(_clientId!, this);
+        _pending?.Authenticated();
     }
 
     public async Task DisconnectAsync(CancellationToken cancellationToken)
@@ -123,6 +126,11 @@ internal sealed class BrokerConnection : IMqttChannelAdapter
             _context.Connections.Remove(_clientId, this);
         }
 
+        if (Identity is { } identity)
+        {
+            _context.Identities.ConnectionEnded(identity);
+        }
+
         _answers.ConnectionEnded();
         _inner.Dispose();
     }
@@ -131,13 +139,26 @@ internal sealed class BrokerConnection : IMqttChannelAdapter
     private async Task<MqttPacket> ReceiveAsync(CancellationToken cancellationToken)
     {
         var packet = await _inner.ReceivePacketAsync(cancellationToken);
-        if (packet is MqttPublishPacket { QualityOfServiceLevel: MqttQualityOfServiceLevel.AtLeastOnce } publish
-            && PaymentTopics.IsPaymentTopic(publish.Topic, _context.TopicRoot))
+        if (packet is not MqttPublishPacket publish)
+        {
+            return packet;
+        }
+
+        if (publish.TopicAlias != 0)
+        {
+            // MQTTnet stores every alias (up to 65,535 topics of up to a packet each) before any interceptor runs, whatever
+            // CONNACK said: the PUBLISH is refused here, before it reaches MQTTnet, and the connection ended (MQTT 5 §3.3.2.3.4).
+            _context.Refusals.Report(RefusalReason.TopicAlias, RemoteEndPoint);
+            await TrySendAsync(new MqttDisconnectPacket { ReasonCode = MqttDisconnectReasonCode.TopicAliasInvalid }, cancellationToken);
+            return null!;
+        }
+
+        if (publish.QualityOfServiceLevel == MqttQualityOfServiceLevel.AtLeastOnce && PaymentTopics.IsPaymentTopic(publish.Topic, _context.TopicRoot))
         {
             _held.Hold(publish.PacketIdentifier);
         }
 
-        return packet;
+        return publish;
     }
 
     private async Task<MqttPacket> ReceiveConnectAsync(CancellationToken cancellationToken)
@@ -171,7 +192,7 @@ internal sealed class BrokerConnection : IMqttChannelAdapter
         {
             _context.Refusals.Report(RefusalReason.NotConnect, RemoteEndPoint);
         }
-        else if (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        else if (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested && _pending?.IsClosedByGate != true)
         {
             _context.Refusals.Report(RefusalReason.ConnectTimeout, RemoteEndPoint);
         }

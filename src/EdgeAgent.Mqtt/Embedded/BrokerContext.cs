@@ -13,6 +13,10 @@ internal sealed class BrokerContext
         Metrics = metrics;
         Refusals = new RefusalLog(metrics, time, limits.RefusalLogInterval, logger);
         Undelivered = new UndeliveredAnswers(limits, time, metrics);
+        Subscriptions = new SubscriptionQuota(limits.MaxSubscriptionsPerSession);
+        Identities = new IdentityQuota(limits);
+        ConnectRate = new ConnectRate(limits);
+        PasswordChecks = new PasswordCheckGate(limits);
     }
 
     /// <summary>First level of the payment topics.</summary>
@@ -31,4 +35,23 @@ internal sealed class BrokerContext
     public AnswerOwners Owners { get; } = new();
 
     public UndeliveredAnswers Undelivered { get; }
+
+    public SubscriptionQuota Subscriptions { get; }
+
+    public IdentityQuota Identities { get; }
+
+    public ConnectRate ConnectRate { get; }
+
+    public PasswordCheckGate PasswordChecks { get; }
+
+    /// <summary>A session is gone (deleted, expired, evicted, or replaced by a clean start): what was counted for it goes too.</summary>
+    public void SessionEnded(string clientId, bool replaced)
+    {
+        Owners.SessionEnded(clientId);
+        Subscriptions.SessionEnded(clientId);
+        if (!replaced)
+        {
+            Identities.SessionEnded(clientId);
+        }
+    }
 }

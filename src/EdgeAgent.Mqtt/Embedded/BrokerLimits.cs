@@ -15,6 +15,13 @@ internal sealed class BrokerLimits
 
     public required TimeSpan TlsHandshakeTimeout { get; init; }
 
+    public required TimeSpan PreAuthTimeout { get; init; }
+
+    /// <summary>Most sockets that have not authenticated at once: the slots beyond it are kept for authenticated clients.</summary>
+    public required int MaxPendingConnections { get; init; }
+
+    public required int PendingConnectionsPerAddress { get; init; }
+
     public required ushort KeepAliveMin { get; init; }
 
     public required ushort KeepAliveMax { get; init; }
@@ -27,9 +34,19 @@ internal sealed class BrokerLimits
 
     public required int AnswerRetentionCount { get; init; }
 
+    public required int MaxKeptMessagesPerSession { get; init; }
+
+    public required int MaxSubscriptionsPerSession { get; init; }
+
+    public required int MaxSessionsPerIdentity { get; init; }
+
+    public required int MaxConnectionsPerIdentity { get; init; }
+
     public required TimeSpan AnswerRetention { get; init; }
 
     public required TimeSpan RefusalLogInterval { get; init; }
+
+    public required int PasswordChecksAtOnce { get; init; }
 
     /// <summary>Reads and checks the settings; a contradiction stops the agent at start with the keys named.</summary>
     public static BrokerLimits From(MqttOptions options)
@@ -59,14 +76,22 @@ internal sealed class BrokerLimits
             ConnectionBurstPerAddress = options.BrokerConnectionBurstPerAddress,
             ConnectTimeout = TimeSpan.FromSeconds(options.BrokerConnectTimeoutSeconds),
             TlsHandshakeTimeout = TimeSpan.FromSeconds(options.BrokerTlsHandshakeTimeoutSeconds),
+            PreAuthTimeout = TimeSpan.FromSeconds(options.BrokerPreAuthTimeoutSeconds),
+            MaxPendingConnections = Math.Max(1, options.BrokerMaxConnections * (100 - options.BrokerAuthenticatedReservePercent) / 100),
+            PendingConnectionsPerAddress = options.BrokerPendingConnectionsPerAddress,
             KeepAliveMin = checked((ushort)options.BrokerKeepAliveMinSeconds),
             KeepAliveMax = checked((ushort)options.BrokerKeepAliveMaxSeconds),
             SessionExpiryMax = (uint)options.BrokerSessionExpiryMaxSeconds,
             MaxSessions = options.BrokerMaxSessions,
             ReceiveMaximum = checked((ushort)options.BrokerReceiveMaximum),
             AnswerRetentionCount = options.AnswerRetentionCount,
+            MaxKeptMessagesPerSession = options.BrokerMaxKeptMessagesPerSession,
+            MaxSubscriptionsPerSession = options.BrokerMaxSubscriptionsPerSession,
+            MaxSessionsPerIdentity = options.BrokerMaxSessionsPerIdentity,
+            MaxConnectionsPerIdentity = options.BrokerMaxConnectionsPerIdentity,
             AnswerRetention = TimeSpan.FromSeconds(options.AnswerRetentionSeconds),
             RefusalLogInterval = TimeSpan.FromSeconds(options.RefusalLogIntervalSeconds),
+            PasswordChecksAtOnce = options.BrokerPasswordChecksAtOnce,
         };
     }
 }

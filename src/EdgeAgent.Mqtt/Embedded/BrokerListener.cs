@@ -8,8 +8,8 @@ using MQTTnet.Server;
 namespace EdgeAgent.Mqtt.Embedded;
 
 /// <summary>
-/// The embedded broker's front door, in place of MQTTnet's TCP listener: accepts on each endpoint, admits or refuses
-/// each socket (<see cref="ConnectionAdmission"/>), runs the TLS handshake where the endpoint has TLS, and hands MQTTnet a
+/// The embedded broker's front door, in place of MQTTnet's TCP listener: accepts on each endpoint, admits each socket
+/// or closes an older unauthenticated one for it (<see cref="ConnectionAdmission"/>), runs the TLS handshake where the endpoint has TLS, and hands MQTTnet a
 /// <see cref="BrokerConnection"/> over a <see cref="GuardedChannel"/>. Whatever goes wrong with one connection ends that
 /// connection only.
 /// </summary>
@@ -29,7 +29,7 @@ internal sealed class BrokerListener : IMqttServerAdapter
     {
         _endpoints = endpoints;
         _context = context;
-        _admission = new ConnectionAdmission(context.Limits);
+        _admission = new ConnectionAdmission(context);
         _tls = new TlsHandshake(context);
     }
 
@@ -69,11 +69,7 @@ internal sealed class BrokerListener : IMqttServerAdapter
         return Task.CompletedTask;
     }
 
-    public void Dispose()
-    {
-        Close();
-        _admission.Dispose();
-    }
+    public void Dispose() => Close();
 
     private static Socket Bind(IPEndPoint endPoint)
     {
@@ -131,31 +127,38 @@ internal sealed class BrokerListener : IMqttServerAdapter
                 continue;
             }
 
-            if (_admission.TryAdmit(client.RemoteEndPoint) is { } refusal)
+            if (_admission.TryAdmit(client) is not { } pending)
             {
-                _context.Refusals.Report(refusal, client.RemoteEndPoint);
+                // Every slot is an authenticated client's: nothing to close in its place, and no CONNECT read to answer.
+                _context.Refusals.Report(RefusalReason.ConnectionLimit, client.RemoteEndPoint);
                 client.Dispose();
                 continue;
             }
 
-            _ = Task.Run(() => ServeAsync(client, endpoint, stopping), CancellationToken.None);
+            _ = Task.Run(() => ServeAsync(pending, endpoint, stopping), CancellationToken.None);
         }
     }
 
-    private async Task ServeAsync(Socket client, BrokerEndpoint endpoint, CancellationToken stopping)
+    private async Task ServeAsync(PendingConnection pending, BrokerEndpoint endpoint, CancellationToken stopping)
     {
         _context.Metrics.Connected();
+        var client = pending.Socket;
         Stream? stream = null;
         try
         {
-            var remote = client.RemoteEndPoint;
+            if (!await _admission.WaitTurnAsync(pending, stopping))
+            {
+                return; // closed before its turn came: counted where it was closed
+            }
+
+            var remote = pending.Remote;
             client.NoDelay = true;
             var plain = new NetworkStream(client, ownsSocket: true);
             stream = plain;
             System.Security.Cryptography.X509Certificates.X509Certificate2? certificate = null;
             if (endpoint.Tls is { } tls)
             {
-                (stream, certificate) = await _tls.AuthenticateAsync(plain, tls, remote, stopping);
+                (stream, certificate) = await _tls.AuthenticateAsync(plain, tls, pending, stopping);
                 if (stream is null)
                 {
                     return; // refused and counted; the TLS stream closed the socket
@@ -166,7 +169,7 @@ internal sealed class BrokerListener : IMqttServerAdapter
             var channel = new GuardedChannel(stream, endpoint.EndPoint, remote, certificate, new PacketSizeGuard(_context.Limits.MaxPacketBytes));
             var formatter = new MqttPacketFormatterAdapter(new MqttBufferWriter(options.WriterBufferSize, options.WriterBufferSizeMax));
             using var adapter = new MqttChannelAdapter(channel, formatter, _mqttLogger);
-            using var connection = new BrokerConnection(adapter, channel, _context, client);
+            using var connection = new BrokerConnection(adapter, channel, _context, client, pending);
             await ClientHandler(connection);
         }
         catch (Exception)
@@ -184,7 +187,7 @@ internal sealed class BrokerListener : IMqttServerAdapter
                 client.Dispose();
             }
 
-            _admission.Release();
+            _admission.Release(pending);
             _context.Metrics.Disconnected();
         }
     }

@@ -16,7 +16,8 @@ public sealed class BrokerMetrics
         "connection_limit", "connection_rate", "tls_handshake_timeout", "tls_handshake_failed", "connect_timeout", "not_connect",
         "packet_too_large", "client_id", "client_id_reserved", "keep_alive", "retained_will", "authentication", "payment_denied",
         "response_topic_denied", "publish_denied", "retained", "unauthenticated", "subscription_payments", "subscription_denied",
-        "answer_topic_invalid",
+        "answer_topic_invalid", "topic_alias", "subscription_limit", "identity_session_limit", "identity_connection_limit",
+        "session_message_limit", "pre_auth_timeout", "pre_auth_evicted", "password_checks_busy",
     ];
 
     private readonly Counter<long> _refusals;

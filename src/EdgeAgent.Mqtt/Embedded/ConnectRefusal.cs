@@ -14,4 +14,7 @@ public enum ConnectRefusal
 
     /// <summary>The client id is reserved or does not belong to this identity (MQTT 5 0x85, 3.1.1 return code 2).</summary>
     ClientIdRejected,
+
+    /// <summary>Not checked now: the client should back off and try again (MQTT 5 0x9F, 3.1.1 return code 3).</summary>
+    TryLater,
 }

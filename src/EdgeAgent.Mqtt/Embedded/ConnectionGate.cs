@@ -6,8 +6,10 @@ using MQTTnet.Server;
 namespace EdgeAgent.Mqtt.Embedded;
 
 /// <summary>
-/// Decides on each CONNECT (MQTTnet's ValidatingConnection event): the terms the connection could not be granted, the
-/// client id the agent keeps for itself, then the access policy. An accepted connection gets its identity.
+/// Decides on each CONNECT (MQTTnet's ValidatingConnection event): the rate of CONNECTs from its address
+/// (<see cref="ConnectRate"/>), the terms the connection could not be granted, the client id the agent keeps for
+/// itself, then the access policy, a few password checks at a time (<see cref="PasswordCheckGate"/>), then the sessions
+/// and connections its identity may hold (<see cref="IdentityQuota"/>). An accepted connection gets its identity.
 /// </summary>
 internal sealed class ConnectionGate(IBrokerAccess access, BrokerContext context)
 {
@@ -20,6 +22,17 @@ internal sealed class ConnectionGate(IBrokerAccess access, BrokerContext context
         }
 
         var v5 = e.ProtocolVersion == MqttProtocolVersion.V500;
+
+        // MQTTnet turns 5.0 codes that 3.1.1 lacks into "unacceptable protocol version"; "server unavailable" says try later.
+        var tryLater = v5 ? MqttConnectReasonCode.ConnectionRateExceeded : MqttConnectReasonCode.ServerUnavailable;
+        if (!context.ConnectRate.TryAcquire(e.RemoteEndPoint))
+        {
+            // Before any credential is checked: a flood from one address costs no password hash.
+            e.ReasonCode = tryLater;
+            context.Refusals.Report(RefusalReason.ConnectionRate, e.RemoteEndPoint);
+            return;
+        }
+
         if (connection.Terms.Refusal is { } refusal)
         {
             e.ReasonCode = refusal == RefusalReason.RetainedWill ? MqttConnectReasonCode.RetainNotSupported : MqttConnectReasonCode.ClientIdentifierNotValid;
@@ -46,13 +59,34 @@ internal sealed class ConnectionGate(IBrokerAccess access, BrokerContext context
             ProtocolLevel = (int)e.ProtocolVersion,
             CleanSession = e.CleanSession ?? true,
         };
-        var result = await access.AuthenticateAsync(request, e.CancellationToken);
+        var password = !string.IsNullOrEmpty(e.UserName) && e.ClientCertificate is null;
+        if (password && !await context.PasswordChecks.EnterAsync(e.CancellationToken))
+        {
+            e.ReasonCode = tryLater;
+            context.Refusals.Report(RefusalReason.PasswordChecksBusy, e.RemoteEndPoint);
+            return;
+        }
+
+        BrokerAuthentication result;
+        try
+        {
+            result = await access.AuthenticateAsync(request, e.CancellationToken);
+        }
+        finally
+        {
+            if (password)
+            {
+                context.PasswordChecks.Release();
+            }
+        }
+
         if (!result.IsAccepted)
         {
             e.ReasonCode = result.Refusal switch
             {
                 ConnectRefusal.BadCredentials => MqttConnectReasonCode.BadUserNameOrPassword,
                 ConnectRefusal.ClientIdRejected => MqttConnectReasonCode.ClientIdentifierNotValid,
+                ConnectRefusal.TryLater => tryLater,
                 _ => MqttConnectReasonCode.NotAuthorized,
             };
             context.Refusals.Report(RefusalReason.Authentication, e.RemoteEndPoint);
@@ -64,9 +98,16 @@ internal sealed class ConnectionGate(IBrokerAccess access, BrokerContext context
             e.AssignedClientIdentifier = e.ClientId; // MQTT 5 §3.2.2.3.7: the client learns the id it was given
         }
 
+        if (context.Identities.TryAdmit(result.Identity!, e.ClientId) is { } quota)
+        {
+            e.ReasonCode = v5 ? MqttConnectReasonCode.QuotaExceeded : MqttConnectReasonCode.ServerUnavailable;
+            context.Refusals.Report(quota, e.RemoteEndPoint);
+            return;
+        }
+
         if (e.CleanSession != false)
         {
-            context.Owners.SessionEnded(e.ClientId); // a clean start replaces any session this client had, and its subscriptions
+            context.SessionEnded(e.ClientId, replaced: true); // a clean start replaces any session this client had, and its subscriptions
         }
 
         connection.Accept(result.Identity!);

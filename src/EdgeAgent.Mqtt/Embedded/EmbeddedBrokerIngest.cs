@@ -32,6 +32,7 @@ public sealed partial class EmbeddedBrokerIngest : IIngest
     private readonly PublishGate _publishes;
     private readonly AnswerRedelivery _redelivery;
     private readonly SessionSweeper _sessions;
+    private readonly SessionMessageBound _kept;
     private readonly CancellationTokenSource _stopping = new();
     private readonly ILogger _logger;
     private readonly MqttQualityOfServiceLevel _answerQos;
@@ -59,15 +60,22 @@ public sealed partial class EmbeddedBrokerIngest : IIngest
         var serverOptions = new MqttServerOptionsBuilder()
             .WithPersistentSessions(true)
             .WithDefaultCommunicationTimeout(limits.ConnectTimeout + TimeSpan.FromSeconds(1))
+            .WithMaxPendingMessagesPerClient(limits.MaxKeptMessagesPerSession)
+            .WithPendingMessagesOverflowStrategy(MqttPendingMessagesOverflowStrategy.DropOldestQueuedMessage)
             .Build();
         _server = new MqttServerFactory().CreateMqttServer(serverOptions, [_listener]);
         _publishes = new PublishGate(topicRoot, access, _context, _stopping.Token);
         _redelivery = new AnswerRedelivery(_context);
         _redelivery.Attach(_server);
         _sessions = new SessionSweeper(_context);
+        _kept = new SessionMessageBound(_context);
+        _kept.Attach(_server);
+        var subscriptions = new SubscriptionGate(access, new PaymentTopicFilters(topicRoot), _context);
         _server.ValidatingConnectionAsync += new ConnectionGate(access, _context).OnValidatingAsync;
         _server.InterceptingPublishAsync += _publishes.OnPublishAsync;
-        _server.InterceptingSubscriptionAsync += new SubscriptionGate(access, new PaymentTopicFilters(topicRoot), _context).OnSubscribingAsync;
+        _server.InterceptingSubscriptionAsync += subscriptions.OnSubscribingAsync;
+        _server.ClientUnsubscribedTopicAsync += subscriptions.OnUnsubscribedAsync;
+        _server.ApplicationMessageEnqueuedOrDroppedAsync += _kept.OnEnqueuedAsync;
         _server.ClientSubscribedTopicAsync += _redelivery.OnSubscribedAsync;
         _server.ClientUnsubscribedTopicAsync += _redelivery.OnUnsubscribedAsync;
         _server.SessionDeletedAsync += _redelivery.OnSessionDeletedAsync;
@@ -89,6 +97,19 @@ public sealed partial class EmbeddedBrokerIngest : IIngest
     internal long Subscriptions => _redelivery.Subscriptions;
 
     internal MqttServer Server => _server;
+
+    /// <summary>QoS 1 messages the session of <paramref name="clientId"/> holds unacknowledged (0 when it has none).</summary>
+    internal async Task<int> KeptMessagesAsync(string clientId)
+    {
+        try
+        {
+            return SessionMessageBound.Unacknowledged(await _server.GetSessionAsync(clientId));
+        }
+        catch (InvalidOperationException)
+        {
+            return 0;
+        }
+    }
 
     public async Task StartAsync(IInboundSink sink, CancellationToken cancellationToken)
     {
@@ -143,6 +164,8 @@ public sealed partial class EmbeddedBrokerIngest : IIngest
         _server.Dispose();
         await _maintenance;
         _stopping.Dispose();
+        _context.ConnectRate.Dispose();
+        _context.PasswordChecks.Dispose();
     }
 
     /// <summary>No client owns the answer's topic (its terminal has not subscribed yet, or is gone): it is kept for when it does.</summary>

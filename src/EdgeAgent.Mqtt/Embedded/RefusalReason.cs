@@ -3,10 +3,10 @@ namespace EdgeAgent.Mqtt.Embedded;
 /// <summary>Why the embedded broker refused a connection, a packet, a publish or a subscription: the <c>reason</c> tag of <c>edgeagent.broker.refusals</c>.</summary>
 public enum RefusalReason
 {
-    /// <summary><c>connection_limit</c>: <see cref="MqttOptions.BrokerMaxConnections"/> connections were open.</summary>
+    /// <summary><c>connection_limit</c>: <see cref="MqttOptions.BrokerMaxConnections"/> connections were open, every one authenticated.</summary>
     ConnectionLimit,
 
-    /// <summary><c>connection_rate</c>: the remote address opened connections faster than allowed.</summary>
+    /// <summary><c>connection_rate</c>: the remote address sent CONNECTs faster than allowed; CONNACK 0x9F.</summary>
     ConnectionRate,
 
     /// <summary><c>tls_handshake_timeout</c>: no TLS handshake within the timeout.</summary>
@@ -62,4 +62,28 @@ public enum RefusalReason
 
     /// <summary><c>answer_topic_invalid</c>: the agent was asked to answer on a topic no MQTT message can have (wildcards, NUL, too long).</summary>
     AnswerTopicInvalid,
+
+    /// <summary><c>topic_alias</c>: an MQTT 5 PUBLISH with a Topic Alias, which CONNACK said is not accepted (Topic Alias Maximum 0); DISCONNECT 0x94.</summary>
+    TopicAlias,
+
+    /// <summary><c>subscription_limit</c>: a subscription beyond <see cref="MqttOptions.BrokerMaxSubscriptionsPerSession"/>; SUBACK 0x97.</summary>
+    SubscriptionLimit,
+
+    /// <summary><c>identity_session_limit</c>: a new session beyond <see cref="MqttOptions.BrokerMaxSessionsPerIdentity"/> for one identity; CONNACK 0x97.</summary>
+    IdentitySessionLimit,
+
+    /// <summary><c>identity_connection_limit</c>: a connection beyond <see cref="MqttOptions.BrokerMaxConnectionsPerIdentity"/> for one identity; CONNACK 0x97.</summary>
+    IdentityConnectionLimit,
+
+    /// <summary><c>session_message_limit</c>: a session held <see cref="MqttOptions.BrokerMaxKeptMessagesPerSession"/> messages; the oldest was dropped.</summary>
+    SessionMessageLimit,
+
+    /// <summary><c>pre_auth_timeout</c>: no accepted CONNECT (TLS handshake included) within <see cref="MqttOptions.BrokerPreAuthTimeoutSeconds"/> of the accept.</summary>
+    PreAuthTimeout,
+
+    /// <summary><c>pre_auth_evicted</c>: an unauthenticated socket closed, the oldest first, to make room for a new one.</summary>
+    PreAuthEvicted,
+
+    /// <summary><c>password_checks_busy</c>: <see cref="MqttOptions.BrokerPasswordChecksAtOnce"/> password checks were running and none ended in time; CONNACK 0x9F.</summary>
+    PasswordChecksBusy,
 }

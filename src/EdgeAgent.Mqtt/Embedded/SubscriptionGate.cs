@@ -5,7 +5,8 @@ namespace EdgeAgent.Mqtt.Embedded;
 
 /// <summary>
 /// Decides on each subscription (MQTTnet's InterceptingSubscription event): one that could match a payment topic is
-/// always refused; the rest as the access policy says. A refused filter gets SUBACK 0x87 (MQTT 5) or 0x80 (3.1.1).
+/// always refused; the rest as the access policy says, then within the session's quota of filters. A refused filter
+/// gets SUBACK 0x87 (MQTT 5; 0x97 beyond the quota) or 0x80 (3.1.1).
 /// </summary>
 internal sealed class SubscriptionGate(IBrokerAccess access, PaymentTopicFilters payments, BrokerContext context)
 {
@@ -20,14 +21,24 @@ internal sealed class SubscriptionGate(IBrokerAccess access, PaymentTopicFilters
         {
             Refuse(e, RefusalReason.SubscriptionDenied);
         }
+        else if (!context.Subscriptions.TryTake(e.ClientId, filter))
+        {
+            Refuse(e, RefusalReason.SubscriptionLimit, MqttSubscribeReasonCode.QuotaExceeded);
+        }
 
         return Task.CompletedTask;
     }
 
-    private void Refuse(InterceptingSubscriptionEventArgs e, RefusalReason reason)
+    public Task OnUnsubscribedAsync(ClientUnsubscribedTopicEventArgs e)
+    {
+        context.Subscriptions.Release(e.ClientId, e.TopicFilter);
+        return Task.CompletedTask;
+    }
+
+    private void Refuse(InterceptingSubscriptionEventArgs e, RefusalReason reason, MqttSubscribeReasonCode code = MqttSubscribeReasonCode.NotAuthorized)
     {
         e.ProcessSubscription = false;
-        e.Response.ReasonCode = MqttSubscribeReasonCode.NotAuthorized;
+        e.Response.ReasonCode = code;
         context.Refusals.Report(reason, null);
     }
 }

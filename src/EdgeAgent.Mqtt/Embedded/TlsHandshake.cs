@@ -10,7 +10,7 @@ internal sealed class TlsHandshake(BrokerContext context)
 {
     /// <summary>The TLS stream and the client's certificate, if it gave one; a null stream when the handshake failed (the connection is closed).</summary>
     public async Task<(Stream? Stream, X509Certificate2? ClientCertificate)> AuthenticateAsync(
-        Stream stream, BrokerTls tls, EndPoint? remote, CancellationToken stopping)
+        Stream stream, BrokerTls tls, PendingConnection pending, CancellationToken stopping)
     {
         var ssl = tls.ValidateClientCertificate is { } validate
             ? new SslStream(stream, leaveInnerStreamOpen: false, validate)
@@ -21,12 +21,12 @@ internal sealed class TlsHandshake(BrokerContext context)
         {
             await ssl.AuthenticateAsServerAsync(tls.ServerOptions(), linked.Token);
         }
-        catch (Exception ex) when (ex is OperationCanceledException or AuthenticationException or IOException or ObjectDisposedException)
+        catch (Exception ex) when (ex is OperationCanceledException or AuthenticationException or IOException or ObjectDisposedException or System.Net.Sockets.SocketException)
         {
-            if (!stopping.IsCancellationRequested)
+            if (!stopping.IsCancellationRequested && !pending.IsClosedByGate)
             {
                 var reason = timeout.IsCancellationRequested ? RefusalReason.TlsHandshakeTimeout : RefusalReason.TlsHandshakeFailed;
-                context.Refusals.Report(reason, remote);
+                context.Refusals.Report(reason, pending.Remote);
             }
 
             await ssl.DisposeAsync();

@@ -4,7 +4,8 @@ namespace EdgeAgent.Mqtt.Security;
 
 /// <summary>
 /// The answer to a CONNECT: an identity, or a refusal. Refusal codes are ones MQTT 3.1.1 can also carry
-/// (bad user name or password, not authorized, client identifier not valid), so every client gets a clear CONNACK.
+/// (bad user name or password, not authorized, client identifier not valid), so every client gets a clear CONNACK;
+/// a password back-off is "connection rate exceeded", which the broker tells an MQTT 3.1.1 client as "server unavailable".
 /// </summary>
 public sealed record ConnectDecision
 {
@@ -39,6 +40,7 @@ public sealed record ConnectDecision
     {
         RefusalReason.ReservedClientId or RefusalReason.ClientIdNotAllowed => MqttConnectReasonCode.ClientIdentifierNotValid,
         RefusalReason.BadCredentials or RefusalReason.Anonymous => MqttConnectReasonCode.BadUserNameOrPassword,
+        RefusalReason.PasswordBackoff => MqttConnectReasonCode.ConnectionRateExceeded,
         _ => MqttConnectReasonCode.NotAuthorized,
     };
 }

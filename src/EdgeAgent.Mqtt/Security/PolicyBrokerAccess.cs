@@ -26,11 +26,12 @@ public sealed class PolicyBrokerAccess(ITerminalAccessPolicy policy, string topi
             {
                 RefusalReason.ReservedClientId or RefusalReason.ClientIdNotAllowed => ConnectRefusal.ClientIdRejected,
                 RefusalReason.BadCredentials or RefusalReason.Anonymous => ConnectRefusal.BadCredentials,
+                RefusalReason.PasswordBackoff => ConnectRefusal.TryLater,
                 _ => ConnectRefusal.NotAuthorized,
             }));
         }
 
-        var broker = new BrokerIdentity(identity.Name, identity.StoreId, identity.TerminalId);
+        var broker = new BrokerIdentity(identity.Name, identity.StoreId, identity.TerminalId, Shared: identity.Role == TerminalRole.Local);
         _identities.AddOrUpdate(broker, identity);
         return ValueTask.FromResult(BrokerAuthentication.Accept(broker));
     }

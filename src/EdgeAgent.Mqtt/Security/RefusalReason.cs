@@ -44,4 +44,7 @@ public enum RefusalReason
 
     /// <summary>A response topic outside the sender's own prefix.</summary>
     ResponseTopic,
+
+    /// <summary>A password for a user name that just failed from the same address: refused without a check until its back-off ends.</summary>
+    PasswordBackoff,
 }

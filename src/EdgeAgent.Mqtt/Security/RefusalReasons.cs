@@ -19,6 +19,7 @@ public static class RefusalReasons
         "wildcard_subscription",
         "subscription_not_allowed",
         "response_topic",
+        "password_backoff",
     ];
 
     /// <summary>Every reason, in enum order.</summary>

@@ -8,8 +8,9 @@ namespace EdgeAgent.Mqtt.Security;
 /// The embedded broker's access policy: identities from client certificates, the password file and the identities
 /// file (<see cref="MqttOptions"/>), the topic rules of <see cref="TopicRules"/>, and every refusal counted by reason
 /// in <see cref="Refusals"/> and logged (refused connections as warnings, refused publishes and subscriptions as
-/// information: PCI DSS 10.2.1.4 asks for invalid access attempts on record). Built once at start; a file that cannot
-/// be read stops the start with its name.
+/// information: PCI DSS 10.2.1.4 asks for invalid access attempts on record), at most one line per reason per
+/// <see cref="MqttOptions.RefusalLogIntervalSeconds"/> with the count left unlogged, so that a client refused in a loop
+/// cannot flood the log. Built once at start; a file that cannot be read stops the start with its name.
 /// </summary>
 public sealed partial class TerminalAccessPolicy : ITerminalAccessPolicy
 {
@@ -17,6 +18,7 @@ public sealed partial class TerminalAccessPolicy : ITerminalAccessPolicy
     private readonly string _root;
     private readonly TerminalAuthenticator _authenticator;
     private readonly ILogger _logger;
+    private readonly RefusalThrottle _throttle;
 
     public TerminalAccessPolicy(
         MqttOptions options,
@@ -25,10 +27,12 @@ public sealed partial class TerminalAccessPolicy : ITerminalAccessPolicy
         PasswordFile? passwords,
         ClientCertificateValidator? certificates,
         BrokerRefusals refusals,
-        ILogger? logger = null)
+        ILogger? logger = null,
+        TimeProvider? time = null)
     {
         _root = topicRoot;
-        _authenticator = new TerminalAuthenticator(options, identities, passwords, certificates);
+        _authenticator = new TerminalAuthenticator(options, identities, passwords, certificates, time ?? TimeProvider.System);
+        _throttle = new RefusalThrottle(time ?? TimeProvider.System, TimeSpan.FromSeconds(options.RefusalLogIntervalSeconds));
         ClientCertificates = certificates;
         Refusals = refusals;
         _logger = logger ?? NullLogger.Instance;
@@ -61,7 +65,7 @@ public sealed partial class TerminalAccessPolicy : ITerminalAccessPolicy
         }
 
         LogIdentities(logger, identities.Count, passwords is not null, certificates is not null, BrokerExposure.AnonymousAllowed(options));
-        return new TerminalAccessPolicy(options, topicRoot, identities, passwords, certificates, new BrokerRefusals(meterFactory), logger);
+        return new TerminalAccessPolicy(options, topicRoot, identities, passwords, certificates, new BrokerRefusals(meterFactory), logger, time);
     }
 
     public ConnectDecision Authenticate(ConnectRequest request)
@@ -70,8 +74,11 @@ public sealed partial class TerminalAccessPolicy : ITerminalAccessPolicy
         if (decision.Refusal is { } reason)
         {
             Refusals.Add(reason);
-            LogConnectRefused(_logger, request.RemoteEndPoint?.ToString() ?? "?", reason.Tag(), LogSafe(request.ClientId), LogSafe(request.UserName),
-                request.ClientCertificate is null ? "none" : LogSafe(request.ClientCertificate.Subject));
+            if (_throttle.TryLog(reason, out var unlogged))
+            {
+                LogConnectRefused(_logger, request.RemoteEndPoint?.ToString() ?? "?", reason.Tag(), LogSafe(request.ClientId), LogSafe(request.UserName),
+                    request.ClientCertificate is null ? "none" : LogSafe(request.ClientCertificate.Subject), unlogged, (int)_throttle.Interval.TotalSeconds);
+            }
         }
 
         return decision;
@@ -109,17 +116,22 @@ public sealed partial class TerminalAccessPolicy : ITerminalAccessPolicy
         if (decision.Reason is { } reason)
         {
             Refusals.Add(reason);
-            LogRefused(_logger, identity.Name, what, LogSafe(target), reason.Tag());
+            if (_throttle.TryLog(reason, out var unlogged))
+            {
+                LogRefused(_logger, identity.Name, what, LogSafe(target), reason.Tag(), unlogged, (int)_throttle.Interval.TotalSeconds);
+            }
         }
 
         return decision;
     }
 
-    [LoggerMessage(EventId = 232, Level = LogLevel.Warning, Message = "Broker refused a connection from {Remote}: {Reason} (client id {ClientId}, user {User}, certificate {Certificate})")]
-    private static partial void LogConnectRefused(ILogger logger, string remote, string reason, string clientId, string user, string certificate);
+    [LoggerMessage(EventId = 232, Level = LogLevel.Warning,
+        Message = "Broker refused a connection from {Remote}: {Reason} (client id {ClientId}, user {User}, certificate {Certificate}); {Unlogged} more refusals for this reason went unlogged since the last such line (at most one every {IntervalSeconds} s)")]
+    private static partial void LogConnectRefused(ILogger logger, string remote, string reason, string clientId, string user, string certificate, int unlogged, int intervalSeconds);
 
-    [LoggerMessage(EventId = 233, Level = LogLevel.Information, Message = "Broker refused {Identity} a {What} {Target}: {Reason}")]
-    private static partial void LogRefused(ILogger logger, string identity, string what, string target, string reason);
+    [LoggerMessage(EventId = 233, Level = LogLevel.Information,
+        Message = "Broker refused {Identity} a {What} {Target}: {Reason}; {Unlogged} more refusals for this reason went unlogged since the last such line (at most one every {IntervalSeconds} s)")]
+    private static partial void LogRefused(ILogger logger, string identity, string what, string target, string reason, int unlogged, int intervalSeconds);
 
     [LoggerMessage(EventId = 231, Level = LogLevel.Information,
         Message = "Embedded broker identities: {Count} named; passwords {Passwords}, client certificates {Certificates}, local anonymous clients {Anonymous}")]

@@ -19,14 +19,14 @@ internal sealed class TerminalAuthenticator
 {
     private readonly MqttOptions _options;
     private readonly IdentityMap _identities;
-    private readonly PasswordFile? _passwords;
+    private readonly PasswordChecks? _passwords;
     private readonly ClientCertificateValidator? _certificates;
 
-    public TerminalAuthenticator(MqttOptions options, IdentityMap identities, PasswordFile? passwords, ClientCertificateValidator? certificates)
+    public TerminalAuthenticator(MqttOptions options, IdentityMap identities, PasswordFile? passwords, ClientCertificateValidator? certificates, TimeProvider time)
     {
         _options = options;
         _identities = identities;
-        _passwords = passwords;
+        _passwords = passwords is null ? null : new PasswordChecks(passwords, options, time);
         _certificates = certificates;
     }
 
@@ -64,7 +64,7 @@ internal sealed class TerminalAuthenticator
 
         if (!string.IsNullOrEmpty(request.UserName))
         {
-            return FromPassword(request.UserName, request.Password.Span, out refusal);
+            return FromPassword(request.UserName, request.Password.Span, request.RemoteEndPoint, out refusal);
         }
 
         var anonymousHere = BrokerExposure.AnonymousAllowed(_options) && (_options.AllowInsecure || BrokerExposure.IsLoopback(request.RemoteEndPoint));
@@ -96,18 +96,28 @@ internal sealed class TerminalAuthenticator
         return identity;
     }
 
-    private TerminalIdentity? FromPassword(string userName, ReadOnlySpan<byte> password, out RefusalReason refusal)
+    private TerminalIdentity? FromPassword(string userName, ReadOnlySpan<byte> password, System.Net.EndPoint? remote, out RefusalReason refusal)
     {
         refusal = RefusalReason.BadCredentials;
-        if (_passwords is not null && _identities.TryGet(userName, out var identity))
+        if (_passwords is not null)
         {
-            return _passwords.Verify(userName, password) ? identity : null;
-        }
+            var outcome = _passwords.Verify(userName, password, remote);
+            if (outcome == PasswordChecks.Outcome.BackingOff)
+            {
+                refusal = RefusalReason.PasswordBackoff;
+                return null;
+            }
 
-        if (_passwords is not null && _passwords.Verify(userName, password))
-        {
-            refusal = RefusalReason.UnknownIdentity;
-            return null;
+            if (_identities.TryGet(userName, out var identity))
+            {
+                return outcome == PasswordChecks.Outcome.Valid ? identity : null;
+            }
+
+            if (outcome == PasswordChecks.Outcome.Valid)
+            {
+                refusal = RefusalReason.UnknownIdentity;
+                return null;
+            }
         }
 
         // The single shared credential of Mqtt:Username/Password: it proves only that the client knows the store's

@@ -16,8 +16,8 @@ public sealed class TlsTests : IAsyncLifetime
 
     public async Task InitializeAsync() => _broker = await StartAsync(_access, TimeProvider.System);
 
-    private static Task<TestBroker> StartAsync(RecordingAccess access, TimeProvider time) =>
-        TestBroker.StartAsync(access: access, time: time, endpoints: port =>
+    private static Task<TestBroker> StartAsync(RecordingAccess access, TimeProvider time, Action<Mqtt.MqttOptions>? configure = null) =>
+        TestBroker.StartAsync(configure, access: access, time: time, endpoints: port =>
         [
             new BrokerEndpoint(new IPEndPoint(IPAddress.Loopback, port)),
             new BrokerEndpoint(new IPEndPoint(IPAddress.Loopback, 0), new BrokerTls
@@ -71,7 +71,8 @@ public sealed class TlsTests : IAsyncLifetime
     public async Task ClientThatNeverStartsTheHandshake_IsClosedAtTheDeadline()
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using var broker = await StartAsync(new RecordingAccess(), time);
+        // The overall deadline before authentication, 3 s by default, would close it first.
+        await using var broker = await StartAsync(new RecordingAccess(), time, o => o.BrokerPreAuthTimeoutSeconds = 600);
         await using var silent = await RawMqtt.OpenAsync(broker.TlsPort);
 
         var closed = false;

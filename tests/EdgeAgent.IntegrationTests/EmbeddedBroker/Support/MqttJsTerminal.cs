@@ -55,11 +55,14 @@ internal sealed class MqttJsTerminal : IAsyncDisposable
         _errors = ReadErrorsAsync();
     }
 
-    public static async Task<MqttJsTerminal> StartAsync(object config)
+    public static Task<MqttJsTerminal> StartAsync(object config) => StartScriptAsync(Script, config);
+
+    /// <summary>Runs another MQTT.js script under the same terms: its configuration as JSON in argv[2], JSON lines with an <c>event</c> on stdout.</summary>
+    public static async Task<MqttJsTerminal> StartScriptAsync(string source, object config)
     {
         var modules = await ExternalClients.MqttJsModulesAsync();
         var script = Path.Combine(Path.GetTempPath(), $"edgeagent-mqttjs-{Guid.NewGuid():N}.js");
-        await File.WriteAllTextAsync(script, Script);
+        await File.WriteAllTextAsync(script, source);
         var process = ExternalClients.Start("/usr/bin/node", [script, JsonSerializer.Serialize(config)], new Dictionary<string, string> { ["NODE_PATH"] = modules });
         return new MqttJsTerminal(process, script);
     }

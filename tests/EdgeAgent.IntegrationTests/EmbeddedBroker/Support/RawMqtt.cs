@@ -10,12 +10,15 @@ namespace EdgeAgent.IntegrationTests.EmbeddedBroker.Support;
 /// </summary>
 internal sealed class RawMqtt : IAsyncDisposable
 {
-    private readonly TcpClient _tcp = new();
+    private readonly TcpClient _tcp;
     private NetworkStream _stream = null!;
 
-    public static async Task<RawMqtt> OpenAsync(int port)
+    private RawMqtt(TcpClient tcp) => _tcp = tcp;
+
+    /// <summary>Opens a connection to the broker on 127.0.0.1, from <paramref name="from"/> (another loopback address) when given.</summary>
+    public static async Task<RawMqtt> OpenAsync(int port, IPAddress? from = null)
     {
-        var raw = new RawMqtt();
+        var raw = new RawMqtt(from is null ? new TcpClient() : new TcpClient(new IPEndPoint(from, 0)));
         await raw._tcp.ConnectAsync(IPAddress.Loopback, port);
         raw._stream = raw._tcp.GetStream();
         return raw;
