@@ -39,6 +39,8 @@ public sealed partial class InterceptedBrokerIngest : IIngest
     private readonly CancellationTokenSource _stopping = new();
     private readonly ILogger _logger;
     private readonly int _answerQos;
+    private readonly uint _maxPacketBytes;
+    private readonly ushort _receiveMaximum;
     private int _connections;
     private long _subscriptions;
     private int _disposed;
@@ -55,6 +57,8 @@ public sealed partial class InterceptedBrokerIngest : IIngest
         _topicRoot = topicRoot;
         _logger = loggerFactory.CreateLogger<InterceptedBrokerIngest>();
         _answerQos = options.AnswerQos;
+        _maxPacketBytes = (uint)options.MaxPacketBytes;
+        _receiveMaximum = checked((ushort)options.BrokerReceiveMaximum);
         _metrics = new BrokerMetrics(meterFactory);
         _recentAnswers = recentAnswers;
         _time = time;
@@ -79,6 +83,7 @@ public sealed partial class InterceptedBrokerIngest : IIngest
         _server.ValidatingConnectionAsync += new InterceptedConnectionGate(access, _identities, _refusals, options.BrokerMaxConnections, () => Volatile.Read(ref _connections))
             .OnValidatingAsync;
         _server.InterceptingInboundPacketAsync += OnInboundPacketAsync;
+        _server.InterceptingOutboundPacketAsync += OnOutboundPacketAsync;
         _server.InterceptingPublishAsync += _publishes.OnPublishAsync;
         _server.InterceptingSubscriptionAsync += new InterceptedSubscriptionGate(access, new PaymentTopicFilters(topicRoot), _identities, _refusals).OnSubscribingAsync;
         _server.ApplicationMessageNotConsumedAsync += OnNotConsumedAsync;
@@ -169,6 +174,23 @@ public sealed partial class InterceptedBrokerIngest : IIngest
             e.ProcessPacket = false;
             _refusals.Report(RefusalReason.PublishDenied, e.RemoteEndPoint);
             _ = _server.DisconnectClientAsync(e.ClientId, MqttDisconnectReasonCode.TopicAliasInvalid);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// MQTTnet's CONNACK offers retained messages and 65,535 topic aliases, neither of which this broker takes: the CONNACK
+    /// says so instead, with the packet size and the unacknowledged payments it does take (MQTT 5; 3.1.1 has no such fields).
+    /// </summary>
+    private Task OnOutboundPacketAsync(InterceptingPacketEventArgs e)
+    {
+        if (e.Packet is MqttConnAckPacket connAck)
+        {
+            connAck.RetainAvailable = false;
+            connAck.TopicAliasMaximum = 0;
+            connAck.MaximumPacketSize = _maxPacketBytes;
+            connAck.ReceiveMaximum = _receiveMaximum;
         }
 
         return Task.CompletedTask;
