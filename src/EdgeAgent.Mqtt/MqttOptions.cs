@@ -15,6 +15,14 @@ public sealed class MqttOptions : IValidatableObject
     [Range(1, 65535)]
     public int Port { get; set; } = 1883;
 
+    /// <summary>
+    /// Which broker the agent hosts when <see cref="Host"/> is unset: <c>Embedded</c> (default), or <c>Intercepted</c>, MQTTnet's
+    /// server used as documented, which holds a payment's PUBACK in its publish interceptor and so reads one payment per
+    /// connection at a time (plaintext listener only; comparison in docs/embedded-broker.md).
+    /// </summary>
+    [EnumDataType(typeof(LocalBroker))]
+    public LocalBroker Broker { get; set; } = LocalBroker.Embedded;
+
     /// <summary>Address the embedded broker binds to. Default <c>127.0.0.1</c>; <c>0.0.0.0</c> in the container so terminals can reach it.</summary>
     [Required]
     public string BindAddress { get; set; } = "127.0.0.1";
@@ -316,7 +324,19 @@ public sealed class MqttOptions : IValidatableObject
     [Range(1, 3600)]
     public int BrokerPasswordBackoffMaxSeconds { get; set; } = 60;
 
-    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext) => BrokerExposure.Problems(this);
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        foreach (var problem in BrokerExposure.Problems(this))
+        {
+            yield return problem;
+        }
+
+        if (Broker == LocalBroker.Intercepted && !UsesExternalBroker && ServerCertificatePath is not null)
+        {
+            yield return new ValidationResult("Mqtt:Broker=Intercepted has no TLS listener; unset Mqtt:ServerCertificatePath or use Mqtt:Broker=Embedded.",
+                [nameof(Broker), nameof(ServerCertificatePath)]);
+        }
+    }
 
     #endregion
 }

@@ -125,7 +125,7 @@ public sealed class LoadGenerator
 
             _intended[i] = due;
             _trace.Intended(i, due);
-            Send(terminals[i % terminals.Length], i, cancellationToken);
+            _ = Send(terminals[i % terminals.Length], i, cancellationToken);
         }
     }
 
@@ -142,14 +142,28 @@ public sealed class LoadGenerator
                 _waiters[i] = answered;
                 _intended[i] = Stopwatch.GetTimestamp();
                 _trace.Intended(i, _intended[i]);
-                Send(terminals[worker % terminals.Length], i, cancellationToken);
+                var publish = Send(terminals[worker % terminals.Length], i, cancellationToken);
                 await answered.WaitAsync(timeout, cancellationToken);
+                if (_options.WaitForPubAck)
+                {
+                    // A till's terminal: the next payment only once the previous one is answered and acknowledged, so that
+                    // its connection never has more than one payment unacknowledged.
+                    try
+                    {
+                        await publish.WaitAsync(timeout, cancellationToken);
+                    }
+                    catch (TimeoutException)
+                    {
+                        // Never acknowledged within the answer timeout: the payment counts as it is, the terminal goes on.
+                    }
+                }
             }
         }, cancellationToken)).ToArray();
         await Task.WhenAll(workers);
     }
 
-    private void Send(SimulatedTerminal terminal, int i, CancellationToken cancellationToken)
+    /// <summary>Publishes payment <paramref name="i"/>; the task completes with its PUBACK (a failure is counted, never thrown).</summary>
+    private Task Send(SimulatedTerminal terminal, int i, CancellationToken cancellationToken)
     {
         var record = _sample.Records[i % _sample.Records.Count];
         var cycle = i / _sample.Records.Count;
@@ -170,14 +184,20 @@ public sealed class LoadGenerator
         {
             // The connection is gone (the agent's embedded broker stopped): the payment counts as unanswered.
             Interlocked.Increment(ref _publishFailures);
-            return;
+            return Task.CompletedTask;
         }
 
-        publish.ContinueWith(
-            static (t, state) => Interlocked.Increment(ref ((LoadGenerator)state!)._publishFailures),
+        return publish.ContinueWith(
+            static (t, state) =>
+            {
+                if (t.IsFaulted)
+                {
+                    Interlocked.Increment(ref ((LoadGenerator)state!)._publishFailures);
+                }
+            },
             this,
             CancellationToken.None,
-            TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
+            TaskContinuationOptions.ExecuteSynchronously,
             TaskScheduler.Default);
     }
 

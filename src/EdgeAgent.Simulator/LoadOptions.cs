@@ -26,6 +26,13 @@ public sealed class LoadOptions
     [Range(1, 100_000)]
     public int Concurrency { get; set; } = 8;
 
+    /// <summary>
+    /// Closed loop: each of the <see cref="Concurrency"/> senders also waits for its payment's PUBACK, not only its answer,
+    /// before it sends the next, so that with <see cref="Concurrency"/> equal to <see cref="Terminals"/> no connection ever has
+    /// more than one payment unacknowledged (a terminal at a till). Default false: the next payment follows the answer.
+    /// </summary>
+    public bool WaitForPubAck { get; set; }
+
     /// <summary>MQTT connections the payments are spread over (terminals). Default 4.</summary>
     [Range(1, 1000)]
     public int Terminals { get; set; } = 4;

@@ -31,8 +31,14 @@ public static class AgentServices
             var mqtt = sp.Value<MqttOptions>();
             var root = sp.Value<PipelineOptions>().TopicRoot;
             var time = sp.GetRequiredService<TimeProvider>();
-            return mqtt.UsesExternalBroker
-                ? new ExternalBrokerIngest(mqtt, root, time, sp.GetRequiredService<ILogger<ExternalBrokerIngest>>())
+            if (mqtt.UsesExternalBroker)
+            {
+                return new ExternalBrokerIngest(mqtt, root, time, sp.GetRequiredService<ILogger<ExternalBrokerIngest>>());
+            }
+
+            return mqtt.Broker == LocalBroker.Intercepted
+                ? new Mqtt.Intercepted.InterceptedBrokerIngest(mqtt, root, sp.GetRequiredService<IBrokerAccess>(), sp.GetRequiredService<IRecentAnswerSource>(), time,
+                    sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), sp.GetRequiredService<ILoggerFactory>())
                 : new EmbeddedBrokerIngest(mqtt, root, sp.GetRequiredService<IBrokerAccess>(), sp.GetRequiredService<IRecentAnswerSource>(), time,
                     sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), sp.GetRequiredService<ILoggerFactory>(),
                     Mqtt.Security.EmbeddedBrokerListeners.From(mqtt, sp.GetRequiredService<Mqtt.Security.TerminalAccessPolicy>().ClientCertificates));

@@ -78,7 +78,7 @@ public sealed class AgentStatus(IServiceProvider services, IIngest ingest, Pipel
         PipelineRunning ? null : Fault is null ? "pipeline not running" : "pipeline stopped on an error";
 
     internal string? BrokerReason() =>
-        ingest.IsConnected ? null : ingest is Mqtt.Embedded.EmbeddedBrokerIngest ? "embedded broker not started" : "broker not connected";
+        ingest.IsConnected ? null : ingest is Mqtt.Embedded.EmbeddedBrokerIngest or Mqtt.Intercepted.InterceptedBrokerIngest ? "embedded broker not started" : "broker not connected";
 
     internal string? ModelReason() =>
         Mode != "scoring" || services.GetService<ModelHolder>() is not null ? null : "model not loaded";

@@ -41,7 +41,7 @@ public static class StatusJson
 
             json.WriteStartObject("ingest");
             json.WriteString("transport", operatorView ? status.Ingest.Description
-                : status.Ingest is Mqtt.Embedded.EmbeddedBrokerIngest ? "embedded broker" : "external broker");
+                : status.Ingest is Mqtt.Embedded.EmbeddedBrokerIngest or Mqtt.Intercepted.InterceptedBrokerIngest ? "embedded broker" : "external broker");
             json.WriteBoolean("connected", status.Ingest.IsConnected);
             json.WriteEndObject();
 
