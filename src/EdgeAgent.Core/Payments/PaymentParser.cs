@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Unicode;
+using EdgeAgent.Core.Payments.Encryption;
 using EdgeAgent.Core.Tokenization;
 
 namespace EdgeAgent.Core.Payments;
@@ -18,13 +19,16 @@ public sealed class PaymentParser
     private readonly ValidationOptions _options;
     private readonly string _topicRoot;
     private readonly TimeProvider _time;
+    private readonly PanDecryptor _decryptor;
 
-    public PaymentParser(CardTokenizer tokenizer, ValidationOptions options, string topicRoot, TimeProvider time)
+    /// <summary>A parser; <paramref name="decryptor"/> holds the node's keys for encrypted card numbers (none, every JWE refused, when null).</summary>
+    public PaymentParser(CardTokenizer tokenizer, ValidationOptions options, string topicRoot, TimeProvider time, PanDecryptor? decryptor = null)
     {
         _tokenizer = tokenizer;
         _options = options;
         _topicRoot = topicRoot;
         _time = time;
+        _decryptor = decryptor ?? PanDecryptor.None;
     }
 
     /// <summary>Largest payload parsed, in bytes (<see cref="ValidationOptions.MaxPayloadBytes"/>).</summary>
@@ -50,8 +54,15 @@ public sealed class PaymentParser
         return null;
     }
 
-    /// <summary>Validates one message. Never throws on any payload.</summary>
-    public PaymentParseResult Parse(string topic, ReadOnlySpan<byte> payload)
+    /// <summary>Validates one message the agent made or received over loopback (self-check, tools). Never throws on any payload.</summary>
+    public PaymentParseResult Parse(string topic, ReadOnlySpan<byte> payload) => Parse(topic, payload, overLoopback: true);
+
+    /// <summary>
+    /// Validates one message. Never throws on any payload. <paramref name="overLoopback"/>: the transport saw it arrive
+    /// over loopback only (<see cref="Pipeline.InboundMessage.ArrivedOverLoopback"/>), which
+    /// <see cref="ValidationOptions.ClearPan"/> weighs for a card number in clear.
+    /// </summary>
+    public PaymentParseResult Parse(string topic, ReadOnlySpan<byte> payload, bool overLoopback)
     {
         var errors = new List<ValidationError>(0);
 
@@ -74,7 +85,7 @@ public sealed class PaymentParser
         var fields = new PaymentFields(errors);
         try
         {
-            ReadObject(payload, fields);
+            ReadObject(payload, fields, ClearPanAllowed(overLoopback));
         }
         catch (JsonException ex)
         {
@@ -109,7 +120,14 @@ public sealed class PaymentParser
         return PaymentParseResult.Rejected(errors, fields.TransactionId ?? fields.MaskedTransactionId, address);
     }
 
-    private void ReadObject(ReadOnlySpan<byte> payload, PaymentFields fields)
+    private bool ClearPanAllowed(bool overLoopback) => _options.ClearPan switch
+    {
+        ClearPanMode.Allow => true,
+        ClearPanMode.Loopback => overLoopback,
+        _ => false,
+    };
+
+    private void ReadObject(ReadOnlySpan<byte> payload, PaymentFields fields, bool clearPanAllowed)
     {
         var reader = new Utf8JsonReader(payload, ReaderOptions);
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
@@ -138,7 +156,7 @@ public sealed class PaymentParser
 
             if (name == PaymentField.Pan)
             {
-                fields.ReadPan(ref reader, _tokenizer);
+                fields.ReadPan(ref reader, _tokenizer, _decryptor, clearPanAllowed);
             }
             else
             {

@@ -57,7 +57,7 @@ internal sealed partial class PaymentIntake(
         TopicAddress? address;
         if (message.Length <= parser.MaxPayloadBytes && message.Payload.Length == message.Length)
         {
-            parsed = parser.Parse(message.Topic, message.Payload.Span);
+            parsed = parser.Parse(message.Topic, message.Payload.Span, message.ArrivedOverLoopback);
             address = parsed.Address;
         }
         else

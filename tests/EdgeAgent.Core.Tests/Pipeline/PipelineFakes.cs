@@ -256,6 +256,7 @@ internal static class Messages
             ContentType = contentType,
             Qos = qos,
             Retain = retain,
+            ArrivedOverLoopback = true,
             ReceivedTimestamp = receivedTimestamp ?? Stopwatch.GetTimestamp(),
             ReceivedAt = TestPayments.Now,
             Settlement = new TestSettlement(events, name),
