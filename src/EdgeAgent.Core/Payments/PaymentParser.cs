@@ -104,7 +104,7 @@ public sealed class PaymentParser
             return PaymentParseResult.Rejected(errors, fields.TransactionId ?? fields.MaskedTransactionId, address);
         }
 
-        return PaymentParseResult.Valid(fields.ToEvent(a));
+        return PaymentParseResult.Valid(fields.ToEvent(a), fields.PanKeyIndex);
     }
 
     private static PaymentParseResult NotJson(List<ValidationError> errors, PaymentFields fields, TopicAddress? address, string message)

@@ -82,6 +82,11 @@ internal sealed partial class PaymentIntake(
         // The payload held the card number; nothing needs it any more.
         message.Payload.Span.Clear();
         var payment = errors.Count == 0 ? parsed?.Event : null;
+        if (payment is not null && parsed!.PanKeyIndex >= 0)
+        {
+            metrics.CountPanDecrypted(parsed.PanKeyIndex);
+        }
+
         return new Arrival
         {
             Message = message,
