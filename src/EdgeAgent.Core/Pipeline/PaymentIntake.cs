@@ -18,7 +18,8 @@ internal sealed partial class PaymentIntake(
     Features.IFeatureStateSource? source,
     PipelineOptions options,
     PipelineMetrics metrics,
-    ILogger logger)
+    ILogger logger,
+    Payments.Encryption.PanRefusalLog? panRefusals = null)
 {
     public Arrival Accept(InboundMessage message)
     {
@@ -59,6 +60,10 @@ internal sealed partial class PaymentIntake(
         {
             parsed = parser.Parse(message.Topic, message.Payload.Span, message.ArrivedOverLoopback);
             address = parsed.Address;
+            if (!parsed.IsValid)
+            {
+                panRefusals?.Report(parsed.Errors, address);
+            }
         }
         else
         {
