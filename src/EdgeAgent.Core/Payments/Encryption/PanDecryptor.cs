@@ -23,6 +23,9 @@ public sealed class PanDecryptor : IDisposable
     /// <summary>Largest decoded protected header, in bytes.</summary>
     public const int MaxHeaderBytes = 512;
 
+    /// <summary>Largest plaintext buffer a caller may hand in (it bounds the ciphertext accepted; a card number is 19).</summary>
+    public const int MaxPlaintextBytes = 64;
+
     private const int IvBytes = 12;
     private const int TagBytes = 16;
     private const int KeyBytes = 32;
@@ -64,6 +67,7 @@ public sealed class PanDecryptor : IDisposable
     {
         written = 0;
         keyIndex = -1;
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(plaintext.Length, MaxPlaintextBytes, nameof(plaintext));
         if (jwe.Length > MaxJweLength)
         {
             return PanDecryptionResult.Malformed;
