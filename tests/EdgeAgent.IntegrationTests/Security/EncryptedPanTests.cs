@@ -106,6 +106,23 @@ public sealed class EncryptedPanTests : IDisposable
     }
 
     [Fact]
+    public void PanKey_IsWrittenForTheOwnerOnly_WithItsPublicJwk_AndNeverOverwritten()
+    {
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(KeyFile));
+        }
+
+        var key = EdgeAgent.Security.PanKeyFile.Read(KeyFile, "test");
+        Assert.Equal(Core.Payments.Encryption.PanKeyId.Of(key), Kid());
+        Assert.Contains("-----BEGIN PUBLIC KEY-----", File.ReadAllText(Path.Combine(_folder.Path, "pan.pem")), StringComparison.Ordinal);
+        var before = File.ReadAllText(KeyFile);
+
+        Assert.Throws<ArgumentException>(() => CredentialsCommand.Run(["pan-key", "--out", KeyFile]));
+        Assert.Equal(before, File.ReadAllText(KeyFile));
+    }
+
+    [Fact]
     public async Task KeyFile_NotAKey_StopsTheStartNamingTheSetting()
     {
         var bad = Path.Combine(_folder.Path, "bad.key");
