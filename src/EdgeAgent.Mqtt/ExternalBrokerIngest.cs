@@ -240,6 +240,8 @@ public sealed partial class ExternalBrokerIngest : IIngest
             UserPropertyBytes = bytes,
             Qos = (int)message.QualityOfServiceLevel,
             Retain = message.Retain,
+            // The terminal's hop to the broker is out of sight: only a broker on this machine counts as loopback (Validation:ClearPan).
+            ArrivedOverLoopback = Security.BrokerExposure.IsLoopback(_options.Host),
             ReceivedTimestamp = received,
             ReceivedAt = _time.GetUtcNow(),
             Settlement = settlement,

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using EdgeAgent.Core.Payments.Encryption;
 using EdgeAgent.Core.Tokenization;
 
 namespace EdgeAgent.Core.Payments;
@@ -8,15 +9,30 @@ namespace EdgeAgent.Core.Payments;
 internal sealed partial class PaymentFields
 {
     /// <summary>
-    /// Reads the card number into a stack buffer, checks it, tokenizes it and wipes the buffer.
+    /// Reads the card number into a stack buffer, checks it, tokenizes it and wipes the buffer. The value is either the
+    /// digits (where <paramref name="clearAllowed"/>) or a JWE of them, decrypted straight into the same buffer.
     /// The digits never reach the heap, a string, an error message or a log.
     /// </summary>
-    public void ReadPan(ref Utf8JsonReader reader, CardTokenizer tokenizer, scoped in MessageAround around)
+    public void ReadPan(ref Utf8JsonReader reader, CardTokenizer tokenizer, PanDecryptor decryptor, bool clearAllowed, scoped in MessageAround around)
     {
         if (reader.TokenType != JsonTokenType.String)
         {
             reader.Skip();
             Fail(PaymentField.Pan, ValidationCodes.InvalidType, "pan is a string of digits");
+            return;
+        }
+
+        // A JWE's five parts are joined by dots; a card number has none.
+        if (reader.ValueSpan.Contains((byte)'.'))
+        {
+            ReadEncryptedPan(ref reader, tokenizer, decryptor, in around);
+            return;
+        }
+
+        if (!clearAllowed)
+        {
+            Fail(PaymentField.Pan, ValidationCodes.PanClearRefused,
+                "pan must be encrypted to this node's key (a JWE, ECDH-ES with A256GCM) on this path; see the terminal contract");
             return;
         }
 
@@ -41,24 +57,74 @@ internal sealed partial class PaymentFields
                 return;
             }
 
-            var pan = digits[..length];
-            if (length is < MinPanDigits or > MaxPanDigits || pan.ContainsAnyExceptInRange((byte)'0', (byte)'9'))
+            Tokenize(digits[..length], tokenizer, in around);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(digits);
+        }
+    }
+
+    private void ReadEncryptedPan(ref Utf8JsonReader reader, CardTokenizer tokenizer, PanDecryptor decryptor, scoped in MessageAround around)
+    {
+        // A JWE is base64url and dots: an escape in it is never needed, so it is refused rather than decoded.
+        if (reader.ValueIsEscaped || reader.ValueSpan.Length > PanDecryptor.MaxJweLength)
+        {
+            Fail(PaymentField.Pan, ValidationCodes.PanEncryptionInvalid, $"pan is a JWE in compact form of at most {PanDecryptor.MaxJweLength} characters");
+            return;
+        }
+
+        Span<byte> digits = stackalloc byte[MaxPanDigits];
+        try
+        {
+            var result = decryptor.Decrypt(reader.ValueSpan, digits, out var length, out var keyIndex);
+            switch (result)
             {
-                Fail(PaymentField.Pan, ValidationCodes.InvalidFormat, "pan is 12-19 digits");
-            }
-            else if (!Luhn.IsValid(pan))
-            {
-                Fail(PaymentField.Pan, ValidationCodes.LuhnCheckFailed, "pan fails the Luhn check digit");
-            }
-            else
-            {
-                (_cardToken, _previousCardToken) = tokenizer.TokenizeWithPrevious(pan);
-                LookForOwnPan(pan, in around);
+                case PanDecryptionResult.Decrypted:
+                    PanKeyIndex = keyIndex;
+                    Tokenize(digits[..length], tokenizer, in around);
+                    break;
+                case PanDecryptionResult.UnknownKey:
+                    Fail(PaymentField.Pan, ValidationCodes.PanKeyUnknown, "pan's JWE names a kid this node holds no key for; encrypt to the node's current public key");
+                    break;
+                case PanDecryptionResult.Unsupported:
+                    Fail(PaymentField.Pan, ValidationCodes.PanEncryptionInvalid, "pan's JWE uses alg ECDH-ES, enc A256GCM, an epk on P-256, and no crit or zip");
+                    break;
+                case PanDecryptionResult.InvalidKey:
+                    Fail(PaymentField.Pan, ValidationCodes.PanEncryptionInvalid, "pan's JWE epk is not a point on P-256");
+                    break;
+                case PanDecryptionResult.NotAuthentic:
+                    Fail(PaymentField.Pan, ValidationCodes.PanEncryptionInvalid, "pan's JWE does not decrypt: it was changed, or encrypted to another key");
+                    break;
+                default:
+                    Fail(PaymentField.Pan, ValidationCodes.PanEncryptionInvalid,
+                        "pan's JWE is not five base64url parts (header, empty key, 12-byte iv, 12-19 digits, 16-byte tag) with a header of alg, enc, kid and epk");
+                    break;
             }
         }
         finally
         {
             CryptographicOperations.ZeroMemory(digits);
+        }
+    }
+
+    /// <summary>
+    /// Checks the digits, tokenizes them and looks for them everywhere else in the message; the caller wipes them.
+    /// </summary>
+    private void Tokenize(ReadOnlySpan<byte> pan, CardTokenizer tokenizer, scoped in MessageAround around)
+    {
+        if (pan.Length is < MinPanDigits or > MaxPanDigits || pan.ContainsAnyExceptInRange((byte)'0', (byte)'9'))
+        {
+            Fail(PaymentField.Pan, ValidationCodes.InvalidFormat, "pan is 12-19 digits");
+        }
+        else if (!Luhn.IsValid(pan))
+        {
+            Fail(PaymentField.Pan, ValidationCodes.LuhnCheckFailed, "pan fails the Luhn check digit");
+        }
+        else
+        {
+            (_cardToken, _previousCardToken) = tokenizer.TokenizeWithPrevious(pan);
+            LookForOwnPan(pan, in around);
         }
     }
 

@@ -25,6 +25,9 @@ internal sealed partial class PaymentFields(List<ValidationError> errors)
 
     public DateTimeOffset? Timestamp { get; private set; }
 
+    /// <summary>Which node key decrypted the card number (0 the current one), -1 when it came in clear or not at all.</summary>
+    public int PanKeyIndex { get; private set; } = -1;
+
     private decimal? _amount;
     private string? _currency;
     private string? _cardToken;

@@ -25,8 +25,11 @@ public sealed class PaymentParseResult
 
     public bool IsValid => Event is not null;
 
-    public static PaymentParseResult Valid(PaymentEvent paymentEvent) =>
-        new(paymentEvent, [], paymentEvent.TransactionId, new TopicAddress(paymentEvent.StoreId, paymentEvent.TerminalId));
+    /// <summary>Which node key decrypted the card number (0 the current one, 1 the previous), -1 when it was not encrypted.</summary>
+    public int PanKeyIndex { get; private init; } = -1;
+
+    public static PaymentParseResult Valid(PaymentEvent paymentEvent, int panKeyIndex = -1) =>
+        new(paymentEvent, [], paymentEvent.TransactionId, new TopicAddress(paymentEvent.StoreId, paymentEvent.TerminalId)) { PanKeyIndex = panKeyIndex };
 
     public static PaymentParseResult Rejected(IReadOnlyList<ValidationError> errors, string? transactionId, TopicAddress? address) =>
         new(null, errors, transactionId, address);

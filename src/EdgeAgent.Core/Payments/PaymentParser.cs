@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Unicode;
+using EdgeAgent.Core.Payments.Encryption;
 using EdgeAgent.Core.Tokenization;
 
 namespace EdgeAgent.Core.Payments;
@@ -18,13 +19,16 @@ public sealed class PaymentParser
     private readonly ValidationOptions _options;
     private readonly string _topicRoot;
     private readonly TimeProvider _time;
+    private readonly PanDecryptor _decryptor;
 
-    public PaymentParser(CardTokenizer tokenizer, ValidationOptions options, string topicRoot, TimeProvider time)
+    /// <summary>A parser; <paramref name="decryptor"/> holds the node's keys for encrypted card numbers (none, every JWE refused, when null).</summary>
+    public PaymentParser(CardTokenizer tokenizer, ValidationOptions options, string topicRoot, TimeProvider time, PanDecryptor? decryptor = null)
     {
         _tokenizer = tokenizer;
         _options = options;
         _topicRoot = topicRoot;
         _time = time;
+        _decryptor = decryptor ?? PanDecryptor.None;
     }
 
     /// <summary>Largest payload parsed, in bytes (<see cref="ValidationOptions.MaxPayloadBytes"/>).</summary>
@@ -50,14 +54,15 @@ public sealed class PaymentParser
         return null;
     }
 
-    /// <summary>Validates one message without MQTT 5 properties. Never throws on any payload.</summary>
-    public PaymentParseResult Parse(string topic, ReadOnlySpan<byte> payload) => Parse(topic, payload, null, default);
-
     /// <summary>
     /// Validates one message. Never throws on any payload. The response topic and correlation data are only looked through
     /// for the payment's own card number (<see cref="Pipeline.MessageChecks"/> checks the rest of them).
+    /// <paramref name="overLoopback"/>: the transport saw it arrive over loopback only
+    /// (<see cref="Pipeline.InboundMessage.ArrivedOverLoopback"/>), which <see cref="ValidationOptions.ClearPan"/> weighs for
+    /// a card number in clear; left out, the message is one the agent made or received over loopback (self-check, tools).
     /// </summary>
-    public PaymentParseResult Parse(string topic, ReadOnlySpan<byte> payload, string? responseTopic, ReadOnlySpan<byte> correlationData)
+    public PaymentParseResult Parse(
+        string topic, ReadOnlySpan<byte> payload, string? responseTopic = null, ReadOnlySpan<byte> correlationData = default, bool overLoopback = true)
     {
         var errors = new List<ValidationError>(0);
 
@@ -80,7 +85,7 @@ public sealed class PaymentParser
         var fields = new PaymentFields(errors);
         try
         {
-            ReadObject(payload, fields, topic, responseTopic, correlationData);
+            ReadObject(payload, fields, topic, responseTopic, correlationData, ClearPanAllowed(overLoopback));
         }
         catch (JsonException ex)
         {
@@ -106,7 +111,7 @@ public sealed class PaymentParser
             return PaymentParseResult.Rejected(errors, fields.TransactionId ?? fields.MaskedTransactionId, address);
         }
 
-        return PaymentParseResult.Valid(fields.ToEvent(a));
+        return PaymentParseResult.Valid(fields.ToEvent(a), fields.PanKeyIndex);
     }
 
     private static PaymentParseResult NotJson(List<ValidationError> errors, PaymentFields fields, TopicAddress? address, string message)
@@ -129,7 +134,14 @@ public sealed class PaymentParser
         return PaymentParseResult.Rejected(errors, fields.TransactionId ?? fields.MaskedTransactionId, address);
     }
 
-    private void ReadObject(ReadOnlySpan<byte> payload, PaymentFields fields, string topic, string? responseTopic, ReadOnlySpan<byte> correlationData)
+    private bool ClearPanAllowed(bool overLoopback) => _options.ClearPan switch
+    {
+        ClearPanMode.Allow => true,
+        ClearPanMode.Loopback => overLoopback,
+        _ => false,
+    };
+
+    private void ReadObject(ReadOnlySpan<byte> payload, PaymentFields fields, string topic, string? responseTopic, ReadOnlySpan<byte> correlationData, bool clearPanAllowed)
     {
         var reader = new Utf8JsonReader(payload, ReaderOptions);
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
@@ -160,7 +172,7 @@ public sealed class PaymentParser
             {
                 // The pan's own value is the one place its digits may be: everywhere else they are looked for.
                 var around = new MessageAround(payload, (int)reader.TokenStartIndex + 1, reader.ValueSpan.Length, topic, responseTopic, correlationData);
-                fields.ReadPan(ref reader, _tokenizer, in around);
+                fields.ReadPan(ref reader, _tokenizer, _decryptor, clearPanAllowed, in around);
             }
             else
             {

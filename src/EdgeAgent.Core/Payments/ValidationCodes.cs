@@ -30,6 +30,15 @@ public static class ValidationCodes
     public const string UnsupportedContentType = "unsupported_content_type";
     public const string InternalError = "internal_error";
 
+    /// <summary>The card number came as a JWE that is malformed, of another algorithm, or does not decrypt.</summary>
+    public const string PanEncryptionInvalid = "pan_encryption_invalid";
+
+    /// <summary>The card number came as a JWE whose kid names no key this node holds.</summary>
+    public const string PanKeyUnknown = "pan_key_unknown";
+
+    /// <summary>The card number came in clear on a path where <see cref="ValidationOptions.ClearPan"/> refuses it.</summary>
+    public const string PanClearRefused = "pan_clear_refused";
+
     /// <summary>Every code, for metrics that want a zero for each.</summary>
     public static IReadOnlyList<string> All { get; } =
     [
@@ -37,6 +46,6 @@ public static class ValidationCodes
         DuplicateField, OutOfRange, UnknownCurrency, LuhnCheckFailed, CardAmbiguous, TimestampInFuture,
         TimestampTooOld, CardDataMisplaced, DuplicateConflict, PoisonMessage, QosNotSupported,
         RetainNotAllowed, InvalidResponseTopic, ResponseTopicNotAllowed, CorrelationDataTooLarge, UserPropertiesTooLarge,
-        UnsupportedContentType, InternalError,
+        UnsupportedContentType, InternalError, PanEncryptionInvalid, PanKeyUnknown, PanClearRefused,
     ];
 }

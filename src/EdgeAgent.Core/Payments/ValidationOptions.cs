@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using EdgeAgent.Core.Payments.Encryption;
 
 namespace EdgeAgent.Core.Payments;
 
@@ -54,4 +55,14 @@ public sealed class ValidationOptions
     /// which is always accepted, as is no content type at all. Default none.
     /// </summary>
     public string[] ExtraContentTypes { get; set; } = [];
+
+    /// <summary>
+    /// Where a card number in clear (digits in <c>pan</c>) is accepted; one encrypted to the node's key (a JWE) is accepted
+    /// on every path. Default <see cref="ClearPanMode.Loopback"/>: only from a terminal the embedded broker sees on a
+    /// loopback address, or through an external broker reached on a loopback address. <see cref="ClearPanMode.Refuse"/>
+    /// wherever a broker between terminal and agent may keep messages on disk (mosquitto's persistence, PCI DSS 3.5.1):
+    /// the shipped mosquitto deployments set it. A refusal is answered <c>pan_clear_refused</c>.
+    /// </summary>
+    [EnumDataType(typeof(ClearPanMode))]
+    public ClearPanMode ClearPan { get; set; } = ClearPanMode.Loopback;
 }

@@ -44,6 +44,14 @@ public sealed class InboundMessage
     /// <summary>The client that published it, when the transport knows (the embedded broker); null otherwise.</summary>
     public string? SenderId { get; init; }
 
+    /// <summary>
+    /// Whether the agent saw the message come to it over loopback only, which decides whether a card number in clear is
+    /// accepted (<see cref="Payments.ValidationOptions.ClearPan"/>). The embedded broker sets it when the publishing
+    /// client is connected from a loopback address; the external-broker path when the broker is reached on a loopback
+    /// address (it cannot see the terminal's own hop). False, the refusing side, when a transport does not say.
+    /// </summary>
+    public bool ArrivedOverLoopback { get; init; }
+
     /// <summary>Timestamp of receipt on the pipeline's <see cref="TimeProvider"/>: latencies count from here.</summary>
     public required long ReceivedTimestamp { get; init; }
 

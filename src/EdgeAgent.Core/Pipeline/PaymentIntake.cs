@@ -18,7 +18,8 @@ internal sealed partial class PaymentIntake(
     Features.IFeatureStateSource? source,
     PipelineOptions options,
     PipelineMetrics metrics,
-    ILogger logger)
+    ILogger logger,
+    Payments.Encryption.PanRefusalLog? panRefusals = null)
 {
     public Arrival Accept(InboundMessage message)
     {
@@ -66,8 +67,12 @@ internal sealed partial class PaymentIntake(
         TopicAddress? address;
         if (message.Length <= parser.MaxPayloadBytes && message.Payload.Length == message.Length)
         {
-            parsed = parser.Parse(message.Topic, message.Payload.Span, message.ResponseTopic, message.CorrelationData);
+            parsed = parser.Parse(message.Topic, message.Payload.Span, message.ResponseTopic, message.CorrelationData, message.ArrivedOverLoopback);
             address = parsed.Address;
+            if (!parsed.IsValid)
+            {
+                panRefusals?.Report(parsed.Errors, address);
+            }
         }
         else
         {
@@ -91,6 +96,11 @@ internal sealed partial class PaymentIntake(
         // The payload held the card number; nothing needs it any more.
         message.Payload.Span.Clear();
         var payment = errors.Count == 0 ? parsed?.Event : null;
+        if (payment is not null && parsed!.PanKeyIndex >= 0)
+        {
+            metrics.CountPanDecrypted(parsed.PanKeyIndex);
+        }
+
         return new Arrival
         {
             Message = message,

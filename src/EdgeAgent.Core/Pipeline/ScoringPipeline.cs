@@ -36,7 +36,8 @@ public sealed partial class ScoringPipeline : IInboundSink, IDisposable
         _state = new FeatureState(parts.Store, options.MaxCardsInMemory, options.MaxMerchantsInMemory);
         _duplicates = new DuplicateIndex(options.DuplicateMemory, options.MaxDuplicateKeys, TimeSpan.FromHours(options.DeduplicationWindowHours));
         var checks = new MessageChecks(parts.Validation, options.TopicRoot);
-        _intake = new PaymentIntake(parts.Parser, checks, parts.Ledger, _state, parts.Store, options, parts.Metrics, loggers.CreateLogger<PaymentIntake>());
+        _intake = new PaymentIntake(parts.Parser, checks, parts.Ledger, _state, parts.Store, options, parts.Metrics, loggers.CreateLogger<PaymentIntake>(),
+            new Payments.Encryption.PanRefusalLog(parts.Time, TimeSpan.FromMinutes(1), loggers.CreateLogger<Payments.Encryption.PanRefusalLog>()));
         _scoring = new BatchScoring(parts, _state, _duplicates);
         _loop = new ScoringLoop(_scoring, records.Writer, parts.Gate, options.IngestCapacity, parts.Metrics, loggers.CreateLogger<ScoringLoop>());
         _record = new RecordLoop(records.Reader, parts.Store, parts.Journal, parts.Gate, options, parts.Metrics, parts.Time,

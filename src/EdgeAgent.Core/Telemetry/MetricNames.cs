@@ -30,6 +30,12 @@ public static class MetricNames
     /// <summary>Tag of <see cref="PaymentsScored"/>: <c>approve</c>, <c>review</c> or <c>decline</c>.</summary>
     public const string DecisionTag = "decision";
 
+    /// <summary>Card numbers decrypted, by the node key that decrypted them (<see cref="KeyTag"/>).</summary>
+    public const string PanDecrypted = "edgeagent.pan.decrypted";
+
+    /// <summary>Tag of <see cref="PanDecrypted"/>: <c>current</c>, or <c>previous</c> while a rotation keeps the old key.</summary>
+    public const string KeyTag = "key";
+
     /// <summary>Tag of <see cref="RejectionReasons"/>: a code of <see cref="Payments.ValidationCodes"/>.</summary>
     public const string CodeTag = "code";
 }

@@ -30,9 +30,12 @@ public sealed partial class PipelineMetrics : IDisposable
     private readonly Counter<long> _shadowRows;
     private readonly Counter<long> _shadowAgreements;
     private readonly Counter<long> _shadowErrors;
+    private readonly Counter<long> _panDecrypted;
     private readonly StageTimer[] _stages;
     private readonly KeyValuePair<string, object?>[] _decisionTags;
     private readonly KeyValuePair<string, object?>[] _codeTags;
+    private static readonly KeyValuePair<string, object?> CurrentKeyTag = new(MetricNames.KeyTag, "current");
+    private static readonly KeyValuePair<string, object?> PreviousKeyTag = new(MetricNames.KeyTag, "previous");
 
     /// <summary>Metrics on a meter of their own, outside any host (tests, tools).</summary>
     /// <param name="time">The clock whose timestamps the stages are given; the system clock by default.</param>
@@ -75,6 +78,8 @@ public sealed partial class PipelineMetrics : IDisposable
         _shadowRows = meter.CreateCounter<long>(MetricNames.ShadowRows, "{payment}", "Payments the shadow model scored.");
         _shadowAgreements = meter.CreateCounter<long>(MetricNames.ShadowAgreements, "{payment}", "Payments where the shadow model would have decided as the live one.");
         _shadowErrors = meter.CreateCounter<long>(MetricNames.ShadowErrors, "{batch}", "Batches the shadow model failed on.");
+        _panDecrypted = meter.CreateCounter<long>(MetricNames.PanDecrypted, "{payment}",
+            "Card numbers decrypted, by node key: once the previous key's count stays flat, every terminal has the current one.");
         var stageDuration = meter.CreateHistogram(MetricNames.StageDuration, "s",
             "Time spent per pipeline stage: per message, or per batch for compute_infer, answer, commit_wait and persist.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LatencyBuckets.Seconds });
@@ -168,6 +173,9 @@ public sealed partial class PipelineMetrics : IDisposable
             _rejectionReasons.Add(0, tag);
         }
 
+        _panDecrypted.Add(0, CurrentKeyTag);
+        _panDecrypted.Add(0, PreviousKeyTag);
+
         StartFaultSeries();
     }
 
@@ -178,6 +186,9 @@ public sealed partial class PipelineMetrics : IDisposable
     public void CountScored(Decision decision) => _scored.Add(1, _decisionTags[(int)decision]);
 
     public void CountDuplicate() => _duplicates.Add(1);
+
+    /// <summary>A card number decrypted with the node's current key (<paramref name="keyIndex"/> 0) or the previous one.</summary>
+    public void CountPanDecrypted(int keyIndex) => _panDecrypted.Add(1, keyIndex == 0 ? CurrentKeyTag : PreviousKeyTag);
 
     public void CountRejected(IReadOnlyList<ValidationError> errors)
     {

@@ -80,7 +80,7 @@ internal sealed class PublishGate(string topicRoot, IBrokerAccess access, Broker
         var settlement = held ?? new HeldPubAck();
         try
         {
-            await sink.EnqueueAsync(Inbound(message, identity, received, settlement), stopping);
+            await sink.EnqueueAsync(Inbound(message, identity, e.ClientId, received, settlement), stopping);
             if (held is null && !await settlement.Recorded.WaitAsync(stopping))
             {
                 e.CloseConnection = true;
@@ -96,7 +96,7 @@ internal sealed class PublishGate(string topicRoot, IBrokerAccess access, Broker
     /// <summary>A refused payment's PUBACK (with its refusal code) goes out without waiting for anything.</summary>
     private static void Release(HeldPubAck? held) => held?.Release();
 
-    private InboundMessage Inbound(MqttApplicationMessage message, BrokerIdentity identity, long received, HeldPubAck settlement)
+    private InboundMessage Inbound(MqttApplicationMessage message, BrokerIdentity identity, string clientId, long received, HeldPubAck settlement)
     {
         var length = message.Payload.Length;
         var userProperties = message.UserProperties;
@@ -123,6 +123,8 @@ internal sealed class PublishGate(string topicRoot, IBrokerAccess access, Broker
             Qos = (int)message.QualityOfServiceLevel,
             Retain = message.Retain,
             SenderId = identity.Name,
+            // The terminal's own hop, seen by this broker: a card number in clear may come this way only (Validation:ClearPan).
+            ArrivedOverLoopback = Security.BrokerExposure.IsLoopback(context.Connections.Of(clientId)?.RemoteEndPoint),
             ReceivedTimestamp = received,
             ReceivedAt = context.Time.GetUtcNow(),
             Settlement = settlement,

@@ -22,13 +22,19 @@ public static class CredentialsCommand
                                      [--operators NAME,...] [--agents NAME,...] [--root pos] [--days 397]
           EdgeAgent credentials add  --dir DIR [--store STORE --terminals T3,...] [--operators NAME,...] [--agents NAME,...]
           EdgeAgent credentials key  --out FILE [--id KEYID]
+          EdgeAgent credentials pan-key --out FILE.key [--rotate yes]
 
         init   a store CA, the broker certificate (for every --host and --ip terminals use, plus localhost), a client
                certificate and password per terminal ({store}/{terminal}), operator and agent (default: edgeagent),
                broker/identities.conf, broker/passwd (mosquitto format), broker/acl.conf, agent/control.token and
-               agent/cloud-control.key. Private keys, passwords and tokens are written with mode 0600.
+               agent/cloud-control.key, agent/pan.key (see pan-key). Private keys, passwords and tokens are written with
+               mode 0600.
         add    more identities, issued by the CA in DIR.
         key    a tokenization key file ({id}:{base64}, mode 0600); the id defaults to one made from the key.
+        pan-key  the node's P-256 key pair terminals encrypt card numbers to: FILE.key (PKCS#8 PEM, mode 0600, for
+               PanEncryption:KeyFile), FILE.jwk and FILE.pem (the public key, for the terminals; its kid is the RFC 7638
+               thumbprint). --rotate yes moves the existing key to FILE.previous.key (PanEncryption:PreviousKeyFile,
+               still read until every terminal has the new key) and makes a new one.
         """;
 
     public static int Run(string[] args, TimeProvider? time = null)
@@ -57,6 +63,8 @@ public static class CredentialsCommand
                 return 0;
             case "key":
                 return WriteKey(Required(options, "out"), Single(options, "id"));
+            case "pan-key":
+                return WritePanKey(Required(options, "out"), Single(options, "rotate") is "yes" or "true");
             default:
                 throw new ArgumentException($"Unknown credentials command '{args[0]}'.\n\n{Usage}");
         }
@@ -85,6 +93,31 @@ public static class CredentialsCommand
         {
             CryptographicOperations.ZeroMemory(key);
         }
+    }
+
+    private static int WritePanKey(string path, bool rotate)
+    {
+        if (rotate)
+        {
+            if (!File.Exists(path))
+            {
+                throw new ArgumentException($"{path} does not exist: there is no key to rotate (leave out --rotate to make the first one)");
+            }
+
+            var (previous, current) = PanKeyFile.Rotate(path);
+            Console.WriteLine($"Card number key {current} written to {Path.GetFullPath(path)}; give the terminals {PanKeyFile.JwkPath(path)}.");
+            Console.WriteLine($"Key {previous} moved to {PanKeyFile.PreviousPath(path)}: set PanEncryption:PreviousKeyFile to it until every terminal "
+                + "encrypts to the new key (edgeagent_pan_decrypted_total{key=\"previous\"} stays flat), then remove it.");
+            return 0;
+        }
+
+        if (!PanKeyFile.TryCreate(path, out var kid))
+        {
+            throw new ArgumentException($"{path} exists; a key file is never overwritten (--rotate yes replaces it and keeps it as the previous key)");
+        }
+
+        Console.WriteLine($"Card number key {kid} written to {Path.GetFullPath(path)} (PanEncryption:KeyFile); give the terminals {PanKeyFile.JwkPath(path)}.");
+        return 0;
     }
 
     private static List<TerminalIdentity> Identities(Dictionary<string, List<string>> options, bool requireTerminals)

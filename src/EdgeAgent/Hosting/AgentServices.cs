@@ -54,9 +54,11 @@ public static class AgentServices
         services.AddAgentBasics();
         services.AddSingleton(sp => TokenizationKeyLoader.CreateTokenizer(
             sp.Value<TokenizationOptions>(), sp.Value<StorageOptions>().Path, sp.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeAgent.Tokenization")));
+        services.AddSingleton(sp => PanKeyLoader.CreateDecryptor(
+            sp.Value<PanEncryptionOptions>(), sp.Value<ValidationOptions>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeAgent.PanEncryption")));
         services.AddSingleton(sp => new PaymentParser(
             sp.GetRequiredService<Core.Tokenization.CardTokenizer>(), sp.Value<ValidationOptions>(), sp.Value<PipelineOptions>().TopicRoot,
-            sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<Core.Payments.Encryption.PanDecryptor>()));
         services.AddRecord();
 
         // After a crash the embedded broker offers resubscribing terminals the answers of the last minutes, from the record.

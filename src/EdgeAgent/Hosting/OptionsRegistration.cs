@@ -20,6 +20,7 @@ public static class OptionsRegistration
         services.AddValidatedOptions<MqttOptions>(MqttOptions.SectionName);
         services.AddValidatedOptions<StorageOptions>(StorageOptions.SectionName);
         services.AddValidatedOptions<TokenizationOptions>(TokenizationOptions.SectionName);
+        services.AddValidatedOptions<PanEncryptionOptions>(PanEncryptionOptions.SectionName);
 #if DEBUG
         services.AddValidatedOptions<Diagnostics.FaultOptions>(Diagnostics.FaultOptions.SectionName);
 #endif

@@ -286,6 +286,7 @@ internal static class Messages
             ContentType = contentType,
             Qos = qos,
             Retain = retain,
+            ArrivedOverLoopback = true,
             ReceivedTimestamp = receivedTimestamp ?? Stopwatch.GetTimestamp(),
             ReceivedAt = TestPayments.Now,
             Settlement = new TestSettlement(events, name),

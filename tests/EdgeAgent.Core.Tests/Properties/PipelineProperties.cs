@@ -106,6 +106,7 @@ public sealed class PipelineProperties
         UserPropertyBytes = envelope.UserPropertyBytes,
         Qos = envelope.Qos,
         Retain = envelope.Retain,
+        ArrivedOverLoopback = true,
         ReceivedTimestamp = Stopwatch.GetTimestamp(),
         ReceivedAt = TestPayments.Now,
         Settlement = new TestSettlement(events, name),

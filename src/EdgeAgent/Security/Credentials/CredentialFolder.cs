@@ -15,6 +15,7 @@ namespace EdgeAgent.Security.Credentials;
 ///   passwd identities.conf acl.conf           passwords (mosquitto format), who is who, mosquitto's ACL
 /// agent/ca.crt agent/{name}.crt|.key|.password  the agent's identities at mosquitto (ingest, uplink)
 /// agent/control.token agent/cloud-control.key   the HTTP control plane's bearer token, the cloud control HMAC key
+/// agent/pan.key agent/pan.jwk agent/pan.pem     the key pair terminals encrypt card numbers to (the .jwk goes to them)
 /// terminals/{store}/{terminal}/               ca.crt client.crt client.key password: hand to that terminal
 /// operators/{name}/                           the same for an operator
 /// </code>
@@ -49,6 +50,7 @@ public sealed class CredentialFolder(string path, TimeProvider time)
         WritePublic(Path.Combine(path, "agent", "ca.crt"), authority.Certificate.ExportCertificatePem());
         WriteSecret(Path.Combine(path, "agent", "control.token"), Secret(32) + "\n");
         WriteSecret(Path.Combine(path, "agent", "cloud-control.key"), Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) + "\n");
+        PanKeyFile.TryCreate(Path.Combine(path, "agent", "pan.key"), out _);
         Save(authority, IdentityMap.Empty, [], identities, root, validity);
     }
 
