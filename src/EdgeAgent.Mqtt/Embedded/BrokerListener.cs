@@ -19,6 +19,7 @@ internal sealed class BrokerListener : IMqttServerAdapter
     private readonly BrokerContext _context;
     private readonly ConnectionAdmission _admission;
     private readonly TlsHandshake _tls;
+    private readonly FullBrokerAnswer _full;
     private readonly List<Socket> _sockets = [];
     private readonly List<BrokerEndpoint> _bound = [];
     private CancellationTokenSource? _stopping;
@@ -31,6 +32,7 @@ internal sealed class BrokerListener : IMqttServerAdapter
         _context = context;
         _admission = new ConnectionAdmission(context);
         _tls = new TlsHandshake(context);
+        _full = new FullBrokerAnswer(context.Time);
     }
 
     public Func<IMqttChannelAdapter, Task> ClientHandler { get; set; } = _ => Task.CompletedTask;
@@ -129,9 +131,17 @@ internal sealed class BrokerListener : IMqttServerAdapter
 
             if (_admission.TryAdmit(client) is not { } pending)
             {
-                // Every slot is an authenticated client's: nothing to close in its place, and no CONNECT read to answer.
+                // Every slot is an authenticated client's: nothing to close in its place. A plaintext client is told so.
                 _context.Refusals.Report(RefusalReason.ConnectionLimit, client.RemoteEndPoint);
-                client.Dispose();
+                if (endpoint.Tls is null)
+                {
+                    _full.AnswerAndClose(client);
+                }
+                else
+                {
+                    client.Dispose();
+                }
+
                 continue;
             }
 

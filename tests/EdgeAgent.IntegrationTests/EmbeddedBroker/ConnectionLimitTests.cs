@@ -10,7 +10,7 @@ namespace EdgeAgent.IntegrationTests.EmbeddedBroker;
 public sealed class ConnectionLimitTests
 {
     [Fact]
-    public async Task ConnectionOverTheCap_IsClosedOnAccept_AndOneIsAdmittedAgainWhenAnotherLeaves()
+    public async Task ConnectionOverTheCap_IsToldTheBrokerIsFull_AndOneIsAdmittedAgainWhenAnotherLeaves()
     {
         await using var broker = await TestBroker.StartAsync(o => o.BrokerMaxConnections = 2);
         var first = await TestClient.ConnectAsync(broker.Port);
@@ -19,10 +19,19 @@ public sealed class ConnectionLimitTests
         await using (var third = await RawMqtt.OpenAsync(broker.Port))
         {
             await third.SendAsync(RawMqtt.Connect(4, "third", cleanSession: true, keepAlive: 30));
+            var connAck = await third.ReadPacketAsync();
+            Assert.NotNull(connAck);
+            Assert.Equal((byte)0x20, connAck.Value.Header);
+            Assert.Equal(new byte[] { 0x00, 0x03 }, connAck.Value.Body); // MQTT 3.1.1: server unavailable
             Assert.Null(await third.ReadPacketAsync());
         }
 
-        Assert.Equal(1, broker.Metrics.Refusals("connection_limit"));
+        var fourth5 = await ExternalClients.RunAsync(ExternalClients.MosquittoPub,
+            ["-V", "5", "-h", "127.0.0.1", "-p", broker.Port.ToString(), "-i", "fourth", "-t", "test/full", "-m", "x"], TimeSpan.FromSeconds(30));
+        Assert.NotEqual(0, fourth5.ExitCode);
+        Assert.Contains("quota exceeded", fourth5.Output, StringComparison.OrdinalIgnoreCase); // MQTT 5: 0x97
+
+        Assert.Equal(2, broker.Metrics.Refusals("connection_limit"));
         await first.DisposeAsync();
         await Eventually.TrueAsync(() => broker.Metrics.Total("edgeagent.broker.connections") == 1, "the first connection was released");
         await using var fourth = await TestClient.ConnectAsync(broker.Port);

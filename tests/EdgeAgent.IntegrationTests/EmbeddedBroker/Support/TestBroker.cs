@@ -86,7 +86,9 @@ internal sealed class TestBroker : IAsyncDisposable
 
     private async Task StartIngestAsync(int port, int tlsPort)
     {
-        var options = new MqttOptions();
+        // The 3 s deadline before authentication is for a store node; a test machine shared by many test classes can take
+        // longer than that to serve a CONNECT. Tests of the deadline set it themselves.
+        var options = new MqttOptions { BrokerPreAuthTimeoutSeconds = 30 };
         _configure?.Invoke(options);
         Options = options;
         var endpoints = _endpoints?.Invoke(port) ?? [new BrokerEndpoint(new IPEndPoint(IPAddress.Loopback, port))];
