@@ -161,15 +161,17 @@ public sealed partial class LiteDbOutcomeStore
     }
 
     /// <summary>
-    /// The feature state at start: the most recently active cards of the last snapshot (at most <paramref name="maxCards"/>,
-    /// chosen while streaming), all terminals, and the payments recorded after the snapshot. A file found broken here is
-    /// replaced (see <see cref="Files.LiteDbFile.ReplaceIfCorrupt"/>) and the state starts empty.
+    /// The feature state at start: the most recently active cards and merchants of the last snapshot (at most
+    /// <paramref name="maxCards"/> and <paramref name="maxMerchants"/>, chosen while streaming, so memory holds no more than
+    /// the caps at any time), and the payments recorded after the snapshot. The others are only named, one at a time, to
+    /// <paramref name="cardLeft"/> and <paramref name="merchantLeft"/>. A file found broken here is replaced (see
+    /// <see cref="Files.LiteDbFile.ReplaceIfCorrupt"/>) and the state starts empty.
     /// </summary>
-    public StoredFeatureState LoadState(int maxCards)
+    public StoredFeatureState LoadState(int maxCards, int maxMerchants = int.MaxValue, Action<string>? cardLeft = null, Action<string>? merchantLeft = null)
     {
         try
         {
-            return _file.Read(db => LoadState(db, maxCards));
+            return _file.Read(db => LoadState(db, maxCards, maxMerchants, cardLeft, merchantLeft));
         }
         catch (Exception ex) when (_file.ReplaceIfCorrupt(ex))
         {
@@ -178,28 +180,14 @@ public sealed partial class LiteDbOutcomeStore
         }
     }
 
-    private static StoredFeatureState LoadState(LiteDatabase db, int maxCards)
+    private static StoredFeatureState LoadState(LiteDatabase db, int maxCards, int maxMerchants, Action<string>? cardLeft, Action<string>? merchantLeft)
     {
-        // Streamed: the newest cards kept, the others only named (the state knows the store has them).
-        var newest = new PriorityQueue<CardHistorySnapshot, long>();
-        var stored = new List<string>();
-        foreach (var doc in db.GetCollection(CardsCollection).FindAll())
-        {
-            var card = StateDocuments.Card(doc);
-            newest.Enqueue(card, card.LastUnixMs);
-            if (newest.Count > maxCards)
-            {
-                stored.Add(newest.Dequeue().CardToken);
-            }
-        }
+        var (cards, cardsLeft) = Newest(db.GetCollection(CardsCollection).FindAll().Select(StateDocuments.Card), maxCards,
+            card => card.LastUnixMs, card => cardLeft?.Invoke(card.CardToken));
 
-        var cards = new List<CardHistorySnapshot>(newest.Count);
-        while (newest.TryDequeue(out var card, out _))
-        {
-            cards.Add(card);
-        }
-
-        var merchants = db.GetCollection(MerchantsCollection).FindAll().Select(StateDocuments.Merchant).ToList();
+        // A merchant's snapshot carries the sequence of its last payment: the most recently paid are kept.
+        var (merchants, merchantsLeft) = Newest(db.GetCollection(MerchantsCollection).FindAll().Select(StateDocuments.Merchant), maxMerchants,
+            merchant => merchant.Sequence, merchant => merchantLeft?.Invoke(merchant.MerchantKey));
         var covered = db.GetCollection(MetaCollection).FindById(StateMetaId)?["seq"].AsInt64 ?? 0;
         var journal = new List<(long, FeatureUpdate)>();
         var log = db.GetCollection(LogCollection);
@@ -216,7 +204,31 @@ public sealed partial class LiteDbOutcomeStore
             }
         }
 
-        return new StoredFeatureState(cards, merchants, journal, stored);
+        return new StoredFeatureState(cards, merchants, journal) { CardsLeft = cardsLeft, MerchantsLeft = merchantsLeft };
+    }
+
+    /// <summary>The <paramref name="max"/> items of highest <paramref name="recency"/>, streamed through a heap of that size; the others go to <paramref name="left"/>.</summary>
+    private static (List<T> Kept, long Left) Newest<T>(IEnumerable<T> items, int max, Func<T, long> recency, Action<T> left)
+    {
+        var newest = new PriorityQueue<T, long>();
+        long leftCount = 0;
+        foreach (var item in items)
+        {
+            newest.Enqueue(item, recency(item));
+            if (newest.Count > max)
+            {
+                left(newest.Dequeue());
+                leftCount++;
+            }
+        }
+
+        var kept = new List<T>(newest.Count);
+        while (newest.TryDequeue(out var item, out _))
+        {
+            kept.Add(item);
+        }
+
+        return (kept, leftCount);
     }
 
     /// <summary>The group document whose range holds <paramref name="sequence"/> (the last one starting at or before it).</summary>

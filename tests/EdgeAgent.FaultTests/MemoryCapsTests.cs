@@ -1,5 +1,6 @@
 using System.Globalization;
 using EdgeAgent.IntegrationTests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 
 namespace EdgeAgent.FaultTests;
@@ -50,6 +51,43 @@ public sealed class MemoryCapsTests(ITestOutputHelper output) : IDisposable
         Assert.True(Value("edgeagent_pipeline_state_evictions_total") >= (Payments - MaxCards) + (Payments - MaxMerchants));
         Assert.InRange(Value("edgeagent_duplicates_keys"), 1, MaxKeys);
         Assert.Equal(Payments - Value("edgeagent_duplicates_keys"), Value("edgeagent_duplicates_evicted_total"));
+    }
+
+    [Fact]
+    public async Task AfterARestart_TheLoadedStateStaysWithinTheCaps_AndWhatWasLeftIsCounted()
+    {
+        const int payments = 2000;
+        const int maxCards = 500;
+        const int maxMerchants = 250;
+        string[] caps = ["Inference:Provider=Cpu", $"Pipeline:MaxCardsInMemory={maxCards}", $"Pipeline:MaxMerchantsInMemory={maxMerchants}"];
+        await using (var agent = await InProcessAgent.StartAsync(_data.Path, [$"Mqtt:Port={_port}", .. caps]))
+        {
+            // Every payment a new card and a merchant id of the terminal's choosing.
+            await using var terminal = await TestTerminal.ConnectAsync(_port);
+            using var inFlight = new SemaphoreSlim(200);
+            var answers = new List<Task<byte[]>>();
+            for (var i = 0; i < payments; i++)
+            {
+                await inFlight.WaitAsync();
+                var (answer, _) = await terminal.SendAsync(Payloads.Topic("store-11", "t" + (i % 10)),
+                    System.Text.Encoding.UTF8.GetBytes(System.Text.Encoding.UTF8.GetString(Payloads.Payment($"restart-{i}", 10m + (i % 90), pan: Card(i))).Replace("\"m-1\"", $"\"m-{i}\"", StringComparison.Ordinal)));
+                answers.Add(answer.ContinueWith(t => { inFlight.Release(); return t.Result; }, TaskScheduler.Default));
+            }
+
+            var statuses = await Task.WhenAll(answers.Select(a => a.WaitAsync(TimeSpan.FromSeconds(120))));
+            Assert.All(statuses, a => Assert.Equal("scored", Answers.Status(a)));
+            await agent.StopAsync();
+        }
+
+        // The graceful stop persisted every card and merchant: the store holds all of them, the restart loads up to the caps.
+        await using var restarted = await InProcessAgent.StartAsync(_data.Path, [$"Mqtt:Port={FreePort.Next()}", .. caps]);
+        var pipeline = restarted.Services.GetRequiredService<EdgeAgent.Core.Pipeline.ScoringPipeline>();
+        var left = restarted.Metrics.StateLeftAtStart;
+        output.WriteLine($"after the restart: cards {pipeline.CardsInMemory}, merchants {pipeline.MerchantsInMemory}, left {string.Join(", ", left)}");
+        Assert.Equal(maxCards, pipeline.CardsInMemory);
+        Assert.Equal(maxMerchants, pipeline.MerchantsInMemory);
+        Assert.Equal(payments - maxCards, left.GetValueOrDefault("card"));
+        Assert.Equal(payments - maxMerchants, left.GetValueOrDefault("merchant"));
     }
 
     /// <summary>A distinct 16-digit card number per index, with its Luhn check digit.</summary>

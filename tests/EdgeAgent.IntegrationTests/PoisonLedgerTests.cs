@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
-using System.Text;
 using EdgeAgent.Core.Pipeline;
 using EdgeAgent.IntegrationTests.Infrastructure;
 using EdgeAgent.Storage.Files;

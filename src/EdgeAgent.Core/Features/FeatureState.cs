@@ -151,6 +151,12 @@ public sealed class FeatureState
         return new FeatureStateChanges(cards, merchants, covered);
     }
 
+    /// <summary>A card the store holds and memory does not (left there at start): read when it pays.</summary>
+    public void RememberStoredCard(string cardToken) => _cards.RememberStored(cardToken);
+
+    /// <summary>A merchant the store holds and memory does not (left there at start): read when it is paid.</summary>
+    public void RememberStoredMerchant(string merchantKey) => _merchants.RememberStored(merchantKey);
+
     /// <summary>Loads persisted state at start; <paramref name="storedCards"/> are the cards the store holds beyond those loaded.</summary>
     public void Restore(IEnumerable<CardHistorySnapshot> cards, IEnumerable<MerchantActivitySnapshot> merchants, IEnumerable<string>? storedCards = null)
     {

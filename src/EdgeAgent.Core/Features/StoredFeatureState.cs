@@ -1,15 +1,20 @@
 namespace EdgeAgent.Core.Features;
 
 /// <summary>
-/// The persisted feature state at start: the most recently active card histories and the merchants, the payments recorded
-/// after what their snapshots cover (with their sequence numbers, to replay each over the entities it is not in yet), and
-/// the cards the store holds beyond those loaded (found again when they pay).
+/// The persisted feature state at start: the most recently active card histories and merchants, up to the caps, the
+/// payments recorded after what their snapshots cover (with their sequence numbers, to replay each over the entities it
+/// is not in yet), and how many stored cards and merchants were left in the store (found again when they pay).
 /// </summary>
 public sealed record StoredFeatureState(
     IReadOnlyList<CardHistorySnapshot> Cards,
     IReadOnlyList<MerchantActivitySnapshot> Merchants,
-    IReadOnlyList<(long Sequence, FeatureUpdate Update)> Journal,
-    IReadOnlyList<string> StoredCards)
+    IReadOnlyList<(long Sequence, FeatureUpdate Update)> Journal)
 {
-    public static StoredFeatureState Empty { get; } = new([], [], [], []);
+    public static StoredFeatureState Empty { get; } = new([], [], []);
+
+    /// <summary>Stored cards not loaded (over the card cap).</summary>
+    public long CardsLeft { get; init; }
+
+    /// <summary>Stored merchants not loaded (over the merchant cap).</summary>
+    public long MerchantsLeft { get; init; }
 }

@@ -27,8 +27,11 @@ public interface IOutcomeStore : IFeatureStateSource
     void Commit(IReadOnlyList<ScoredBatch> batches);
 
     /// <summary>
-    /// For a warm start: the most recently active card histories of the last snapshot (at most
-    /// <paramref name="maxCards"/>), all its terminals, and the journal to replay over them.
+    /// For a warm start: the most recently active card histories and merchants of the last snapshot (at most
+    /// <paramref name="maxCards"/> and <paramref name="maxMerchants"/>, the caps that hold in steady state too, so a start
+    /// never loads more than a running agent keeps), and the journal to replay over them. The key of every card and merchant
+    /// left in the store is handed to <paramref name="cardLeft"/> and <paramref name="merchantLeft"/> as it is read (never
+    /// gathered into a list), so the state knows to read it when it pays.
     /// </summary>
-    StoredFeatureState LoadState(int maxCards);
+    StoredFeatureState LoadState(int maxCards, int maxMerchants = int.MaxValue, Action<string>? cardLeft = null, Action<string>? merchantLeft = null);
 }

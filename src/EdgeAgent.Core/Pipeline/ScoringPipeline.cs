@@ -101,12 +101,20 @@ public sealed partial class ScoringPipeline : IInboundSink, IDisposable
     /// <summary>Loads what the record knows; call once, before the transport starts delivering.</summary>
     public void Restore()
     {
-        var stored = _parts.Store.LoadState(_parts.Options.MaxCardsInMemory);
-        _state.Restore(stored.Cards, stored.Merchants, stored.StoredCards);
+        // The caps of steady state hold at start too: merchant ids are chosen by terminals, so the store may hold any number.
+        var options = _parts.Options;
+        var stored = _parts.Store.LoadState(options.MaxCardsInMemory, options.MaxMerchantsInMemory, _state.RememberStoredCard, _state.RememberStoredMerchant);
+        _state.Restore(stored.Cards, stored.Merchants);
         _scoring.Replay(stored.Journal);
         _scoring.StartAfter(_parts.Store.LastSequence);
-        _duplicates.Preload(_parts.Store.RecentKeys(_parts.Time.GetUtcNow() - TimeSpan.FromHours(_parts.Options.DeduplicationWindowHours)));
+        _duplicates.Preload(_parts.Store.RecentKeys(_parts.Time.GetUtcNow() - TimeSpan.FromHours(options.DeduplicationWindowHours)));
+        _parts.Metrics.CountStateLeftAtStart("card", stored.CardsLeft);
+        _parts.Metrics.CountStateLeftAtStart("merchant", stored.MerchantsLeft);
         LogStateRestored(stored.Cards.Count, stored.Merchants.Count, stored.Journal.Count, _duplicates.Count);
+        if (stored.CardsLeft > 0 || stored.MerchantsLeft > 0)
+        {
+            LogStateLeft(stored.CardsLeft, stored.MerchantsLeft, options.MaxCardsInMemory, options.MaxMerchantsInMemory);
+        }
     }
 
     /// <summary>No more messages will come: what is queued is scored, recorded and acknowledged, and <see cref="RunAsync"/> returns.</summary>
@@ -114,4 +122,7 @@ public sealed partial class ScoringPipeline : IInboundSink, IDisposable
 
     [LoggerMessage(EventId = 120, Level = LogLevel.Information, Message = "Feature state restored: {Cards} cards and {Merchants} merchants from the last snapshot, {Journal} payments replayed from the journal; {Keys} payments within the deduplication window")]
     private partial void LogStateRestored(int cards, int merchants, int journal, int keys);
+
+    [LoggerMessage(EventId = 121, Level = LogLevel.Information, Message = "{Cards} stored cards and {Merchants} stored merchants left in the store at start (caps: Pipeline:MaxCardsInMemory {MaxCards}, Pipeline:MaxMerchantsInMemory {MaxMerchants}); each is read when it pays again")]
+    private partial void LogStateLeft(long cards, long merchants, int maxCards, int maxMerchants);
 }

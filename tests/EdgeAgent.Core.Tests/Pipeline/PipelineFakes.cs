@@ -173,7 +173,8 @@ internal sealed class MemoryStore(List<string> events) : IOutcomeStore
 
     public List<(long Sequence, FeatureUpdate Update)> Journal { get; } = [];
 
-    public StoredFeatureState LoadState(int maxCards) => new(Cards.Values.ToList(), [], Journal.ToList(), []);
+    public StoredFeatureState LoadState(int maxCards, int maxMerchants = int.MaxValue, Action<string>? cardLeft = null, Action<string>? merchantLeft = null) =>
+        new(Cards.Values.ToList(), [], Journal.ToList());
 }
 
 /// <summary>A poison ledger in memory: crash counts set by the test, slots recorded.</summary>

@@ -69,7 +69,7 @@ public sealed class EncryptedPanParsingTests : IDisposable
     [InlineData(ClearPanMode.Refuse, true, false)]
     public void ClearPan_IsAcceptedOnlyWhereTheSettingSays(ClearPanMode mode, bool overLoopback, bool accepted)
     {
-        var result = Parser(new ValidationOptions { ClearPan = mode }).Parse(TestPayments.Topic, TestPayments.Bytes(TestPayments.Json()), overLoopback);
+        var result = Parser(new ValidationOptions { ClearPan = mode }).Parse(TestPayments.Topic, TestPayments.Bytes(TestPayments.Json()), overLoopback: overLoopback);
 
         Assert.Equal(accepted, result.IsValid);
         if (!accepted)
@@ -106,7 +106,7 @@ public sealed class EncryptedPanParsingTests : IDisposable
     private static string Jwe(string jwe) => TestPayments.Json(pan: "\"" + jwe + "\"");
 
     private PaymentParseResult Parse(string json, bool overLoopback) =>
-        Parser().Parse(TestPayments.Topic, TestPayments.Bytes(json), overLoopback);
+        Parser().Parse(TestPayments.Topic, TestPayments.Bytes(json), overLoopback: overLoopback);
 
     private PaymentParser Parser(ValidationOptions? options = null) =>
         new(TestPayments.Tokenizer, options ?? new ValidationOptions(), "pos", new FakeTimeProvider(TestPayments.Now), _decryptor);
