@@ -4,7 +4,8 @@ using EdgeAgent.Fleet.Tests.Infrastructure;
 namespace EdgeAgent.Fleet.Tests;
 
 /// <summary>Card profiles on a real three-silo cluster persisted in a real redis-server.</summary>
-public sealed class CardProfileClusterTests(FleetCluster cluster) : IClassFixture<FleetCluster>
+[Collection(FleetClusterCollection.Name)]
+public sealed class CardProfileClusterTests(FleetCluster cluster)
 {
     private static readonly string[] Stores = ["store-a", "store-b", "store-c", "store-d"];
 

@@ -6,13 +6,15 @@ using Xunit.Abstractions;
 namespace EdgeAgent.Fleet.Tests;
 
 /// <summary>A silo killed with SIGKILL while stores stream deltas: what was acknowledged is what the profile holds.</summary>
-public sealed class SiloKillTests(FleetCluster cluster, ITestOutputHelper output) : IClassFixture<FleetCluster>
+[Collection(FleetClusterCollection.Name)]
+public sealed class SiloKillTests(FleetCluster cluster, ITestOutputHelper output)
 {
     private static readonly string[] Stores = ["store-a", "store-b", "store-c", "store-d"];
 
     [Fact]
     public async Task A_silo_killed_mid_stream_loses_no_acknowledged_delta()
     {
+        Assert.Equal(3, cluster.RunningSilos);
         var random = new Random(23);
         var cards = Enumerable.Range(0, 30).Select(i => $"tok-kill-{i:d2}-{Guid.NewGuid():N}").ToList();
         var payments = TestPayments.Generate(random, cards, Stores, perCardPerStore: 4, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
