@@ -11,5 +11,5 @@ try
 catch (OptionsValidationException ex)
 {
     Console.Error.WriteLine("Invalid fleet settings: " + string.Join("; ", ex.Failures));
-    return 2;
+    return 3;
 }

@@ -43,7 +43,7 @@ public sealed class FleetCluster : IAsyncLifetime
             });
             c.UseRedisClustering(_redis.ConnectionString);
             c.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(1));
-            c.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(15));
+            c.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(5));
 
             // The silos register in Redis as they come up; until the first does, the client has no gateway.
             var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
@@ -132,7 +132,7 @@ public sealed class FleetCluster : IAsyncLifetime
                 "--Orleans:Membership:ProbeTimeout=00:00:01",
                 "--Orleans:Membership:NumMissedProbesLimit=2",
                 "--Orleans:Membership:TableRefreshTimeout=00:00:02",
-                "--Orleans:Messaging:ResponseTimeout=00:00:15",
+                "--Orleans:Messaging:ResponseTimeout=00:00:05",
                 "--Serilog:MinimumLevel:Default=Warning",
             ],
             Path.GetDirectoryName(dll)!);
