@@ -75,8 +75,9 @@ public sealed class FleetCluster : IAsyncLifetime
                     return;
                 }
             }
-            catch (Exception ex) when (ex is OrleansException or TimeoutException or SiloUnavailableException)
+            catch (Exception) when (DateTime.UtcNow < deadline)
             {
+                // The management grain may live on a silo that is dying or not yet joined; ask again.
             }
 
             await Task.Delay(200);
