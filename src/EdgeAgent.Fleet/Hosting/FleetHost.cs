@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -44,6 +45,14 @@ public static class FleetHost
             .ValidateDataAnnotations()
             .ValidateOnStart();
         var fleet = builder.Configuration.GetSection(FleetOptions.Section).Get<FleetOptions>() ?? new FleetOptions();
+
+        // The silo's endpoints and Redis are wired from these values while the host is built, before the options
+        // validation at start would run: a bad value must stop here with its name, not as a parse error later.
+        var errors = new List<ValidationResult>();
+        if (!Validator.TryValidateObject(fleet, new ValidationContext(fleet), errors, validateAllProperties: true))
+        {
+            throw new OptionsValidationException(FleetOptions.Section, typeof(FleetOptions), errors.Select(e => e.ErrorMessage ?? "invalid"));
+        }
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<FleetMetrics>();

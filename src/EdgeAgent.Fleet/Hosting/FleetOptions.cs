@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace EdgeAgent.Fleet.Hosting;
 
 /// <summary>The fleet service's settings (section "Fleet"), validated at start.</summary>
-public sealed class FleetOptions
+public sealed class FleetOptions : IValidatableObject
 {
     public const string Section = "Fleet";
 
@@ -50,4 +50,12 @@ public sealed class FleetOptions
     /// <summary>Shortest time between two log lines for the same refusal reason. Default 1 minute.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan RefusalLogInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (!System.Net.IPAddress.TryParse(AdvertisedAddress, out _))
+        {
+            yield return new ValidationResult("The field AdvertisedAddress must be an IP address.", [nameof(AdvertisedAddress)]);
+        }
+    }
 }

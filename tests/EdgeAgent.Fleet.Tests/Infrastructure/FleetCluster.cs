@@ -139,7 +139,7 @@ public sealed class FleetCluster : IAsyncLifetime
             Path.GetDirectoryName(dll)!);
     }
 
-    private static string FleetDll()
+    internal static string FleetDll()
     {
         // The referenced program is copied beside the tests with its runtime config; `dotnet` runs it from there.
         var here = Path.Combine(AppContext.BaseDirectory, "EdgeAgent.Fleet.dll");
