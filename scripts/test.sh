@@ -20,6 +20,8 @@ have prometheus && have promtool || missing+=(prometheus)
 have node || missing+=(nodejs)
 have npm || missing+=(npm)
 have stdbuf || missing+=(coreutils)
+# redis-server: the fleet service's membership table and card profiles (tests/EdgeAgent.Fleet.Tests).
+have redis-server || missing+=(redis-server)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "test.sh: installing ${missing[*]}" >&2
   sudo=""

@@ -1,0 +1,22 @@
+namespace EdgeAgent.Fleet.Contracts;
+
+/// <summary>
+/// The one owner of a card's fleet-wide history, keyed by the card's token. Each store writes only its own slot;
+/// the slots merge by union keyed by payment id, so duplicates, replays and late arrivals never count twice.
+/// </summary>
+[Alias("EdgeAgent.Fleet.ICardProfileGrain")]
+public interface ICardProfileGrain : IGrainWithStringKey
+{
+    /// <summary>
+    /// Records a batch of one store's deltas for this card. Returns once the result is durable in the fleet's
+    /// store: an acknowledged delta survives the loss of any silo.
+    /// </summary>
+    /// <param name="storeId">The writing store; only its slot changes. Taken from the caller's identity once the uplink authenticates.</param>
+    /// <param name="deltas">The store's deltas for this card, in any order, duplicates allowed.</param>
+    [Alias("Record")]
+    Task<RecordResult> RecordAsync(string storeId, IReadOnlyList<CardDelta> deltas);
+
+    /// <summary>The card's profile without <paramref name="excludedStoreId"/>'s slot.</summary>
+    [Alias("ReadExcluding")]
+    Task<CardProfile> ReadExcludingAsync(string excludedStoreId);
+}

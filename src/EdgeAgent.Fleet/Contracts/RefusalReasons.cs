@@ -1,0 +1,18 @@
+namespace EdgeAgent.Fleet.Contracts;
+
+/// <summary>Why the fleet refused a delta or a batch: the label of edgeagent_fleet_refusals_total{reason}.</summary>
+public static class RefusalReasons
+{
+    public const string BatchTooLarge = "batch_too_large";
+    public const string BadStore = "bad_store";
+    public const string UnknownSchema = "unknown_schema";
+    public const string WrongCard = "wrong_card";
+    public const string BadPaymentId = "bad_payment_id";
+    public const string CardNumber = "card_number";
+    public const string Future = "future";
+    public const string Expired = "expired";
+    public const string BadAmount = "bad_amount";
+    public const string BadPlace = "bad_place";
+    public const string Conflict = "conflict";
+    public const string TooManyStores = "too_many_stores";
+}

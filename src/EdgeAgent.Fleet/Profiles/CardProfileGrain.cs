@@ -1,0 +1,67 @@
+using EdgeAgent.Fleet.Contracts;
+using EdgeAgent.Fleet.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
+
+namespace EdgeAgent.Fleet.Profiles;
+
+/// <summary>
+/// The owner of one card's fleet history. A batch is acknowledged only after its state is written to the store,
+/// so a silo that dies loses nothing acknowledged; a write that fails drops the activation, and the next call
+/// reloads what the store holds instead of serving a state the store never took.
+/// </summary>
+internal sealed partial class CardProfileGrain(
+    [PersistentState("card", FleetStorage.Name)] IPersistentState<CardProfileState> state,
+    IOptions<FleetOptions> options,
+    TimeProvider time,
+    FleetMetrics metrics,
+    RefusalLog refusals,
+    ILogger<CardProfileGrain> logger) : Grain, ICardProfileGrain
+{
+    public async Task<RecordResult> RecordAsync(string storeId, IReadOnlyList<CardDelta> deltas)
+    {
+        var token = this.GetPrimaryKeyString();
+        var outcome = CardProfileMerge.Apply(state.State, token, storeId, deltas, time.GetUtcNow().ToUnixTimeMilliseconds(), options.Value);
+        if (outcome.Changed)
+        {
+            try
+            {
+                await state.WriteStateAsync();
+            }
+            catch (Exception ex)
+            {
+                LogWriteFailed(logger, ex);
+                DeactivateOnIdle();
+                throw;
+            }
+        }
+
+        Report(outcome.Result, storeId, metrics, refusals);
+        return outcome.Result;
+    }
+
+    [ReadOnly]
+    public Task<CardProfile> ReadExcludingAsync(string excludedStoreId)
+    {
+        metrics.Read();
+        return Task.FromResult(CardProfileMerge.Read(
+            state.State, this.GetPrimaryKeyString(), excludedStoreId ?? "", time.GetUtcNow().ToUnixTimeMilliseconds()));
+    }
+
+    /// <summary>Counts a batch's outcome and logs its refusals through the throttle.</summary>
+    internal static void Report(RecordResult result, string storeId, FleetMetrics metrics, RefusalLog refusals)
+    {
+        metrics.Recorded("accepted", result.Accepted);
+        metrics.Recorded("duplicate", result.Duplicates);
+        metrics.Recorded("stale", result.Stale);
+        foreach (var (reason, count) in result.Refused)
+        {
+            metrics.Refused(reason, count);
+            refusals.Refused(reason, CardProfileMerge.IsWellFormedId(storeId) ? storeId : "(malformed)", count);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A card profile could not be written; the activation is dropped and reloads from the store")]
+    private static partial void LogWriteFailed(ILogger logger, Exception exception);
+}

@@ -1,0 +1,24 @@
+using EdgeAgent.Fleet.Tests.Infrastructure;
+
+namespace EdgeAgent.Fleet.Tests;
+
+/// <summary>The fleet program as an operator starts it.</summary>
+public sealed class FleetProgramTests
+{
+    [Theory]
+    [InlineData("--Fleet:MaxBatchDeltas=0", "MaxBatchDeltas")]
+    [InlineData("--Fleet:RedisConnectionString=", "RedisConnectionString")]
+    [InlineData("--Fleet:MaxFutureSkew=02:00:00", "MaxFutureSkew")]
+    [InlineData("--Fleet:AdvertisedAddress=silo-0", "AdvertisedAddress")]
+    public async Task A_bad_setting_stops_the_silo_at_start_with_exit_code_3_naming_it(string setting, string named)
+    {
+        using var silo = new ChildProcess(
+            "dotnet",
+            [FleetCluster.FleetDll(), "--Fleet:RedisConnectionString=127.0.0.1:1", setting],
+            AppContext.BaseDirectory);
+
+        Assert.True(await silo.WaitForExitAsync(TimeSpan.FromSeconds(60)), "the silo did not stop:\n" + silo.Output);
+        Assert.Equal(3, silo.ExitCode);
+        Assert.Contains(named, silo.Output, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,153 @@
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Orleans;
+using Orleans.Configuration;
+using Orleans.Runtime;
+
+namespace EdgeAgent.Fleet.Tests.Infrastructure;
+
+/// <summary>
+/// A real fleet cluster: one redis-server (membership and card state), silos as separate processes of the fleet
+/// program (<c>dotnet EdgeAgent.Fleet.dll</c>), and an Orleans client connected through their gateways.
+/// </summary>
+public sealed class FleetCluster : IAsyncLifetime
+{
+    private const int SiloCount = 3;
+
+    private readonly List<ChildProcess> _silos = [];
+    private readonly string _clusterId = "fleet-test-" + Guid.NewGuid().ToString("N")[..8];
+    private RedisServer? _redis;
+    private IHost? _clientHost;
+
+    public IClusterClient Client => _clientHost?.Services.GetRequiredService<IClusterClient>()
+        ?? throw new InvalidOperationException("The cluster is not started.");
+
+    public int RunningSilos => _silos.Count(s => !s.HasExited);
+
+    public async Task InitializeAsync()
+    {
+        _redis = await RedisServer.StartAsync();
+        for (var i = 0; i < SiloCount; i++)
+        {
+            _silos.Add(StartSilo(_redis.ConnectionString));
+        }
+
+        var client = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        client.UseOrleansClient(c =>
+        {
+            c.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = _clusterId;
+                o.ServiceId = "edgeagent-fleet-test";
+            });
+            c.UseRedisClustering(_redis.ConnectionString);
+            c.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(1));
+            c.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(5));
+
+            // The silos register in Redis as they come up; until the first does, the client has no gateway.
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
+            c.UseConnectionRetryFilter(async (_, ct) =>
+            {
+                await Task.Delay(250, ct);
+                return DateTime.UtcNow < deadline;
+            });
+        });
+        _clientHost = client.Build();
+        await _clientHost.StartAsync();
+        await WaitForActiveSilosAsync(SiloCount, TimeSpan.FromSeconds(90));
+    }
+
+    /// <summary>Waits until the cluster's membership lists exactly <paramref name="count"/> active silos.</summary>
+    public async Task WaitForActiveSilosAsync(int count, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        var management = Client.GetGrain<IManagementGrain>(0);
+        var seen = -1;
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                var hosts = await management.GetHosts(onlyActive: true);
+                seen = hosts.Count;
+                if (seen == count)
+                {
+                    return;
+                }
+            }
+            catch (Exception) when (DateTime.UtcNow < deadline)
+            {
+                // The management grain may live on a silo that is dying or not yet joined; ask again.
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException($"Cluster has {seen} active silos, expected {count}.\n" + SiloOutput());
+    }
+
+    /// <summary>Kills one silo with SIGKILL: no graceful shutdown, no deactivation, no flush.</summary>
+    public void KillSilo(int index) => _silos[index].Kill();
+
+    public string SiloOutput() => string.Join("\n----\n", _silos.Select((s, i) => $"silo {i}:\n{s.Output}"));
+
+    public async Task DisposeAsync()
+    {
+        if (_clientHost is not null)
+        {
+            try
+            {
+                await _clientHost.StopAsync(TimeSpan.FromSeconds(5));
+            }
+            catch (OperationCanceledException)
+            {
+            }
+
+            _clientHost.Dispose();
+        }
+
+        foreach (var silo in _silos)
+        {
+            silo.Dispose();
+        }
+
+        if (_redis is not null)
+        {
+            await _redis.DisposeAsync();
+        }
+    }
+
+    private ChildProcess StartSilo(string redis)
+    {
+        var dll = FleetDll();
+        string Port() => FreePort.Next().ToString(CultureInfo.InvariantCulture);
+        return new ChildProcess(
+            "dotnet",
+            [
+                dll,
+                "--Fleet:RedisConnectionString=" + redis,
+                "--Fleet:SiloPort=" + Port(),
+                "--Fleet:GatewayPort=" + Port(),
+                "--Fleet:ClusterId=" + _clusterId,
+                "--Fleet:ServiceId=edgeagent-fleet-test",
+                "--Orleans:Membership:ProbeTimeout=00:00:01",
+                "--Orleans:Membership:NumMissedProbesLimit=2",
+                "--Orleans:Membership:TableRefreshTimeout=00:00:02",
+                "--Orleans:Messaging:ResponseTimeout=00:00:05",
+                "--Serilog:MinimumLevel:Default=Warning",
+            ],
+            Path.GetDirectoryName(dll)!);
+    }
+
+    internal static string FleetDll()
+    {
+        // The referenced program is copied beside the tests with its runtime config; `dotnet` runs it from there.
+        var here = Path.Combine(AppContext.BaseDirectory, "EdgeAgent.Fleet.dll");
+        if (File.Exists(here) && File.Exists(Path.Combine(AppContext.BaseDirectory, "EdgeAgent.Fleet.runtimeconfig.json")))
+        {
+            return here;
+        }
+
+        throw new FileNotFoundException("EdgeAgent.Fleet.dll with its runtimeconfig is not beside the tests", here);
+    }
+}

@@ -1,0 +1,63 @@
+namespace EdgeAgent.Fleet.Tests.Infrastructure;
+
+/// <summary>
+/// A real redis-server on a free loopback port, in a temp folder, with the append-only file fsynced on every write
+/// (appendfsync always), as the fleet runs it: an acknowledged write is on disk before Redis answers.
+/// </summary>
+internal sealed class RedisServer : IAsyncDisposable
+{
+    private readonly ChildProcess _process;
+
+    private RedisServer(string directory, int port, ChildProcess process)
+    {
+        Directory = directory;
+        Port = port;
+        _process = process;
+    }
+
+    public string Directory { get; }
+
+    public int Port { get; }
+
+    public string ConnectionString => $"127.0.0.1:{Port}";
+
+    public static async Task<RedisServer> StartAsync()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "edgeagent-fleet-redis-" + Guid.NewGuid().ToString("N")[..12]);
+        System.IO.Directory.CreateDirectory(directory);
+        var port = FreePort.Next();
+        var executable = File.Exists("/usr/bin/redis-server") ? "/usr/bin/redis-server" : "redis-server";
+        var process = new ChildProcess(
+            executable,
+            ["--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--dir", directory,
+             "--appendonly", "yes", "--appendfsync", "always", "--save", "", "--protected-mode", "yes"],
+            directory);
+        var server = new RedisServer(directory, port, process);
+        try
+        {
+            await FreePort.WaitUntilListeningAsync(port, TimeSpan.FromSeconds(30));
+        }
+        catch
+        {
+            var output = process.Output;
+            await server.DisposeAsync();
+            throw new InvalidOperationException("redis-server did not start:\n" + output);
+        }
+
+        return server;
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _process.Dispose();
+        try
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+
+        return ValueTask.CompletedTask;
+    }
+}
