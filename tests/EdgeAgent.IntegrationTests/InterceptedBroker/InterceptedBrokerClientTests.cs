@@ -130,6 +130,74 @@ public sealed class InterceptedBrokerClientTests : IAsyncLifetime
         Assert.Equal("payment from js-held", Encoding.UTF8.GetString(Assert.Single(_echo.Received).Payload.Span)); // sent again, as it had no PUBACK
     }
 
+    [Fact]
+    public async Task Connack_TakesNoRetainOrTopicAlias_AndAPublishWithAnAliasIsRefused()
+    {
+        await StartBrokerAsync(_echo);
+        await using var raw = await RawMqtt.OpenAsync(_port);
+        await raw.SendAsync(RawMqtt.Connect(5, "raw-alias", cleanSession: true, keepAlive: 30));
+        var connAck = await raw.ReadPacketAsync();
+        Assert.Equal(0x20, connAck!.Value.Header);
+        var properties = ConnAckProperties(connAck.Value.Body);
+        Assert.Equal(0, properties[0x25]); // Retain Available
+        Assert.False(properties.ContainsKey(0x22)); // no Topic Alias Maximum: 0, none may be used
+        Assert.Equal(65_536, properties[0x27]); // Maximum Packet Size
+
+        // A QoS 1 payment that sets topic alias 1: dropped before MQTTnet stores the alias, the client disconnected.
+        byte[] topic = [0, 23, .. "pos/store-1/t1/payments"u8];
+        byte[] body = [.. topic, 0, 1, 3, 0x23, 0, 1, .. "payment"u8];
+        await raw.SendAsync([0x32, .. RawMqtt.RemainingLength(body.Length), .. body]);
+
+        Assert.True(await raw.ClosedAsync(Timeout));
+        Assert.Equal(1, _metrics.Refusals("publish_denied"));
+        Assert.Empty(_echo.Received);
+    }
+
+    /// <summary>The properties of an MQTT 5 CONNACK body (flags, reason code, properties), numeric ones by identifier.</summary>
+    private static Dictionary<byte, long> ConnAckProperties(byte[] body)
+    {
+        var found = new Dictionary<byte, long>();
+        var (length, at) = (0, 2);
+        for (var shift = 0; ; shift += 7)
+        {
+            var b = body[at++];
+            length |= (b & 0x7F) << shift;
+            if ((b & 0x80) == 0)
+            {
+                break;
+            }
+        }
+
+        var end = at + length;
+        while (at < end)
+        {
+            var id = body[at++];
+            switch (id)
+            {
+                case 0x24 or 0x25 or 0x28 or 0x29 or 0x2A:
+                    found[id] = body[at++];
+                    break;
+                case 0x13 or 0x21 or 0x22:
+                    found[id] = (body[at] << 8) | body[at + 1];
+                    at += 2;
+                    break;
+                case 0x11 or 0x27:
+                    found[id] = ((long)body[at] << 24) | ((long)body[at + 1] << 16) | ((long)body[at + 2] << 8) | body[at + 3];
+                    at += 4;
+                    break;
+                case 0x26:
+                    at += 2 + ((body[at] << 8) | body[at + 1]);
+                    at += 2 + ((body[at] << 8) | body[at + 1]);
+                    break;
+                default: // strings and binary data: a two-byte length, then the bytes
+                    at += 2 + ((body[at] << 8) | body[at + 1]);
+                    break;
+            }
+        }
+
+        return found;
+    }
+
     private async Task StartBrokerAsync(IInboundSink sink)
     {
         var options = new MqttOptions { Broker = LocalBroker.Intercepted, Port = _port };
