@@ -74,6 +74,6 @@ internal sealed class InterceptedConnectionGate(IBrokerAccess access, ConnectedI
             e.AssignedClientIdentifier = clientId; // MQTTnet takes it as the client id and tells the client (MQTT 5 §3.2.2.3.7)
         }
 
-        identities.Accepted(clientId, result.Identity!);
+        identities.Accepted(clientId, result.Identity!, Security.BrokerExposure.IsLoopback(e.RemoteEndPoint));
     }
 }

@@ -73,7 +73,7 @@ internal sealed class PaymentInterceptor(string topicRoot, int maxPacketBytes, I
         var settlement = new InterceptedSettlement();
         try
         {
-            await sink.EnqueueAsync(Inbound(message, identity, received, settlement), stopping);
+            await sink.EnqueueAsync(Inbound(message, identity, identities.OverLoopback(e.ClientId), received, settlement), stopping);
             if (!await settlement.Recorded.WaitAsync(stopping))
             {
                 e.CloseConnection = true;
@@ -86,7 +86,7 @@ internal sealed class PaymentInterceptor(string topicRoot, int maxPacketBytes, I
         }
     }
 
-    private InboundMessage Inbound(MqttApplicationMessage message, BrokerIdentity identity, long received, InterceptedSettlement settlement)
+    private InboundMessage Inbound(MqttApplicationMessage message, BrokerIdentity identity, bool overLoopback, long received, InterceptedSettlement settlement)
     {
         var userProperties = message.UserProperties;
         var userPropertyBytes = 0L;
@@ -112,6 +112,7 @@ internal sealed class PaymentInterceptor(string topicRoot, int maxPacketBytes, I
             Qos = (int)message.QualityOfServiceLevel,
             Retain = message.Retain,
             SenderId = identity.Name,
+            ArrivedOverLoopback = overLoopback,
             ReceivedTimestamp = received,
             ReceivedAt = time.GetUtcNow(),
             Settlement = settlement,
