@@ -22,6 +22,7 @@ mkdir -p "$OUT"
 rm -f "$OUT"/*.json
 
 source scripts/lib/bench-rig.sh
+AGENT_DLL=${BENCH_AGENT_DLL:-$AGENT_DLL}
 
 # scenario name, then loadgen settings
 SCENARIOS=(
