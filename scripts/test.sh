@@ -36,8 +36,10 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
 fi
 
-if [ ! -f tests/clients/node_modules/mqtt/package.json ]; then
-  echo "test.sh: installing MQTT.js into tests/clients/node_modules" >&2
+# Installed again when the lock file is newer than the installed tree (a checkout that added a client package).
+installed=tests/clients/node_modules/.package-lock.json
+if [ ! -f "$installed" ] || [ tests/clients/package-lock.json -nt "$installed" ]; then
+  echo "test.sh: installing MQTT.js and jose into tests/clients/node_modules" >&2
   (cd tests/clients && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 fi
 

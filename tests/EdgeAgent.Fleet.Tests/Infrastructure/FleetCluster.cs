@@ -1,4 +1,5 @@
 using System.Globalization;
+using EdgeAgent.IntegrationTests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans;

@@ -1,3 +1,5 @@
+using EdgeAgent.IntegrationTests.Infrastructure;
+
 namespace EdgeAgent.Fleet.Tests.Infrastructure;
 
 /// <summary>

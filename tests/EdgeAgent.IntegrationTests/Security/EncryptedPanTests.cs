@@ -26,7 +26,7 @@ public sealed class EncryptedPanTests : IDisposable
     public void Dispose() => _folder.Dispose();
 
     [Fact]
-    public async Task EncryptedPan_ThroughAPersistingMosquitto_IsScoredAsTheClearOne_AndNeverWrittenInClear()
+    public async Task EncryptedPan_ThroughAPersistentMosquitto_IsScoredAsTheClearOne_AndNeverWrittenInClear()
     {
         var jose = await JoseAsync();
         Assert.Equal(Kid(), jose.GetProperty("thumbprint").GetString()); // the kid is the RFC 7638 thumbprint, as jose computes it
@@ -58,7 +58,7 @@ public sealed class EncryptedPanTests : IDisposable
     public async Task RefusedPan_IsAnsweredWithItsCode_AndCounted(string variant, string code)
     {
         var jose = await JoseAsync();
-        await using var broker = await PersistingMosquitto.StartAsync();
+        await using var broker = await PersistentMosquitto.StartAsync();
         await using var agent = await InProcessAgent.StartAsync(Path.Combine(_folder.Path, "data"), Settings(broker.Port, "Validation:ClearPan=Refuse"));
         await using var terminal = await TestTerminal.ConnectAsync(broker.Port);
         var pan = variant == "clear" ? Payloads.Pan : jose.GetProperty(variant).GetString()!;
@@ -75,7 +75,7 @@ public sealed class EncryptedPanTests : IDisposable
     public async Task EncryptedPan_IsAcceptedWhereClearOnesAreRefused_AndCountedByKey()
     {
         var jose = await JoseAsync();
-        await using var broker = await PersistingMosquitto.StartAsync();
+        await using var broker = await PersistentMosquitto.StartAsync();
         await using var agent = await InProcessAgent.StartAsync(Path.Combine(_folder.Path, "data"), Settings(broker.Port, "Validation:ClearPan=Refuse"));
         await using var terminal = await TestTerminal.ConnectAsync(broker.Port);
 
@@ -92,7 +92,7 @@ public sealed class EncryptedPanTests : IDisposable
         Assert.Equal(0, CredentialsCommand.Run(["pan-key", "--out", KeyFile, "--rotate", "yes"]));
         var after = await JoseAsync();
         Assert.NotEqual(before.GetProperty("thumbprint").GetString(), after.GetProperty("thumbprint").GetString());
-        await using var broker = await PersistingMosquitto.StartAsync();
+        await using var broker = await PersistentMosquitto.StartAsync();
         await using var agent = await InProcessAgent.StartAsync(Path.Combine(_folder.Path, "data"),
             Settings(broker.Port, "Validation:ClearPan=Refuse", "PanEncryption:PreviousKeyFile=" + Path.Combine(_folder.Path, "pan.previous.key")));
         await using var terminal = await TestTerminal.ConnectAsync(broker.Port);
@@ -158,7 +158,7 @@ public sealed class EncryptedPanTests : IDisposable
     private async Task<Queued> QueueThroughMosquittoAsync(byte[] payment, string name)
     {
         var data = Path.Combine(_folder.Path, name);
-        await using var broker = await PersistingMosquitto.StartAsync();
+        await using var broker = await PersistentMosquitto.StartAsync();
         await using (await InProcessAgent.StartAsync(data, Settings(broker.Port)))
         {
             // The first connection makes the persistent session that holds payments while the agent is away.

@@ -1,8 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using EdgeAgent.IntegrationTests.Infrastructure;
 
-namespace EdgeAgent.FaultTests.Support;
+namespace EdgeAgent.IntegrationTests.Infrastructure;
 
 /// <summary>
 /// A real mosquitto with persistence on, as a store runs it: sessions, subscriptions and queued messages written to its
@@ -18,6 +17,9 @@ internal sealed class PersistentMosquitto : IAsyncDisposable
 
     /// <summary>Times the broker came back after a stop.</summary>
     public int Restarts { get; private set; }
+
+    /// <summary>mosquitto's persistence file (<c>mosquitto.db</c> in its persistence folder).</summary>
+    public string PersistenceFile => Path.Combine(_folder.Path, "mosquitto.db");
 
     public static async Task<PersistentMosquitto> StartAsync()
     {
@@ -36,6 +38,13 @@ internal sealed class PersistentMosquitto : IAsyncDisposable
     /// <summary>Stops the broker with <paramref name="signal"/> (<c>TERM</c> or <c>KILL</c>) and starts it again once it is gone.</summary>
     public async Task RestartAsync(string signal)
     {
+        await StopAsync(signal);
+        await StartAgainAsync();
+    }
+
+    /// <summary>Stops the broker with <paramref name="signal"/>; with <c>TERM</c> it writes its persistence file first.</summary>
+    public async Task StopAsync(string signal = "TERM")
+    {
         var process = _process!;
         using (var kill = Process.Start("kill", ["-" + signal, process.Id.ToString(CultureInfo.InvariantCulture)]))
         {
@@ -44,6 +53,12 @@ internal sealed class PersistentMosquitto : IAsyncDisposable
 
         await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
         process.Dispose();
+        _process = null;
+    }
+
+    /// <summary>Starts the broker again on the same port and persistence file after <see cref="StopAsync"/>.</summary>
+    public async Task StartAgainAsync()
+    {
         await StartProcessAsync();
         Restarts++;
     }
