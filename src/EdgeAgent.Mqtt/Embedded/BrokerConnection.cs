@@ -87,6 +87,7 @@ internal sealed class BrokerConnection : IMqttChannelAdapter
         else if (!_connAckSent && packet is MqttConnAckPacket connAck)
         {
             Advertise(connAck);
+            _context.Handover.Connected(_clientId!, this);
         }
 
         return _inner.SendPacketAsync(packet, cancellationToken);
@@ -114,6 +115,11 @@ internal sealed class BrokerConnection : IMqttChannelAdapter
             await _channel.DrainAsync(_socket, DrainBytes, DrainTime, _context.Time);
         }
 
+        if (_clientId is not null)
+        {
+            _context.Handover.Ended(_clientId, this);
+        }
+
         await _inner.DisconnectAsync(cancellationToken);
     }
 
@@ -124,6 +130,7 @@ internal sealed class BrokerConnection : IMqttChannelAdapter
         if (_clientId is not null)
         {
             _context.Connections.Remove(_clientId, this);
+            _context.Handover.Ended(_clientId, this);
         }
 
         if (Identity is { } identity)
@@ -138,7 +145,24 @@ internal sealed class BrokerConnection : IMqttChannelAdapter
     /// <summary>A payment's QoS 1 PUBLISH gets its PUBACK held from here until it is recorded.</summary>
     private async Task<MqttPacket> ReceiveAsync(CancellationToken cancellationToken)
     {
-        var packet = await _inner.ReceivePacketAsync(cancellationToken);
+        MqttPacket packet;
+        try
+        {
+            packet = await _inner.ReceivePacketAsync(cancellationToken);
+        }
+        catch (Exception)
+        {
+            await _context.Handover.EndingAsync(_clientId!, this, cancellationToken);
+            throw;
+        }
+
+        if (packet is null or MqttDisconnectPacket)
+        {
+            // MQTTnet's cleanup of this connection follows: a reconnection with the same id must not overlap it.
+            await _context.Handover.EndingAsync(_clientId!, this, cancellationToken);
+            return packet!;
+        }
+
         if (packet is not MqttPublishPacket publish)
         {
             return packet;

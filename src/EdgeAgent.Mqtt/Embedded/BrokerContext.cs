@@ -17,6 +17,7 @@ internal sealed class BrokerContext
         Identities = new IdentityQuota(limits);
         ConnectRate = new ConnectRate(limits);
         PasswordChecks = new PasswordCheckGate(limits);
+        Handover = new ClientIdHandover(time, limits.ConnectTimeout);
     }
 
     /// <summary>First level of the payment topics.</summary>
@@ -43,6 +44,8 @@ internal sealed class BrokerContext
     public ConnectRate ConnectRate { get; }
 
     public PasswordCheckGate PasswordChecks { get; }
+
+    public ClientIdHandover Handover { get; }
 
     /// <summary>A session is gone (deleted, expired, evicted, or replaced by a clean start): what was counted for it goes too.</summary>
     public void SessionEnded(string clientId, bool replaced)

@@ -98,6 +98,7 @@ internal sealed class ConnectionGate(IBrokerAccess access, BrokerContext context
             e.AssignedClientIdentifier = e.ClientId; // MQTT 5 §3.2.2.3.7: the client learns the id it was given
         }
 
+        await context.Handover.ConnectingAsync(e.ClientId, connection, e.CancellationToken);
         if (context.Identities.TryAdmit(result.Identity!, e.ClientId) is { } quota)
         {
             e.ReasonCode = v5 ? MqttConnectReasonCode.QuotaExceeded : MqttConnectReasonCode.ServerUnavailable;
