@@ -8,7 +8,8 @@ namespace EdgeAgent.FaultTests;
 /// The agent with its embedded broker killed with SIGKILL, restarted, and killed again before its terminals are back,
 /// while MQTT.js terminals pay without waiting for answers between kills: two on persistent sessions as MQTT.js keeps
 /// them, two strict clients that drop their session state when the broker has none (Session Present 0). Every terminal
-/// resends what its client gave up, with the same transactionId, after a second (the terminal contract). Every payment
+/// resends what its client gave up, with the same transactionId, after a second (the terminal contract); an operator's
+/// monitor with exact subscriptions to their answer topics reconnects faster than they do. Every payment
 /// a terminal got a PUBACK for is answered at that terminal, and no payment is answered twice with different answers.
 /// </summary>
 public sealed class EmbeddedDoubleKillTests(ITestOutputHelper output) : IDisposable
@@ -35,6 +36,7 @@ public sealed class EmbeddedDoubleKillTests(ITestOutputHelper output) : IDisposa
         string[] settings = [$"Mqtt:Port={_port}", "Inference:Provider=Cpu"];
         var ledger = new PaymentLedger();
         var busy = new List<ExternalProcess>();
+        ExternalProcess? monitor = null;
         var terminals = new List<(string Name, MqttJsStream Client)>();
         var agent = await AgentProcess.StartAsync(_data.Path, settings);
         try
@@ -44,9 +46,16 @@ public sealed class EmbeddedDoubleKillTests(ITestOutputHelper output) : IDisposa
                 busy.Add(ExternalProcess.Start(NodeClients.Node, ["-e", "for (;;) {}"]));
             }
 
-            for (var t = 0; t < 4; t++)
+            // An operator's monitor holds exact subscriptions to the terminals' answer topics and is back first after each
+            // restart: it sees the answers go by, and must not take away any a terminal is owed.
+            string[] names = ["js0", "js1", "strict2", "strict3"];
+            monitor = ExternalProcess.Start(NodeClients.Node,
+                [Path.Combine(NodeClients.Folder, "monitor.mjs"), _port.ToString(System.Globalization.CultureInfo.InvariantCulture), "store-5-monitor",
+                    .. names.Select(n => $"pos/store-5/{n}/decisions")],
+                NodeClients.Folder);
+            for (var t = 0; t < names.Length; t++)
             {
-                var name = (t < 2 ? "js" : "strict") + t;
+                var name = names[t];
                 terminals.Add((name, MqttJsStream.StartTerminal(_port, "store-5", name, PerTerminal, IntervalMilliseconds, ledger, strict: t >= 2, ReconnectMilliseconds)));
             }
 
@@ -76,6 +85,11 @@ public sealed class EmbeddedDoubleKillTests(ITestOutputHelper output) : IDisposa
         }
         finally
         {
+            if (monitor is not null)
+            {
+                await monitor.DisposeAsync();
+            }
+
             foreach (var process in busy)
             {
                 await process.DisposeAsync();

@@ -88,7 +88,10 @@ public sealed class OwedAnswerFile : IDisposable
             }
 
             // The highest id given so far survives compaction, so that a settled entry never names a later answer.
-            AppendSettled(buffer, lastId);
+            if (lastId > 0)
+            {
+                AppendSettled(buffer, lastId);
+            }
             buffer.WriteTo(writer);
             writer.Flush();
             Native.FlushData(writer.SafeFileHandle);
@@ -247,7 +250,10 @@ public sealed class OwedAnswerFile : IDisposable
                     AppendOwed(buffer, answer);
                 }
 
-                AppendSettled(buffer, _lastId);
+                if (_lastId > 0)
+                {
+                    AppendSettled(buffer, _lastId);
+                }
                 buffer.WriteTo(writer);
                 writer.Flush();
                 Native.FlushData(writer.SafeFileHandle);
