@@ -226,6 +226,18 @@ public sealed class MqttOptions : IValidatableObject
     public int AnswerRetentionSeconds { get; set; } = 300;
 
     /// <summary>
+    /// Answers one terminal (client id) may be owed by the embedded broker at once: given to a payment it sent and not yet
+    /// acknowledged by it. They are kept in the data folder until it acknowledges them, across restarts; beyond this the
+    /// oldest is dropped and counted (a terminal that never subscribes for its answers). Default 256.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int BrokerOwedAnswersPerClient { get; set; } = 256;
+
+    /// <summary>Hours an answer stays owed to a terminal that never comes back for it; then dropped and counted. Default 48.</summary>
+    [Range(1, 8760)]
+    public int BrokerOwedAnswerHours { get; set; } = 48;
+
+    /// <summary>
     /// Shortest interval, in seconds, between two log lines about refusals of the same kind; the refusals in between are
     /// counted in the metric and summed in the next line, so a flood cannot flood the log. Default 60.
     /// </summary>

@@ -233,13 +233,13 @@ internal sealed partial class BatchScoring
 
         if (outcome.DeferredAnswer is { } deferred)
         {
-            publishes.Add(PublishWhenReadAsync(topic, outcome.AnswerCorrelation, deferred));
+            publishes.Add(PublishWhenReadAsync(outcome.Message, topic, outcome.AnswerCorrelation, deferred));
             return;
         }
 
         try
         {
-            publishes.Add(_publisher.PublishAsync(topic, outcome.AnswerCorrelation, outcome.Answer, CancellationToken.None));
+            publishes.Add(_publisher.PublishAsync(outcome.Message, topic, outcome.AnswerCorrelation, outcome.Answer, CancellationToken.None));
         }
         catch (Exception ex)
         {
@@ -248,8 +248,8 @@ internal sealed partial class BatchScoring
         }
     }
 
-    private async Task PublishWhenReadAsync(string topic, byte[]? correlation, Task<ReadOnlyMemory<byte>> answer) =>
-        await _publisher.PublishAsync(topic, correlation, await answer, CancellationToken.None);
+    private async Task PublishWhenReadAsync(InboundMessage payment, string topic, byte[]? correlation, Task<ReadOnlyMemory<byte>> answer) =>
+        await _publisher.PublishAsync(payment, topic, correlation, await answer, CancellationToken.None);
 
     /// <summary>Reads a first answer from the store off the scoring loop (a repeat of a payment older than the answers in memory).</summary>
     private Task<ReadOnlyMemory<byte>> LoadAnswerAsync(long sequence, string key) => Task.Run(() =>

@@ -13,24 +13,36 @@ internal sealed class AnswerAcknowledgements(BrokerContext context)
 {
     private readonly Dictionary<ushort, TrackedAnswer> _unacknowledged = [];
 
-    /// <summary>Called for each PUBLISH the broker sends on the connection of <paramref name="clientId"/>.</summary>
-    public void Sending(MqttPublishPacket publish, string? clientId)
+    /// <summary>
+    /// Called for each PUBLISH the broker sends on the connection of <paramref name="clientId"/>; returns the answer when it
+    /// answers a payment of this client (its PUBACK waits for this write).
+    /// </summary>
+    public TrackedAnswer? Sending(MqttPublishPacket publish, string? clientId)
     {
-        if (TrackedAnswer.Of(publish.Payload) is not { } answer || clientId is null || !context.Owners.IsOwner(clientId, answer.Topic))
+        if (TrackedAnswer.Of(publish.Payload) is not { } answer || clientId is null)
         {
-            return; // not an answer, or sent to an observer: its delivery is not the terminal's
+            return null;
+        }
+
+        var payer = answer.Payer is { } p ? string.Equals(p, clientId, StringComparison.Ordinal) : (bool?)null;
+        if (payer == false || (payer is null && !context.Owners.IsOwner(clientId, answer.Topic)))
+        {
+            return null; // sent to an observer, or to another client than the payer: its delivery is not the terminal's
         }
 
         if (publish.QualityOfServiceLevel == MqttQualityOfServiceLevel.AtMostOnce)
         {
             answer.MarkDelivered(); // at most once: handed to the connection is all QoS 0 promises
-            return;
+            context.Owed?.Settle(answer);
+            return payer == true ? answer : null;
         }
 
         lock (_unacknowledged)
         {
             _unacknowledged[publish.PacketIdentifier] = answer;
         }
+
+        return payer == true ? answer : null;
     }
 
     public void Acknowledged(ushort packetIdentifier)
@@ -45,6 +57,7 @@ internal sealed class AnswerAcknowledgements(BrokerContext context)
         }
 
         answer.MarkDelivered();
+        context.Owed?.Settle(answer);
     }
 
     /// <summary>The connection ended: what it did not acknowledge waits for the next subscription (a resumed session may also resend it).</summary>
@@ -64,7 +77,7 @@ internal sealed class AnswerAcknowledgements(BrokerContext context)
 
         foreach (var answer in left)
         {
-            context.Undelivered.Keep(answer);
+            context.Undelivered.Keep(answer); // an answer owed to its payer stays owed instead (OwedAnswers)
         }
     }
 }

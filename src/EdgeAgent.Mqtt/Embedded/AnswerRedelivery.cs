@@ -98,6 +98,7 @@ internal sealed class AnswerRedelivery(BrokerContext context)
 
     public async Task OnSubscribedAsync(ClientSubscribedTopicEventArgs e)
     {
+        await DeliverOwedAsync(e);
         // The subscription is already in MQTTnet's routing when this runs: own it and count it first, then look at what is kept.
         if (!context.Owners.Subscribed(e.ClientId, e.TopicFilter.Topic))
         {
@@ -136,6 +137,42 @@ internal sealed class AnswerRedelivery(BrokerContext context)
         }
 
         SessionMessageBound.Trim(context, session, e.ClientId); // queued straight to the session, past the event that bounds it
+        context.Metrics.AnswersRedelivered(delivered);
+    }
+
+    /// <summary>
+    /// A client subscribed: the answers it is owed on topics the filter matches go to its session (and only there), also
+    /// those its session may still hold, which it then gets twice with the same bytes, as QoS 1 allows.
+    /// </summary>
+    private async Task DeliverOwedAsync(ClientSubscribedTopicEventArgs e)
+    {
+        if (context.Owed is not { } owed || _server is not { } server)
+        {
+            return;
+        }
+
+        var answers = owed.For(e.ClientId, e.TopicFilter.Topic);
+        if (answers.Count == 0)
+        {
+            return;
+        }
+
+        MqttSessionStatus session;
+        try
+        {
+            session = await server.GetSessionAsync(e.ClientId);
+        }
+        catch (InvalidOperationException)
+        {
+            return; // the session went away meanwhile; the answers stay owed for its next subscription
+        }
+
+        var delivered = 0;
+        foreach (var answer in answers)
+        {
+            delivered += session.TryEnqueueApplicationMessage(answer.ForSubscription(e.TopicFilter.QualityOfServiceLevel), out _) ? 1 : 0;
+        }
+
         context.Metrics.AnswersRedelivered(delivered);
     }
 }

@@ -82,7 +82,10 @@ internal sealed class BrokerConnection : IMqttChannelAdapter
 
         if (packet is MqttPublishPacket publish)
         {
-            _answers.Sending(publish, _clientId);
+            if (_answers.Sending(publish, _clientId) is { } answer)
+            {
+                return SendAnswerAsync(publish, answer, cancellationToken);
+            }
         }
         else if (!_connAckSent && packet is MqttConnAckPacket connAck)
         {
@@ -91,6 +94,13 @@ internal sealed class BrokerConnection : IMqttChannelAdapter
         }
 
         return _inner.SendPacketAsync(packet, cancellationToken);
+    }
+
+    /// <summary>An answer to a payment of this client: its PUBACK waits until the answer is written here.</summary>
+    private async Task SendAnswerAsync(MqttPublishPacket publish, TrackedAnswer answer, CancellationToken cancellationToken)
+    {
+        await _inner.SendPacketAsync(publish, cancellationToken);
+        answer.MarkWritten();
     }
 
     /// <summary>The access policy accepted the connection: it acts as <paramref name="identity"/> from now on.</summary>

@@ -37,6 +37,9 @@ internal sealed class BrokerContext
 
     public UndeliveredAnswers Undelivered { get; }
 
+    /// <summary>The answers owed to the clients whose payments they answer (set once, before the broker starts).</summary>
+    public OwedAnswers? Owed { get; set; }
+
     public SubscriptionQuota Subscriptions { get; }
 
     public IdentityQuota Identities { get; }

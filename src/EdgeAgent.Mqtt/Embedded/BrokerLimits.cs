@@ -49,6 +49,15 @@ internal sealed class BrokerLimits
     public required int PasswordChecksAtOnce { get; init; }
 
     /// <summary>Reads and checks the settings; a contradiction stops the agent at start with the keys named.</summary>
+    /// <summary>Answers one client may be owed (unacknowledged) at once; the oldest goes beyond it.</summary>
+    public required int OwedAnswersPerClient { get; init; }
+
+    /// <summary>How long an answer stays owed to a client that never takes it.</summary>
+    public required TimeSpan OwedAnswerAge { get; init; }
+
+    /// <summary>How long a payment's PUBACK waits for its answer, queued to the same connection, to be written first.</summary>
+    public TimeSpan AnswerWriteWait { get; init; } = TimeSpan.FromSeconds(5);
+
     public static BrokerLimits From(MqttOptions options)
     {
         if (options.BrokerKeepAliveMinSeconds > options.BrokerKeepAliveMaxSeconds)
@@ -92,6 +101,8 @@ internal sealed class BrokerLimits
             AnswerRetention = TimeSpan.FromSeconds(options.AnswerRetentionSeconds),
             RefusalLogInterval = TimeSpan.FromSeconds(options.RefusalLogIntervalSeconds),
             PasswordChecksAtOnce = options.BrokerPasswordChecksAtOnce,
+            OwedAnswersPerClient = options.BrokerOwedAnswersPerClient,
+            OwedAnswerAge = TimeSpan.FromHours(options.BrokerOwedAnswerHours),
         };
     }
 }

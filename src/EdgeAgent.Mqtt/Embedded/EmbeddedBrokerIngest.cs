@@ -47,7 +47,8 @@ public sealed partial class EmbeddedBrokerIngest : IIngest
         TimeProvider time,
         IMeterFactory meterFactory,
         ILoggerFactory loggerFactory,
-        IReadOnlyList<BrokerEndpoint>? endpoints = null)
+        IReadOnlyList<BrokerEndpoint>? endpoints = null,
+        IOwedAnswerStore? owedAnswers = null)
     {
         _topicRoot = topicRoot;
         _recentAnswers = recentAnswers;
@@ -55,6 +56,7 @@ public sealed partial class EmbeddedBrokerIngest : IIngest
         _answerQos = options.AnswerQos == 0 ? MqttQualityOfServiceLevel.AtMostOnce : MqttQualityOfServiceLevel.AtLeastOnce;
         var limits = BrokerLimits.From(options);
         _context = new BrokerContext(topicRoot, limits, time, new BrokerMetrics(meterFactory), _logger);
+        _context.Owed = new OwedAnswers(owedAnswers ?? new InMemoryOwedAnswers(), _context, _answerQos);
         _configured = endpoints ?? [new BrokerEndpoint(new IPEndPoint(IPAddress.Parse(options.BindAddress), options.Port))];
         _listener = new BrokerListener(_configured, _context);
         var serverOptions = new MqttServerOptionsBuilder()
@@ -113,11 +115,18 @@ public sealed partial class EmbeddedBrokerIngest : IIngest
 
     public async Task StartAsync(IInboundSink sink, CancellationToken cancellationToken)
     {
-        // Before the first connection: a terminal that subscribes at once must find the answers the record gave back.
-        var since = _context.Time.GetUtcNow() - _context.Limits.AnswerRetention;
-        var restored = _redelivery.Restore(_recentAnswers.AnswersSince(since, _context.Limits.AnswerRetentionCount)
-            .Where(a => AnswerTopics.IsValid(a.Topic))
-            .Select(a => new TrackedAnswer(a.Topic, a.CorrelationData, a.Payload, _answerQos, a.AnsweredAt)));
+        // Before the first connection: a terminal that subscribes at once must find the answers it is owed. Where they are
+        // kept durably, they are all there is to offer; else the recent answers of the record stand in for them.
+        var owed = _context.Owed!;
+        var restored = owed.Restore();
+        if (!owed.IsDurable)
+        {
+            var since = _context.Time.GetUtcNow() - _context.Limits.AnswerRetention;
+            restored += _redelivery.Restore(_recentAnswers.AnswersSince(since, _context.Limits.AnswerRetentionCount)
+                .Where(a => AnswerTopics.IsValid(a.Topic))
+                .Select(a => new TrackedAnswer(a.Topic, a.CorrelationData, a.Payload, _answerQos, a.AnsweredAt)));
+        }
+
         _publishes.StartReceiving(sink);
         await _server.StartAsync();
         _maintenance = MaintainAsync(_stopping.Token);
@@ -138,7 +147,18 @@ public sealed partial class EmbeddedBrokerIngest : IIngest
         await _maintenance;
     }
 
-    public Task PublishAsync(string topic, byte[]? correlationData, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    public Task PublishAsync(string topic, byte[]? correlationData, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken) =>
+        PublishAsync(topic, correlationData, payload, payer: null, cancellationToken);
+
+    /// <summary>
+    /// The answer to a payment taken by this broker is owed to the client that sent it: kept until that client acknowledges
+    /// it, and the task (which the payment's PUBACK waits for) completes once it is kept durably and, when it was queued to
+    /// that client's connection, written there: the terminal has its answer before its PUBACK.
+    /// </summary>
+    public Task PublishAsync(InboundMessage payment, string topic, byte[]? correlationData, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken) =>
+        PublishAsync(topic, correlationData, payload, (payment.Settlement as HeldPubAck)?.Payer, cancellationToken);
+
+    private Task PublishAsync(string topic, byte[]? correlationData, ReadOnlyMemory<byte> payload, string? payer, CancellationToken cancellationToken)
     {
         if (!AnswerTopics.IsValid(topic))
         {
@@ -147,9 +167,15 @@ public sealed partial class EmbeddedBrokerIngest : IIngest
             return Task.CompletedTask;
         }
 
-        var answer = new TrackedAnswer(topic, correlationData, payload, _answerQos, _context.Time.GetUtcNow());
+        var answer = new TrackedAnswer(topic, correlationData, payload, _answerQos, _context.Time.GetUtcNow(), payer);
+        var durable = payer is null ? null : _context.Owed!.Owe(answer);
         var owned = _redelivery.Publishing(answer); // before routing: a subscription made while it is routed must be seen
         var inject = _server.InjectApplicationMessage(new InjectedMqttApplicationMessage(answer.Message) { SenderClientId = AgentClientId }, cancellationToken);
+        if (durable is not null)
+        {
+            return AnswerFirstAsync(inject, durable, answer);
+        }
+
         return owned ? inject : KeepAsync(inject, answer);
     }
 
@@ -166,6 +192,27 @@ public sealed partial class EmbeddedBrokerIngest : IIngest
         _stopping.Dispose();
         _context.ConnectRate.Dispose();
         _context.PasswordChecks.Dispose();
+    }
+
+    /// <summary>Completes once the answer is kept durably and, if it was queued to its payer's connection, written there.</summary>
+    private async Task AnswerFirstAsync(Task inject, Task durable, TrackedAnswer answer)
+    {
+        await inject;
+        if (answer.QueuedForPayer && _context.Connections.Of(answer.Payer!) is not null)
+        {
+            // Bounded: a connection that does not read must not hold up the PUBACKs of every payment recorded with this one.
+            // Past the wait the PUBACK goes first; the answer stays owed and is offered again when the terminal resubscribes.
+            try
+            {
+                await answer.Written.WaitAsync(_context.Limits.AnswerWriteWait, _context.Time);
+            }
+            catch (TimeoutException)
+            {
+                _context.Refusals.Report(RefusalReason.AnswerWriteWait, null);
+            }
+        }
+
+        await durable;
     }
 
     /// <summary>No client owns the answer's topic (its terminal has not subscribed yet, or is gone): it is kept for when it does.</summary>
@@ -186,6 +233,7 @@ public sealed partial class EmbeddedBrokerIngest : IIngest
                 try
                 {
                     _context.Undelivered.Expire();
+                    _context.Owed!.Expire();
                     var now = _context.Time.GetUtcNow();
                     if (now - lastSweep >= SessionSweepInterval)
                     {

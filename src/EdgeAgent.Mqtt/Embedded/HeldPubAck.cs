@@ -11,6 +11,9 @@ internal sealed class HeldPubAck : IMessageSettlement
 {
     private readonly TaskCompletionSource<bool> _recorded = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <summary>The client id the payment came from: its answer is owed to that session, and written there before this PUBACK.</summary>
+    public string? Payer { get; set; }
+
     /// <summary>Completes with true when the payment is recorded, false when it was abandoned.</summary>
     public Task<bool> Recorded => _recorded.Task;
 

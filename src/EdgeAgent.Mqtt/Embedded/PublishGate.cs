@@ -78,6 +78,7 @@ internal sealed class PublishGate(string topicRoot, IBrokerAccess access, Broker
         }
 
         var settlement = held ?? new HeldPubAck();
+        settlement.Payer = e.ClientId;
         try
         {
             await sink.EnqueueAsync(Inbound(message, identity, e.ClientId, received, settlement), stopping);

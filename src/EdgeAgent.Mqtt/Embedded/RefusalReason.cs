@@ -86,4 +86,13 @@ public enum RefusalReason
 
     /// <summary><c>password_checks_busy</c>: <see cref="MqttOptions.BrokerPasswordChecksAtOnce"/> password checks were running and none ended in time; CONNACK 0x9F.</summary>
     PasswordChecksBusy,
+
+    /// <summary><c>owed_answer_limit</c>: a client was owed <see cref="MqttOptions.BrokerOwedAnswersPerClient"/> answers it never acknowledged; the oldest was dropped.</summary>
+    OwedAnswerLimit,
+
+    /// <summary><c>owed_answer_expired</c>: an answer was owed longer than <see cref="MqttOptions.BrokerOwedAnswerHours"/> to a client that never took it; dropped.</summary>
+    OwedAnswerExpired,
+
+    /// <summary><c>answer_write_wait</c>: a payment's answer, queued to its connection, was not written within the wait; its PUBACK went first (the answer stays owed).</summary>
+    AnswerWriteWait,
 }

@@ -28,6 +28,11 @@ internal sealed class SessionMessageBound(BrokerContext context)
             return;
         }
 
+        if (TrackedAnswer.Of(e.ApplicationMessage.Payload) is { Payer: { } payer } answer && string.Equals(payer, e.ReceiverClientId, StringComparison.Ordinal))
+        {
+            answer.QueuedForPayer = true; // its PUBACK waits until it is written to that connection
+        }
+
         MqttSessionStatus session;
         try
         {

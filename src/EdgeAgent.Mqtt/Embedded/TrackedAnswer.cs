@@ -12,11 +12,14 @@ namespace EdgeAgent.Mqtt.Embedded;
 /// </summary>
 internal sealed class TrackedAnswer : ReadOnlySequenceSegment<byte>
 {
+    private readonly TaskCompletionSource? _written;
     private int _delivered;
 
-    public TrackedAnswer(string topic, byte[]? correlationData, ReadOnlyMemory<byte> payload, MqttQualityOfServiceLevel qos, DateTimeOffset answeredAt)
+    public TrackedAnswer(string topic, byte[]? correlationData, ReadOnlyMemory<byte> payload, MqttQualityOfServiceLevel qos, DateTimeOffset answeredAt, string? payer = null)
     {
         Memory = payload;
+        Payer = payer;
+        _written = payer is null ? null : new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         AnsweredAt = answeredAt;
         Qos = qos;
         Message = new MqttApplicationMessage
@@ -43,6 +46,20 @@ internal sealed class TrackedAnswer : ReadOnlySequenceSegment<byte>
 
     /// <summary>How many times it was routed again because a subscription arrived while it was routed (bounded, see <see cref="AnswerRedelivery"/>).</summary>
     public int Reroutes { get; set; }
+
+    /// <summary>The client id whose payment this answers: the one session it is owed to (null for an answer without a payer).</summary>
+    public string? Payer { get; }
+
+    /// <summary>Its entry among the owed answers (0 while it has none).</summary>
+    public long OwedId { get; set; }
+
+    /// <summary>MQTTnet queued it to its payer's session as it was routed.</summary>
+    public bool QueuedForPayer { get; set; }
+
+    /// <summary>Completes once it was written to its payer's connection.</summary>
+    public Task Written => _written?.Task ?? Task.CompletedTask;
+
+    public void MarkWritten() => _written?.TrySetResult();
 
     public bool IsDelivered => Volatile.Read(ref _delivered) != 0;
 

@@ -37,7 +37,7 @@ internal sealed class UndeliveredAnswers
     /// <summary>Keeps an answer no owner took; false when it was delivered meanwhile, is already kept, or nothing may be kept.</summary>
     public bool Keep(TrackedAnswer answer)
     {
-        if (answer.IsDelivered || _maxCount == 0)
+        if (answer.IsDelivered || _maxCount == 0 || answer.Payer is not null)
         {
             return false;
         }

@@ -41,7 +41,8 @@ public static class AgentServices
                     sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), sp.GetRequiredService<ILoggerFactory>())
                 : new EmbeddedBrokerIngest(mqtt, root, sp.GetRequiredService<IBrokerAccess>(), sp.GetRequiredService<IRecentAnswerSource>(), time,
                     sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), sp.GetRequiredService<ILoggerFactory>(),
-                    Mqtt.Security.EmbeddedBrokerListeners.From(mqtt, sp.GetRequiredService<Mqtt.Security.TerminalAccessPolicy>().ClientCertificates));
+                    Mqtt.Security.EmbeddedBrokerListeners.From(mqtt, sp.GetRequiredService<Mqtt.Security.TerminalAccessPolicy>().ClientCertificates),
+                    sp.GetService<IOwedAnswerStore>());
         });
         services.AddSingleton<AgentStatus>();
         services.AddAgentSecurity();
@@ -63,6 +64,9 @@ public static class AgentServices
 
         // After a crash the embedded broker offers resubscribing terminals the answers of the last minutes, from the record.
         services.AddSingleton<IRecentAnswerSource>(sp => new RecordAnswerSource(sp.GetRequiredService<LiteDbOutcomeStore>()));
+
+        // The answers the embedded broker owes its terminals, kept in the data folder until each terminal acknowledges its own.
+        services.AddSingleton<IOwedAnswerStore>(sp => new FileOwedAnswers(sp.Value<StorageOptions>().Path));
         services.AddInference();
         services.AddDriftWatch();
         services.AddSingleton(sp => new DecisionPolicy(sp.Value<DecisionOptions>()));

@@ -21,7 +21,25 @@ internal sealed class MqttJsStream : IAsyncDisposable
 
     public int Connects => Events("connect").Count();
 
-    public static MqttJsStream Start(int port, string store, string terminal, int count, int intervalMilliseconds, PaymentLedger ledger)
+    public static MqttJsStream Start(int port, string store, string terminal, int count, int intervalMilliseconds, PaymentLedger ledger) =>
+        Start("stream.mjs", [], port, store, terminal, count, intervalMilliseconds, ledger);
+
+    /// <summary>
+    /// A terminal as the terminal contract describes it (<c>tests/clients/terminal.mjs</c>): it resends what its client
+    /// gave up after a second; <paramref name="strict"/>, it drops its session state when the broker has none.
+    /// </summary>
+    public static MqttJsStream StartTerminal(int port, string store, string terminal, int count, int intervalMilliseconds, PaymentLedger ledger, bool strict, int reconnectMilliseconds) =>
+        Start("terminal.mjs", [strict ? "strict" : "persistent", reconnectMilliseconds.ToString(System.Globalization.CultureInfo.InvariantCulture)],
+            port, store, terminal, count, intervalMilliseconds, ledger);
+
+    /// <summary>The indexes of the payments the broker acknowledged (a PUBACK received), each once.</summary>
+    public IReadOnlySet<int> Acknowledged() =>
+        Events("puback").Where(e => e.GetProperty("error").ValueKind == JsonValueKind.Null).Select(e => e.GetProperty("i").GetInt32()).ToHashSet();
+
+    /// <summary>Payments the client gave up in flight (and the terminal sent again).</summary>
+    public int GaveUp => Events("gaveup").Count();
+
+    private static MqttJsStream Start(string script, string[] extra, int port, string store, string terminal, int count, int intervalMilliseconds, PaymentLedger ledger)
     {
         var folder = new TempDirectory();
         var file = Path.Combine(folder.Path, "payments.jsonl");
@@ -35,8 +53,8 @@ internal sealed class MqttJsStream : IAsyncDisposable
 
         File.WriteAllText(file, lines.ToString());
         var process = ExternalProcess.Start(NodeClients.Node,
-            [Path.Combine(NodeClients.Folder, "stream.mjs"), port.ToString(System.Globalization.CultureInfo.InvariantCulture), $"{store}-{terminal}", store, terminal, file,
-                intervalMilliseconds.ToString(System.Globalization.CultureInfo.InvariantCulture)],
+            [Path.Combine(NodeClients.Folder, script), port.ToString(System.Globalization.CultureInfo.InvariantCulture), $"{store}-{terminal}", store, terminal, file,
+                intervalMilliseconds.ToString(System.Globalization.CultureInfo.InvariantCulture), .. extra],
             NodeClients.Folder);
         return new MqttJsStream(process, folder);
     }

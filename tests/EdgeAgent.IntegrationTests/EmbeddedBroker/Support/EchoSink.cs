@@ -21,6 +21,9 @@ internal sealed class EchoSink : IInboundSink
 
     public SinkMode Mode { get; set; } = SinkMode.Answer;
 
+    /// <summary>Publishes each answer for its payment, as the pipeline does, rather than to its topic alone.</summary>
+    public bool ByPayment { get; set; }
+
     public ConcurrentQueue<InboundMessage> Received { get; } = new();
 
     public static string AnswerTopicOf(InboundMessage message) =>
@@ -39,7 +42,10 @@ internal sealed class EchoSink : IInboundSink
         Record?.Add(new RecentAnswer(topic, message.CorrelationData, answer, DateTimeOffset.UtcNow));
         if (Mode == SinkMode.Answer)
         {
-            await Publisher!.PublishAsync(topic, message.CorrelationData, answer, cancellationToken);
+            // As the pipeline does: the answer is published for its payment, so the broker knows whose it is.
+            await (ByPayment
+                ? Publisher!.PublishAsync(message, topic, message.CorrelationData, answer, cancellationToken)
+                : Publisher!.PublishAsync(topic, message.CorrelationData, answer, cancellationToken));
         }
 
         await message.Settlement.AcknowledgeAsync(cancellationToken);

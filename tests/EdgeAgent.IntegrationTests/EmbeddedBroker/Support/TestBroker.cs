@@ -15,10 +15,13 @@ internal sealed class TestBroker : IAsyncDisposable
     private readonly IBrokerAccess? _access;
     private readonly TimeProvider _time;
     private readonly Func<int, IReadOnlyList<BrokerEndpoint>>? _endpoints;
+    private readonly Func<IOwedAnswerStore>? _owedAnswers;
     private TestMeterFactory _meters = new();
+    private IOwedAnswerStore? _owed;
 
-    private TestBroker(Action<MqttOptions>? configure, IBrokerAccess? access, TimeProvider time, Func<int, IReadOnlyList<BrokerEndpoint>>? endpoints)
+    private TestBroker(Action<MqttOptions>? configure, IBrokerAccess? access, TimeProvider time, Func<int, IReadOnlyList<BrokerEndpoint>>? endpoints, Func<IOwedAnswerStore>? owedAnswers)
     {
+        _owedAnswers = owedAnswers;
         _configure = configure;
         _access = access;
         _time = time;
@@ -54,9 +57,10 @@ internal sealed class TestBroker : IAsyncDisposable
         Action<MqttOptions>? configure = null,
         IBrokerAccess? access = null,
         TimeProvider? time = null,
-        Func<int, IReadOnlyList<BrokerEndpoint>>? endpoints = null)
+        Func<int, IReadOnlyList<BrokerEndpoint>>? endpoints = null,
+        Func<IOwedAnswerStore>? owedAnswers = null)
     {
-        var broker = new TestBroker(configure, access, time ?? TimeProvider.System, endpoints);
+        var broker = new TestBroker(configure, access, time ?? TimeProvider.System, endpoints, owedAnswers);
         broker.Sink.Record = broker.Record;
         await broker.StartIngestAsync(0, 0);
         return broker;
@@ -66,6 +70,7 @@ internal sealed class TestBroker : IAsyncDisposable
     public async Task CrashAndRestartAsync()
     {
         await Ingest.DisposeAsync();
+        (_owed as IDisposable)?.Dispose(); // a store of owed answers is opened again from its files, as at a restart
         Metrics.Dispose();
         _meters.Dispose();
         _meters = new TestMeterFactory();
@@ -80,6 +85,7 @@ internal sealed class TestBroker : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Ingest.DisposeAsync();
+        (_owed as IDisposable)?.Dispose();
         Metrics.Dispose();
         _meters.Dispose();
     }
@@ -97,7 +103,8 @@ internal sealed class TestBroker : IAsyncDisposable
             endpoints = [.. endpoints.Select(e => e.Tls is null ? e : e with { EndPoint = new IPEndPoint(e.EndPoint.Address, tlsPort) })];
         }
 
-        Ingest = new EmbeddedBrokerIngest(options, Root, _access ?? new LoopbackBrokerAccess(options), Record, _time, _meters, Logs, endpoints);
+        _owed = _owedAnswers?.Invoke();
+        Ingest = new EmbeddedBrokerIngest(options, Root, _access ?? new LoopbackBrokerAccess(options), Record, _time, _meters, Logs, endpoints, _owed);
         Sink.Publisher = Ingest;
         await Ingest.StartAsync(Sink, CancellationToken.None);
         Port = Ingest.Endpoints.FirstOrDefault(e => e.Tls is null)?.EndPoint.Port ?? 0;

@@ -1,0 +1,414 @@
+using System.Buffers.Binary;
+using System.IO.Hashing;
+using System.Text;
+using EdgeAgent.Storage.Files;
+
+namespace EdgeAgent.Storage.Answers;
+
+/// <summary>One answer a terminal is owed: the client id that sent the payment, where the answer goes, its exact bytes.</summary>
+public sealed record OwedAnswer(long Id, string ClientId, string Topic, byte[]? Correlation, byte[] Payload, DateTimeOffset GivenAt);
+
+/// <summary>
+/// The answers the embedded broker owes its terminals, kept in the agent's data folder until each terminal acknowledges
+/// its own: an append-only file of "owed" and "settled" entries, each framed by its length and a CRC, written in group
+/// commits (one <c>fdatasync</c> for whatever was appended meanwhile). An owed entry is durable before the payment's
+/// PUBACK leaves; a settled entry may be lost in a crash, which only means its answer is offered once more, with the
+/// same bytes. The file is read sequentially from its start, so bytes a terminal controls (correlation data) inside an
+/// entry are never taken for an entry; a torn tail ends the read and is cut off. At open the outstanding entries are
+/// written to a fresh file, so it holds only what is still owed.
+/// </summary>
+public sealed class OwedAnswerFile : IDisposable
+{
+    public const string FileName = "owed-answers.log";
+    private const byte OwedKind = 1;
+    private const byte SettledKind = 2;
+    private const int HeaderBytes = 8;
+    private const int MaxEntryBytes = 16 * 1024 * 1024;
+
+    private readonly string _path;
+    private readonly Lock _lock = new();
+    private readonly Dictionary<long, OwedAnswer> _outstanding = [];
+    private FileStream _file;
+    private MemoryStream _pending = new();
+    private TaskCompletionSource _nextFlush = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Task _flushing = Task.CompletedTask;
+    private long _lastId;
+    private long _bytes;
+    private bool _disposed;
+
+    private OwedAnswerFile(string path, FileStream file)
+    {
+        _path = path;
+        _file = file;
+    }
+
+    /// <summary>Entries that could not be read back at open (a torn tail), skipped.</summary>
+    public int SkippedAtOpen { get; private set; }
+
+    /// <summary>Answers still owed, in the order they were given.</summary>
+    public IReadOnlyList<OwedAnswer> Outstanding()
+    {
+        lock (_lock)
+        {
+            return [.. _outstanding.Values.OrderBy(a => a.Id)];
+        }
+    }
+
+    public int Count
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _outstanding.Count;
+            }
+        }
+    }
+
+    /// <summary>Opens (or creates) the file in <paramref name="folder"/>, reads what is owed and rewrites the file with only that.</summary>
+    public static OwedAnswerFile Open(string folder)
+    {
+        Directory.CreateDirectory(folder);
+        var path = Path.Combine(folder, FileName);
+        var outstanding = new Dictionary<long, OwedAnswer>();
+        var skipped = 0;
+        long lastId = 0;
+        if (File.Exists(path))
+        {
+            (lastId, skipped) = Read(File.ReadAllBytes(path), outstanding);
+        }
+
+        var fresh = path + ".new";
+        using (var writer = new FileStream(fresh, FileMode.Create, FileAccess.Write, FileShare.None))
+        {
+            var buffer = new MemoryStream();
+            foreach (var answer in outstanding.Values.OrderBy(a => a.Id))
+            {
+                AppendOwed(buffer, answer);
+            }
+
+            // The highest id given so far survives compaction, so that a settled entry never names a later answer.
+            if (lastId > 0)
+            {
+                AppendSettled(buffer, lastId);
+            }
+            buffer.WriteTo(writer);
+            writer.Flush();
+            Native.FlushData(writer.SafeFileHandle);
+        }
+
+        File.Move(fresh, path, overwrite: true);
+        Native.FlushDirectory(folder);
+        var file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read);
+        var owed = new OwedAnswerFile(path, file) { SkippedAtOpen = skipped, _lastId = lastId, _bytes = file.Length };
+        foreach (var (id, answer) in outstanding)
+        {
+            owed._outstanding[id] = answer;
+        }
+
+        return owed;
+    }
+
+    /// <summary>
+    /// Appends an owed answer; the task completes once it is on the device. The entry is written with the next group
+    /// commit, together with every other appended meanwhile.
+    /// </summary>
+    public (OwedAnswer Answer, Task Durable) Owe(string clientId, string topic, byte[]? correlation, ReadOnlySpan<byte> payload, DateTimeOffset givenAt)
+    {
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var answer = new OwedAnswer(++_lastId, clientId, topic, correlation, payload.ToArray(), givenAt);
+            _outstanding[answer.Id] = answer;
+            AppendOwed(_pending, answer);
+            return (answer, FlushLocked());
+        }
+    }
+
+    /// <summary>The terminal acknowledged the answer (or it was dropped by a bound): it is owed no more.</summary>
+    public void Settle(long id)
+    {
+        lock (_lock)
+        {
+            if (_disposed || !_outstanding.Remove(id))
+            {
+                return;
+            }
+
+            AppendSettled(_pending, id);
+            _ = FlushLocked();
+        }
+    }
+
+    public void Dispose()
+    {
+        Task flushing;
+        lock (_lock)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            flushing = _flushing;
+        }
+
+        try
+        {
+            flushing.Wait(TimeSpan.FromSeconds(5));
+        }
+        catch (AggregateException)
+        {
+            // A failed flush was reported to whoever awaited it.
+        }
+
+        lock (_lock)
+        {
+            if (_pending.Length > 0)
+            {
+                try
+                {
+                    _pending.WriteTo(_file);
+                    _file.Flush();
+                    Native.FlushData(_file.SafeFileHandle);
+                }
+                catch (IOException)
+                {
+                    // Settled entries only, or owed ones whose PUBACK never left: offered again, or resent by the terminal.
+                }
+            }
+
+            _file.Dispose();
+        }
+    }
+
+    /// <summary>Starts a group commit unless one is running; returns the task of the commit that will carry what is pending.</summary>
+    private Task FlushLocked()
+    {
+        var carried = _nextFlush.Task;
+        if (_flushing.IsCompleted)
+        {
+            _flushing = Task.Run(FlushLoop);
+        }
+
+        return carried;
+    }
+
+    private void FlushLoop()
+    {
+        while (true)
+        {
+            MemoryStream batch;
+            TaskCompletionSource done;
+            lock (_lock)
+            {
+                if (_pending.Length == 0 || _disposed)
+                {
+                    return;
+                }
+
+                batch = _pending;
+                done = _nextFlush;
+                _pending = new MemoryStream();
+                _nextFlush = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+
+            try
+            {
+                batch.WriteTo(_file);
+                _file.Flush();
+                Native.FlushData(_file.SafeFileHandle);
+                _bytes += batch.Length;
+                done.TrySetResult();
+            }
+            catch (Exception ex)
+            {
+                done.TrySetException(ex);
+            }
+
+            if (_bytes > CompactionBytes(batch.Length))
+            {
+                Compact();
+            }
+        }
+    }
+
+    /// <summary>Rewrites the file once it is far larger than what it still owes, so settled entries do not pile up.</summary>
+    private static long CompactionBytes(long last) => Math.Max(64L * 1024 * 1024, last * 4);
+
+    private void Compact()
+    {
+        lock (_lock)
+        {
+            var fresh = _path + ".new";
+            using (var writer = new FileStream(fresh, FileMode.Create, FileAccess.Write, FileShare.None))
+            {
+                var buffer = new MemoryStream();
+                foreach (var answer in _outstanding.Values.OrderBy(a => a.Id))
+                {
+                    AppendOwed(buffer, answer);
+                }
+
+                if (_lastId > 0)
+                {
+                    AppendSettled(buffer, _lastId);
+                }
+                buffer.WriteTo(writer);
+                writer.Flush();
+                Native.FlushData(writer.SafeFileHandle);
+            }
+
+            _file.Dispose();
+            File.Move(fresh, _path, overwrite: true);
+            Native.FlushDirectory(Path.GetDirectoryName(_path)!);
+            _file = new FileStream(_path, FileMode.Append, FileAccess.Write, FileShare.Read);
+            _bytes = _file.Length;
+        }
+    }
+
+    private static (long LastId, int Skipped) Read(byte[] bytes, Dictionary<long, OwedAnswer> outstanding)
+    {
+        long lastId = 0;
+        var at = 0;
+        while (at + HeaderBytes <= bytes.Length)
+        {
+            var length = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(at));
+            var crc = BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(at + 4));
+            if (length <= 0 || length > MaxEntryBytes || at + HeaderBytes + length > bytes.Length)
+            {
+                break;
+            }
+
+            var body = bytes.AsSpan(at + HeaderBytes, length);
+            if (Crc32.HashToUInt32(body) != crc || !TryDecode(body, outstanding, ref lastId))
+            {
+                break;
+            }
+
+            at += HeaderBytes + length;
+        }
+
+        // Whatever follows the last whole entry is a write the crash cut short: counted once, then gone with the rewrite.
+        return (lastId, at < bytes.Length ? 1 : 0);
+    }
+
+    private static bool TryDecode(ReadOnlySpan<byte> body, Dictionary<long, OwedAnswer> outstanding, ref long lastId)
+    {
+        try
+        {
+            var reader = new SpanReader(body);
+            var kind = reader.Byte();
+            var id = reader.Int64();
+            if (id <= 0)
+            {
+                return false;
+            }
+
+            if (kind == SettledKind)
+            {
+                outstanding.Remove(id);
+                lastId = Math.Max(lastId, id);
+                return true;
+            }
+
+            if (kind != OwedKind)
+            {
+                return false;
+            }
+
+            var givenAt = new DateTimeOffset(reader.Int64(), TimeSpan.Zero);
+            var clientId = reader.String();
+            var topic = reader.String();
+            var correlation = reader.Bytes();
+            var payload = reader.Bytes() ?? [];
+            outstanding[id] = new OwedAnswer(id, clientId, topic, correlation, payload, givenAt);
+            lastId = Math.Max(lastId, id);
+            return true;
+        }
+        catch (Exception ex) when (ex is ArgumentOutOfRangeException or IndexOutOfRangeException)
+        {
+            return false;
+        }
+    }
+
+    private static void AppendOwed(MemoryStream to, OwedAnswer answer)
+    {
+        var body = new MemoryStream();
+        using (var writer = new BinaryWriter(body, Encoding.UTF8, leaveOpen: true))
+        {
+            writer.Write(OwedKind);
+            writer.Write(answer.Id);
+            writer.Write(answer.GivenAt.UtcTicks);
+            WriteString(writer, answer.ClientId);
+            WriteString(writer, answer.Topic);
+            WriteBytes(writer, answer.Correlation);
+            WriteBytes(writer, answer.Payload);
+        }
+
+        Frame(to, body);
+    }
+
+    private static void AppendSettled(MemoryStream to, long id)
+    {
+        var body = new MemoryStream();
+        body.WriteByte(SettledKind);
+        Span<byte> bytes = stackalloc byte[8];
+        BinaryPrimitives.WriteInt64LittleEndian(bytes, id);
+        body.Write(bytes);
+        Frame(to, body);
+    }
+
+    private static void Frame(MemoryStream to, MemoryStream body)
+    {
+        Span<byte> header = stackalloc byte[HeaderBytes];
+        var span = body.GetBuffer().AsSpan(0, (int)body.Length);
+        BinaryPrimitives.WriteInt32LittleEndian(header, span.Length);
+        BinaryPrimitives.WriteUInt32LittleEndian(header[4..], Crc32.HashToUInt32(span));
+        to.Write(header);
+        to.Write(span);
+    }
+
+    private static void WriteString(BinaryWriter writer, string value) => WriteBytes(writer, Encoding.UTF8.GetBytes(value));
+
+    private static void WriteBytes(BinaryWriter writer, byte[]? value)
+    {
+        writer.Write(value?.Length ?? -1);
+        if (value is not null)
+        {
+            writer.Write(value);
+        }
+    }
+
+    /// <summary>Reads the fields of one entry; a field that runs past the entry throws, and the entry is refused.</summary>
+    private ref struct SpanReader(ReadOnlySpan<byte> span)
+    {
+        private readonly ReadOnlySpan<byte> _span = span;
+        private int _at;
+
+        public byte Byte() => _span[_at++];
+
+        public long Int64()
+        {
+            var value = BinaryPrimitives.ReadInt64LittleEndian(_span.Slice(_at, 8));
+            _at += 8;
+            return value;
+        }
+
+        public string String() => Encoding.UTF8.GetString(Bytes() ?? throw new ArgumentOutOfRangeException(nameof(_span)));
+
+        public byte[]? Bytes()
+        {
+            var length = BinaryPrimitives.ReadInt32LittleEndian(_span.Slice(_at, 4));
+            _at += 4;
+            if (length < 0)
+            {
+                return length == -1 ? null : throw new ArgumentOutOfRangeException(nameof(_span));
+            }
+
+            var value = _span.Slice(_at, length).ToArray();
+            _at += length;
+            return value;
+        }
+    }
+}

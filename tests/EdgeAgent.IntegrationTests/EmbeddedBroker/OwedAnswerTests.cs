@@ -1,0 +1,179 @@
+using System.Buffers;
+using System.Text;
+using EdgeAgent.IntegrationTests.EmbeddedBroker.Support;
+using EdgeAgent.IntegrationTests.Infrastructure;
+using EdgeAgent.Storage.Answers;
+using MQTTnet.Formatter;
+
+namespace EdgeAgent.IntegrationTests.EmbeddedBroker;
+
+/// <summary>
+/// The answer to a payment is owed to the client that sent it: on the wire before the payment's PUBACK, kept in the
+/// data folder until that client acknowledges it, across restarts, and given to that client's session only, whoever
+/// else subscribed to the topic.
+/// </summary>
+public sealed class OwedAnswerTests : IDisposable
+{
+    private readonly TempDirectory _data = new();
+
+    public void Dispose() => _data.Dispose();
+
+    [Fact]
+    public async Task EveryAnswer_IsOnTheWireBeforeItsPubAck()
+    {
+        await using var broker = await StartAsync();
+        await using var raw = await RawMqtt.OpenAsync(broker.Port);
+        await raw.SendAsync(RawMqtt.Connect(4, "order-1", cleanSession: true, keepAlive: 60));
+        Assert.Equal(0x20, (await raw.ReadPacketAsync())!.Value.Header);
+        await raw.SendAsync(Subscribe(1, "pos/store-1/t1/decisions"));
+        Assert.Equal(0x90, (await raw.ReadPacketAsync())!.Value.Header);
+
+        // Many payments in flight at once, so that the PUBACKs and the answers compete for the connection.
+        const int Payments = 200;
+        for (var i = 0; i < Payments; i++)
+        {
+            await raw.SendAsync(Publish((ushort)(i + 1), Payloads.Topic(), Payloads.Payment($"ord-{i}")));
+        }
+
+        var answers = 0;
+        var overtaken = new List<int>();
+        for (var acknowledged = 0; acknowledged < Payments;)
+        {
+            var (header, body) = (await raw.ReadPacketAsync())!.Value;
+            if ((header & 0xF0) == 0x30)
+            {
+                answers++;
+                var topicLength = (body[0] << 8) | body[1];
+                await raw.SendAsync([0x40, 0x02, body[2 + topicLength], body[3 + topicLength]]);
+            }
+            else if (header == 0x40)
+            {
+                acknowledged++;
+                if (answers < acknowledged)
+                {
+                    overtaken.Add(acknowledged);
+                }
+            }
+        }
+
+        Assert.Empty(overtaken); // the n-th PUBACK never came before the n-th answer
+    }
+
+    [Fact]
+    public async Task AnOperatorsExactSubscription_DoesNotTakeTheTerminalsAnswer()
+    {
+        await using var broker = await StartAsync();
+        await using var monitor = await TestClient.ConnectAsync(broker.Port, "monitor");
+        await monitor.SubscribeAsync("pos/store-1/t1/decisions"); // exact: it receives the answer and acknowledges it
+        await using var terminal = await TestClient.ConnectAsync(broker.Port, "store-1-t1", MqttProtocolVersion.V311);
+
+        await terminal.PublishAsync(Payloads.Topic(), Payloads.Payment("tx-owed-1"));
+        var seen = await monitor.NextAsync();
+        await terminal.SubscribeAsync("pos/store-1/t1/decisions");
+        var answer = await terminal.NextAsync();
+
+        Assert.Equal(seen.Payload.ToArray(), answer.Payload.ToArray());
+    }
+
+    [Fact]
+    public async Task AfterACrash_AnOwedAnswerReachesItsTerminal_AndNoOtherClient()
+    {
+        await using var broker = await StartAsync();
+        await using (var terminal = await TestClient.ConnectAsync(broker.Port, "store-1-t2", MqttProtocolVersion.V311))
+        {
+            await terminal.PublishAsync(Payloads.Topic(terminal: "t2"), Payloads.Payment("tx-owed-2")); // PUBACK received, no subscription
+        }
+
+        await broker.CrashAndRestartAsync();
+        await using var other = await TestClient.ConnectAsync(broker.Port, "someone-else");
+        await other.SubscribeAsync("pos/store-1/t2/decisions");
+        await using var again = await TestClient.ConnectAsync(broker.Port, "store-1-t2", MqttProtocolVersion.V311);
+        await again.SubscribeAsync("pos/store-1/+/decisions");
+        var answer = await again.NextAsync();
+
+        Assert.StartsWith("""{"answer":1,""", Encoding.UTF8.GetString(answer.Payload.ToArray()), StringComparison.Ordinal);
+        Assert.Empty(other.Drain());
+        await Eventually.TrueAsync(() => OwedInFolder() == 0, "the acknowledged answer is owed no more");
+
+        // Acknowledged: a second restart offers it no more.
+        await broker.CrashAndRestartAsync();
+        await using var third = await TestClient.ConnectAsync(broker.Port, "store-1-t2", MqttProtocolVersion.V311);
+        await third.SubscribeAsync("pos/store-1/t2/decisions");
+        await Assert.ThrowsAnyAsync<Exception>(() => third.NextAsync(TimeSpan.FromSeconds(2)));
+    }
+
+    [Fact]
+    public async Task OwedAnswersBeyondTheBound_TheOldestGoes_Counted()
+    {
+        await using var broker = await StartAsync(o => o.BrokerOwedAnswersPerClient = 2);
+        await using var terminal = await TestClient.ConnectAsync(broker.Port, "store-1-t3", MqttProtocolVersion.V311);
+        for (var i = 0; i < 3; i++)
+        {
+            await terminal.PublishAsync(Payloads.Topic(terminal: "t3"), Payloads.Payment($"tx-bound-{i}"));
+        }
+
+        await terminal.SubscribeAsync("pos/store-1/t3/decisions");
+        var first = await terminal.NextAsync();
+        var second = await terminal.NextAsync();
+
+        Assert.Contains("\"answer\":2", Encoding.UTF8.GetString(first.Payload.ToArray()), StringComparison.Ordinal);
+        Assert.Contains("\"answer\":3", Encoding.UTF8.GetString(second.Payload.ToArray()), StringComparison.Ordinal);
+        Assert.Equal(1, broker.Metrics.Refusals("owed_answer_limit"));
+    }
+
+    [Fact]
+    public async Task OwedAnswerFile_ATornTail_IsCutOff_AndWhatWasWholeIsKept()
+    {
+        using (var file = OwedAnswerFile.Open(_data.Path))
+        {
+            await file.Owe("c1", "pos/s/t/decisions", [7], "{\"a\":1}"u8, DateTimeOffset.UnixEpoch).Durable;
+            var (second, durable) = file.Owe("c1", "pos/s/t/decisions", null, "{\"a\":2}"u8, DateTimeOffset.UnixEpoch);
+            await durable;
+            file.Settle(second.Id);
+        }
+
+        // A crash in the middle of an append: half an entry at the end.
+        File.AppendAllBytes(Path.Combine(_data.Path, OwedAnswerFile.FileName), [40, 0, 0, 0, 1, 2, 3]);
+        using var reopened = OwedAnswerFile.Open(_data.Path);
+
+        var owed = Assert.Single(reopened.Outstanding());
+        Assert.Equal("c1", owed.ClientId);
+        Assert.Equal([7], owed.Correlation);
+        Assert.Equal("{\"a\":1}"u8.ToArray(), owed.Payload);
+        Assert.Equal(1, reopened.SkippedAtOpen);
+        var (third, _) = reopened.Owe("c1", "pos/s/t/decisions", null, "{}"u8, DateTimeOffset.UnixEpoch);
+        Assert.True(third.Id > 2); // ids are never given twice, across compaction
+    }
+
+    private int OwedInFolder()
+    {
+        // Read a copy, so that the broker's own file is not rewritten under it.
+        var copy = Path.Combine(_data.Path, "copy-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(copy);
+        File.Copy(Path.Combine(_data.Path, "owed", OwedAnswerFile.FileName), Path.Combine(copy, OwedAnswerFile.FileName));
+        using var file = OwedAnswerFile.Open(copy);
+        return file.Count;
+    }
+
+    private Task<TestBroker> StartAsync(Action<Mqtt.MqttOptions>? configure = null) =>
+        TestBroker.StartAsync(configure, owedAnswers: () => new FolderOwedAnswers(Path.Combine(_data.Path, "owed")))
+            .ContinueWith(t =>
+            {
+                t.Result.Sink.ByPayment = true;
+                return t.Result;
+            }, TaskScheduler.Default);
+
+    private static byte[] Subscribe(ushort id, string filter)
+    {
+        var topic = Encoding.UTF8.GetBytes(filter);
+        byte[] body = [(byte)(id >> 8), (byte)id, (byte)(topic.Length >> 8), (byte)topic.Length, .. topic, 1];
+        return [0x82, .. RawMqtt.RemainingLength(body.Length), .. body];
+    }
+
+    private static byte[] Publish(ushort id, string topicName, byte[] payload)
+    {
+        var topic = Encoding.UTF8.GetBytes(topicName);
+        byte[] body = [(byte)(topic.Length >> 8), (byte)topic.Length, .. topic, (byte)(id >> 8), (byte)id, .. payload];
+        return [0x32, .. RawMqtt.RemainingLength(body.Length), .. body];
+    }
+}
