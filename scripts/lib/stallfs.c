@@ -8,7 +8,8 @@
 //   --stalls MIN MAX EVERY    waits while a stall is on: stalls start at random moments, on average EVERY seconds apart
 //                             (exponential gaps), and last between MIN and MAX seconds (uniform); every flush in a
 //                             stall waits for its end, as on a device whose queue is stuck.
-//   --log FILE                appends one line per stall ("stall <seconds>") and per held flush ("held <seconds>").
+//   --log FILE                appends one line per stall ("stall <seconds>"), and per held flush one as it starts
+//                             waiting ("holding 0") and one when it is let go ("held <seconds>").
 // Runs in the foreground; stop it with `fusermount3 -u MOUNTPOINT` (or `umount -l`).
 //
 // Build: gcc -O2 -Wall -o stallfs stallfs.c $(pkg-config fuse3 --cflags --libs)   (Debian: fuse3, libfuse3-dev)
@@ -77,6 +78,7 @@ static void *stall_thread(void *arg) {
 // After the real flush: the device "stalls" before it reports the flush done.
 static void stall_flush(void) {
   if (hold_file && access(hold_file, F_OK) == 0) {
+    log_line("holding", 0);
     double started = now_s();
     while (access(hold_file, F_OK) == 0) sleep_s(0.005);
     log_line("held", now_s() - started);

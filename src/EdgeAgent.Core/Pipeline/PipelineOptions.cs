@@ -41,7 +41,7 @@ public sealed class PipelineOptions : IValidatableObject
     /// Payments answered and not yet recorded before scoring waits (and intake with it). The answers never wait for the
     /// device; this is how far it may fall behind first, so it is sized to cover the longest flush stall at the busiest
     /// rate: 2.2 s (the longest seen on the nodes' devices) at 5,000 payments/s is 11,000. A payment waiting here holds
-    /// about 1.5 KB of memory and half a kilobyte of the answer journal. Default 16,384.
+    /// its outcome in memory (of the order of a kilobyte) and about half a kilobyte of the answer journal. Default 16,384.
     /// </summary>
     [Range(1, 1_000_000)]
     public int RecordBacklog { get; set; } = 16_384;
