@@ -7,6 +7,10 @@
 #   ROUNDS=5 scripts/benchmark.sh
 #   COLD=0 scripts/benchmark.sh           # without the cold-start scenario (it publishes a ReadyToRun build first)
 #   SHM=0 scripts/benchmark.sh            # without the full agent's second pass with its data folder in /dev/shm
+#   STALL=1 scripts/benchmark.sh          # and a pass with the data folder on a device whose flushes stall (stallfs:
+#                                         # 0.4-2.2 s every 5 s on average; STALL_MIN, STALL_MAX, STALL_EVERY change it)
+#   STALL=only scripts/benchmark.sh       # the echo agent and the stalling-device pass alone
+#   ONLY=open-1000 scripts/benchmark.sh   # one scenario alone
 #
 # Steady-state scenarios run on a warmed agent; the cold-start scenario ("cold-5000") faces a freshly started agent
 # with 5,000 payments/s for its first 10 s, as the JIT build and as a ReadyToRun build of the same code.
@@ -17,6 +21,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS=${ROUNDS:-3}
 COLD=${COLD:-1}
+STALL=${STALL:-0}
+MODES="echo run"
+if [ "$STALL" = only ]; then MODES=echo; SHM=0; COLD=0; fi
 OUT=${OUT:-artifacts/benchmark}
 mkdir -p "$OUT"
 rm -f "$OUT"/*.json
@@ -31,12 +38,17 @@ SCENARIOS=(
   "closed-32|--Load:Mode=Closed --Load:Concurrency=32 --Load:Count=60000 --Load:Warmup=5000"
 )
 
+if [ -n "${ONLY:-}" ]; then
+  for scenario in "${SCENARIOS[@]}"; do [ "${scenario%%|*}" = "$ONLY" ] && SCENARIOS=("$scenario") && break; done
+  [ "${SCENARIOS[0]%%|*}" = "$ONLY" ] || { echo "no scenario $ONLY" >&2; exit 2; }
+fi
+
 # Every scenario gets a fresh, warmed agent, so its /status (stage latencies, memory, GC) describes that
 # scenario alone.
 for round in $(seq 1 "$ROUNDS"); do
   for scenario in "${SCENARIOS[@]}"; do
     name=${scenario%%|*}; settings=${scenario#*|}
-    for mode in echo run; do
+    for mode in $MODES; do
       start_agent "$mode" "$mode-$round-$name"
       warm_agent
       # shellcheck disable=SC2086 # the settings are separate words
@@ -65,6 +77,31 @@ if [ -d /dev/shm ] && [ "${SHM:-1}" = 1 ]; then
       rm -f "$OUT/$name-run-shm-$round.json.log"
       stop_agent
       rm -rf "$shm"
+    done
+  done
+fi
+
+# The device misbehaving: the full agent once more with its data folder on stallfs, a pass-through file system over a
+# folder of the same disk whose flushes stall now and then for 0.4 to 2.2 s (scripts/lib/stallfs.sh). The answers must
+# not wait for it; the acknowledgements do. Each scenario's stalls are logged to stalls-<scenario>-<round>.log.
+if [ "$STALL" != 0 ]; then
+  source scripts/lib/stallfs.sh
+  stallfs_build "$WORK"
+  for round in $(seq 1 "$ROUNDS"); do
+    for scenario in "${SCENARIOS[@]}"; do
+      name=${scenario%%|*}; settings=${scenario#*|}
+      stall_log="$PWD/$OUT/stalls-$name-$round.log"; : > "$stall_log"
+      stallfs_mount "$WORK" "$WORK/stall-$round-$name" "$WORK/stall-backing-$round-$name" "$stall_log"
+      start_agent run "run-stall-$round-$name" --Storage:Path="$WORK/stall-$round-$name/data"
+      warm_agent
+      # shellcheck disable=SC2086 # the settings are separate words
+      load "$OUT/$name-run-stall-$round.json" $settings
+      status > "$OUT/status-$name-run-stall-$round.json"
+      echo "round $round run-stall $name: $(grep -E 'Throughput|Latency' "$OUT/$name-run-stall-$round.json.log" | tr -s ' ' | tr '\n' ' ')"
+      echo "  device: $(stallfs_summary "$stall_log")"
+      rm -f "$OUT/$name-run-stall-$round.json.log" "$stall_log.out"
+      stop_agent
+      stallfs_unmount "$WORK/stall-$round-$name"
     done
   done
 fi
@@ -106,7 +143,7 @@ print("CPU and allocation are the agent process's own (runtime counters read fro
 print("| scenario | agent | throughput /s | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | lost | CPU µs / payment | allocated KB / payment |")
 print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
 ratios = []
-agents = [("echo", "echo"), ("run", "full"), ("run-shm", "full, data in memory"), ("run-r2r", "full, ReadyToRun")]
+agents = [("echo", "echo"), ("run", "full"), ("run-shm", "full, data in memory"), ("run-stall", "full, stalling device"), ("run-r2r", "full, ReadyToRun")]
 for name in ["open-1000", "open-5000", "closed-32", "cold-5000"]:
     row = {}
     for mode, label in agents:
@@ -117,7 +154,7 @@ for name in ["open-1000", "open-5000", "closed-32", "cold-5000"]:
         alloc_kb = med([x.get("agentAllocatedBytes", float("nan")) / 1024 / max(x["answered"], 1) for x in r])
         row[mode] = (t, lat, cpu_us, alloc_kb)
         print(f"| {name} | {label} | {t:,.0f} | {lat['p50']:.3f} | {lat['p90']:.3f} | {lat['p99']:.3f} | {lat['p999']:.3f} | {lat['max']:.1f} | {lost:.0f} | {cpu_us:,.0f} | {alloc_kb:.1f} |")
-    for mode, suffix in [("run", ""), ("run-shm", " (data in memory)"), ("run-r2r", " (ReadyToRun)")]:
+    for mode, suffix in [("run", ""), ("run-shm", " (data in memory)"), ("run-stall", " (stalling device)"), ("run-r2r", " (ReadyToRun)")]:
         if "echo" in row and mode in row:
             full, echo = row[mode], row["echo"]
             ratios.append((name + suffix, full[0] / echo[0], full[1]["p50"] / echo[1]["p50"],
@@ -132,9 +169,10 @@ stages = ["queue", "compute_input", "compute_infer", "answer", "commit_wait", "p
 print("\nStage latencies inside the full agent, from its /status (ms, p50 / p99, medians over rounds; the unrecorded warm-up included):\n")
 print("| scenario | " + " | ".join(stages) + " | avg batch |")
 print("| --- | " + " | ".join("---:" for _ in stages) + " | ---: |")
-for name in ["open-1000", "open-5000", "closed-32"]:
-    st = statuses(name, "run")
+for name, mode in [(n, m) for m in ["run", "run-stall"] for n in ["open-1000", "open-5000", "closed-32"]]:
+    st = statuses(name, mode)
     if not st: continue
+    if mode == "run-stall": name += " (stalling device)"
     cells = []
     for stage in stages:
         values = [x["latencyMs"][stage] for x in st if stage in x["latencyMs"]]

@@ -5,8 +5,8 @@
 #
 # What the tests run for real, each on a free loopback port: mosquitto and its clients (mosquitto_pub, _sub, _rr),
 # Chromium (the status page), Prometheus and promtool (the dashboard's queries), node with MQTT.js (a client of
-# another language). Debian packages come through apt-get, MQTT.js through npm from tests/clients/package-lock.json
-# into tests/clients/node_modules (ignored by git). Installing needs root, or sudo.
+# another language), FUSE 3 with gcc (a device whose flush stalls). Debian packages come through apt-get, MQTT.js
+# through npm from tests/clients/package-lock.json into tests/clients/node_modules (ignored by git). Installing needs root, or sudo.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -22,6 +22,12 @@ have npm || missing+=(npm)
 have stdbuf || missing+=(coreutils)
 # redis-server: the fleet service's membership table and card profiles (tests/EdgeAgent.Fleet.Tests).
 have redis-server || missing+=(redis-server)
+# stallfs, the FUSE file system whose flushes a test holds (tests/EdgeAgent.FaultTests/StalledFlushTests.cs): compiled
+# by the test from scripts/lib/stallfs.c.
+have fusermount3 || missing+=(fuse3)
+have gcc || missing+=(gcc)
+have pkg-config || missing+=(pkg-config)
+pkg-config --exists fuse3 2>/dev/null || missing+=(libfuse3-dev)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "test.sh: installing ${missing[*]}" >&2
   sudo=""

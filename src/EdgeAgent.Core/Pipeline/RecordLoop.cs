@@ -13,6 +13,7 @@ namespace EdgeAgent.Core.Pipeline;
 /// </summary>
 internal sealed partial class RecordLoop(
     ChannelReader<ScoredBatch> input,
+    RecordBacklog backlog,
     IOutcomeStore store,
     IAnswerJournal? journal,
     IntakeGate gate,
@@ -46,6 +47,13 @@ internal sealed partial class RecordLoop(
                 metrics.Stage(PipelineStage.Persist).RecordTicks(started, time.GetTimestamp());
                 observer?.Committed(_pending);
                 await AcknowledgeAsync(cancellationToken);
+                var recorded = 0;
+                foreach (var batch in _pending)
+                {
+                    recorded += batch.Outcomes.Count;
+                }
+
+                backlog.Release(recorded);
                 _pending = [];
             }
         }
@@ -59,6 +67,10 @@ internal sealed partial class RecordLoop(
             }
 
             throw;
+        }
+        finally
+        {
+            backlog.Close();
         }
     }
 

@@ -10,7 +10,9 @@ namespace EdgeAgent.Core.Pipeline;
 /// queued in batches, so at light load a payment is parsed, scored and answered on the thread that received it, with no
 /// hand-off, and under load the payments that queue up meanwhile form the next batch by themselves. Only one thread runs
 /// it at a time, so the feature state and the duplicate index it owns see payments strictly in arrival order. The queue
-/// is bounded: when it is full, receiving waits, which is how back-pressure reaches the broker.
+/// is bounded: when it is full, receiving waits, which is how back-pressure reaches the broker. What it hands to the
+/// record loop is bounded in payments (<see cref="RecordBacklog"/>): when the device falls behind by more than that, the
+/// loop waits with its batch already answered, and the intake queue fills behind it.
 /// </summary>
 internal sealed partial class ScoringLoop : IDisposable
 {
@@ -20,16 +22,23 @@ internal sealed partial class ScoringLoop : IDisposable
     private readonly List<Arrival> _batch = [];
     private readonly BatchScoring _scoring;
     private readonly ChannelWriter<ScoredBatch> _output;
+    private readonly RecordBacklog _backlog;
+    private readonly TimeProvider _time;
     private readonly IntakeGate _gate;
     private readonly PipelineMetrics _metrics;
     private readonly ILogger _logger;
     private volatile bool _completed;
+    private long _lastWaitLogged = long.MinValue;
+    private int _unloggedWaits;
     private int _completing;
 
-    public ScoringLoop(BatchScoring scoring, ChannelWriter<ScoredBatch> output, IntakeGate gate, int capacity, PipelineMetrics metrics, ILogger logger)
+    public ScoringLoop(BatchScoring scoring, ChannelWriter<ScoredBatch> output, RecordBacklog backlog, IntakeGate gate, int capacity,
+        PipelineMetrics metrics, TimeProvider time, ILogger logger)
     {
         _scoring = scoring;
         _output = output;
+        _backlog = backlog;
+        _time = time;
         _gate = gate;
         _space = new SemaphoreSlim(capacity, capacity);
         _metrics = metrics;
@@ -128,11 +137,43 @@ internal sealed partial class ScoringLoop : IDisposable
             }
 
             _batch.Clear();
-            if (!_output.TryWrite(scored))
-            {
-                await _output.WriteAsync(scored);
-            }
+            await HandOverAsync(scored);
         }
+    }
+
+    /// <summary>
+    /// Hands an answered batch to the record loop; waits first while the payments not yet recorded are at the bound, so a
+    /// device that falls further behind than the bound covers pauses intake instead of growing memory.
+    /// </summary>
+    private async ValueTask HandOverAsync(ScoredBatch scored)
+    {
+        var payments = scored.Outcomes.Count;
+        if (!_backlog.TryAdmit(payments))
+        {
+            _metrics.CountRecordWait();
+            LogWaitThrottled();
+            await _backlog.AdmitAsync(payments, CancellationToken.None);
+        }
+
+        if (!_output.TryWrite(scored))
+        {
+            await _output.WriteAsync(scored);
+        }
+    }
+
+    /// <summary>One line a minute at most while the device keeps the bound full; the metric counts every wait.</summary>
+    private void LogWaitThrottled()
+    {
+        var now = _time.GetTimestamp();
+        if (_lastWaitLogged != long.MinValue && _time.GetElapsedTime(_lastWaitLogged, now) < TimeSpan.FromMinutes(1))
+        {
+            _unloggedWaits++;
+            return;
+        }
+
+        _lastWaitLogged = now;
+        LogRecordWait(_backlog.Payments, _backlog.Capacity, _unloggedWaits);
+        _unloggedWaits = 0;
     }
 
     /// <summary>
@@ -160,6 +201,9 @@ internal sealed partial class ScoringLoop : IDisposable
 
         return _batch.Count > 0;
     }
+
+    [LoggerMessage(EventId = 107, Level = LogLevel.Warning, Message = "{Payments} payments are answered and not yet recorded (Pipeline:RecordBacklog {Capacity}): the device is behind, and intake waits for it; {Unlogged} more such waits since the last line (at most one a minute)")]
+    private partial void LogRecordWait(int payments, int capacity, int unlogged);
 
     [LoggerMessage(EventId = 103, Level = LogLevel.Error, Message = "Scoring a batch of {Count} failed; its payments were refused with internal_error and the loop goes on")]
     private partial void LogBatchFailed(Exception exception, int count);

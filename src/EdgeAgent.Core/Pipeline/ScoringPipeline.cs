@@ -7,8 +7,8 @@ namespace EdgeAgent.Core.Pipeline;
 /// <summary>
 /// The agent's hot path. On the thread that received a message: intake (checks, parsing and tokenization, wiping the
 /// payload), then the scoring loop, run by whichever receiving thread finds it idle (features, model, decision, answer,
-/// answer journal). Then one hand-off, through a bounded queue, to the record loop (durable group commit, then
-/// acknowledgement in arrival order). Queues wait when full, so back-pressure reaches the broker instead of memory growing
+/// answer journal). Then one hand-off, bounded in payments (<see cref="PipelineOptions.RecordBacklog"/>), to the record
+/// loop (durable group commit, then acknowledgement in arrival order). Queues wait when full, so back-pressure reaches the broker instead of memory growing
 /// or messages being dropped.
 /// </summary>
 public sealed partial class ScoringPipeline : IInboundSink, IDisposable
@@ -20,6 +20,7 @@ public sealed partial class ScoringPipeline : IInboundSink, IDisposable
     private readonly BatchScoring _scoring;
     private readonly ScoringLoop _loop;
     private readonly RecordLoop _record;
+    private readonly RecordBacklog _backlog;
     private readonly ILogger _logger;
 
     public ScoringPipeline(PipelineParts parts, ILoggerFactory loggers)
@@ -27,20 +28,18 @@ public sealed partial class ScoringPipeline : IInboundSink, IDisposable
         _parts = parts;
         _logger = loggers.CreateLogger<ScoringPipeline>();
         var options = parts.Options;
-        var records = Channel.CreateBounded<ScoredBatch>(new BoundedChannelOptions(options.RecordCapacity)
-        {
-            SingleReader = true,
-            SingleWriter = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
+        // Bounded in payments by the backlog, not in batches by the channel.
+        var records = Channel.CreateUnbounded<ScoredBatch>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        _backlog = new RecordBacklog(options.RecordBacklog);
         _state = new FeatureState(parts.Store, options.MaxCardsInMemory, options.MaxMerchantsInMemory);
         _duplicates = new DuplicateIndex(options.DuplicateMemory, options.MaxDuplicateKeys, TimeSpan.FromHours(options.DeduplicationWindowHours));
         var checks = new MessageChecks(parts.Validation, options.TopicRoot);
         _intake = new PaymentIntake(parts.Parser, checks, parts.Ledger, _state, parts.Store, options, parts.Metrics, loggers.CreateLogger<PaymentIntake>(),
             new Payments.Encryption.PanRefusalLog(parts.Time, TimeSpan.FromMinutes(1), loggers.CreateLogger<Payments.Encryption.PanRefusalLog>()));
         _scoring = new BatchScoring(parts, _state, _duplicates);
-        _loop = new ScoringLoop(_scoring, records.Writer, parts.Gate, options.IngestCapacity, parts.Metrics, loggers.CreateLogger<ScoringLoop>());
-        _record = new RecordLoop(records.Reader, parts.Store, parts.Journal, parts.Gate, options, parts.Metrics, parts.Time,
+        _loop = new ScoringLoop(_scoring, records.Writer, _backlog, parts.Gate, options.IngestCapacity, parts.Metrics, parts.Time,
+            loggers.CreateLogger<ScoringLoop>());
+        _record = new RecordLoop(records.Reader, _backlog, parts.Store, parts.Journal, parts.Gate, options, parts.Metrics, parts.Time,
             parts.Observer, loggers.CreateLogger<RecordLoop>());
     }
 
@@ -52,6 +51,9 @@ public sealed partial class ScoringPipeline : IInboundSink, IDisposable
 
     /// <summary>Messages queued for scoring.</summary>
     public int QueuedMessages => _loop.Queued;
+
+    /// <summary>Payments answered and not yet recorded and acknowledged.</summary>
+    public int UnrecordedPayments => _backlog.Payments;
 
     /// <summary>Cards whose history is in memory.</summary>
     public int CardsInMemory => _state.CardCount;

@@ -27,6 +27,11 @@ public sealed partial class PipelineMetrics
     /// <summary>Times intake paused, by reason (<c>disk_full</c>, <c>store_unavailable</c>).</summary>
     public IReadOnlyDictionary<string, long> IntakePauses => Reader.TotalsBy(FaultCounters.Pauses, FaultCounters.ReasonTag);
 
+    /// <summary>Times the scoring loop waited because the payments answered and not yet recorded were at <c>Pipeline:RecordBacklog</c>.</summary>
+    public long RecordWaits => Reader.Total(FaultCounters.RecordWaits);
+
+    public void CountRecordWait() => Faults.RecordWaitCount.Add(1);
+
     public void CountInternalError() => Faults.InternalErrorCount.Add(1);
 
     public void CountPoison() => Faults.PoisonCount.Add(1);
@@ -43,7 +48,7 @@ public sealed partial class PipelineMetrics
     private void StartFaultSeries()
     {
         var faults = Faults;
-        foreach (var counter in new[] { faults.InternalErrorCount, faults.PoisonCount, faults.ConflictCount, faults.DroppedCount, faults.ResumeCount })
+        foreach (var counter in new[] { faults.InternalErrorCount, faults.PoisonCount, faults.ConflictCount, faults.DroppedCount, faults.ResumeCount, faults.RecordWaitCount })
         {
             counter.Add(0);
         }
@@ -57,6 +62,7 @@ public sealed partial class PipelineMetrics
         public const string DeadLettersDropped = "edgeagent.dead_letters.dropped";
         public const string Pauses = "edgeagent.intake.pauses";
         public const string Resumes = "edgeagent.intake.resumes";
+        public const string RecordWaits = "edgeagent.intake.record_waits";
         public const string ReasonTag = "reason";
 
         public Counter<long> InternalErrorCount { get; } = meter.CreateCounter<long>(InternalErrors, "{message}",
@@ -73,6 +79,9 @@ public sealed partial class PipelineMetrics
 
         public Counter<long> PauseCount { get; } = meter.CreateCounter<long>(Pauses, "{pause}",
             "Times intake paused because the record could not be written, by reason.");
+
+        public Counter<long> RecordWaitCount { get; } = meter.CreateCounter<long>(RecordWaits, "{wait}",
+            "Times scoring waited for the record: the payments answered and not yet recorded were at Pipeline:RecordBacklog (the device is behind; intake waits).");
 
         public Counter<long> ResumeCount { get; } = meter.CreateCounter<long>(Resumes, "{resume}", "Times intake resumed after a pause.");
     }

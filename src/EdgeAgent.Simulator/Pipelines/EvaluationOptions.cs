@@ -87,6 +87,12 @@ public sealed class EvaluationOptions
     [Range(1, 3600)]
     public double AnswerTimeoutSeconds { get; set; } = 15;
 
+    /// <summary>
+    /// Where the agents' data folders go; unset, beside the logs in <see cref="Output"/>'s working folder. Point it at a
+    /// device whose flushes stall (<c>scripts/stalling-device.sh</c> mounts one) to see the pipelines on a misbehaving disk.
+    /// </summary>
+    public string? DataFolder { get; set; }
+
     /// <summary>The labelled sample; default the simulator's bundled one.</summary>
     public string? SamplePath { get; set; }
 

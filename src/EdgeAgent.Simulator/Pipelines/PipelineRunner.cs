@@ -30,7 +30,8 @@ internal sealed class PipelineRunner
     public async Task<ArchitectureResult> RunAsync(Architecture architecture, CancellationToken cancellationToken)
     {
         Say($"{architecture.Name}: {architecture.Path}");
-        await using var pipeline = await RunningPipeline.StartAsync(architecture.Name, _folder, _tokenizationKey, architecture.Link, [], cancellationToken);
+        await using var pipeline = await RunningPipeline.StartAsync(architecture.Name, _folder, _tokenizationKey, architecture.Link, [], cancellationToken,
+            dataRoot: _options.DataFolder);
 
         var (scoring, generator) = await LoadAsync(pipeline, Open(pipeline, _options.ScoringRate, _options.ScoringCount, terminals: 1), cancellationToken);
         var scores = new Dictionary<string, double>(StringComparer.Ordinal);
@@ -89,7 +90,8 @@ internal sealed class PipelineRunner
                 continue;
             }
 
-            await using var pipeline = await RunningPipeline.StartAsync("ablation-" + results.Count, _folder, _tokenizationKey, null, variant.Settings, cancellationToken, variant.AgentDll);
+            await using var pipeline = await RunningPipeline.StartAsync("ablation-" + results.Count, _folder, _tokenizationKey, null, variant.Settings, cancellationToken,
+                variant.AgentDll, _options.DataFolder);
             await LoadAsync(pipeline, Open(pipeline, _options.AblationRate, (int)Math.Max(50, _options.AblationRate), _options.Terminals), cancellationToken);
             var (latency, _) = await LoadAsync(pipeline, Open(pipeline, _options.AblationRate, (int)(_options.AblationRate * _options.AblationSeconds), _options.Terminals), cancellationToken);
             var closed = Options(pipeline, _options.AblationCapacityCount, _options.Terminals);

@@ -30,11 +30,12 @@ internal sealed class RunningPipeline : IAsyncDisposable
     /// <param name="agentSettings">Settings given to the agent after the evaluation's own.</param>
     /// <param name="cancellationToken">Ends the wait for readiness.</param>
     /// <param name="agentDll">Another build of the agent to start instead of the one beside this tool, or null.</param>
+    /// <param name="dataRoot">Where the agent's data folder goes instead of <paramref name="folder"/> (a stalling device), or null.</param>
     public static async Task<RunningPipeline> StartAsync(
         string name, string folder, string tokenizationKey, LinkOptions? link, IEnumerable<string> agentSettings, CancellationToken cancellationToken,
-        string? agentDll = null)
+        string? agentDll = null, string? dataRoot = null)
     {
-        var data = Path.Combine(folder, name);
+        var data = Path.Combine(dataRoot ?? folder, name);
         Directory.CreateDirectory(data);
         var brokerPort = FreePort();
         var httpPort = FreePort();

@@ -14,6 +14,7 @@ public sealed class AgentInstruments
     public const string AgentInfo = "edgeagent.agent.info";
     public const string InFlight = "edgeagent.pipeline.in_flight";
     public const string Queued = "edgeagent.pipeline.queued";
+    public const string Unrecorded = "edgeagent.pipeline.unrecorded";
     public const string CardsInMemory = "edgeagent.pipeline.cards";
     public const string MerchantsInMemory = "edgeagent.pipeline.merchants";
     public const string StateEvictions = "edgeagent.pipeline.state_evictions";
@@ -36,6 +37,8 @@ public sealed class AgentInstruments
             null, "The agent's version and mode (scoring or echo); always 1.");
         meter.CreateObservableUpDownCounter(InFlight, () => status.Metrics.InFlight, "{message}", "Messages received and not yet acknowledged.");
         meter.CreateObservableUpDownCounter(Queued, () => status.Pipeline?.QueuedMessages ?? 0, "{message}", "Messages waiting for the scoring loop.");
+        meter.CreateObservableUpDownCounter(Unrecorded, () => status.Pipeline?.UnrecordedPayments ?? 0, "{payment}",
+            "Payments answered and not yet recorded and acknowledged (bounded by Pipeline:RecordBacklog; the device's lag).");
         meter.CreateObservableUpDownCounter(CardsInMemory, () => status.Pipeline?.CardsInMemory ?? 0, "{card}", "Card histories held in memory.");
         meter.CreateObservableUpDownCounter(MerchantsInMemory, () => status.Pipeline?.MerchantsInMemory ?? 0, "{merchant}", "Merchant activity held in memory.");
         meter.CreateObservableCounter(StateEvictions, () => status.Pipeline?.StateEvictions ?? 0, "{entity}",

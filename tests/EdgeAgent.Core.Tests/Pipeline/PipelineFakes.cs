@@ -83,6 +83,9 @@ internal sealed class MemoryStore(List<string> events) : IOutcomeStore
 
     public int Commits { get; private set; }
 
+    /// <summary>While reset, a commit waits in it, as on a device whose flush stalls; set by default.</summary>
+    public ManualResetEventSlim Device { get; } = new(initialState: true);
+
     /// <summary>The commit after the first content failure finds the device gone (once).</summary>
     public bool UnavailableAfterContentFailure { get; set; }
 
@@ -115,6 +118,7 @@ internal sealed class MemoryStore(List<string> events) : IOutcomeStore
 
     public void Commit(IReadOnlyList<ScoredBatch> batches)
     {
+        Device.Wait();
         if (FailNextCommits > 0)
         {
             FailNextCommits--;
