@@ -106,7 +106,9 @@ public sealed class FeatureExtractor
 
     /// <summary>
     /// Everything about the card, from its payments in [t − 7 days, t): strictly earlier ones only, so nothing
-    /// leaks from the future, and nothing older, so features do not depend on how long the agent has run.
+    /// leaks from the future, and nothing older, so features do not depend on how long the agent has run. In a fleet
+    /// this includes the other stores' payments (<see cref="CardHistory.Merged"/>), under the same rule: a payment
+    /// counts when its event time is earlier, whichever store reported it and whenever it arrived.
     /// </summary>
     private static void WriteCardFeatures(CardHistory card, long unixMs, double amount, GeoPoint? here, Span<float> f)
     {
@@ -117,7 +119,7 @@ public sealed class FeatureExtractor
         Span<int> merchants = stackalloc int[64];
         var merchantCount = 0;
 
-        var recent = card.Recent;
+        var recent = card.Merged;
         for (var i = recent.Count - 1; i >= 0; i--)
         {
             var p = recent[i];

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+
 namespace EdgeAgent.Core.Features;
 
 /// <summary>
@@ -14,6 +16,9 @@ public sealed class FeatureState
     private readonly IFeatureStateSource? _source;
     private readonly List<(string Key, CardHistory Value, long Sequence)> _cardSnapshots = [];
     private readonly List<(string Key, MerchantActivity Value, long Sequence)> _merchantSnapshots = [];
+    private readonly ConcurrentDictionary<string, OtherStoresProfile> _otherStores = new(StringComparer.Ordinal);
+    private readonly int _maxOtherStoreProfiles;
+    private long _otherStoresVersion;
 
     /// <param name="source">Where state evicted from memory is found again; null keeps everything in memory.</param>
     /// <param name="maxCardsInMemory">Cards held in memory before the least recently paying are evicted.</param>
@@ -21,6 +26,7 @@ public sealed class FeatureState
     public FeatureState(IFeatureStateSource? source = null, int maxCardsInMemory = int.MaxValue, int maxMerchantsInMemory = int.MaxValue)
     {
         _source = source;
+        _maxOtherStoreProfiles = maxCardsInMemory;
         _cards = new KeyedState<CardHistory>(source is null ? int.MaxValue : maxCardsInMemory, () => new CardHistory());
         _merchants = new KeyedState<MerchantActivity>(source is null ? int.MaxValue : maxMerchantsInMemory, () => new MerchantActivity());
     }
@@ -43,7 +49,76 @@ public sealed class FeatureState
     /// <inheritdoc cref="Sequence"/>
     public long Ticks { get; set; }
 
+    /// <summary>Cards with other stores' payments from the fleet, waiting to be merged or merged. Thread-safe.</summary>
+    public int OtherStoreProfiles => _otherStores.Count;
+
     public CardHistory Card(string cardToken)
+    {
+        var card = FindCard(cardToken);
+        if (!_otherStores.IsEmpty && _otherStores.TryGetValue(cardToken, out var others) && card.OtherStoresVersion != others.Version)
+        {
+            card.ReplaceOtherStores(others.Payments, others.ReceivedAt);
+            card.OtherStoresVersion = others.Version;
+        }
+
+        return card;
+    }
+
+    /// <summary>
+    /// Offers the other stores' payments of a card (the fleet's profile without this store's slot); the card's history
+    /// takes them, replacing what it had from the fleet, when it is next read. Thread-safe: the fleet link calls it from
+    /// its own thread while the scoring loop runs. A profile received earlier than the one already held is ignored,
+    /// so profiles arriving out of order never go back in time. False when the cap on such profiles (the cap on cards
+    /// in memory) is reached for a new card: the card is then scored on this store's history alone.
+    /// </summary>
+    public bool OfferOtherStores(string cardToken, IReadOnlyList<RecentPayment> payments, DateTimeOffset receivedAt)
+    {
+        var version = Interlocked.Increment(ref _otherStoresVersion);
+        var profile = new OtherStoresProfile([.. payments], receivedAt, version);
+        while (true)
+        {
+            if (_otherStores.TryGetValue(cardToken, out var held))
+            {
+                if (held.ReceivedAt > receivedAt)
+                {
+                    return true;
+                }
+
+                if (_otherStores.TryUpdate(cardToken, profile, held))
+                {
+                    return true;
+                }
+            }
+            else if (_otherStores.Count >= _maxOtherStoreProfiles)
+            {
+                return false;
+            }
+            else if (_otherStores.TryAdd(cardToken, profile))
+            {
+                return true;
+            }
+        }
+    }
+
+    /// <summary>Whether the fleet's payments of a card are held, so a first sight need not ask the fleet. Thread-safe.</summary>
+    public bool HasOtherStores(string cardToken) => _otherStores.ContainsKey(cardToken);
+
+    /// <summary>Forgets the fleet's payments of cards whose profile was received before <paramref name="cutoff"/>. Thread-safe.</summary>
+    public int ForgetOtherStoresBefore(DateTimeOffset cutoff)
+    {
+        var forgotten = 0;
+        foreach (var (token, profile) in _otherStores)
+        {
+            if (profile.ReceivedAt < cutoff && _otherStores.TryRemove(new KeyValuePair<string, OtherStoresProfile>(token, profile)))
+            {
+                forgotten++;
+            }
+        }
+
+        return forgotten;
+    }
+
+    private CardHistory FindCard(string cardToken)
     {
         if (_cards.TryGet(cardToken, out var card))
         {
@@ -58,6 +133,8 @@ public sealed class FeatureState
 
         return _cards.AddNew(cardToken);
     }
+
+    private sealed record OtherStoresProfile(RecentPayment[] Payments, DateTimeOffset ReceivedAt, long Version);
 
     public MerchantActivity Merchant(string merchantKey)
     {

@@ -19,4 +19,12 @@ public interface ICardProfileGrain : IGrainWithStringKey
     /// <summary>The card's profile without <paramref name="excludedStoreId"/>'s slot.</summary>
     [Alias("ReadExcluding")]
     Task<CardProfile> ReadExcludingAsync(string excludedStoreId);
+
+    /// <summary>
+    /// The profile each store that saw the card within the retention window should now hold, other than
+    /// <paramref name="writerStoreId"/> (whose own payments just changed, and which never reads its own slot): each
+    /// without the receiving store's slot. What the uplink pushes after a store's batch is recorded.
+    /// </summary>
+    [Alias("ProfilesForOthers")]
+    Task<IReadOnlyList<CardProfile>> ProfilesForOthersAsync(string writerStoreId);
 }

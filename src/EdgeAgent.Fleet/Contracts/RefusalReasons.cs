@@ -15,4 +15,19 @@ public static class RefusalReasons
     public const string BadPlace = "bad_place";
     public const string Conflict = "conflict";
     public const string TooManyStores = "too_many_stores";
+
+    /// <summary>An uplink message from a store the fleet does not know (<c>Fleet:KnownStores</c>).</summary>
+    public const string UnknownStore = "unknown_store";
+
+    /// <summary>An uplink message whose store id differs from the store its sender is authenticated as (the topic).</summary>
+    public const string ForgedStore = "forged_store";
+
+    /// <summary>An uplink message larger than <c>Fleet:MaxUplinkMessageBytes</c>.</summary>
+    public const string Oversized = "oversized";
+
+    /// <summary>An uplink message that does not decode as a batch of deltas.</summary>
+    public const string Malformed = "malformed";
+
+    /// <summary>An uplink message whose tokens were made with a key other than the fleet's (<c>Fleet:KeyFingerprints</c>).</summary>
+    public const string ForeignKey = "foreign_key";
 }

@@ -57,6 +57,10 @@ public static class FleetHost
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<FleetMetrics>();
         builder.Services.AddSingleton<RefusalLog>();
+        if (!string.IsNullOrWhiteSpace(fleet.UplinkHost))
+        {
+            builder.Services.AddHostedService<Uplink.FleetUplinkService>();
+        }
 
         builder.UseOrleans(silo =>
         {

@@ -51,11 +51,64 @@ public sealed class FleetOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan RefusalLogInterval { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>The uplink broker's host: the fleet reads the stores' deltas there and pushes profiles back. Empty: no uplink.</summary>
+    public string UplinkHost { get; set; } = "";
+
+    /// <summary>The uplink broker's port.</summary>
+    [Range(1, 65535)]
+    public int UplinkPort { get; set; } = 1883;
+
+    /// <summary>The fleet's user name at the uplink broker (the one allowed to read every store's deltas).</summary>
+    public string UplinkUsername { get; set; } = "";
+
+    /// <summary>The fleet's password at the uplink broker.</summary>
+    public string UplinkPassword { get; set; } = "";
+
+    /// <summary>Root of the uplink topics: <c>{root}/{store}/deltas</c>, <c>{root}/{store}/fetch</c>, <c>{root}/{store}/profiles</c>.</summary>
+    [Required(AllowEmptyStrings = false)]
+    [RegularExpression("^[A-Za-z0-9_./-]+$")]
+    public string UplinkTopicRoot { get; set; } = "edgeagent/fleet";
+
+    /// <summary>Shared-subscription group the silos read the uplink in, so each message goes to one silo.</summary>
+    [Required(AllowEmptyStrings = false)]
+    [RegularExpression("^[A-Za-z0-9_-]+$")]
+    public string UplinkShareGroup { get; set; } = "fleet";
+
+    /// <summary>Largest uplink message read; a larger one is refused whole (<c>oversized</c>). Default 256 KiB.</summary>
+    [Range(64, 16 * 1024 * 1024)]
+    public int MaxUplinkMessageBytes { get; set; } = 256 * 1024;
+
+    /// <summary>The stores of this fleet; a message from any other is refused (<c>unknown_store</c>). Required with an uplink.</summary>
+    public string[] KnownStores { get; set; } = [];
+
+    /// <summary>
+    /// Fingerprints (16 hex characters) of the fleet's tokenization keys: the current one, and during a rotation the
+    /// previous one too. Tokens made with another key are refused (<c>foreign_key</c>). Required with an uplink.
+    /// </summary>
+    public string[] KeyFingerprints { get; set; } = [];
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (!System.Net.IPAddress.TryParse(AdvertisedAddress, out _))
         {
             yield return new ValidationResult("The field AdvertisedAddress must be an IP address.", [nameof(AdvertisedAddress)]);
+        }
+
+        if (string.IsNullOrWhiteSpace(UplinkHost))
+        {
+            yield break;
+        }
+
+        if (KnownStores.Length == 0 || !KnownStores.All(Profiles.CardProfileMerge.IsWellFormedId))
+        {
+            yield return new ValidationResult("The field KnownStores must list the fleet's store ids when UplinkHost is set.", [nameof(KnownStores)]);
+        }
+
+        if (KeyFingerprints.Length is 0 or > 2 || !KeyFingerprints.All(f => f.Length == 16 && f.All(Uri.IsHexDigit)))
+        {
+            yield return new ValidationResult(
+                "The field KeyFingerprints must hold one or two tokenization key fingerprints (16 hex characters) when UplinkHost is set.",
+                [nameof(KeyFingerprints)]);
         }
     }
 }

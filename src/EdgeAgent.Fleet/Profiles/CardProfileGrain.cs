@@ -1,3 +1,4 @@
+using EdgeAgent.Core.Features;
 using EdgeAgent.Fleet.Contracts;
 using EdgeAgent.Fleet.Hosting;
 using Microsoft.Extensions.Logging;
@@ -47,6 +48,24 @@ internal sealed partial class CardProfileGrain(
         metrics.Read();
         return Task.FromResult(CardProfileMerge.Read(
             state.State, this.GetPrimaryKeyString(), excludedStoreId ?? "", time.GetUtcNow().ToUnixTimeMilliseconds()));
+    }
+
+    [ReadOnly]
+    public Task<IReadOnlyList<CardProfile>> ProfilesForOthersAsync(string writerStoreId)
+    {
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var cutoff = now - CardHistory.RetentionMs;
+        var profiles = new List<CardProfile>();
+        foreach (var (storeId, slot) in state.State.Slots)
+        {
+            if (!string.Equals(storeId, writerStoreId, StringComparison.Ordinal) && slot.Payments.Exists(p => p.EventUnixMs >= cutoff))
+            {
+                metrics.Read();
+                profiles.Add(CardProfileMerge.Read(state.State, this.GetPrimaryKeyString(), storeId, now));
+            }
+        }
+
+        return Task.FromResult<IReadOnlyList<CardProfile>>(profiles);
     }
 
     /// <summary>Counts a batch's outcome and logs its refusals through the throttle.</summary>

@@ -18,8 +18,20 @@ public sealed class FleetCluster : IAsyncLifetime
 
     private readonly List<ChildProcess> _silos = [];
     private readonly string _clusterId = "fleet-test-" + Guid.NewGuid().ToString("N")[..8];
+    private readonly Func<IEnumerable<string>> _extraArguments;
     private RedisServer? _redis;
     private IHost? _clientHost;
+
+    public FleetCluster()
+        : this(() => [])
+    {
+    }
+
+    /// <param name="extraArguments">More command-line settings for every silo (the uplink's, for the link tests).</param>
+    internal FleetCluster(Func<IEnumerable<string>> extraArguments)
+    {
+        _extraArguments = extraArguments;
+    }
 
     public IClusterClient Client => _clientHost?.Services.GetRequiredService<IClusterClient>()
         ?? throw new InvalidOperationException("The cluster is not started.");
@@ -90,6 +102,9 @@ public sealed class FleetCluster : IAsyncLifetime
     /// <summary>Kills one silo with SIGKILL: no graceful shutdown, no deactivation, no flush.</summary>
     public void KillSilo(int index) => _silos[index].Kill();
 
+    /// <summary>The cluster id, for clients of its own.</summary>
+    public string ClusterId => _clusterId;
+
     public string SiloOutput() => string.Join("\n----\n", _silos.Select((s, i) => $"silo {i}:\n{s.Output}"));
 
     public async Task DisposeAsync()
@@ -136,6 +151,7 @@ public sealed class FleetCluster : IAsyncLifetime
                 "--Orleans:Membership:TableRefreshTimeout=00:00:02",
                 "--Orleans:Messaging:ResponseTimeout=00:00:05",
                 "--Serilog:MinimumLevel:Default=Warning",
+                .. _extraArguments(),
             ],
             Path.GetDirectoryName(dll)!);
     }

@@ -1,0 +1,15 @@
+namespace EdgeAgent.Core.Fleet;
+
+/// <summary>
+/// One payment of a card as a store reports it to the fleet: what the card features need and a key, never a card
+/// number. The fleet keeps it in the store's slot of the card's profile.
+/// </summary>
+/// <param name="CardToken">The card's token under the fleet's tokenization key.</param>
+/// <param name="PaymentId">24 hex characters naming the payment (<see cref="FleetDeltaCodec.PaymentIdOf"/>): a replay carries the same id.</param>
+/// <param name="EventUnixMs">When the payment happened at the terminal.</param>
+/// <param name="Amount">Amount in the event's currency.</param>
+/// <param name="MerchantHash">Stable hash of the merchant id.</param>
+/// <param name="Latitude">Where it happened; NaN when the terminal did not say.</param>
+/// <param name="Longitude">Where it happened; NaN when the terminal did not say.</param>
+public readonly record struct FleetDelta(
+    string CardToken, string PaymentId, long EventUnixMs, double Amount, int MerchantHash, double Latitude, double Longitude);

@@ -1,0 +1,302 @@
+using System.Buffers.Binary;
+using System.Buffers.Text;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace EdgeAgent.Core.Fleet;
+
+/// <summary>
+/// The uplink encoding of card deltas, about 50 bytes a payment: JSON of the same fields takes some 230. Binary,
+/// little-endian, versioned by its first byte; every value is kept exactly (an amount in cents and a place in
+/// 1e-7 degrees only when that round-trips to the same double, else the double itself), so a store's features
+/// computed from a decoded delta equal those computed from the payment.
+/// <code>
+/// batch  = version:u8 (1) | key fingerprint:8 | store:str8 | base time ms:varint | count:varint | delta*
+/// delta  = flags:u8 | token | payment id | time − base:varint | amount | merchant hash:i32 | place?
+/// token  = flags&amp;PackedToken ? key id:str8 | 18 bytes (the token's base64url hash) : str8
+/// pid    = flags&amp;PackedId ? 12 bytes (the 24 hex characters) : str8
+/// amount = flags&amp;Cents ? cents:varint : f64
+/// place  = flags&amp;Located ? (flags&amp;Degrees7 ? lat:i32 | lon:i32 (1e-7 degrees) : lat:f64 | lon:f64)
+/// str8   = length:u8 | UTF-8 bytes
+/// </code>
+/// Decoding never trusts a length: whatever is short, long or out of range is refused with a reason, not guessed.
+/// </summary>
+public static class FleetDeltaCodec
+{
+    public const byte Version = 1;
+
+    /// <summary>Most deltas in one message.</summary>
+    public const int MaxDeltas = 4096;
+
+    private const int TokenHashBytes = 18;
+    private const int PaymentIdBytes = 12;
+    private const byte Located = 1;
+    private const byte Cents = 2;
+    private const byte Degrees7 = 4;
+    private const byte PackedToken = 8;
+    private const byte PackedId = 16;
+
+    /// <summary>
+    /// The fleet's id of a payment: 12 bytes of SHA-256 over the card token and the store's deduplication key, in
+    /// hex. The same payment always gets the same id (a replay is a duplicate), and the terminal's own ids stay in
+    /// the store.
+    /// </summary>
+    public static string PaymentIdOf(string cardToken, string deduplicationKey)
+    {
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(Encoding.UTF8.GetBytes(cardToken + "\n" + deduplicationKey), hash);
+        return Convert.ToHexStringLower(hash[..PaymentIdBytes]);
+    }
+
+    public static byte[] Encode(FleetDeltaBatch batch)
+    {
+        if (batch.Deltas.Count > MaxDeltas)
+        {
+            throw new ArgumentException($"At most {MaxDeltas} deltas go in one message.", nameof(batch));
+        }
+
+        var buffer = new List<byte>(32 + (batch.Deltas.Count * 64)) { Version };
+        var fingerprint = Convert.FromHexString(batch.KeyFingerprint);
+        if (fingerprint.Length != 8)
+        {
+            throw new ArgumentException("A key fingerprint is 16 hex characters.", nameof(batch));
+        }
+
+        buffer.AddRange(fingerprint);
+        WriteString(buffer, batch.StoreId);
+        var baseTime = batch.Deltas.Count == 0 ? 0 : batch.Deltas.Min(d => d.EventUnixMs);
+        WriteVarint(buffer, (ulong)Math.Max(0, baseTime));
+        WriteVarint(buffer, (ulong)batch.Deltas.Count);
+        Span<byte> raw = stackalloc byte[8];
+        foreach (var d in batch.Deltas)
+        {
+            var flagsAt = buffer.Count;
+            buffer.Add(0);
+            byte flags = 0;
+            flags |= WriteToken(buffer, d.CardToken);
+            if (d.PaymentId.Length == PaymentIdBytes * 2 && IsLowerHex(d.PaymentId))
+            {
+                flags |= PackedId;
+                buffer.AddRange(Convert.FromHexString(d.PaymentId));
+            }
+            else
+            {
+                WriteString(buffer, d.PaymentId);
+            }
+
+            if (d.EventUnixMs < 0)
+            {
+                throw new ArgumentException("An event time before 1970 cannot be sent.", nameof(batch));
+            }
+
+            WriteVarint(buffer, (ulong)(d.EventUnixMs - baseTime));
+            var cents = Math.Round(d.Amount * 100);
+            if (cents is >= 0 and < 1e15 && cents / 100 == d.Amount)
+            {
+                flags |= Cents;
+                WriteVarint(buffer, (ulong)cents);
+            }
+            else
+            {
+                BinaryPrimitives.WriteDoubleLittleEndian(raw, d.Amount);
+                buffer.AddRange(raw);
+            }
+
+            BinaryPrimitives.WriteInt32LittleEndian(raw, d.MerchantHash);
+            buffer.AddRange(raw[..4]);
+            if (!double.IsNaN(d.Latitude) && !double.IsNaN(d.Longitude))
+            {
+                flags |= Located;
+                var lat = Math.Round(d.Latitude * 1e7);
+                var lon = Math.Round(d.Longitude * 1e7);
+                if (Math.Abs(lat) <= int.MaxValue && Math.Abs(lon) <= int.MaxValue && lat / 1e7 == d.Latitude && lon / 1e7 == d.Longitude)
+                {
+                    flags |= Degrees7;
+                    BinaryPrimitives.WriteInt32LittleEndian(raw, (int)lat);
+                    buffer.AddRange(raw[..4]);
+                    BinaryPrimitives.WriteInt32LittleEndian(raw, (int)lon);
+                    buffer.AddRange(raw[..4]);
+                }
+                else
+                {
+                    BinaryPrimitives.WriteDoubleLittleEndian(raw, d.Latitude);
+                    buffer.AddRange(raw);
+                    BinaryPrimitives.WriteDoubleLittleEndian(raw, d.Longitude);
+                    buffer.AddRange(raw);
+                }
+            }
+
+            buffer[flagsAt] = flags;
+        }
+
+        return [.. buffer];
+    }
+
+    /// <summary>Decodes a message; null with the reason when it is not a well-formed batch of this version.</summary>
+    public static FleetDeltaBatch? Decode(ReadOnlySpan<byte> message, out string? error)
+    {
+        var reader = new Reader(message);
+        try
+        {
+            if (reader.Byte() != Version)
+            {
+                error = "unknown version";
+                return null;
+            }
+
+            var fingerprint = Convert.ToHexStringLower(reader.Bytes(8));
+            var store = reader.String();
+            var baseTime = reader.Varint();
+            var count = reader.Varint();
+            if (count > MaxDeltas)
+            {
+                error = "too many deltas";
+                return null;
+            }
+
+            var deltas = new List<FleetDelta>((int)count);
+            for (var i = 0UL; i < count; i++)
+            {
+                var flags = reader.Byte();
+                var token = (flags & PackedToken) != 0 ? reader.String() + "." + Base64Url.EncodeToString(reader.Bytes(TokenHashBytes)) : reader.String();
+                var paymentId = (flags & PackedId) != 0 ? Convert.ToHexStringLower(reader.Bytes(PaymentIdBytes)) : reader.String();
+                var time = checked(baseTime + reader.Varint());
+                var amount = (flags & Cents) != 0 ? reader.Varint() / 100.0 : BinaryPrimitives.ReadDoubleLittleEndian(reader.Bytes(8));
+                var merchant = BinaryPrimitives.ReadInt32LittleEndian(reader.Bytes(4));
+                double lat = double.NaN, lon = double.NaN;
+                if ((flags & Located) != 0)
+                {
+                    if ((flags & Degrees7) != 0)
+                    {
+                        lat = BinaryPrimitives.ReadInt32LittleEndian(reader.Bytes(4)) / 1e7;
+                        lon = BinaryPrimitives.ReadInt32LittleEndian(reader.Bytes(4)) / 1e7;
+                    }
+                    else
+                    {
+                        lat = BinaryPrimitives.ReadDoubleLittleEndian(reader.Bytes(8));
+                        lon = BinaryPrimitives.ReadDoubleLittleEndian(reader.Bytes(8));
+                    }
+                }
+
+                if (time > long.MaxValue)
+                {
+                    error = "time out of range";
+                    return null;
+                }
+
+                deltas.Add(new FleetDelta(token, paymentId, (long)time, amount, merchant, lat, lon));
+            }
+
+            if (!reader.AtEnd)
+            {
+                error = "trailing bytes";
+                return null;
+            }
+
+            error = null;
+            return new FleetDeltaBatch(store, fingerprint, deltas);
+        }
+        catch (Exception ex) when (ex is ArgumentOutOfRangeException or OverflowException or FormatException or DecoderFallbackException)
+        {
+            error = "truncated or malformed";
+            return null;
+        }
+    }
+
+    private static byte WriteToken(List<byte> buffer, string token)
+    {
+        // {keyId}.{24 base64url characters}: the hash goes as its 18 bytes.
+        var dot = token.IndexOf('.', StringComparison.Ordinal);
+        if (dot is > 0 and <= 255 && token.Length - dot - 1 == 24)
+        {
+            Span<byte> hash = stackalloc byte[TokenHashBytes];
+            if (Base64Url.IsValid(token.AsSpan(dot + 1)) && Base64Url.TryDecodeFromChars(token.AsSpan(dot + 1), hash, out var written)
+                && written == TokenHashBytes && Base64Url.EncodeToString(hash) == token[(dot + 1)..])
+            {
+                WriteString(buffer, token[..dot]);
+                buffer.AddRange(hash);
+                return PackedToken;
+            }
+        }
+
+        WriteString(buffer, token);
+        return 0;
+    }
+
+    private static bool IsLowerHex(string s)
+    {
+        foreach (var c in s)
+        {
+            if (c is not ((>= '0' and <= '9') or (>= 'a' and <= 'f')))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static void WriteString(List<byte> buffer, string value)
+    {
+        var bytes = Encoding.UTF8.GetBytes(value);
+        if (bytes.Length > 255)
+        {
+            throw new ArgumentException("A string of the delta encoding holds at most 255 bytes.", nameof(value));
+        }
+
+        buffer.Add((byte)bytes.Length);
+        buffer.AddRange(bytes);
+    }
+
+    private static void WriteVarint(List<byte> buffer, ulong value)
+    {
+        while (value >= 0x80)
+        {
+            buffer.Add((byte)(value | 0x80));
+            value >>= 7;
+        }
+
+        buffer.Add((byte)value);
+    }
+
+    private ref struct Reader(ReadOnlySpan<byte> data)
+    {
+        private static readonly UTF8Encoding Strict = new(false, true);
+        private readonly ReadOnlySpan<byte> _data = data;
+        private int _at;
+
+        public readonly bool AtEnd => _at == _data.Length;
+
+        public byte Byte() => Bytes(1)[0];
+
+        public ReadOnlySpan<byte> Bytes(int count)
+        {
+            if (count > _data.Length - _at)
+            {
+                throw new ArgumentOutOfRangeException(nameof(count), "truncated");
+            }
+
+            var span = _data.Slice(_at, count);
+            _at += count;
+            return span;
+        }
+
+        public string String() => Strict.GetString(Bytes(Byte()));
+
+        public ulong Varint()
+        {
+            ulong value = 0;
+            for (var shift = 0; shift < 64; shift += 7)
+            {
+                var b = Byte();
+                value |= (ulong)(b & 0x7F) << shift;
+                if ((b & 0x80) == 0)
+                {
+                    return value;
+                }
+            }
+
+            throw new OverflowException("varint too long");
+        }
+    }
+}

@@ -1,0 +1,273 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using EdgeAgent.Core.Fleet;
+using EdgeAgent.Fleet.Contracts;
+using EdgeAgent.Fleet.Hosting;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using MQTTnet;
+using MQTTnet.Formatter;
+using MQTTnet.Protocol;
+
+namespace EdgeAgent.Fleet.Uplink;
+
+/// <summary>
+/// The fleet's end of the uplink: reads every store's deltas from the broker (one shared subscription for all silos,
+/// so each message reaches one silo), records them in the card grains and pushes the changed profiles to the other
+/// stores that saw the card; answers a store's first-sight fetch. The store a message counts for is the store its
+/// sender is authenticated as: the broker lets a store publish only under its own topic (per-user ACL), and the
+/// store id inside the message must say the same, or the message is refused.
+/// </summary>
+internal sealed partial class FleetUplinkService(
+    IGrainFactory grains,
+    IOptions<FleetOptions> options,
+    FleetMetrics metrics,
+    RefusalLog refusals,
+    IHostApplicationLifetime lifetime,
+    ILogger<FleetUplinkService> logger) : BackgroundService
+{
+    private readonly FleetOptions _options = options.Value;
+    private readonly HashSet<string> _stores = new(options.Value.KnownStores, StringComparer.Ordinal);
+    private readonly HashSet<string> _fingerprints = new(options.Value.KeyFingerprints.Select(f => f.ToLowerInvariant()), StringComparer.Ordinal);
+    private IMqttClient? _client;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // Grains answer only once the silo has joined: read nothing before.
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+        {
+            await started.Task.WaitAsync(stoppingToken);
+        }
+
+        using var client = new MqttClientFactory().CreateMqttClient();
+        _client = client;
+        client.ApplicationMessageReceivedAsync += e => OnMessageAsync(e, stoppingToken);
+        var delay = TimeSpan.FromMilliseconds(200);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                if (!await client.TryPingAsync(stoppingToken))
+                {
+                    await ConnectAsync(client, stoppingToken);
+                    LogConnected(_options.UplinkHost, _options.UplinkPort);
+                }
+
+                delay = TimeSpan.FromMilliseconds(200);
+                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                LogConnectFailed(_options.UplinkHost, _options.UplinkPort, ex.Message);
+                await Task.Delay(delay, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(10).Ticks));
+            }
+        }
+
+        if (client.IsConnected)
+        {
+            await client.DisconnectAsync(new MqttClientDisconnectOptions(), CancellationToken.None);
+        }
+    }
+
+    private async Task ConnectAsync(IMqttClient client, CancellationToken cancellationToken)
+    {
+        var builder = new MqttClientOptionsBuilder()
+            .WithTcpServer(_options.UplinkHost, _options.UplinkPort)
+            .WithProtocolVersion(MqttProtocolVersion.V500)
+            .WithClientId($"edgeagent-fleet-{_options.AdvertisedAddress}-{_options.SiloPort}")
+            .WithCleanStart(true)
+            .WithKeepAlivePeriod(TimeSpan.FromSeconds(15))
+            .WithTimeout(TimeSpan.FromSeconds(10));
+        if (!string.IsNullOrEmpty(_options.UplinkUsername))
+        {
+            builder.WithCredentials(_options.UplinkUsername, _options.UplinkPassword);
+        }
+
+        var result = await client.ConnectAsync(builder.Build(), cancellationToken);
+        if (result.ResultCode != MqttClientConnectResultCode.Success)
+        {
+            throw new InvalidOperationException($"connect refused: {result.ResultCode}");
+        }
+
+        var share = $"$share/{_options.UplinkShareGroup}/{_options.UplinkTopicRoot}/+/";
+        var subscribed = await client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
+            .WithTopicFilter(f => f.WithTopic(share + FleetTopics.Deltas).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce))
+            .WithTopicFilter(f => f.WithTopic(share + FleetTopics.Fetch).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce))
+            .Build(), cancellationToken);
+        if (subscribed.Items.Any(i => (int)i.ResultCode > 2))
+        {
+            throw new InvalidOperationException("subscription refused: " + string.Join(", ", subscribed.Items.Select(i => i.ResultCode)));
+        }
+    }
+
+    private async Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs e, CancellationToken cancellationToken)
+    {
+        var message = e.ApplicationMessage;
+        if (!FleetTopics.TryParse(_options.UplinkTopicRoot, message.Topic, out var store, out var kind))
+        {
+            return;
+        }
+
+        try
+        {
+            if (!_stores.Contains(store))
+            {
+                // The broker knows the sender (it logged in as this store), the fleet does not: nothing it sends is kept.
+                Refuse(RefusalReasons.UnknownStore, store);
+                await ReceiptAsync(store, message.CorrelationData, Receipt.Refused(RefusalReasons.UnknownStore), cancellationToken);
+                return;
+            }
+
+            if (message.Payload.Length > _options.MaxUplinkMessageBytes)
+            {
+                Refuse(RefusalReasons.Oversized, store);
+                await ReceiptAsync(store, message.CorrelationData, Receipt.Refused(RefusalReasons.Oversized), cancellationToken);
+                return;
+            }
+
+            if (kind == FleetTopics.Fetch)
+            {
+                await AnswerFetchAsync(store, message, cancellationToken);
+            }
+            else
+            {
+                await RecordAsync(store, message.Payload.ToArray(), message.CorrelationData, cancellationToken);
+            }
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            LogHandleFailed(store, ex);
+        }
+    }
+
+    private async Task RecordAsync(string store, byte[] payload, byte[]? correlation, CancellationToken cancellationToken)
+    {
+        var batch = FleetDeltaCodec.Decode(payload, out var error);
+        var refusal = batch is null ? RefusalReasons.Malformed
+            : !string.Equals(batch.StoreId, store, StringComparison.Ordinal) ? RefusalReasons.ForgedStore
+            : !_fingerprints.Contains(batch.KeyFingerprint) ? RefusalReasons.ForeignKey
+            : null;
+        if (refusal is not null)
+        {
+            if (error is not null)
+            {
+                LogMalformed(store, error);
+            }
+
+            Refuse(refusal, store);
+            await ReceiptAsync(store, correlation, Receipt.Refused(refusal), cancellationToken);
+            return;
+        }
+
+        var receipt = new Receipt();
+        foreach (var card in batch!.Deltas.GroupBy(d => d.CardToken, StringComparer.Ordinal))
+        {
+            var grain = grains.GetGrain<ICardProfileGrain>(card.Key);
+            foreach (var chunk in card.Chunk(_options.MaxBatchDeltas))
+            {
+                var deltas = chunk.Select(d => new CardDelta(
+                    CardDelta.CurrentSchema, d.CardToken, d.PaymentId, d.EventUnixMs, d.Amount, d.MerchantHash, d.Latitude, d.Longitude)).ToList();
+                receipt.Add(await RetryAsync(() => grain.RecordAsync(store, deltas), cancellationToken));
+            }
+
+            foreach (var profile in await RetryAsync(() => grain.ProfilesForOthersAsync(store), cancellationToken))
+            {
+                await PublishProfileAsync(profile, null, cancellationToken);
+            }
+        }
+
+        await ReceiptAsync(store, correlation, receipt, cancellationToken);
+    }
+
+    private async Task AnswerFetchAsync(string store, MqttApplicationMessage message, CancellationToken cancellationToken)
+    {
+        var token = Encoding.UTF8.GetString(message.Payload);
+        if (!Profiles.CardProfileMerge.IsWellFormedId(token.Replace(".", "", StringComparison.Ordinal).Replace("_", "", StringComparison.Ordinal)))
+        {
+            Refuse(RefusalReasons.Malformed, store);
+            return;
+        }
+
+        var profile = await RetryAsync(() => grains.GetGrain<ICardProfileGrain>(token).ReadExcludingAsync(store), cancellationToken);
+        await PublishProfileAsync(profile, message.CorrelationData, cancellationToken);
+    }
+
+    private Task<MqttClientPublishResult> PublishProfileAsync(CardProfile profile, byte[]? correlation, CancellationToken cancellationToken)
+    {
+        var payments = profile.Payments.Select(p => new FleetDelta(
+            profile.CardToken, p.PaymentId, p.EventUnixMs, p.Amount, p.MerchantHash, p.Latitude, p.Longitude)).ToList();
+        var body = FleetDeltaCodec.Encode(new FleetDeltaBatch(profile.ExcludedStoreId, _options.KeyFingerprints[0], payments));
+        var builder = new MqttApplicationMessageBuilder()
+            .WithTopic(FleetTopics.For(_options.UplinkTopicRoot, profile.ExcludedStoreId, FleetTopics.Profiles))
+            .WithPayload(body)
+            .WithUserProperty(FleetTopics.TokenProperty, Encoding.UTF8.GetBytes(profile.CardToken))
+            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce);
+        if (correlation is not null)
+        {
+            builder.WithCorrelationData(correlation);
+        }
+
+        return _client!.PublishAsync(builder.Build(), cancellationToken);
+    }
+
+    /// <summary>Tells the store what became of its message (with the message's correlation data), so its outbox can move on.</summary>
+    private Task<MqttClientPublishResult> ReceiptAsync(string store, byte[]? correlation, Receipt receipt, CancellationToken cancellationToken)
+    {
+        var builder = new MqttApplicationMessageBuilder()
+            .WithTopic(FleetTopics.For(_options.UplinkTopicRoot, store, FleetTopics.Receipts))
+            .WithPayload(JsonSerializer.SerializeToUtf8Bytes(receipt.Counts, ReceiptJson.Default.DictionaryStringInt32))
+            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce);
+        if (correlation is not null)
+        {
+            builder.WithCorrelationData(correlation);
+        }
+
+        return _client!.PublishAsync(builder.Build(), cancellationToken);
+    }
+
+    /// <summary>
+    /// A grain call retried while the cluster fails over (a silo died and its cards move): the message is
+    /// acknowledged to the broker only once recorded, and a retry of a recorded batch is a duplicate, which changes nothing.
+    /// </summary>
+    private static async Task<T> RetryAsync<T>(Func<Task<T>> call, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (true)
+        {
+            try
+            {
+                return await call();
+            }
+            catch (Exception) when (DateTime.UtcNow < deadline && !cancellationToken.IsCancellationRequested)
+            {
+                await Task.Delay(250, cancellationToken);
+            }
+        }
+    }
+
+    private void Refuse(string reason, string store)
+    {
+        metrics.Refused(reason, 1);
+        refusals.Refused(reason, Profiles.CardProfileMerge.IsWellFormedId(store) ? store : "(malformed)", 1);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Uplink connected at {Host}:{Port}")]
+    private partial void LogConnected(string host, int port);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Uplink at {Host}:{Port} not reachable ({Reason}); trying again")]
+    private partial void LogConnectFailed(string host, int port, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "An uplink message of store {Store} could not be handled")]
+    private partial void LogHandleFailed(string store, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "An uplink message of store {Store} does not decode: {Error}")]
+    private partial void LogMalformed(string store, string error);
+}
