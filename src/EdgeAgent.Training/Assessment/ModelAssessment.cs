@@ -15,4 +15,14 @@ public sealed record ModelAssessment(
     EvaluationMetrics Test,
     IReadOnlyList<LayoutMetrics> Layouts,
     ModelReference Reference,
-    float[] TestScores);
+    float[] TestScores)
+{
+    /// <summary>
+    /// Per layout and split, the test months' alerts at the recall that the training layout reaches at the review
+    /// threshold: what each deployment must flag to catch as much fraud as the one the model was made for.
+    /// </summary>
+    public IReadOnlyList<SameRecallAlerts> SameRecall { get; init; } = [];
+}
+
+/// <summary>What one layout's test months flag at <paramref name="Recall"/> (the training layout's recall at review).</summary>
+public sealed record SameRecallAlerts(string Layout, string Split, double Recall, Metrics.AlertOutcome Outcome);

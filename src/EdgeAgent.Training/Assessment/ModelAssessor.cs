@@ -28,6 +28,7 @@ public static class ModelAssessor
         var thresholds = ThresholdChooser.Choose(validationScores, training.Validation.Labels, validationPeriod, reviewRate, declineRate);
 
         var layouts = new List<LayoutMetrics>();
+        var sameRecall = new List<SameRecallAlerts>();
         float[] testScores = [];
         for (var i = 0; i < data.Layouts.Count; i++)
         {
@@ -43,11 +44,12 @@ public static class ModelAssessor
                 Validation = Evaluate(validationPeriod, validation, replay.Validation, thresholds),
                 Test = Evaluate(testPeriod, test, replay.Test, thresholds),
             });
+            AddSameRecall(sameRecall, data.Layouts[i].Name, LayoutMetrics.TimeSplit, layouts[0].Test, test, replay.Test);
         }
 
         if (cardholderTwin is not null)
         {
-            layouts.AddRange(AssessTwin(cardholderTwin, data, reviewRate, declineRate));
+            layouts.AddRange(AssessTwin(cardholderTwin, data, reviewRate, declineRate, sameRecall));
         }
 
         var trainScores = scorer.Score(training.Train);
@@ -57,11 +59,23 @@ public static class ModelAssessor
             layouts[0].Test ?? throw new InvalidOperationException($"The {testPeriod} rows need frauds and genuine payments."),
             layouts,
             ReferenceBuilder.Build("train " + data.Split.Train, training.Train, trainScores, validationPeriod, training.Validation, validationScores, thresholds.Review),
-            testScores);
+            testScores)
+        {
+            SameRecall = sameRecall,
+        };
     }
 
-    private static IEnumerable<LayoutMetrics> AssessTwin(byte[] twin, LayoutData data, double reviewRate, double declineRate)
+    private static void AddSameRecall(List<SameRecallAlerts> to, string layout, string split, EvaluationMetrics? reference, float[] scores, FeatureMatrix rows)
     {
+        if (reference is { RecallAtReview: > 0 and var recall } && rows.Frauds > 0)
+        {
+            to.Add(new SameRecallAlerts(layout, split, recall, AlertRates.AtRecall(scores, rows.Labels, recall)));
+        }
+    }
+
+    private static IEnumerable<LayoutMetrics> AssessTwin(byte[] twin, LayoutData data, double reviewRate, double declineRate, List<SameRecallAlerts> sameRecall)
+    {
+        EvaluationMetrics? reference = null;
         using var scorer = new OnnxBatchScorer(twin);
         var seen = data.ValidationSeenCards;
         var chosenOn = $"validation {data.Split.Validation}, cards not held out";
@@ -70,15 +84,19 @@ public static class ModelAssessor
         {
             var validation = data.Replays[i].Validation.Cards(heldOut: true);
             var test = data.Replays[i].Test.Cards(heldOut: true);
-            yield return new LayoutMetrics
+            var testScores = scorer.Score(test);
+            var metrics = new LayoutMetrics
             {
                 Layout = data.Layouts[i].Name,
                 Description = data.Layouts[i].Description,
                 Split = LayoutMetrics.CardholderSplit,
                 Thresholds = thresholds,
                 Validation = Evaluate($"validation {data.Split.Validation}, held-out cards", scorer.Score(validation), validation, thresholds),
-                Test = Evaluate($"test {data.Split.Test}, held-out cards", scorer.Score(test), test, thresholds),
+                Test = Evaluate($"test {data.Split.Test}, held-out cards", testScores, test, thresholds),
             };
+            reference = i == 0 ? metrics.Test : reference;
+            AddSameRecall(sameRecall, metrics.Layout, metrics.Split, reference, testScores, test);
+            yield return metrics;
         }
     }
 

@@ -36,6 +36,11 @@ internal static class CommandLog
                 }
             }
         }
+
+        foreach (var s in assessment.SameRecall)
+        {
+            Line(log, $"{s.Layout} ({s.Split} split) test at the training layout's recall {s.Recall:F4}: alerts {s.Outcome.AlertRate:P3} ({s.Outcome.Alerts} of {s.Outcome.Rows}), recall {s.Outcome.Recall:F4}");
+        }
     }
 
     /// <summary>Largest |a − b| over two equally long score arrays.</summary>

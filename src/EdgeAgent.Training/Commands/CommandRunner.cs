@@ -14,6 +14,7 @@ public static class CommandRunner
                     [--trees 400] [--leaves 31] [--learning-rate 0.05] [--min-leaf-rows 50] [--l2 1]
                     [--review-rate 0.02] [--decline-rate 0.005]
                     [--layouts all|<name,...>] [--layout-seed 11] [--holdout-cards 0.3] [--card-seed 7]
+                    [--fleet-stores 50,500|none] [--fleet-lags 0s,10s,1m,10m,1h] [--train-layout <name>]
           train-mlp --data <csv|csv.gz> --out <folder>
                     [--name fraud-mlp] [--version 1.0.0] [--seed 42]
                     [--train 2023-01..2023-09] [--validation 2023-10] [--test 2023-11..2023-12]
@@ -22,6 +23,7 @@ public static class CommandRunner
                     [--batch-size 256] [--learning-rate 0.001] [--weight-decay 0.0001]
                     [--review-rate 0.02] [--decline-rate 0.005]
                     [--layouts all|<name,...>] [--layout-seed 11] [--holdout-cards 0.3] [--card-seed 7]
+                    [--fleet-stores 50,500|none] [--fleet-lags 0s,10s,1m,10m,1h] [--train-layout <name>]
           quantize  --model <float.onnx> --out <folder/name-version.onnx> --calibration <csv|csv.gz>
                     [--mode static|dynamic] [--method minmax|percentile] [--percentile 99.999]
                     [--calibration-rows 10000] [--seed 42]
@@ -30,6 +32,7 @@ public static class CommandRunner
           evaluate  --data <csv|csv.gz> [--models models] [--report <file.md>]
                     [--seconds 1] [--repeats 3] [--latency-calls 20000] [--warm-up 500]
                     [--train 2023-01..2023-09] [--validation 2023-10] [--test 2023-11..2023-12]
+                    [--layouts all|<name,...>] [--layout-seed 11] [--fleet-stores 50,500|none] [--fleet-lags 0s,10s,1m,10m,1h]
           sample    --data <csv|csv.gz> --out <file.csv> [--cards 40|all] [--from 2023-11-01] [--until <date>] [--seed 7]
         """;
 

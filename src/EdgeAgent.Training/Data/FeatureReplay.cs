@@ -1,7 +1,9 @@
 using System.Text;
 using EdgeAgent.Core.Features;
+using EdgeAgent.Core.Payments;
 using EdgeAgent.Core.Tokenization;
 using EdgeAgent.Sparkov;
+using EdgeAgent.Training.Fleet;
 using EdgeAgent.Training.Layouts;
 
 namespace EdgeAgent.Training.Data;
@@ -11,7 +13,7 @@ namespace EdgeAgent.Training.Data;
 /// event a terminal would send, its features are computed from the rows before it, and only then does it
 /// join the state. One state runs through every period, as the agent's would, so a validation or test row
 /// sees the same history it would have seen live. Several store layouts replay in one pass over the file,
-/// each with its own state, as separate sites would.
+/// each with its own state, as separate sites would; a fleet layout with one state per store (<see cref="FleetFeatures"/>).
 /// </summary>
 public static class FeatureReplay
 {
@@ -62,7 +64,7 @@ public static class FeatureReplay
                     continue;
                 }
 
-                site.Extractor.ComputeAndApply(SparkovMapping.ToEvent(record, token, address), features);
+                site.ComputeAndApply(SparkovMapping.ToEvent(record, token, address), features);
                 site.BuilderFor(part)?.Add(features, record.IsFraud, isHeldOut, record.UnixTime);
                 site.Rows++;
             }
@@ -77,7 +79,7 @@ public static class FeatureReplay
         }
 
         return [.. sites.Select(s => new ReplayResult(
-            s.Layout.Name, s.Train.Build(), s.Validation.Build(), s.Test.Build(), s.Rows, s.State.CardCount, outOfOrder))];
+            s.Layout.Name, s.Train.Build(), s.Validation.Build(), s.Test.Build(), s.Rows, s.Cards, outOfOrder))];
     }
 
     private sealed class Site(StoreLayout layout, bool keepTrain)
@@ -87,6 +89,23 @@ public static class FeatureReplay
         public FeatureState State { get; } = new();
 
         public FeatureExtractor Extractor => field ??= new FeatureExtractor(State);
+
+        /// <summary>A fleet layout's agents, one feature state per store; null for a layout that is one site.</summary>
+        public FleetFeatures? Fleet { get; } = layout is FleetLayout fleet ? new FleetFeatures(fleet.Lag) : null;
+
+        public int Cards => Fleet?.CardCount ?? State.CardCount;
+
+        public void ComputeAndApply(PaymentEvent payment, Span<float> features)
+        {
+            if (Fleet is { } fleet)
+            {
+                fleet.ComputeAndApply(payment, features);
+            }
+            else
+            {
+                Extractor.ComputeAndApply(payment, features);
+            }
+        }
 
         public FeatureMatrixBuilder Train { get; } = new();
 

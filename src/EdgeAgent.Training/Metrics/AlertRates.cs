@@ -54,4 +54,36 @@ public static class AlertRates
     /// <summary>Recall when the period's own top <paramref name="alertRate"/> of scores is flagged.</summary>
     public static double RecallAt(ReadOnlySpan<float> scores, ReadOnlySpan<bool> labels, double alertRate) =>
         At(scores, labels, ThresholdAt(scores, alertRate)).Recall;
+
+    /// <summary>
+    /// The share of payments a period must flag to catch <paramref name="recall"/> of its frauds: flagged down to the
+    /// score of the k-th highest scored fraud, k = ⌈recall · frauds⌉, ties included. Two deployments compared at one
+    /// recall differ only in what they flag.
+    /// </summary>
+    public static AlertOutcome AtRecall(ReadOnlySpan<float> scores, ReadOnlySpan<bool> labels, double recall)
+    {
+        ScoredRows.Check(scores, labels);
+        if (recall is <= 0 or > 1 || double.IsNaN(recall))
+        {
+            throw new ArgumentOutOfRangeException(nameof(recall), recall, "A recall lies in (0, 1].");
+        }
+
+        var frauds = new List<float>();
+        for (var i = 0; i < scores.Length; i++)
+        {
+            if (labels[i])
+            {
+                frauds.Add(scores[i]);
+            }
+        }
+
+        if (frauds.Count == 0)
+        {
+            throw new ArgumentException("No frauds to catch.", nameof(labels));
+        }
+
+        frauds.Sort();
+        var k = Math.Max(1, (int)Math.Ceiling((recall * frauds.Count) - 1e-9));
+        return At(scores, labels, frauds[^k]);
+    }
 }

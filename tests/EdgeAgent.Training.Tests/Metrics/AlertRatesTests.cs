@@ -73,4 +73,23 @@ public sealed class AlertRatesTests
         Assert.Throws<ArgumentOutOfRangeException>(() => AlertRates.ThresholdAt(TenScores, 0));
         Assert.Throws<ArgumentOutOfRangeException>(() => AlertRates.ThresholdAt(TenScores, 1.5));
     }
+
+    [Fact]
+    public void At_a_recall_flags_down_to_the_kth_highest_fraud_ties_included()
+    {
+        float[] scores = [0.9f, 0.8f, 0.7f, 0.7f, 0.6f, 0.5f, 0.4f, 0.3f, 0.2f, 0.1f];
+        bool[] labels = [true, false, false, true, false, false, false, true, false, false];
+
+        var third = AlertRates.AtRecall(scores, labels, 1.0);
+        Assert.Equal(8, third.Alerts); // down to 0.3, the lowest fraud
+        Assert.Equal(1.0, third.Recall);
+
+        var second = AlertRates.AtRecall(scores, labels, 0.5); // ⌈1.5⌉ = 2 frauds: down to 0.7, both 0.7s flagged
+        Assert.Equal(4, second.Alerts);
+        Assert.Equal(2, second.Caught);
+
+        Assert.Equal(1, AlertRates.AtRecall(scores, labels, 1.0 / 3.0).Alerts);
+        Assert.Throws<ArgumentOutOfRangeException>(() => AlertRates.AtRecall(scores, labels, 0));
+        Assert.Throws<ArgumentException>(() => AlertRates.AtRecall(scores, new bool[10], 0.5));
+    }
 }
