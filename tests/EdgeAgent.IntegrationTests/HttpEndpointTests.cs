@@ -41,4 +41,20 @@ public sealed class HttpEndpointTests : IAsyncLifetime
         Assert.Equal(1, status.GetProperty("payments").GetProperty("scored").GetInt64());
         Assert.True(status.GetProperty("ready").GetBoolean());
     }
+
+    [Fact]
+    public async Task Metrics_PassPrometheusLinter_WithTheAgentAndRuntimeSeries()
+    {
+        await using var terminal = await TestTerminal.ConnectAsync(_port);
+        await terminal.RequestAsync(Payloads.Topic(), Payloads.Payment("tx-lint"));
+
+        var metrics = await _http.GetStringAsync(new Uri(new Uri(_agent!.BaseUrl), "/metrics"));
+        var (exit, findings) = await PrometheusServer.CheckMetricsAsync(metrics);
+
+        // The scrape must hold what is linted: the agent's counters and histograms and the runtime's series.
+        Assert.Contains("edgeagent_payments_received_total", metrics, StringComparison.Ordinal);
+        Assert.Contains("edgeagent_stage_duration_seconds_bucket", metrics, StringComparison.Ordinal);
+        Assert.Contains("dotnet_gc_", metrics, StringComparison.Ordinal);
+        Assert.True(exit == 0 && findings.Trim().Length == 0, $"promtool check metrics exited {exit}:\n{findings}");
+    }
 }

@@ -25,7 +25,7 @@ public static class CommandRunner
                     [--layouts all|<name,...>] [--layout-seed 11] [--holdout-cards 0.3] [--card-seed 7]
                     [--fleet-stores 50,500|none] [--fleet-lags 0s,10s,1m,10m,1h] [--train-layout <name>]
           quantize  --model <float.onnx> --out <folder/name-version.onnx> --calibration <csv|csv.gz>
-                    [--mode static|dynamic] [--method minmax|percentile] [--percentile 99.999]
+                    [--method minmax|percentile] [--percentile 99.999]
                     [--calibration-rows 10000] [--seed 42]
                     [--train 2023-01..2023-09] [--validation 2023-10] [--test 2023-11..2023-12]
                     [--review-rate 0.02] [--decline-rate 0.005] [--layouts all|<name,...>] [--layout-seed 11]

@@ -20,8 +20,6 @@ public static class QuantizeCommand
 {
     public const string StaticKind = "mlp-int8-qdq";
 
-    public const string DynamicKind = "mlp-int8-dynamic";
-
     public static int Run(QuantizeOptions options, string command, TextWriter log)
     {
         var clock = Stopwatch.StartNew();
@@ -34,7 +32,7 @@ public static class QuantizeCommand
         CommandLog.Line(log, $"replayed {replay.Rows} rows in {data.Layouts.Count} layouts in {clock.Elapsed.TotalSeconds:F1} s; train {replay.Train.Rows}, validation {replay.Validation.Rows}, test {replay.Test.Rows} rows");
 
         var calibration = Sample(replay.Train, options.CalibrationRows, options.Seed);
-        if (options.Settings.Mode == QuantizationMode.Static && calibration.Rows == 0)
+        if (calibration.Rows == 0)
         {
             throw new UsageException($"The data has no rows in the training months {options.Split.Train} to calibrate on.");
         }
@@ -59,7 +57,7 @@ public static class QuantizeCommand
         {
             Name = options.Name,
             Version = options.Version,
-            Kind = options.Settings.Mode == QuantizationMode.Static ? StaticKind : DynamicKind,
+            Kind = StaticKind,
             Onnx = result.Onnx,
             Contract = scorer.Contract,
             Description = string.Create(
@@ -72,7 +70,7 @@ public static class QuantizeCommand
             Command = command,
             Trainer = string.Create(
                 CultureInfo.InvariantCulture,
-                $"EdgeAgent.Training quantizer: {options.Settings.Describe()}; {(options.Settings.Mode == QuantizationMode.Static ? $"{calibration.Rows} calibration rows drawn with seed {options.Seed} from {options.Split.Train}" : "no calibration")}"),
+                $"EdgeAgent.Training quantizer: {options.Settings.Describe()}; {calibration.Rows} calibration rows drawn with seed {options.Seed} from {options.Split.Train}"),
             Parent = parent,
             Evaluation = evaluation,
             CreatedAt = DateTimeOffset.UtcNow,

@@ -26,7 +26,6 @@ public sealed partial record QuantizeOptions(
         var model = args.Required("model");
         var output = args.Required("out");
         var data = CommonOptions.DataFile(args, "calibration");
-        var mode = args.Parsed("mode", QuantizationMode.Static, ParseMode);
         var method = args.Parsed("method", CalibrationMethod.MinMax, ParseMethod);
         var percentile = args.Real("percentile", new QuantizerSettings().Percentile);
         var rows = args.Whole("calibration-rows", 10_000);
@@ -51,16 +50,9 @@ public sealed partial record QuantizeOptions(
             throw new UsageException($"--out must name a file <name>-<version>.onnx (e.g. models/fraud-mlp-int8-1.0.0.onnx); got '{output}'.");
         }
 
-        var settings = new QuantizerSettings { Mode = mode, Method = method, Percentile = percentile };
+        var settings = new QuantizerSettings { Method = method, Percentile = percentile };
         return new QuantizeOptions(model, output, match.Groups["name"].Value, match.Groups["version"].Value, data, settings, rows, seed, split, layouts, review, decline);
     }
-
-    private static QuantizationMode ParseMode(string text) => text switch
-    {
-        "static" => QuantizationMode.Static,
-        "dynamic" => QuantizationMode.Dynamic,
-        _ => throw new FormatException("expected static or dynamic"),
-    };
 
     private static CalibrationMethod ParseMethod(string text) => text switch
     {

@@ -5,13 +5,13 @@ namespace EdgeAgent.Training.Quantization;
 
 /// <summary>
 /// Finds the MatMul and Gemm layers of a graph and what may be fused into each: a MatMul's bias Add (when
-/// its input is 2-D, the pair is a Gemm) and, for static quantization, a ReLU whose output only feeds other
+/// its input is 2-D, the pair is a Gemm) and a ReLU whose output only feeds other
 /// quantized layers: quantizing that output with a range that starts at 0 clips exactly as the ReLU does,
 /// which is how ONNX Runtime's own quantizer removes it.
 /// </summary>
 internal static class LayerFinder
 {
-    public static List<LinearLayer> Find(GraphProto graph, string source, bool fuseRelu)
+    public static List<LinearLayer> Find(GraphProto graph, string source)
     {
         var index = new GraphIndex(graph);
         var ranks = RankInference.Infer(graph);
@@ -26,7 +26,7 @@ internal static class LayerFinder
             throw new QuantizationException($"{source}: the graph has no MatMul or Gemm, so there is nothing to quantize.");
         }
 
-        return fuseRelu ? FuseRelus(layers, index) : layers;
+        return FuseRelus(layers, index);
     }
 
     private static LinearLayer FromMatMul(NodeProto node, GraphIndex index, Dictionary<string, int> ranks, string source)

@@ -8,7 +8,7 @@ namespace EdgeAgent.Training.Quantization;
 /// <summary>
 /// Quantizes a float ONNX MLP (MatMul/Gemm layers with bias Adds and activations) to int8 the way ONNX
 /// Runtime recommends for CPUs: QDQ with per-channel symmetric int8 weights and calibrated int8
-/// activations, or optionally dynamic. It refuses, naming the node, whatever it does not know.
+/// activations. It refuses, naming the node, whatever it does not know.
 /// </summary>
 public static class OnnxQuantizer
 {
@@ -17,31 +17,21 @@ public static class OnnxQuantizer
     /// data is read; returns the number of layers it would quantize.
     /// </summary>
     public static int Check(byte[] model, QuantizerSettings settings, string source = "the model") =>
-        LayerFinder.Find(QuantizerInput.Read(model, source).Graph, source, fuseRelu: settings.Mode == QuantizationMode.Static).Count;
+        LayerFinder.Find(QuantizerInput.Read(model, source).Graph, source).Count;
 
     public static QuantizationResult Quantize(byte[] model, FeatureMatrix? calibration, QuantizerSettings settings, string source = "the model")
     {
         var proto = QuantizerInput.Read(model, source);
-        var isStatic = settings.Mode == QuantizationMode.Static;
-        var layers = LayerFinder.Find(proto.Graph, source, fuseRelu: isStatic);
-        IReadOnlyList<ActivationRange> ranges = [];
-        if (isStatic)
+        var layers = LayerFinder.Find(proto.Graph, source);
+        if (calibration is null || calibration.Rows == 0)
         {
-            if (calibration is null || calibration.Rows == 0)
-            {
-                throw new QuantizationException("Static quantization needs calibration rows.");
-            }
-
-            var activations = layers.Select(l => l.Input).Distinct(StringComparer.Ordinal).ToList();
-            var measured = ActivationCalibrator.Measure(proto, activations, calibration, settings, source);
-            QdqRewriter.Apply(proto.Graph, layers, measured);
-            ranges = [.. activations.Select(a => measured[a])];
-        }
-        else
-        {
-            DynamicRewriter.Apply(proto.Graph, layers);
+            throw new QuantizationException("Static quantization needs calibration rows.");
         }
 
+        var activations = layers.Select(l => l.Input).Distinct(StringComparer.Ordinal).ToList();
+        var measured = ActivationCalibrator.Measure(proto, activations, calibration, settings, source);
+        QdqRewriter.Apply(proto.Graph, layers, measured);
+        IReadOnlyList<ActivationRange> ranges = [.. activations.Select(a => measured[a])];
         OnnxGraphEditor.Prune(proto.Graph);
         proto.MetadataProps.Add(new StringStringEntryProto { Key = "quantization", Value = settings.Describe() });
         return new QuantizationResult(proto.ToByteArray(), layers.Count, layers.Count(l => l.FusedRelu is not null), ranges);

@@ -37,6 +37,12 @@ public static class TelemetryServices
             {
                 // Scrapes are rare (every 15 s or so) and must show what happened just before them.
                 metrics.AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0);
+
+                // The runtime names three gauges "*.count", a suffix Prometheus keeps for a histogram's or summary's
+                // count: promtool check metrics refuses them, and a dashboard would read them as one.
+                metrics.AddView("dotnet.assembly.count", "dotnet.assemblies.loaded")
+                    .AddView("dotnet.process.cpu.count", "dotnet.process.cpus")
+                    .AddView("dotnet.timer.count", "dotnet.timers.active");
                 if (!string.IsNullOrWhiteSpace(options.OtlpEndpoint))
                 {
                     metrics.AddOtlpExporter((exporter, reader) =>

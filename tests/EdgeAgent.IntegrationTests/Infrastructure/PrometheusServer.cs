@@ -53,6 +53,18 @@ internal sealed class PrometheusServer : IAsyncDisposable
     public static Task<(int ExitCode, string Output)> CheckConfigAsync(string file) =>
         ExternalProcess.RunAsync(Promtool, ["check", "config", file], TimeSpan.FromSeconds(30));
 
+    /// <summary>
+    /// Prometheus' own linter over a scrape: exit 0 and no output when clean, 3 with one line per finding (a <c>_count</c>
+    /// suffix on a gauge, a counter without <c>_total</c>, ...), 1 when it cannot parse it. It reads the text on stdin.
+    /// </summary>
+    public static async Task<(int ExitCode, string Output)> CheckMetricsAsync(string exposition)
+    {
+        using var folder = new TempDirectory();
+        var file = Path.Combine(folder.Path, "metrics.txt");
+        await File.WriteAllTextAsync(file, exposition);
+        return await ExternalProcess.RunAsync("/bin/sh", ["-c", "exec \"$0\" check metrics < \"$1\"", Promtool, file], TimeSpan.FromSeconds(30));
+    }
+
     /// <summary>An instant query: the result vector, or the error Prometheus gave.</summary>
     public async Task<(bool Ok, JsonElement Result, string Error)> QueryAsync(string promql)
     {

@@ -92,7 +92,7 @@ public sealed class MlpCommandsTests
     [InlineData("train-mlp", "--data", "/nonexistent.csv", "--out", "x")]
     [InlineData("train-mlp", "--data", "d", "--out", "x", "--hiden1", "4")]
     [InlineData("quantize", "--model", "m.onnx", "--out", "x.onnx")]
-    [InlineData("quantize", "--model", "m.onnx", "--out", "int8.onnx", "--calibration", "d", "--mode", "fast")]
+    [InlineData("quantize", "--model", "m.onnx", "--out", "int8.onnx", "--calibration", "d", "--method", "fast")]
     [InlineData("evaluate", "--models", "models")]
     public void Usage_errors_exit_with_two(params string[] args)
     {
