@@ -55,7 +55,7 @@ public sealed class StageTimer
         if (all.IsCompleted)
         {
             _ = all.Exception;
-            RecordTicks(startTimestamp, time.GetTimestamp());
+            Record(time.GetElapsedTime(startTimestamp).TotalMicroseconds);
             return Task.CompletedTask;
         }
 
@@ -65,7 +65,7 @@ public sealed class StageTimer
             {
                 var (timer, clock, start) = ((StageTimer, TimeProvider, long))state!;
                 _ = done.Exception;
-                timer.RecordTicks(start, clock.GetTimestamp());
+                timer.Record(clock.GetElapsedTime(start).TotalMicroseconds);
             },
             (this, time, startTimestamp),
             CancellationToken.None,
