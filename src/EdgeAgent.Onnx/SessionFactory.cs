@@ -36,7 +36,7 @@ public static class SessionFactory
                 }
                 catch (Exception ex) when (ex is OnnxRuntimeException or InvalidOperationException or DllNotFoundException)
                 {
-                    return (CreateOnCpu(modelPath, options), new ProviderChoice("CPU", "Auto: CUDA unavailable (" + FirstLine(ex.Message) + ")"));
+                    return (CreateOnCpu(modelPath, options), new ProviderChoice("CPU", "Auto: CUDA unavailable: " + ProviderFailure.Summarize(ex.Message), Detail: ex.Message));
                 }
         }
     }
@@ -58,7 +58,7 @@ public static class SessionFactory
         }
         catch (OnnxRuntimeException ex)
         {
-            refused = FirstLine(ex.Message);
+            refused = ProviderFailure.Summarize(ex.Message);
         }
 
         if (refused is null)
@@ -122,11 +122,5 @@ public static class SessionFactory
         // Idle scoring threads would otherwise spin, burning a core of a small edge box between payments.
         sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
         return sessionOptions;
-    }
-
-    private static string FirstLine(string message)
-    {
-        var end = message.IndexOfAny(['\r', '\n']);
-        return end < 0 ? message : message[..end];
     }
 }

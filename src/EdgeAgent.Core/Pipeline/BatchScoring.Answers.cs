@@ -165,11 +165,14 @@ internal sealed partial class BatchScoring
         // or the redelivery would be scored again and answered with other bytes (another latency) than the terminal has.
         var batch = new ScoredBatch(outcomes, updates, snapshot, publishes);
         WriteAhead(batch);
+        var sending = _time.GetTimestamp();
         for (var i = 0; i < count; i++)
         {
             Publish(outcomes[i], publishes);
             _metrics.Stage(PipelineStage.Total).RecordTicks(arrivals[i].Message.ReceivedTimestamp, answered);
         }
+
+        _metrics.Stage(PipelineStage.Answer).RecordWhenDone(publishes, _time, sending);
 
         // Only once answered do the messages leave the poison ledger: a publish that kills the process counts against them.
         LeaveLedger(arrivals);

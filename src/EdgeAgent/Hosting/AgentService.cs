@@ -40,9 +40,10 @@ internal sealed partial class AgentService(
     {
         var scorer = model.Current;
         LogStarting(AgentStatus.Version, scorer.Model.ToString(), scorer.Provider.Name, scorer.Provider.Reason, Path.GetFullPath(storage.Value.DatabaseFile));
-        if (scorer.Provider.Reason.StartsWith("Auto: CUDA unavailable", StringComparison.Ordinal))
+        if (scorer.Provider.Detail is { } detail)
         {
-            LogCudaFallback(scorer.Provider.Reason);
+            // The whole error, install paths included, goes to the log only: /status shows the one-line reason.
+            LogCudaFallback(detail);
         }
 
         if (scorer.Provider.Placement is { } placement)

@@ -53,6 +53,46 @@ function facts(listId, pairs) {
     .flatMap(([k, v, className]) => [element("dt", k), element("dd", String(v), className)]));
 }
 
+// A line over the last minutes, drawn here (no chart library: the page loads nothing but the agent's files). An
+// interval without a value (no payment answered) breaks the line rather than drawing a zero.
+const svgNs = "http://www.w3.org/2000/svg";
+const chartWidth = 300, chartHeight = 60;
+
+function chart(id, charts, value, digits) {
+  const points = charts.points;
+  const figure = $(id);
+  const values = points.map(value);
+  const known = values.filter((v) => v !== null && v !== undefined);
+  const top = Math.max(...known, 0) || 1;
+  const x = (i) => (values.length > 1 ? (i * chartWidth) / (values.length - 1) : chartWidth).toFixed(1);
+  const y = (v) => (chartHeight - 2 - ((chartHeight - 4) * v) / top).toFixed(1);
+  const lines = [];
+  let run = [];
+  values.forEach((v, i) => {
+    if (v === null || v === undefined) { if (run.length) lines.push(run); run = []; return; }
+    run.push(`${x(i)},${y(v)}`);
+  });
+  if (run.length) lines.push(run);
+  const svg = figure.querySelector("svg");
+  svg.replaceChildren(...lines.map((line) => {
+    const shape = document.createElementNS(svgNs, line.length > 1 ? "polyline" : "circle");
+    if (line.length > 1) {
+      shape.setAttribute("points", line.join(" "));
+    } else {
+      const [cx, cy] = line[0].split(",");
+      shape.setAttribute("cx", cx); shape.setAttribute("cy", cy); shape.setAttribute("r", "2");
+    }
+    return shape;
+  }));
+  figure.dataset.points = String(known.length);
+  figure.dataset.top = String(known.length ? Math.max(...known) : 0);
+  figure.querySelector(".latest").textContent = known.length ? fixed(known[known.length - 1], digits) : "–";
+  const minutes = Math.round((points.length * charts.intervalSeconds) / 60);
+  figure.querySelector(".scale").textContent = known.length
+    ? `peak ${fixed(Math.max(...known), digits)} · last ${minutes >= 1 ? minutes + " min" : points.length + " points"}`
+    : "no data yet";
+}
+
 function render(s) {
   const p = s.payments;
   set("version", s.version);
@@ -91,6 +131,12 @@ function render(s) {
     bar.append(element("span", name), track, element("span", number(count), "count"));
     return bar;
   }));
+
+  if (s.charts) {
+    chart("chart-throughput", s.charts, (c) => c.throughput, 1);
+    chart("chart-p99", s.charts, (c) => c.p99Ms, 3);
+    chart("chart-alert-rate", s.charts, (c) => c.alertRate, 2);
+  }
 
   const m = s.model;
   facts("model", m ? [

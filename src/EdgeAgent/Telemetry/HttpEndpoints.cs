@@ -23,10 +23,10 @@ public static class HttpEndpoints
             ResponseWriter = HealthResponse.WriteAsync,
         });
         app.MapPrometheusScrapingEndpoint("/metrics");
-        app.MapGet("/status", (HttpContext context, AgentStatus status, IControlPlaneAccess access) =>
+        app.MapGet("/status", (HttpContext context, AgentStatus status, StatusHistory history, IControlPlaneAccess access) =>
         {
             context.Response.Headers.CacheControl = "no-store";
-            return Results.Bytes(StatusJson.Write(status, access.IsAuthenticated(context)), "application/json");
+            return Results.Bytes(StatusJson.Write(status, access.IsAuthenticated(context), history.Charts), "application/json");
         });
         app.MapStatusPage();
         app.MapControlEndpoints();

@@ -12,4 +12,5 @@ public sealed record ModelSwitch(bool Switched, string Active, string Reason);
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(ModelList))]
 [JsonSerializable(typeof(ModelSwitch))]
+[JsonSerializable(typeof(StatusCharts))]
 public sealed partial class HttpJson : JsonSerializerContext;

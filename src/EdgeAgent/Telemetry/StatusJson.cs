@@ -12,7 +12,7 @@ namespace EdgeAgent.Telemetry;
 /// </summary>
 public static class StatusJson
 {
-    public static byte[] Write(AgentStatus status, bool operatorView)
+    public static byte[] Write(AgentStatus status, bool operatorView, StatusCharts? charts = null)
     {
         ArgumentNullException.ThrowIfNull(status);
         var metrics = status.Metrics;
@@ -61,6 +61,12 @@ public static class StatusJson
             StatusJsonSections.WriteLatencies(json, metrics);
             StatusJsonSections.WriteRecentRejections(json, metrics.RecentRejections);
             StatusJsonSections.WriteOtherInstruments(json, metrics.Reader);
+            if (charts is not null)
+            {
+                json.WritePropertyName("charts");
+                JsonSerializer.Serialize(json, charts, HttpJson.Default.StatusCharts);
+            }
+
             json.WriteEndObject();
         }
 

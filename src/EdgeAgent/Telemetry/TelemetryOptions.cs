@@ -21,4 +21,11 @@ public sealed class TelemetryOptions
     /// <summary>Seconds between OTLP pushes. Default 30: a dashboard's resolution, without a request a second.</summary>
     [Range(1, 3600)]
     public int OtlpIntervalSeconds { get; set; } = 30;
+
+    /// <summary>
+    /// Seconds per point of the status page's charts (throughput, p99 latency, alert rate); 120 points are kept, ten
+    /// minutes at the default 5.
+    /// </summary>
+    [Range(1, 60)]
+    public int ChartIntervalSeconds { get; set; } = 5;
 }

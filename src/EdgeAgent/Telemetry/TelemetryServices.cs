@@ -59,6 +59,8 @@ public static class TelemetryServices
         services.TryAddSingleton<IControlPlaneAccess, NoControlPlaneAccess>();
         services.AddSingleton<AgentInstruments>();
         services.AddHostedService<TelemetryStartup>();
+        services.AddSingleton<StatusHistory>();
+        services.AddHostedService(sp => sp.GetRequiredService<StatusHistory>());
         services.AddAgentHealthChecks();
         return services;
     }

@@ -146,4 +146,32 @@ public sealed class PipelineMetricsTests
         Assert.Equal("compute_infer", PipelineStageNames.Of(PipelineStage.Inference));
         Assert.Equal("queue", PipelineStageNames.Of(PipelineStage.IngestWait));
     }
+
+    [Fact]
+    public async Task AnswerStage_IsTimedUntilTheLastAnswerIsDone_FailedOrNot()
+    {
+        using var factory = new TestMeterFactory();
+        using var metrics = new PipelineMetrics(factory);
+        var time = new FakeTimeProvider();
+        var first = new TaskCompletionSource();
+        var second = new TaskCompletionSource();
+        var answer = metrics.Stage(PipelineStage.Answer);
+
+        var recorded = answer.RecordWhenDone([first.Task, second.Task], time, time.GetTimestamp());
+        time.Advance(TimeSpan.FromMilliseconds(3));
+        first.SetResult();
+        Assert.Equal(0, answer.Snapshot().Count);
+        time.Advance(TimeSpan.FromMilliseconds(4));
+        second.SetException(new InvalidOperationException("the broker went away"));
+        await recorded.WaitAsync(TimeSpan.FromSeconds(30));
+
+        var timed = answer.Snapshot();
+        Assert.Equal(1, timed.Count);
+        Assert.InRange(timed.SumMicros, 6_999, 7_001);
+
+        // Answers the broker already took when the batch is handed over are timed at once.
+        await answer.RecordWhenDone([Task.CompletedTask], time, time.GetTimestamp() - (time.TimestampFrequency / 1000));
+        Assert.Equal(2, answer.Snapshot().Count);
+        Assert.Equal(0, metrics.Stage(PipelineStage.Total).Snapshot().Count);
+    }
 }
