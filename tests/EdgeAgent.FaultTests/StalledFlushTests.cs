@@ -7,7 +7,7 @@ namespace EdgeAgent.FaultTests;
 /// <summary>
 /// The data folder on a file system whose flush the test holds (stallfs), while terminals pay through mosquitto: the
 /// answers keep coming while nothing is acknowledged; once the payments answered and not yet recorded reach
-/// <c>Pipeline:RecordBacklog</c>, scoring waits and intake pauses (the rest wait unscored, nothing is dropped); when the
+/// <c>Pipeline:RecordBacklog</c>, scoring waits and intake pauses (the rest wait at the broker, nothing is dropped); when the
 /// flush is let go, every payment is answered, acknowledged and recorded once.
 /// </summary>
 public sealed class StalledFlushTests(ITestOutputHelper output) : IAsyncLifetime
@@ -74,17 +74,18 @@ public sealed class StalledFlushTests(ITestOutputHelper output) : IAsyncLifetime
                     pending.Add((await terminal.SendAsync(Payloads.Topic("store-8"), Payloads.Payment($"past-{i}", 30m + i))).Answer);
                 }
 
-                await Eventually.TrueAsync(() => agent.Metrics.RecordWaits > 0 && agent.Metrics.Received == total,
-                    $"scoring waits for the record (waits {agent.Metrics.RecordWaits}, received {agent.Metrics.Received} of {total})", TimeSpan.FromSeconds(60));
+                await Eventually.TrueAsync(() => agent.Metrics.RecordWaits > 0, "scoring waits for the record", TimeSpan.FromSeconds(60));
                 var pipeline = agent.Status.Pipeline!;
                 var unrecorded = pipeline.UnrecordedPayments;
-                var queued = pipeline.QueuedMessages;
-                output.WriteLine($"at the bound: unrecorded {unrecorded}, queued unscored {queued}, answered past the bound {pending.Count(a => a.IsCompleted)}");
+                var received = agent.Metrics.Received;
+                var answered = pending.Count(a => a.IsCompleted);
+                output.WriteLine($"at the bound: unrecorded {unrecorded}, received {received} of {total}, answered past the bound {answered}");
 
-                // The bound holds to within a batch (admitted whole), and one more answered batch waits to be admitted.
+                // The bound holds to within a batch (admitted whole), and one more answered batch waits to be admitted. The
+                // receiving thread is the one that waits, so the rest stay with the broker: intake has paused.
                 Assert.InRange(unrecorded, Backlog, Backlog + BatchSize - 1);
-                Assert.True(queued >= total - Warm - (Backlog + (2 * BatchSize)), $"intake paused: {queued} received and not scored");
-                Assert.True(pending.Count(a => a.IsCompleted) <= Backlog + (2 * BatchSize) - WhileHeld, "no answer beyond the bound and the batch waiting");
+                Assert.InRange(received, Warm + Backlog, Warm + Backlog + (2 * BatchSize));
+                Assert.True(answered <= Backlog + (2 * BatchSize) - WhileHeld, $"no answer beyond the bound and the batch waiting: {answered}");
                 Assert.Equal(Warm, agent.Metrics.Acknowledged);
             }
             finally
