@@ -17,7 +17,15 @@ MQTT_PORT=${MQTT_PORT:-1884}
 ROOT=edgeagent/fleet
 mkdir -p "$DIR"
 PIDS=()
-cleanup() { for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; }
+# Silos first (their graceful stop writes to Redis), then the broker and Redis.
+cleanup() {
+  trap - EXIT INT TERM
+  for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do
+    kill "${PIDS[i]}" 2>/dev/null || true
+    if [ "$i" -eq 2 ]; then wait "${PIDS[@]:2}" 2>/dev/null || true; fi
+  done
+  wait 2>/dev/null || true
+}
 trap cleanup EXIT INT TERM
 
 dotnet build src/EdgeAgent.Fleet -v q -nologo >/dev/null
@@ -30,14 +38,13 @@ fi
 KEY_HEX=$(cut -d: -f2 "$DIR/tokenization.key" | base64 -d | od -An -tx1 | tr -d ' \n')
 FINGERPRINT=$(printf 'EdgeAgent tokenization key check v1' | openssl dgst -sha256 -mac HMAC -macopt "hexkey:$KEY_HEX" | awk '{print $NF}' | cut -c1-16)
 
-rm -f "$DIR/passwd"
-touch "$DIR/passwd" && chmod 600 "$DIR/passwd"
+# mosquitto started as root reads its files as the mosquitto user: leave the password file as mosquitto_passwd makes it.
+mosquitto_passwd -c -b "$DIR/passwd" fleet pw-fleet
 STORE_ARGS=()
 for i in $(seq 1 "$STORES"); do
   mosquitto_passwd -b "$DIR/passwd" "store-$i" "pw-store-$i"
   STORE_ARGS+=("--Fleet:KnownStores:$((i - 1))=store-$i")
 done
-mosquitto_passwd -b "$DIR/passwd" fleet pw-fleet
 cat > "$DIR/acl" <<ACL
 user fleet
 topic read $ROOT/+/deltas
