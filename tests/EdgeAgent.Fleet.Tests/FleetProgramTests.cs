@@ -10,6 +10,8 @@ public sealed class FleetProgramTests
     [InlineData("--Fleet:RedisConnectionString=", "RedisConnectionString")]
     [InlineData("--Fleet:MaxFutureSkew=02:00:00", "MaxFutureSkew")]
     [InlineData("--Fleet:AdvertisedAddress=silo-0", "AdvertisedAddress")]
+    [InlineData("--Fleet:UplinkHost=127.0.0.1", "KnownStores")]
+    [InlineData("--Fleet:UplinkHost=127.0.0.1", "KeyFingerprints")]
     public async Task A_bad_setting_stops_the_silo_at_start_with_exit_code_3_naming_it(string setting, string named)
     {
         using var silo = new ChildProcess(

@@ -122,14 +122,14 @@ internal sealed partial class FleetUplinkService(
             {
                 // The broker knows the sender (it logged in as this store), the fleet does not: nothing it sends is kept.
                 Refuse(RefusalReasons.UnknownStore, store);
-                await ReceiptAsync(store, message.CorrelationData, Receipt.Refused(RefusalReasons.UnknownStore), cancellationToken);
+                await ReceiptAsync(store, message.CorrelationData ?? FleetDeltaCodec.ReceiptKeyOf(message.Payload.ToArray()), Receipt.Refused(RefusalReasons.UnknownStore), cancellationToken);
                 return;
             }
 
             if (message.Payload.Length > _options.MaxUplinkMessageBytes)
             {
                 Refuse(RefusalReasons.Oversized, store);
-                await ReceiptAsync(store, message.CorrelationData, Receipt.Refused(RefusalReasons.Oversized), cancellationToken);
+                await ReceiptAsync(store, message.CorrelationData ?? FleetDeltaCodec.ReceiptKeyOf(message.Payload.ToArray()), Receipt.Refused(RefusalReasons.Oversized), cancellationToken);
                 return;
             }
 
@@ -139,7 +139,8 @@ internal sealed partial class FleetUplinkService(
             }
             else
             {
-                await RecordAsync(store, message.Payload.ToArray(), message.CorrelationData, cancellationToken);
+                var payload = message.Payload.ToArray();
+                await RecordAsync(store, payload, message.CorrelationData ?? FleetDeltaCodec.ReceiptKeyOf(payload), cancellationToken);
             }
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
@@ -218,7 +219,10 @@ internal sealed partial class FleetUplinkService(
         return _client!.PublishAsync(builder.Build(), cancellationToken);
     }
 
-    /// <summary>Tells the store what became of its message (with the message's correlation data), so its outbox can move on.</summary>
+    /// <summary>
+    /// Tells the store what became of its message, so its outbox can move on: the receipt carries the message's
+    /// correlation data, or when it had none the message's receipt key (<see cref="FleetDeltaCodec.ReceiptKeyOf"/>).
+    /// </summary>
     private Task<MqttClientPublishResult> ReceiptAsync(string store, byte[]? correlation, Receipt receipt, CancellationToken cancellationToken)
     {
         var builder = new MqttApplicationMessageBuilder()

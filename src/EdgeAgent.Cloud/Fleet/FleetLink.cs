@@ -1,0 +1,369 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using System.Text;
+using System.Text.Json;
+using EdgeAgent.Core.Features;
+using EdgeAgent.Core.Fleet;
+using EdgeAgent.Core.Telemetry;
+using Microsoft.Extensions.Logging;
+using MQTTnet;
+using MQTTnet.Formatter;
+using MQTTnet.Protocol;
+
+namespace EdgeAgent.Cloud.Fleet;
+
+/// <summary>
+/// The store's end of the fleet link. Up: each recorded payment's delta waits in an outbox and goes in batches until
+/// the fleet's receipt says it is recorded (a batch without a receipt goes again: at worst a duplicate, which the fleet
+/// counts once), so a link that was down catches up by itself. Down: profiles of the card without this store's slot,
+/// pushed by the fleet or fetched at first sight within <see cref="FleetLinkOptions.FetchBudget"/>, are offered to the
+/// feature state, which merges them with the store's exact local history. When the link is down or a fetch misses its
+/// budget the payment is scored on local history, and that is counted.
+/// </summary>
+public sealed partial class FleetLink : IAsyncDisposable
+{
+    private readonly FleetLinkOptions _options;
+    private readonly FeatureState _features;
+    private readonly string _keyFingerprint;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly IMqttClient _client = new MqttClientFactory().CreateMqttClient();
+    private readonly ConcurrentQueue<FleetDelta> _outbox = new();
+    private readonly ConcurrentDictionary<string, TaskCompletionSource<byte[]>> _fetches = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, TaskCompletionSource<Dictionary<string, int>>> _receipts = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _flush = new(1, 1);
+    private readonly Counter<long> _fetchMisses;
+    private readonly Counter<long> _refused;
+    private readonly Counter<long> _dropped;
+    private readonly Counter<long> _profiles;
+    private readonly string _root;
+    private long _lastProfileTicks;
+    private long _pushed;
+    private int _outboxCount;
+
+    public FleetLink(FleetLinkOptions options, FeatureState features, string keyFingerprint, TimeProvider time, IMeterFactory meters, ILogger<FleetLink> logger)
+    {
+        _options = options;
+        _features = features;
+        _keyFingerprint = keyFingerprint;
+        _time = time;
+        _logger = logger;
+        _root = $"{options.TopicRoot}/{options.StoreId}/";
+        var meter = meters.Create(AgentMeter.Name);
+        meter.CreateObservableGauge("edgeagent.fleet.link_up", () => IsUp ? 1 : 0, null, "1 while the fleet link is up; 0: payments are scored on local history.");
+        meter.CreateObservableGauge("edgeagent.fleet.profile_age", () => ProfileAge?.TotalSeconds ?? -1, "s", "Time since the last profile came from the fleet (-1: none yet).");
+        meter.CreateObservableUpDownCounter("edgeagent.fleet.outbox", () => (long)Volatile.Read(ref _outboxCount), "{delta}", "Deltas waiting for the fleet's receipt.");
+        _fetchMisses = meter.CreateCounter<long>("edgeagent.fleet.fetch_misses", "{payment}", "First sights scored on local history: the fleet's profile did not come within the budget, or the link was down.");
+        _refused = meter.CreateCounter<long>("edgeagent.fleet.refused", "{delta}", "Deltas or messages the fleet refused, by reason (from its receipts).");
+        _dropped = meter.CreateCounter<long>("edgeagent.fleet.outbox_dropped", "{delta}", "Deltas dropped unsent because the outbox was full.");
+        _profiles = meter.CreateCounter<long>("edgeagent.fleet.profiles", "{profile}", "Profiles received from the fleet, by how (push, fetch) and whether the state took them.");
+        _client.ApplicationMessageReceivedAsync += e =>
+        {
+            OnMessage(e.ApplicationMessage);
+            return Task.CompletedTask;
+        };
+    }
+
+    public bool IsUp => _client.IsConnected;
+
+    /// <summary>Profiles the fleet pushed (not asked for) since start.</summary>
+    public long ProfilesPushed => Interlocked.Read(ref _pushed);
+
+    /// <summary>Deltas waiting for the fleet's receipt.</summary>
+    public int Outbox => Volatile.Read(ref _outboxCount);
+
+    /// <summary>Time since the last profile came from the fleet; null when none came yet.</summary>
+    public TimeSpan? ProfileAge
+    {
+        get
+        {
+            var last = Interlocked.Read(ref _lastProfileTicks);
+            return last == 0 ? null : _time.GetElapsedTime(last);
+        }
+    }
+
+    /// <summary>Queues a recorded payment's delta for the fleet. Thread-safe; never waits.</summary>
+    public void Enqueue(FleetDelta delta)
+    {
+        _outbox.Enqueue(delta);
+        if (Interlocked.Increment(ref _outboxCount) > _options.MaxOutbox && _outbox.TryDequeue(out _))
+        {
+            Interlocked.Decrement(ref _outboxCount);
+            _dropped.Add(1);
+        }
+    }
+
+    /// <summary>
+    /// Keeps the link connected (connect, subscribe, again after a drop, with backoff) and sends the outbox every
+    /// <see cref="FleetLinkOptions.FlushInterval"/>, until cancelled.
+    /// </summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var delay = TimeSpan.FromMilliseconds(200);
+        var lastFlush = _time.GetTimestamp();
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                if (!_client.IsConnected)
+                {
+                    await ConnectAsync(cancellationToken);
+                    LogConnected(_options.Host!, _options.Port);
+                }
+
+                delay = TimeSpan.FromMilliseconds(200);
+                if (_options.FlushInterval > TimeSpan.Zero && _time.GetElapsedTime(lastFlush) >= _options.FlushInterval)
+                {
+                    lastFlush = _time.GetTimestamp();
+                    await FlushAsync(cancellationToken);
+                }
+
+                await Task.Delay(_options.FlushInterval > TimeSpan.Zero ? _options.FlushInterval : TimeSpan.FromMilliseconds(200), _time, cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                LogLinkDown(_options.Host!, _options.Port, ex.Message);
+                try
+                {
+                    await Task.Delay(delay, _time, cancellationToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(10).Ticks));
+            }
+        }
+    }
+
+    /// <summary>
+    /// Sends what the outbox holds now, batch by batch, each until the fleet's receipt comes (sent again after
+    /// <see cref="FleetLinkOptions.ReceiptTimeout"/>); returns the receipts' counts summed. Throws when the link is down:
+    /// the deltas stay in the outbox for the next try.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, int>> FlushAsync(CancellationToken cancellationToken)
+    {
+        var total = new Dictionary<string, int>(StringComparer.Ordinal);
+        await _flush.WaitAsync(cancellationToken);
+        try
+        {
+            while (!_outbox.IsEmpty)
+            {
+                var batch = _outbox.Take(_options.MaxBatchDeltas).ToArray();
+                var payload = FleetDeltaCodec.Encode(new FleetDeltaBatch(_options.StoreId!, _keyFingerprint, batch));
+                var receipt = await SendUntilReceiptAsync(payload, cancellationToken);
+                for (var i = 0; i < batch.Length && _outbox.TryDequeue(out _); i++)
+                {
+                    Interlocked.Decrement(ref _outboxCount);
+                }
+
+                foreach (var (key, count) in receipt)
+                {
+                    total[key] = total.GetValueOrDefault(key) + count;
+                    if (key is not ("accepted" or "duplicate" or "stale"))
+                    {
+                        _refused.Add(count, new KeyValuePair<string, object?>("reason", key));
+                        LogRefused(key, count);
+                    }
+                }
+            }
+        }
+        finally
+        {
+            _flush.Release();
+        }
+
+        return total;
+    }
+
+    /// <summary>
+    /// At a card's first sight: asks the fleet for its profile and waits at most <see cref="FleetLinkOptions.FetchBudget"/>.
+    /// True when the profile came in time (and is offered to the feature state); false when it did not or the link is
+    /// down, which is counted: the payment is then scored on local history. A late answer is still offered.
+    /// </summary>
+    public async Task<bool> FetchAsync(string cardToken, CancellationToken cancellationToken)
+    {
+        if (!_client.IsConnected)
+        {
+            _fetchMisses.Add(1, new KeyValuePair<string, object?>("why", "link_down"));
+            return false;
+        }
+
+        var correlation = Guid.NewGuid().ToByteArray();
+        var id = Convert.ToHexString(correlation);
+        var answer = new TaskCompletionSource<byte[]>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _fetches[id] = answer;
+        try
+        {
+            await _client.PublishAsync(new MqttApplicationMessageBuilder()
+                .WithTopic(_root + "fetch")
+                .WithPayload(Encoding.UTF8.GetBytes(cardToken))
+                .WithCorrelationData(correlation)
+                .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtMostOnce)
+                .Build(), cancellationToken);
+            var payload = await answer.Task.WaitAsync(_options.FetchBudget, _time, cancellationToken);
+            Offer(cardToken, payload, "fetch");
+            return true;
+        }
+        catch (Exception ex) when (ex is TimeoutException or MQTTnet.Exceptions.MqttCommunicationException or MQTTnet.Exceptions.MqttClientNotConnectedException)
+        {
+            _fetchMisses.Add(1, new KeyValuePair<string, object?>("why", ex is TimeoutException ? "budget" : "link_down"));
+            return false;
+        }
+        finally
+        {
+            _fetches.TryRemove(id, out _);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_client.IsConnected)
+        {
+            try
+            {
+                await _client.DisconnectAsync();
+            }
+            catch (MQTTnet.Exceptions.MqttCommunicationException)
+            {
+            }
+        }
+
+        _client.Dispose();
+        _flush.Dispose();
+    }
+
+    private async Task ConnectAsync(CancellationToken cancellationToken)
+    {
+        var builder = new MqttClientOptionsBuilder()
+            .WithTcpServer(_options.Host, _options.Port)
+            .WithProtocolVersion(MqttProtocolVersion.V500)
+            .WithClientId("edgeagent-fleet-" + _options.StoreId)
+            .WithCleanStart(true)
+            .WithKeepAlivePeriod(TimeSpan.FromSeconds(15))
+            .WithTimeout(TimeSpan.FromSeconds(10));
+        if (!string.IsNullOrEmpty(_options.Username))
+        {
+            builder.WithCredentials(_options.Username, _options.Password);
+        }
+
+        var result = await _client.ConnectAsync(builder.Build(), cancellationToken);
+        if (result.ResultCode != MqttClientConnectResultCode.Success)
+        {
+            throw new InvalidOperationException("fleet link refused: " + result.ResultCode);
+        }
+
+        await _client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
+            .WithTopicFilter(f => f.WithTopic(_root + "profiles").WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce))
+            .WithTopicFilter(f => f.WithTopic(_root + "receipts").WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce))
+            .Build(), cancellationToken);
+    }
+
+    private async Task<Dictionary<string, int>> SendUntilReceiptAsync(byte[] payload, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            if (!_client.IsConnected)
+            {
+                throw new InvalidOperationException("the fleet link is down");
+            }
+
+            var id = Convert.ToHexString(FleetDeltaCodec.ReceiptKeyOf(payload));
+            var receipt = new TaskCompletionSource<Dictionary<string, int>>(TaskCreationOptions.RunContinuationsAsynchronously);
+            _receipts[id] = receipt;
+            try
+            {
+                await _client.PublishAsync(new MqttApplicationMessageBuilder()
+                    .WithTopic(_root + "deltas")
+                    .WithPayload(payload)
+                    .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+                    .Build(), cancellationToken);
+                return await receipt.Task.WaitAsync(_options.ReceiptTimeout, _time, cancellationToken);
+            }
+            catch (TimeoutException)
+            {
+                // No receipt: the silo that took the batch died, or no silo reads yet. The same batch again is harmless.
+                LogResend(_options.ReceiptTimeout);
+            }
+            finally
+            {
+                _receipts.TryRemove(id, out _);
+            }
+        }
+    }
+
+    private void OnMessage(MqttApplicationMessage message)
+    {
+        try
+        {
+            var id = message.CorrelationData is { } c ? Convert.ToHexString(c) : null;
+            if (message.Topic.EndsWith("/receipts", StringComparison.Ordinal))
+            {
+                if (id is not null && _receipts.TryRemove(id, out var waiter))
+                {
+                    waiter.TrySetResult(JsonSerializer.Deserialize(message.Payload.ToArray(), FleetJson.Default.DictionaryStringInt32) ?? []);
+                }
+            }
+            else if (message.Topic.EndsWith("/profiles", StringComparison.Ordinal))
+            {
+                var payload = message.Payload.ToArray();
+                if (id is not null && _fetches.TryRemove(id, out var waiter))
+                {
+                    waiter.TrySetResult(payload);
+                }
+                else if (message.UserProperties?.FirstOrDefault(p => p.Name == "token") is { } token)
+                {
+                    // A fetch answer that missed its budget is still the card's profile: the next payment uses it.
+                    Offer(Encoding.UTF8.GetString(token.ValueBuffer.Span), payload, id is null ? "push" : "late");
+                    if (id is null)
+                    {
+                        Interlocked.Increment(ref _pushed);
+                    }
+                }
+            }
+        }
+        catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException)
+        {
+            LogBadMessage(message.Topic, ex.Message);
+        }
+    }
+
+    private void Offer(string cardToken, byte[] payload, string how)
+    {
+        var profile = FleetDeltaCodec.Decode(payload, out var error) ?? throw new InvalidOperationException("a profile that does not decode: " + error);
+        var payments = new RecentPayment[profile.Deltas.Count];
+        for (var i = 0; i < payments.Length; i++)
+        {
+            var d = profile.Deltas[i];
+            payments[i] = new RecentPayment(d.EventUnixMs, d.Amount, d.MerchantHash, d.Latitude, d.Longitude);
+        }
+
+        var taken = _features.OfferOtherStores(cardToken, payments, _time.GetUtcNow());
+        Interlocked.Exchange(ref _lastProfileTicks, _time.GetTimestamp());
+        _profiles.Add(1, new KeyValuePair<string, object?>("how", how), new KeyValuePair<string, object?>("taken", taken ? "yes" : "cap"));
+    }
+
+    [LoggerMessage(EventId = 440, Level = LogLevel.Information, Message = "Fleet link up at {Host}:{Port}")]
+    private partial void LogConnected(string host, int port);
+
+    [LoggerMessage(EventId = 441, Level = LogLevel.Warning, Message = "Fleet link at {Host}:{Port} down ({Reason}); scoring on local history, trying again")]
+    private partial void LogLinkDown(string host, int port, string reason);
+
+    [LoggerMessage(EventId = 442, Level = LogLevel.Warning, Message = "The fleet refused {Count} delta(s): {Reason}")]
+    private partial void LogRefused(string reason, int count);
+
+    [LoggerMessage(EventId = 443, Level = LogLevel.Information, Message = "No receipt from the fleet within {Timeout}; the batch goes again")]
+    private partial void LogResend(TimeSpan timeout);
+
+    [LoggerMessage(EventId = 444, Level = LogLevel.Warning, Message = "A fleet message on {Topic} was not understood: {Reason}")]
+    private partial void LogBadMessage(string topic, string reason);
+}
+
+[System.Text.Json.Serialization.JsonSerializable(typeof(Dictionary<string, int>))]
+internal sealed partial class FleetJson : System.Text.Json.Serialization.JsonSerializerContext;

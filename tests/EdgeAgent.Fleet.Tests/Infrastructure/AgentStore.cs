@@ -1,0 +1,133 @@
+using EdgeAgent.Cloud.Fleet;
+using EdgeAgent.Core.Features;
+using EdgeAgent.Core.Fleet;
+using EdgeAgent.Core.Payments;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace EdgeAgent.Fleet.Tests.Infrastructure;
+
+/// <summary>
+/// A store as the agent runs its fleet side: the real feature state and extractor (the one feature code path) and the
+/// agent's <see cref="FleetLink"/>, logged in at the uplink broker as the store.
+/// </summary>
+internal sealed class AgentStore : IAsyncDisposable
+{
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _run;
+
+    public AgentStore(string storeId, int port, TimeSpan fetchBudget)
+    {
+        StoreId = storeId;
+        Extractor = new FeatureExtractor(State);
+        Link = new FleetLink(
+            new FleetLinkOptions
+            {
+                Host = "127.0.0.1",
+                Port = port,
+                Username = storeId,
+                Password = UplinkBroker.PasswordOf(storeId),
+                StoreId = storeId,
+                TopicRoot = UplinkBroker.Root,
+                FetchBudget = fetchBudget,
+                FlushInterval = TimeSpan.Zero,
+                ReceiptTimeout = TimeSpan.FromSeconds(15),
+            },
+            State, FleetLinkCluster.FleetKeyFingerprint, TimeProvider.System, new TestMeterFactory(), NullLogger<FleetLink>.Instance);
+        _run = Link.RunAsync(_stop.Token);
+    }
+
+    public string StoreId { get; }
+
+    public FeatureState State { get; } = new();
+
+    public FeatureExtractor Extractor { get; }
+
+    public FleetLink Link { get; }
+
+    /// <summary>Every delta this store produced, for a replay of the whole outbox.</summary>
+    public List<FleetDelta> Sent { get; } = [];
+
+    public async Task WaitUpAsync(TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!Link.IsUp)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"{StoreId}: the fleet link never came up");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>The payment's features from this store's history merged with the fleet's; then its delta waits in the outbox.</summary>
+    public float[] Score(PaymentEvent payment)
+    {
+        var features = new float[FeatureSchema.Count];
+        Extractor.ComputeAndApply(payment, features);
+        var delta = new FleetDelta(
+            payment.CardToken, FleetDeltaCodec.PaymentIdOf(payment.CardToken, payment.DeduplicationKey), payment.Timestamp.ToUnixTimeMilliseconds(),
+            (double)payment.Amount, Core.Features.StableHash.Of(FeatureExtractor.MerchantKey(payment.MerchantId)),
+            payment.Location?.Latitude ?? double.NaN, payment.Location?.Longitude ?? double.NaN);
+        Sent.Add(delta);
+        Link.Enqueue(delta);
+        return features;
+    }
+
+    /// <summary>Flushes the outbox, trying again while the link is down, until <paramref name="timeout"/>.</summary>
+    public async Task<IReadOnlyDictionary<string, int>> FlushAsync(TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            try
+            {
+                return await Link.FlushAsync(_stop.Token);
+            }
+            catch (InvalidOperationException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(100);
+            }
+            catch (MQTTnet.Exceptions.MqttCommunicationException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(100);
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        try
+        {
+            await _run;
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        await Link.DisposeAsync();
+        _stop.Dispose();
+    }
+
+    private sealed class TestMeterFactory : System.Diagnostics.Metrics.IMeterFactory
+    {
+        private readonly List<System.Diagnostics.Metrics.Meter> _meters = [];
+
+        public System.Diagnostics.Metrics.Meter Create(System.Diagnostics.Metrics.MeterOptions options)
+        {
+            var meter = new System.Diagnostics.Metrics.Meter(options);
+            _meters.Add(meter);
+            return meter;
+        }
+
+        public void Dispose()
+        {
+            foreach (var meter in _meters)
+            {
+                meter.Dispose();
+            }
+        }
+    }
+}
