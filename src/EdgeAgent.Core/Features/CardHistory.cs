@@ -18,6 +18,7 @@ public sealed class CardHistory
 
     private readonly List<RecentPayment> _recent;
 
+    /// <summary>A card never seen before.</summary>
     public CardHistory()
         : this([])
     {

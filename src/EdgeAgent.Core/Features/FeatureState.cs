@@ -43,6 +43,7 @@ public sealed class FeatureState
     /// <inheritdoc cref="Sequence"/>
     public long Ticks { get; set; }
 
+    /// <summary>The card's history: from memory, else read from the store, else a new one.</summary>
     public CardHistory Card(string cardToken)
     {
         if (_cards.TryGet(cardToken, out var card))
@@ -59,6 +60,7 @@ public sealed class FeatureState
         return _cards.AddNew(cardToken);
     }
 
+    /// <summary>The merchant's activity: from memory, else read from the store, else a new one.</summary>
     public MerchantActivity Merchant(string merchantKey)
     {
         if (_merchants.TryGet(merchantKey, out var merchant))

@@ -22,6 +22,7 @@ public sealed partial class ScoringPipeline : IInboundSink, IDisposable
     private readonly RecordLoop _record;
     private readonly ILogger _logger;
 
+    /// <summary>A pipeline built from <paramref name="parts"/>.</summary>
     public ScoringPipeline(PipelineParts parts, ILoggerFactory loggers)
     {
         _parts = parts;
@@ -44,6 +45,7 @@ public sealed partial class ScoringPipeline : IInboundSink, IDisposable
             parts.Observer, loggers.CreateLogger<RecordLoop>());
     }
 
+    /// <inheritdoc/>
     public void Dispose()
     {
         _loop.Dispose();
