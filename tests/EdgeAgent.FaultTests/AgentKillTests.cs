@@ -36,9 +36,7 @@ public sealed class AgentKillTests(ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task KilledAtRandomMoments_WithACloudOutage_NothingIsMissing()
     {
-        var seed = Environment.TickCount;
-        var random = new Random(seed);
-        output.WriteLine($"seed {seed}");
+        var random = FaultSeed.Next(output);
         string[] settings =
         [
             "Mqtt:Host=127.0.0.1", $"Mqtt:Port={_broker.Port}", $"Mqtt:ClientId={_clientId}", "Mqtt:ReconnectMinDelaySeconds=0.2",

@@ -22,9 +22,7 @@ public sealed class EmbeddedKillTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public async Task KilledWhileMqttJsTerminalsPay_EveryTerminalGetsEveryAnswer()
     {
-        var seed = Environment.TickCount;
-        var random = new Random(seed);
-        output.WriteLine($"seed {seed}");
+        var random = FaultSeed.Next(output);
         string[] settings = [$"Mqtt:Port={_port}", "Inference:Provider=Cpu"];
         var ledger = new PaymentLedger();
         var agent = await AgentProcess.StartAsync(_data.Path, settings);

@@ -31,9 +31,7 @@ public sealed class PoisonBystanderTests(ITestOutputHelper output) : IAsyncLifet
     [Fact]
     public async Task KilledThreeTimesWithABacklog_NoBystanderIsRefusedAsPoison()
     {
-        var seed = Environment.TickCount;
-        var random = new Random(seed);
-        output.WriteLine($"seed {seed}");
+        var random = FaultSeed.Next(output);
         string[] settings =
         [
             "Mqtt:Host=127.0.0.1", $"Mqtt:Port={_broker.Port}", $"Mqtt:ClientId={_clientId}", "Mqtt:ReconnectMinDelaySeconds=0.2",

@@ -21,6 +21,15 @@ internal static class PacketTarget
     /// <summary>Reads every packet in <paramref name="stream"/>; returns how many were read, and the PUBACK identifiers seen.</summary>
     public static (int Packets, int Acknowledgements) Run(byte[] stream)
     {
+        var (packets, acknowledgements, broken) = Check(stream);
+        FuzzFinding.ThrowIfAny(broken);
+        return (packets, acknowledgements);
+    }
+
+    /// <summary>Reads every packet in <paramref name="stream"/>; returns the counts and the properties it broke.</summary>
+    public static (int Packets, int Acknowledgements, IReadOnlyList<string> Broken) Check(byte[] stream)
+    {
+        var broken = new List<string>();
         var guard = new PacketSizeGuard(MaxPacketBytes);
         var acknowledgements = 0;
         guard.Acknowledged = _ => acknowledgements++;
@@ -49,7 +58,11 @@ internal static class PacketTarget
         }
 
         var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        FuzzFinding.Require(allocated <= (1 << 20) + (16L * stream.Length), $"reading {stream.Length} bytes allocated {allocated}");
-        return (packets, acknowledgements);
+        FuzzFinding.Require(broken, allocated <= (1 << 20) + (16L * stream.Length), $"reading {stream.Length} bytes allocated {allocated}");
+
+        // A packet is at least its fixed header and a one-byte remaining length; a PUBACK adds its two-byte identifier.
+        FuzzFinding.Require(broken, packets <= stream.Length / 2, $"{packets} packets read from {stream.Length} bytes");
+        FuzzFinding.Require(broken, acknowledgements <= stream.Length / 4, $"{acknowledgements} PUBACKs seen in {stream.Length} bytes");
+        return (packets, acknowledgements, broken);
     }
 }

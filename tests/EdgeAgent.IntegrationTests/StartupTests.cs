@@ -6,6 +6,7 @@ using EdgeAgent.IntegrationTests.Infrastructure;
 namespace EdgeAgent.IntegrationTests;
 
 /// <summary>A bad model or setting stops the agent at boot with a message naming what is wrong.</summary>
+[Collection(ConsoleCollection.Name)]
 public sealed class StartupTests : IDisposable
 {
     private readonly TempDirectory _data = new();

@@ -2,6 +2,7 @@ using EdgeAgent.Cloud.Buffer;
 using EdgeAgent.Cloud.Control;
 using EdgeAgent.Cloud.Telemetry;
 using EdgeAgent.Cloud.Transport;
+using EdgeAgent.Core;
 using EdgeAgent.Core.Records;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

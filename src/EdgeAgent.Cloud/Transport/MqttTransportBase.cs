@@ -1,4 +1,5 @@
 using EdgeAgent.Cloud.Sync;
+using EdgeAgent.Core;
 using Microsoft.Extensions.Logging;
 using MQTTnet;
 

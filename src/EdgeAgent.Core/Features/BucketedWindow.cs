@@ -12,6 +12,7 @@ public sealed class BucketedWindow
     private readonly int[] _count;
     private readonly double[] _sum;
 
+    /// <summary>An empty window of <paramref name="bucketCount"/> buckets of <paramref name="bucketMs"/> each.</summary>
     public BucketedWindow(long bucketMs, int bucketCount)
     {
         _bucketMs = bucketMs;
@@ -29,6 +30,7 @@ public sealed class BucketedWindow
         _sum = [.. snapshot.Sum];
     }
 
+    /// <summary>Counts a payment of <paramref name="amount"/> at <paramref name="unixMs"/>; one older than the window is ignored.</summary>
     public void Add(long unixMs, double amount)
     {
         var index = BucketOf(unixMs);
@@ -68,8 +70,10 @@ public sealed class BucketedWindow
         return (count, sum);
     }
 
+    /// <summary>The buckets, for the store.</summary>
     public WindowSnapshot ToSnapshot() => new([.. _index], [.. _count], [.. _sum]);
 
+    /// <summary>A window as the store kept it.</summary>
     public static BucketedWindow FromSnapshot(long bucketMs, WindowSnapshot snapshot) => new(bucketMs, snapshot);
 
     /// <summary>The bucket holding a time; floor division, so times before 1970 fall in the right bucket too.</summary>

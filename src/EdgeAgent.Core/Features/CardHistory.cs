@@ -29,6 +29,7 @@ public sealed class CardHistory
     private List<RecentPayment> _others = [];
     private List<RecentPayment>? _merged;
 
+    /// <summary>A card never seen before.</summary>
     public CardHistory()
         : this([])
     {

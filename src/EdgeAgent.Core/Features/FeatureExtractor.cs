@@ -16,6 +16,7 @@ public sealed class FeatureExtractor
 
     private readonly FeatureState _state;
 
+    /// <summary>Computes features from <paramref name="state"/>, which it also updates.</summary>
     public FeatureExtractor(FeatureState state)
     {
         _state = state;

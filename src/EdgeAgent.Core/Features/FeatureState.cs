@@ -52,6 +52,7 @@ public sealed class FeatureState
     /// <summary>Cards with other stores' payments from the fleet, waiting to be merged or merged. Thread-safe.</summary>
     public int OtherStoreProfiles => _otherStores.Count;
 
+    /// <summary>The card's history: from memory, else read from the store, else a new one.</summary>
     public CardHistory Card(string cardToken)
     {
         var card = FindCard(cardToken);
@@ -136,6 +137,7 @@ public sealed class FeatureState
 
     private sealed record OtherStoresProfile(RecentPayment[] Payments, DateTimeOffset ReceivedAt, long Version);
 
+    /// <summary>The merchant's activity: from memory, else read from the store, else a new one.</summary>
     public MerchantActivity Merchant(string merchantKey)
     {
         if (_merchants.TryGet(merchantKey, out var merchant))

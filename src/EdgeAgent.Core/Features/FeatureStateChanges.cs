@@ -6,7 +6,9 @@ namespace EdgeAgent.Core.Features;
 /// </summary>
 public sealed record FeatureStateChanges(IReadOnlyList<CardHistorySnapshot> Cards, IReadOnlyList<MerchantActivitySnapshot> Merchants, long CoveredThrough = 0)
 {
+    /// <summary>No change.</summary>
     public static FeatureStateChanges None { get; } = new([], []);
 
+    /// <summary>True when no card and no merchant changed.</summary>
     public bool IsEmpty => Cards.Count == 0 && Merchants.Count == 0;
 }

@@ -9,6 +9,7 @@ namespace EdgeAgent.Core.Features;
 /// </summary>
 public readonly record struct FeatureUpdate(string CardToken, string MerchantKey, long UnixMs, double Amount, GeoPoint? Location)
 {
+    /// <summary>What <paramref name="payment"/> changes in the state.</summary>
     public static FeatureUpdate Of(PaymentEvent payment) => new(
         payment.CardToken,
         FeatureExtractor.MerchantKey(payment.MerchantId),

@@ -22,6 +22,7 @@ public sealed class MerchantActivity
     private readonly BucketedWindow _lastHour;
     private readonly BucketedWindow _lastDay;
 
+    /// <summary>A merchant never seen before.</summary>
     public MerchantActivity()
     {
         _lastHour = new BucketedWindow(MinuteMs, HourBuckets);
@@ -34,6 +35,7 @@ public sealed class MerchantActivity
         _lastDay = lastDay;
     }
 
+    /// <summary>Counts a payment of <paramref name="amount"/> at <paramref name="unixMs"/>.</summary>
     public void Add(long unixMs, double amount)
     {
         _lastHour.Add(unixMs, amount);
@@ -46,6 +48,7 @@ public sealed class MerchantActivity
     /// <summary>Count and sum of the payments in the hour of <paramref name="unixMs"/> and the 23 before it.</summary>
     public (int Count, double Sum) LastDay(long unixMs) => _lastDay.Query(unixMs);
 
+    /// <summary>The activity, for the store.</summary>
     public MerchantActivitySnapshot ToSnapshot(string merchantKey) =>
         new(merchantKey, _lastHour.ToSnapshot(), _lastDay.ToSnapshot());
 

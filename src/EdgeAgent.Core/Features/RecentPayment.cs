@@ -8,5 +8,6 @@ namespace EdgeAgent.Core.Features;
 /// <param name="Longitude">Where it happened; NaN when the terminal did not say.</param>
 public readonly record struct RecentPayment(long UnixMs, double Amount, int MerchantHash, double Latitude, double Longitude)
 {
+    /// <summary>True when the terminal gave where the payment was made.</summary>
     public bool HasLocation => !double.IsNaN(Latitude);
 }

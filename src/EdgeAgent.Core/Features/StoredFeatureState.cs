@@ -10,6 +10,7 @@ public sealed record StoredFeatureState(
     IReadOnlyList<MerchantActivitySnapshot> Merchants,
     IReadOnlyList<(long Sequence, FeatureUpdate Update)> Journal)
 {
+    /// <summary>A store with nothing in it.</summary>
     public static StoredFeatureState Empty { get; } = new([], [], []);
 
     /// <summary>Stored cards not loaded (over the card cap).</summary>

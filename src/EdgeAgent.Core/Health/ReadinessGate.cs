@@ -7,8 +7,10 @@ public sealed class ReadinessGate : IReadinessGate
 {
     private readonly ConcurrentDictionary<string, string> _problems = new(StringComparer.Ordinal);
 
+    /// <inheritdoc/>
     public IReadOnlyDictionary<string, string> Problems => new SortedDictionary<string, string>(_problems, StringComparer.Ordinal);
 
+    /// <inheritdoc/>
     public void NotReady(string component, string reason)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(component);
@@ -16,6 +18,7 @@ public sealed class ReadinessGate : IReadinessGate
         _problems[component] = reason;
     }
 
+    /// <inheritdoc/>
     public void Ready(string component)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(component);

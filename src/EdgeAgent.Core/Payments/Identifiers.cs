@@ -6,6 +6,7 @@ public static class Identifiers
     /// <summary>Longest id accepted.</summary>
     public const int MaxLength = 64;
 
+    /// <summary>True when <paramref name="id"/> follows the grammar.</summary>
     public static bool IsValid(ReadOnlySpan<char> id)
     {
         if (id.IsEmpty || id.Length > MaxLength)
@@ -24,6 +25,7 @@ public static class Identifiers
         return true;
     }
 
+    /// <summary>True when <paramref name="id"/>, as UTF-8 bytes, follows the grammar.</summary>
     public static bool IsValid(ReadOnlySpan<byte> id)
     {
         if (id.IsEmpty || id.Length > MaxLength)

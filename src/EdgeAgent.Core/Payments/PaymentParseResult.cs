@@ -23,14 +23,17 @@ public sealed class PaymentParseResult
     /// <summary>Store and terminal, when the topic was well formed.</summary>
     public TopicAddress? Address { get; }
 
+    /// <summary>True when the payment passed every check and has an <see cref="Event"/>.</summary>
     public bool IsValid => Event is not null;
 
     /// <summary>Which node key decrypted the card number (0 the current one, 1 the previous), -1 when it was not encrypted.</summary>
     public int PanKeyIndex { get; private init; } = -1;
 
+    /// <summary>A payment that passed, and which node key decrypted its card number (-1 when in clear or a token).</summary>
     public static PaymentParseResult Valid(PaymentEvent paymentEvent, int panKeyIndex = -1) =>
         new(paymentEvent, [], paymentEvent.TransactionId, new TopicAddress(paymentEvent.StoreId, paymentEvent.TerminalId)) { PanKeyIndex = panKeyIndex };
 
+    /// <summary>A refusal, with what could be read of the payment to answer it.</summary>
     public static PaymentParseResult Rejected(IReadOnlyList<ValidationError> errors, string? transactionId, TopicAddress? address) =>
         new(null, errors, transactionId, address);
 }

@@ -6,6 +6,7 @@ namespace EdgeAgent.Core.Payments;
 /// <summary>Limits a payment must respect (configuration section <c>Validation</c>).</summary>
 public sealed class ValidationOptions
 {
+    /// <summary>The configuration section.</summary>
     public const string SectionName = "Validation";
 
     /// <summary>Largest payload accepted, in bytes. Default 8192: a payment is a few hundred bytes.</summary>

@@ -16,6 +16,7 @@ public sealed class AnswerWriter : IDisposable
     private readonly ArrayBufferWriter<byte> _buffer = new(16 * 1024);
     private readonly Utf8JsonWriter _json;
 
+    /// <summary>A writer with its own buffer, reused for every batch.</summary>
     public AnswerWriter()
     {
         _json = new Utf8JsonWriter(_buffer);
@@ -107,6 +108,7 @@ public sealed class AnswerWriter : IDisposable
         return _buffer.WrittenSpan.ToArray();
     }
 
+    /// <inheritdoc/>
     public void Dispose() => _json.Dispose();
 
     /// <summary>The lower-case name used on the wire and in the store.</summary>

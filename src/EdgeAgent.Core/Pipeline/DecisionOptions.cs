@@ -6,6 +6,7 @@ namespace EdgeAgent.Core.Pipeline;
 /// <summary>Overrides of the thresholds that came with the model (configuration section <c>Decision</c>).</summary>
 public sealed class DecisionOptions
 {
+    /// <summary>The configuration section.</summary>
     public const string SectionName = "Decision";
 
     /// <summary>Review at or above this score; unset uses the model card's. In [0, 1].</summary>

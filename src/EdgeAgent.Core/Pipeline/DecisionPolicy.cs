@@ -10,6 +10,7 @@ public sealed class DecisionPolicy
 {
     private volatile Overrides _overrides;
 
+    /// <summary>A policy with the configured overrides of the model's thresholds.</summary>
     public DecisionPolicy(DecisionOptions options)
     {
         FallbackDecision = options.FallbackDecision;

@@ -7,9 +7,12 @@ namespace EdgeAgent.Core.Pipeline;
 /// </summary>
 public interface IRecordingObserver
 {
+    /// <summary>A message is about to be scored.</summary>
     void Scoring(string? transactionId);
 
+    /// <summary>A batch has been answered, not yet recorded.</summary>
     void Answered(ScoredBatch batch);
 
+    /// <summary>A group of batches has been committed, not yet acknowledged.</summary>
     void Committed(IReadOnlyList<ScoredBatch> batches);
 }

@@ -8,11 +8,13 @@ namespace EdgeAgent.Core.Pipeline;
 /// </summary>
 public interface IScorerSource
 {
+    /// <summary>The current model for one batch; a model swapped meanwhile waits for the lease to end.</summary>
     IScorerLease Rent();
 }
 
 /// <summary>The use of one scorer for one batch.</summary>
 public interface IScorerLease : IDisposable
 {
+    /// <summary>The scorer to use until the lease is disposed.</summary>
     IScorer Scorer { get; }
 }

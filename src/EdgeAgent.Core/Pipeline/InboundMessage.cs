@@ -7,6 +7,7 @@ namespace EdgeAgent.Core.Pipeline;
 /// </summary>
 public sealed class InboundMessage
 {
+    /// <summary>The MQTT topic it came on.</summary>
     public required string Topic { get; init; }
 
     /// <summary>
@@ -58,6 +59,7 @@ public sealed class InboundMessage
     /// <summary>Wall-clock time of receipt, for the record.</summary>
     public required DateTimeOffset ReceivedAt { get; init; }
 
+    /// <summary>How the transport is told that the message is on record (its PUBACK).</summary>
     public required IMessageSettlement Settlement { get; init; }
 
     /// <summary>The payload length to check against limits: as received, else the copy's.</summary>

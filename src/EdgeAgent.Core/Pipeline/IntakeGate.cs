@@ -16,6 +16,7 @@ public sealed class IntakeGate
     /// <summary>Raised when intake pauses or resumes (on the thread that changed it).</summary>
     public event Action<string?>? Changed;
 
+    /// <summary>True while payments are taken.</summary>
     public bool IsOpen => PausedReason is null;
 
     /// <summary>Completes at once while open; otherwise when the gate opens.</summary>
@@ -25,6 +26,7 @@ public sealed class IntakeGate
         return closed is null ? Task.CompletedTask : closed.Task.WaitAsync(cancellationToken);
     }
 
+    /// <summary>Stops intake, for <paramref name="reason"/>.</summary>
     public void Close(string reason)
     {
         lock (_lock)
@@ -41,6 +43,7 @@ public sealed class IntakeGate
         Changed?.Invoke(reason);
     }
 
+    /// <summary>Takes payments again.</summary>
     public void Open()
     {
         TaskCompletionSource? closed;

@@ -10,8 +10,10 @@ namespace EdgeAgent.Core.Pipeline;
 /// </summary>
 public sealed class Outcome
 {
+    /// <summary>The message it is the outcome of.</summary>
     public required InboundMessage Message { get; init; }
 
+    /// <summary>Scored, rejected or a duplicate.</summary>
     public required OutcomeKind Kind { get; init; }
 
     /// <summary>Position in the record of a scored or rejected message, in arrival order (which is commit order); 0 for a duplicate.</summary>
@@ -41,11 +43,13 @@ public sealed class Outcome
     /// <summary>Fraud probability; null when the fallback decided.</summary>
     public double? Score { get; init; }
 
+    /// <summary>The decision, for a scored payment.</summary>
     public Decision Decision { get; init; }
 
     /// <summary>Why the fallback decided instead of the model (<see cref="FallbackReasons"/>); null when the model did.</summary>
     public string? FallbackReason { get; init; }
 
+    /// <summary>The model that scored; null when the fallback decided or for a rejection.</summary>
     public ModelIdentity? Model { get; init; }
 
     /// <summary>Why a review or decline scored as it did (up to three reasons, from the model); empty otherwise.</summary>

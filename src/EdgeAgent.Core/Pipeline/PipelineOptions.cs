@@ -5,6 +5,7 @@ namespace EdgeAgent.Core.Pipeline;
 /// <summary>Shape of the scoring pipeline (configuration section <c>Pipeline</c>).</summary>
 public sealed class PipelineOptions : IValidatableObject
 {
+    /// <summary>The configuration section.</summary>
     public const string SectionName = "Pipeline";
 
     /// <summary>First topic level of the terminal contract: <c>{root}/{storeId}/{terminalId}/payments</c>. Default <c>pos</c>.</summary>
@@ -114,6 +115,7 @@ public sealed class PipelineOptions : IValidatableObject
     [Range(1, 86_400)]
     public double StoreUnavailableGraceSeconds { get; set; } = 60;
 
+    /// <inheritdoc/>
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         // Every payment between scoring and commit must still have its answer in memory, or a retry arriving

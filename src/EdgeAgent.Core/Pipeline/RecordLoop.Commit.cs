@@ -8,7 +8,7 @@ internal sealed partial class RecordLoop
 {
     private async Task CommitAsync(CancellationToken cancellationToken)
     {
-        var delay = TimeSpan.FromMilliseconds(50);
+        var backoff = new Backoff(TimeSpan.FromMilliseconds(50), MaxRetryDelay, jitter: 0);
         var unavailableSince = (long?)null;
         var isolating = false;
         while (true)
@@ -65,8 +65,7 @@ internal sealed partial class RecordLoop
                 continue;
             }
 
-            await Task.Delay(delay, time, cancellationToken);
-            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxRetryDelay.Ticks));
+            await Task.Delay(backoff.Next(), time, cancellationToken);
         }
     }
 

@@ -23,6 +23,7 @@ public sealed partial class ScoringPipeline : IInboundSink, IDisposable
     private readonly RecordBacklog _backlog;
     private readonly ILogger _logger;
 
+    /// <summary>A pipeline built from <paramref name="parts"/>.</summary>
     public ScoringPipeline(PipelineParts parts, ILoggerFactory loggers)
     {
         _parts = parts;
@@ -43,6 +44,7 @@ public sealed partial class ScoringPipeline : IInboundSink, IDisposable
             parts.Observer, loggers.CreateLogger<RecordLoop>());
     }
 
+    /// <inheritdoc/>
     public void Dispose()
     {
         _loop.Dispose();

@@ -6,22 +6,26 @@ namespace EdgeAgent.Core.Pipeline;
 /// </summary>
 public sealed class StoreUnavailableException : Exception
 {
+    /// <summary>The store refused a commit; <paramref name="deviceFull"/> when its device is full.</summary>
     public StoreUnavailableException(string message, bool deviceFull, Exception? inner = null)
         : base(message, inner)
     {
         DeviceFull = deviceFull;
     }
 
+    /// <summary>The store refused a commit.</summary>
     public StoreUnavailableException()
         : this("the store is unavailable", false)
     {
     }
 
+    /// <summary>The store refused a commit, for <paramref name="message"/>.</summary>
     public StoreUnavailableException(string message)
         : this(message, false)
     {
     }
 
+    /// <summary>The store refused a commit, for <paramref name="message"/>.</summary>
     public StoreUnavailableException(string message, Exception inner)
         : this(message, false, inner)
     {

@@ -14,41 +14,58 @@ public sealed record RecordedOutcome
     /// <summary><c>scored</c> or <c>rejected</c>.</summary>
     public required string Status { get; init; }
 
+    /// <summary>The terminal's transaction id, masked as the answer masked it; null when a refused payload had none.</summary>
     public string? TransactionId { get; init; }
 
+    /// <summary>The store, from the topic.</summary>
     public string? StoreId { get; init; }
 
+    /// <summary>The terminal, from the topic.</summary>
     public string? TerminalId { get; init; }
 
+    /// <summary>When the agent received the payment, on its own clock.</summary>
     public required DateTimeOffset ReceivedAt { get; init; }
 
+    /// <summary>The payment's own time, as the terminal gave it.</summary>
     public DateTimeOffset? EventTime { get; init; }
 
+    /// <summary>The amount, in the currency's major unit.</summary>
     public decimal? Amount { get; init; }
 
+    /// <summary>The ISO 4217 currency code.</summary>
     public string? Currency { get; init; }
 
+    /// <summary>The keyed token of the card; never the card number.</summary>
     public string? CardToken { get; init; }
 
+    /// <summary>The merchant category code.</summary>
     public string? Mcc { get; init; }
 
+    /// <summary><c>pos</c> or <c>ecommerce</c>.</summary>
     public string? Channel { get; init; }
 
+    /// <summary>The merchant.</summary>
     public string? MerchantId { get; init; }
 
+    /// <summary>Where the payment was made, when the terminal said.</summary>
     public GeoPoint? Location { get; init; }
 
+    /// <summary>The feature vector the model scored, in the schema's order.</summary>
     public float[]? Features { get; init; }
 
+    /// <summary>The fraud probability; null when the fallback decided, or for a rejection.</summary>
     public double? Score { get; init; }
 
     /// <summary><c>approve</c>, <c>review</c> or <c>decline</c>, for scored payments.</summary>
     public string? Decision { get; init; }
 
+    /// <summary>The name of the model that scored.</summary>
     public string? Model { get; init; }
 
+    /// <summary>The version of the model that scored.</summary>
     public string? ModelVersion { get; init; }
 
+    /// <summary>Milliseconds from receipt to the answer.</summary>
     public double LatencyMs { get; init; }
 
     /// <summary>The shadow model's score, when one ran beside the live model.</summary>

@@ -6,6 +6,7 @@ namespace EdgeAgent.Core.Scoring;
 /// </summary>
 public sealed class BinnedDistribution
 {
+    /// <summary>The k bin edges, ascending.</summary>
     public required float[] Edges { get; init; }
 
     /// <summary>One share per bin (<c>Edges.Length + 1</c>), summing to 1.</summary>

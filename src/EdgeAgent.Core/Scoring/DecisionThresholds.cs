@@ -7,6 +7,7 @@ namespace EdgeAgent.Core.Scoring;
 /// </summary>
 public sealed record DecisionThresholds(double Review, double Decline)
 {
+    /// <summary>The decision for a fraud probability: decline at or above <see cref="Decline"/>, review at or above <see cref="Review"/>.</summary>
     public Decision Decide(double score) =>
         score >= Decline ? Decision.Decline : score >= Review ? Decision.Review : Decision.Approve;
 

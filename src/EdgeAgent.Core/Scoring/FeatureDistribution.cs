@@ -6,5 +6,6 @@ public sealed class FeatureDistribution
     /// <summary>Feature name, as <c>FeatureSchema.Names</c> has it.</summary>
     public required string Name { get; init; }
 
+    /// <summary>Its bins and their shares of the training rows.</summary>
     public required BinnedDistribution Distribution { get; init; }
 }

@@ -26,7 +26,9 @@ public sealed class LayoutMetrics
     /// <summary>For the cardholder split, the twin's own thresholds; the card's thresholds otherwise (left out).</summary>
     public ThresholdSpec? Thresholds { get; init; }
 
+    /// <summary>On the validation month.</summary>
     public EvaluationMetrics? Validation { get; init; }
 
+    /// <summary>On the test months.</summary>
     public EvaluationMetrics? Test { get; init; }
 }

@@ -12,8 +12,10 @@ namespace EdgeAgent.Core.Scoring;
 [JsonSerializable(typeof(ModelCard))]
 public sealed partial class ModelCardJson : JsonSerializerContext
 {
+    /// <summary>Reads a card; throws <see cref="JsonException"/> on JSON that is not one.</summary>
     public static ModelCard Parse(string json) =>
         JsonSerializer.Deserialize(json, Default.ModelCard) ?? throw new JsonException("The model card is empty.");
 
+    /// <summary>Writes a card as the training command leaves it beside the model.</summary>
     public static string Write(ModelCard card) => JsonSerializer.Serialize(card, Default.ModelCard);
 }

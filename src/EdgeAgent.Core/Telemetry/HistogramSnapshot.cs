@@ -13,15 +13,19 @@ public sealed class HistogramSnapshot
         Count = counts.Sum();
     }
 
+    /// <summary>No value recorded.</summary>
     public static HistogramSnapshot Empty { get; } = new(new long[LatencyHistogram.BucketCount], 0, 0);
 
+    /// <summary>Values recorded.</summary>
     public long Count { get; }
 
+    /// <summary>Their sum, in microseconds.</summary>
     public long SumMicros { get; }
 
     /// <summary>Largest value since the histogram was made (not per interval).</summary>
     public long MaxMicros { get; }
 
+    /// <summary>Their mean, in microseconds; 0 without values.</summary>
     public double MeanMicros => Count == 0 ? 0 : (double)SumMicros / Count;
 
     /// <summary>

@@ -27,12 +27,16 @@ public sealed class InstrumentReading
         };
     }
 
+    /// <summary>The instrument's name.</summary>
     public string Name { get; }
 
+    /// <summary>Its unit, as declared.</summary>
     public string? Unit { get; }
 
+    /// <summary>Its description, as declared.</summary>
     public string? Description { get; }
 
+    /// <summary>Counter, histogram or gauge.</summary>
     public InstrumentKind Kind { get; }
 
     /// <summary>An observable instrument: its measurements are whole values (a total, a level), not increments.</summary>
@@ -48,10 +52,13 @@ public sealed class InstrumentReading
         }
     }
 
+    /// <summary>The sum over every series.</summary>
     public long Total() => Series.Sum(s => s.Total);
 
+    /// <summary>The sum over the series with <paramref name="tag"/> = <paramref name="value"/>.</summary>
     public long Total(string tag, string value) => Series.Where(s => s.Has(tag, value)).Sum(s => s.Total);
 
+    /// <summary>The sums by each value of <paramref name="tag"/>.</summary>
     public IReadOnlyDictionary<string, long> TotalsBy(string tag)
     {
         var totals = new Dictionary<string, long>(StringComparer.Ordinal);
@@ -66,6 +73,7 @@ public sealed class InstrumentReading
         return totals;
     }
 
+    /// <summary>The histogram of the series with <paramref name="tag"/> = <paramref name="value"/>.</summary>
     public HistogramSnapshot Histogram(string tag, string value) =>
         Series.FirstOrDefault(s => s.Has(tag, value))?.Histogram?.Snapshot() ?? HistogramSnapshot.Empty;
 

@@ -8,6 +8,7 @@ namespace EdgeAgent.Core.Telemetry;
 /// </summary>
 public static class LatencyBuckets
 {
+    /// <summary>The upper bounds, in seconds, from 25 µs to 10 s.</summary>
     public static IReadOnlyList<double> Seconds { get; } =
     [
         0.000025, 0.00005, 0.000075, 0.0001, 0.00015, 0.0002, 0.0003, 0.0004, 0.0005, 0.00075,

@@ -57,5 +57,6 @@ public sealed class MeterReader : IDisposable
     /// <summary>Asks every observable instrument (gauges, observable counters) for its value now.</summary>
     public void Observe() => _listener.RecordObservableInstruments();
 
+    /// <inheritdoc/>
     public void Dispose() => _listener.Dispose();
 }

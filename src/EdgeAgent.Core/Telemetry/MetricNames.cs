@@ -7,21 +7,37 @@ namespace EdgeAgent.Core.Telemetry;
 /// </summary>
 public static class MetricNames
 {
+    /// <summary>Messages taken from the payments topics, refused ones included.</summary>
     public const string PaymentsReceived = "edgeagent.payments.received";
+    /// <summary>Payments the model (or the fallback) decided, by <see cref="DecisionTag"/>.</summary>
     public const string PaymentsScored = "edgeagent.payments.scored";
+    /// <summary>Payments refused before scoring.</summary>
     public const string PaymentsRejected = "edgeagent.payments.rejected";
+    /// <summary>Refusal reasons, by <see cref="CodeTag"/>: a refused payment may have several.</summary>
     public const string RejectionReasons = "edgeagent.payments.rejected.reasons";
+    /// <summary>Repeats of a transaction id answered with the first answer.</summary>
     public const string PaymentsDuplicates = "edgeagent.payments.duplicates";
+    /// <summary>PUBACKs sent, each after its outcome was on record.</summary>
     public const string MessagesAcknowledged = "edgeagent.messages.acknowledged";
+    /// <summary>Answers published to terminals.</summary>
     public const string AnswersPublished = "edgeagent.answers.published";
+    /// <summary>Answers the transport could not publish.</summary>
     public const string AnswersFailed = "edgeagent.answers.failed";
+    /// <summary>Batches the model failed on, decided by the fallback instead.</summary>
     public const string ModelErrors = "edgeagent.model.errors";
+    /// <summary>Commits of the record that failed and were retried.</summary>
     public const string PersistFailures = "edgeagent.persist.failures";
+    /// <summary>ONNX Runtime runs, one per batch.</summary>
     public const string InferenceExecutions = "edgeagent.inference.executions";
+    /// <summary>Rows scored by those runs.</summary>
     public const string InferenceRows = "edgeagent.inference.rows";
+    /// <summary>Rows the shadow model scored beside the live one.</summary>
     public const string ShadowRows = "edgeagent.shadow.rows";
+    /// <summary>Shadow rows whose decision matched the live model's.</summary>
     public const string ShadowAgreements = "edgeagent.shadow.agreements";
+    /// <summary>Batches the shadow model failed on; the live answers are unaffected.</summary>
     public const string ShadowErrors = "edgeagent.shadow.errors";
+    /// <summary>Seconds each stage of the pipeline took, by <see cref="StageTag"/>.</summary>
     public const string StageDuration = "edgeagent.stage.duration";
 
     /// <summary>Tag of <see cref="StageDuration"/>: the stage's name from <see cref="PipelineStageNames"/>.</summary>

@@ -32,16 +32,22 @@ public sealed partial class PipelineMetrics
 
     public void CountRecordWait() => Faults.RecordWaitCount.Add(1);
 
+    /// <summary>One message the agent failed on for a reason of its own.</summary>
     public void CountInternalError() => Faults.InternalErrorCount.Add(1);
 
+    /// <summary>One message refused as poison.</summary>
     public void CountPoison() => Faults.PoisonCount.Add(1);
 
+    /// <summary>One repeat of a transaction id with other content.</summary>
     public void CountDuplicateConflict() => Faults.ConflictCount.Add(1);
 
+    /// <summary>One refusal not kept as a dead letter, its sender being over budget.</summary>
     public void CountDeadLetterDropped() => Faults.DroppedCount.Add(1);
 
+    /// <summary>Intake paused, for <paramref name="reason"/>.</summary>
     public void CountIntakePaused(string reason) => Faults.PauseCount.Add(1, new KeyValuePair<string, object?>(FaultCounters.ReasonTag, reason));
 
+    /// <summary>Intake resumed.</summary>
     public void CountIntakeResumed() => Faults.ResumeCount.Add(1);
 
     /// <summary>Records a zero on each fault counter, so their series exist from the first scrape.</summary>

@@ -15,9 +15,11 @@ public sealed partial class PipelineMetrics
     /// <summary>Stored cards and merchants a start left in the store (over the caps), by kind (<c>card</c>, <c>merchant</c>).</summary>
     public IReadOnlyDictionary<string, long> StateLeftAtStart => Reader.TotalsBy(StartCounters.StateLeft, StartCounters.KindTag);
 
+    /// <paramref name="entries"/> journal entries refused at start, for <paramref name="reason"/>.
     public void CountJournalRefused(string reason, int entries) =>
         Start.JournalRefusedCount.Add(entries, new KeyValuePair<string, object?>(StartCounters.ReasonTag, reason));
 
+    /// <paramref name="entities"/> stored cards or merchants (<paramref name="kind"/>) left in the store at start.
     public void CountStateLeftAtStart(string kind, long entities) =>
         Start.StateLeftCount.Add(entities, new KeyValuePair<string, object?>(StartCounters.KindTag, kind));
 

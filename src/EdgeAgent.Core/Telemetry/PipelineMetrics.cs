@@ -99,22 +99,31 @@ public sealed partial class PipelineMetrics : IDisposable
     /// <summary>This host's reader of the meter: every instrument on it, this host's measurements only.</summary>
     public MeterReader Reader { get; }
 
+    /// <summary>Messages received on the payments topics.</summary>
     public long Received => Reader.Total(MetricNames.PaymentsReceived);
 
+    /// <summary>Payments decided by the model or the fallback.</summary>
     public long Scored => Reader.Total(MetricNames.PaymentsScored);
 
+    /// <summary>Repeats answered with the first answer.</summary>
     public long Duplicates => Reader.Total(MetricNames.PaymentsDuplicates);
 
+    /// <summary>Payments refused.</summary>
     public long Rejected => Reader.Total(MetricNames.PaymentsRejected);
 
+    /// <summary>Messages acknowledged, each after its outcome was on record.</summary>
     public long Acknowledged => Reader.Total(MetricNames.MessagesAcknowledged);
 
+    /// <summary>Answers published.</summary>
     public long AnswersPublished => Reader.Total(MetricNames.AnswersPublished);
 
+    /// <summary>Answers the transport could not publish.</summary>
     public long AnswerFailures => Reader.Total(MetricNames.AnswersFailed);
 
+    /// <summary>Batches decided by the fallback because the model failed.</summary>
     public long ModelErrors => Reader.Total(MetricNames.ModelErrors);
 
+    /// <summary>Commits of the record that failed and were retried.</summary>
     public long PersistFailures => Reader.Total(MetricNames.PersistFailures);
 
     /// <summary>Model runs (Triton's exec count); rows divided by runs is the average batch size.</summary>
@@ -135,8 +144,10 @@ public sealed partial class PipelineMetrics : IDisposable
     /// <summary>Messages received and not yet acknowledged.</summary>
     public long InFlight => Math.Max(0, Received - Acknowledged);
 
+    /// <summary>The timer of one stage of the pipeline.</summary>
     public StageTimer Stage(PipelineStage stage) => _stages[(int)stage];
 
+    /// <summary>Payments scored with <paramref name="decision"/>.</summary>
     public long DecisionCount(Decision decision) =>
         Reader.Total(MetricNames.PaymentsScored, MetricNames.DecisionTag, AnswerWriter.DecisionName(decision));
 
@@ -179,17 +190,22 @@ public sealed partial class PipelineMetrics : IDisposable
         StartFaultSeries();
     }
 
+    /// <summary>One message received.</summary>
     public void CountReceived() => _received.Add(1);
 
+    /// <paramref name="count"/> messages acknowledged.
     public void CountAcknowledged(int count) => _acknowledged.Add(count);
 
+    /// <summary>One payment decided.</summary>
     public void CountScored(Decision decision) => _scored.Add(1, _decisionTags[(int)decision]);
 
+    /// <summary>One repeat answered with the first answer.</summary>
     public void CountDuplicate() => _duplicates.Add(1);
 
     /// <summary>A card number decrypted with the node's current key (<paramref name="keyIndex"/> 0) or the previous one.</summary>
     public void CountPanDecrypted(int keyIndex) => _panDecrypted.Add(1, keyIndex == 0 ? CurrentKeyTag : PreviousKeyTag);
 
+    /// <summary>One refused payment, and each distinct code among its errors.</summary>
     public void CountRejected(IReadOnlyList<ValidationError> errors)
     {
         ArgumentNullException.ThrowIfNull(errors);
@@ -206,14 +222,17 @@ public sealed partial class PipelineMetrics : IDisposable
         }
     }
 
+    /// <summary>One model run over <paramref name="rows"/> rows.</summary>
     public void CountInference(int rows)
     {
         _inferenceExecutions.Add(1);
         _inferenceRows.Add(rows);
     }
 
+    /// <summary>One batch the model failed on.</summary>
     public void CountModelError() => _modelErrors.Add(1);
 
+    /// <summary>One row the shadow model scored, and whether it decided as the live model did.</summary>
     public void CountShadow(bool agreed)
     {
         _shadowRows.Add(1);
@@ -223,16 +242,20 @@ public sealed partial class PipelineMetrics : IDisposable
         }
     }
 
+    /// <summary>One batch the shadow model failed on.</summary>
     public void CountShadowError() => _shadowErrors.Add(1);
 
+    /// <summary>One commit of the record that failed.</summary>
     public void CountPersistFailure() => _persistFailures.Add(1);
 
+    /// <summary>Answers of a batch: published, and failed to publish.</summary>
     public void CountAnswers(int published, int failed)
     {
         _answersPublished.Add(published);
         _answersFailed.Add(failed);
     }
 
+    /// <inheritdoc/>
     public void Dispose()
     {
         Reader.Dispose();

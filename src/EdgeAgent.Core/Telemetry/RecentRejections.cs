@@ -17,6 +17,7 @@ public sealed class RecentRejections
     private int _next;
     private long _added;
 
+    /// <summary>A ring of the last <paramref name="capacity"/> rejections.</summary>
     public RecentRejections(int capacity = DefaultCapacity)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
@@ -30,6 +31,7 @@ public sealed class RecentRejections
     public void Add(string code, TopicAddress? address, DateTimeOffset at) =>
         Add(new RecentRejection(code, address?.StoreId, address?.TerminalId, at));
 
+    /// <summary>Records a rejection, forgetting the oldest when the ring is full.</summary>
     public void Add(RecentRejection rejection)
     {
         ArgumentNullException.ThrowIfNull(rejection);

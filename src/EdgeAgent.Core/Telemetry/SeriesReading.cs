@@ -28,6 +28,7 @@ public sealed class SeriesReading
     /// <summary>The distribution in microseconds, for a duration histogram.</summary>
     public LatencyHistogram? Histogram { get; }
 
+    /// <summary>The value of tag <paramref name="key"/>, or null when the series has none.</summary>
     public string? Tag(string key)
     {
         foreach (var (k, v) in _tags)
@@ -41,6 +42,7 @@ public sealed class SeriesReading
         return null;
     }
 
+    /// <summary>True when tag <paramref name="key"/> is <paramref name="value"/>.</summary>
     public bool Has(string key, string value) => Tag(key) == value;
 
     internal bool Matches(string key, object? value) =>

@@ -23,6 +23,7 @@ public sealed class CardTokenizer
     private readonly byte[]? _previousKey;
     private readonly string? _previousPrefix;
 
+    /// <summary>A tokenizer with one key and no previous one.</summary>
     public CardTokenizer(ReadOnlySpan<byte> key, string keyId)
         : this(key, keyId, default, null)
     {

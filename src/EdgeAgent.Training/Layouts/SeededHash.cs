@@ -1,3 +1,5 @@
+using EdgeAgent.Core.Features;
+
 namespace EdgeAgent.Training.Layouts;
 
 /// <summary>
@@ -9,13 +11,7 @@ public static class SeededHash
     /// <summary>A 64-bit hash of <paramref name="key"/> under <paramref name="seed"/>.</summary>
     public static ulong Of(int seed, string key)
     {
-        var hash = 14695981039346656037UL ^ (ulong)(uint)seed;
-        foreach (var c in key)
-        {
-            hash = (hash ^ c) * 1099511628211UL;
-        }
-
-        return Mix(hash);
+        return Mix(StableHash.Append(StableHash.Offset64 ^ (ulong)(uint)seed, key));
     }
 
     /// <summary>A 64-bit hash of <paramref name="key"/> under <paramref name="seed"/>.</summary>

@@ -156,7 +156,9 @@ public sealed class FeatureStateTests
         Assert.Equal(1f, f[F("card_count_24h")]);
     }
 
+    /// <summary>1.2 million payments: a soak, out of the default run (scripts/test.sh); run it with <c>--filter Category=Soak</c>.</summary>
     [Fact]
+    [Trait("Category", "Soak")]
     public void MillionsOfDistinctCards_DoNotGrowMemoryPastTheCap()
     {
         var store = new MemorySource(keep: false);

@@ -17,8 +17,8 @@ public sealed class PacketCorpusTests
     {
         var stream = File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "corpus", input));
 
-        var (packets, _) = PacketTarget.Run(stream);
+        var (_, _, broken) = PacketTarget.Check(stream);
 
-        Assert.True(packets >= 0);
+        Assert.Empty(broken);
     }
 }

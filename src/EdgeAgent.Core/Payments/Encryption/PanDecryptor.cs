@@ -218,6 +218,7 @@ public sealed class PanDecryptor : IDisposable
         return at + 4 + value.Length;
     }
 
+    /// <inheritdoc/>
     public void Dispose()
     {
         foreach (var key in _keys)

@@ -18,6 +18,7 @@ public sealed partial class PanRefusalLog
     private readonly TimeSpan _interval;
     private readonly ILogger _logger;
 
+    /// <summary>Logs through <paramref name="logger"/> at most once per code per <paramref name="interval"/>.</summary>
     public PanRefusalLog(TimeProvider time, TimeSpan interval, ILogger logger)
     {
         _time = time;

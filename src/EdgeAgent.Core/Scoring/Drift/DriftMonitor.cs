@@ -104,6 +104,7 @@ public sealed class DriftMonitor : IDisposable
         }
     }
 
+    /// <inheritdoc/>
     public void Dispose() => _meter.Dispose();
 
     private static bool Same(ModelIdentity a, ModelIdentity b) => ReferenceEquals(a, b) || a == b;

@@ -5,6 +5,7 @@ namespace EdgeAgent.Core.Scoring.Drift;
 /// <summary>The drift watch (configuration section <c>Drift</c>): live score and feature distributions against the model card's training months.</summary>
 public sealed class DriftOptions
 {
+    /// <summary>The configuration section.</summary>
     public const string SectionName = "Drift";
 
     /// <summary>

@@ -25,5 +25,6 @@ public sealed record DriftSnapshot(
     AlertRateBand? Band,
     bool AlertRateOutOfBand)
 {
+    /// <summary>Nothing watched yet.</summary>
     public static DriftSnapshot Empty { get; } = new(null, 0, false, 0, [], [], 0, null, null, false);
 }
