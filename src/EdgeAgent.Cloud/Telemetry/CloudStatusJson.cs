@@ -53,4 +53,7 @@ public sealed record DroppedItems(long Full, long Expired);
 /// <summary>Source-generated JSON for the cloud's documents.</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(CloudBufferState))]
+[JsonSerializable(typeof(Transport.MethodError))]
+[JsonSerializable(typeof(Control.FlushResult))]
+[JsonSerializable(typeof(Control.ReportedDocument))]
 public sealed partial class CloudJson : JsonSerializerContext;
