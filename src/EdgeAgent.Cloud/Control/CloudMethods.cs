@@ -77,12 +77,8 @@ public sealed class CloudMethods(MetricSnapshotter snapshots, ICloudStatus statu
             await Task.Delay(TimeSpan.FromMilliseconds(100), time, cancellationToken);
         }
 
-        var flushed = Unsent() == 0;
-        return new CloudMethodResponse(200, Write(json =>
-        {
-            json.WriteBoolean("flushed", flushed);
-            CloudStatusJson.WriteBuffer(json, status);
-        }));
+        var flushed = new FlushResult(Unsent() == 0, CloudBufferState.Of(status));
+        return new CloudMethodResponse(200, JsonSerializer.SerializeToUtf8Bytes(flushed, CloudJson.Default.FlushResult));
     }
 
     private long Unsent() => Enum.GetValues<CloudStream>().Sum(s => status.Stream(s).Unsent);
@@ -145,3 +141,6 @@ public sealed class CloudMethods(MetricSnapshotter snapshots, ICloudStatus statu
         }
     }
 }
+
+/// <summary>The answer to <c>Flush</c>: whether the buffer emptied within the wait, and its state.</summary>
+public sealed record FlushResult(bool Flushed, CloudBufferState Buffer);

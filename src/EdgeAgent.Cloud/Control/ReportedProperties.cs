@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using EdgeAgent.Cloud.Telemetry;
 using EdgeAgent.Core.Pipeline;
 
@@ -20,46 +21,40 @@ public static class ReportedProperties
         string? desiredErrors,
         string? modelStatus)
     {
-        using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer))
-        {
-            json.WriteStartObject();
-            json.WriteStartObject("agent");
-            json.WriteString("version", agent.Version);
-            var model = agent.Model();
-            json.WriteString("model", model?.Name);
-            json.WriteString("modelVersion", model?.Version);
-            json.WriteString("provider", agent.Provider());
-            json.WriteString("modelStatus", modelStatus);
-            json.WriteEndObject();
-
-            if (policy is not null && agent.ModelThresholds() is { } modelThresholds)
-            {
-                var inForce = policy.Resolve(modelThresholds);
-                json.WriteStartObject("decision");
-                json.WriteNumber("reviewThreshold", inForce.Review);
-                json.WriteNumber("declineThreshold", inForce.Decline);
-                json.WriteEndObject();
-            }
-
-            json.WriteStartObject("settings");
-            json.WriteNumber("metricsIntervalSeconds", settings.MetricsInterval.TotalSeconds);
-            json.WriteStartObject("buffer");
-            json.WriteNumber("maxBytes", settings.BufferMaxBytes);
-            json.WriteNumber("maxAgeHours", settings.BufferMaxAge.TotalHours);
-            json.WriteString("fullPolicy", settings.FullPolicy.ToString());
-            json.WriteEndObject();
-            json.WriteEndObject();
-
-            CloudStatusJson.WriteBuffer(json, status, "sync");
-
-            json.WriteStartObject("desired");
-            json.WriteNumber("version", desiredVersion);
-            json.WriteString("errors", desiredErrors);
-            json.WriteEndObject();
-            json.WriteEndObject();
-        }
-
-        return buffer.ToArray();
+        ArgumentNullException.ThrowIfNull(agent);
+        ArgumentNullException.ThrowIfNull(settings);
+        var model = agent.Model();
+        var inForce = policy is not null && agent.ModelThresholds() is { } modelThresholds ? policy.Resolve(modelThresholds) : null;
+        var document = new ReportedDocument(
+            new ReportedAgent(agent.Version, model?.Name, model?.Version, agent.Provider(), modelStatus),
+            inForce is null ? null : new ReportedDecision(inForce.Review, inForce.Decline),
+            new ReportedSettings(settings.MetricsInterval.TotalSeconds,
+                new ReportedBufferSettings(settings.BufferMaxBytes, settings.BufferMaxAge.TotalHours, settings.FullPolicy.ToString())),
+            CloudBufferState.Of(status),
+            new ReportedDesired(desiredVersion, desiredErrors));
+        return JsonSerializer.SerializeToUtf8Bytes(document, CloudJson.Default.ReportedDocument);
     }
 }
+
+/// <summary>The reported properties; the decision only where a model's thresholds are known.</summary>
+public sealed record ReportedDocument(
+    ReportedAgent Agent,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ReportedDecision? Decision,
+    ReportedSettings Settings,
+    CloudBufferState Sync,
+    ReportedDesired Desired);
+
+/// <summary>The agent's version, its model and provider, and what became of the last model change.</summary>
+public sealed record ReportedAgent(string Version, string? Model, string? ModelVersion, string? Provider, string? ModelStatus);
+
+/// <summary>The thresholds in force.</summary>
+public sealed record ReportedDecision(double ReviewThreshold, double DeclineThreshold);
+
+/// <summary>The settings the twin can change.</summary>
+public sealed record ReportedSettings(double MetricsIntervalSeconds, ReportedBufferSettings Buffer);
+
+/// <summary>The buffer's caps and what happens when it is full.</summary>
+public sealed record ReportedBufferSettings(long MaxBytes, double MaxAgeHours, string FullPolicy);
+
+/// <summary>The last desired properties' version and why they were not applied in full (null when they were).</summary>
+public sealed record ReportedDesired(long Version, string? Errors);

@@ -11,8 +11,7 @@ internal sealed partial class EchoService(EchoSink echo, IIngest ingest, AgentSt
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        status.Mode = "echo";
-        status.PipelineRunning = true;
+        status.Publish(_ => new AgentState("echo", PipelineRunning: true));
         _run = echo.RunAsync(_abort.Token);
         await ingest.StartAsync(echo, cancellationToken);
         LogReady(ingest.Description);
@@ -33,7 +32,7 @@ internal sealed partial class EchoService(EchoSink echo, IIngest ingest, AgentSt
             }
         }
 
-        status.PipelineRunning = false;
+        status.Publish(state => state with { PipelineRunning = false });
         await ingest.StopAsync(CancellationToken.None);
     }
 

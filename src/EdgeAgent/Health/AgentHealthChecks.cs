@@ -17,7 +17,7 @@ public static class AgentHealthChecks
     public static IServiceCollection AddAgentHealthChecks(this IServiceCollection services)
     {
         services.AddHealthChecks()
-            .Add(Check("process", [Live], s => s.Fault is null ? Pass("running") : HealthCheckResult.Unhealthy("pipeline stopped on an error")))
+            .Add(Check("process", [Live], s => s.State.Fault is null ? Pass("running") : HealthCheckResult.Unhealthy("pipeline stopped on an error")))
             .Add(Check("pipeline", [Ready], s => s.PipelineReason() is { } reason ? HealthCheckResult.Unhealthy(reason) : Pass("running")))
             .Add(Check("broker", [Ready], s => s.BrokerReason() is { } reason ? HealthCheckResult.Unhealthy(reason) : Pass("connected")))
             .Add(Check("model", [Ready], s => s.ModelReason() is { } reason ? HealthCheckResult.Unhealthy(reason)

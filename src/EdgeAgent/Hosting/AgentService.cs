@@ -53,7 +53,7 @@ internal sealed partial class AgentService(
 
         if (file.KeptCopy is { } kept)
         {
-            status.Warning = $"the database file could not be used and was replaced; the old one is kept at {kept}";
+            status.Publish(state => state with { Warning = $"the database file could not be used and was replaced; the old one is kept at {kept}" });
         }
 
         // A paused intake (the record cannot be written) is a readiness problem, with its reason.
@@ -138,7 +138,7 @@ internal sealed partial class AgentService(
 
     private async Task RunPipelineAsync()
     {
-        status.PipelineRunning = true;
+        status.Publish(state => state with { PipelineRunning = true });
         try
         {
             await pipeline.RunAsync(_abort.Token);
@@ -149,14 +149,14 @@ internal sealed partial class AgentService(
         }
         catch (Exception ex)
         {
-            status.Fault = ex.Message;
+            status.Publish(state => state with { Fault = ex.Message });
             Environment.ExitCode = PipelineFailed;
             LogPipelineFailed(ex, ex.Message);
             lifetime.StopApplication();
         }
         finally
         {
-            status.PipelineRunning = false;
+            status.Publish(state => state with { PipelineRunning = false });
         }
     }
 

@@ -33,7 +33,7 @@ public sealed class AgentInstruments
         var meter = meterFactory.Create(AgentMeter.Name);
         meter.CreateObservableGauge(Ready, () => status.IsReady ? 1 : 0, null, "1 when the agent takes payments (see /health/ready for why not).");
         meter.CreateObservableGauge(AgentInfo, () => new Measurement<int>(1,
-            new KeyValuePair<string, object?>("version", AgentStatus.Version), new KeyValuePair<string, object?>("mode", status.Mode)),
+            new KeyValuePair<string, object?>("version", AgentStatus.Version), new KeyValuePair<string, object?>("mode", status.State.Mode)),
             null, "The agent's version and mode (scoring or echo); always 1.");
         meter.CreateObservableUpDownCounter(InFlight, () => status.Metrics.InFlight, "{message}", "Messages received and not yet acknowledged.");
         meter.CreateObservableUpDownCounter(Queued, () => status.Pipeline?.QueuedMessages ?? 0, "{message}", "Messages waiting for the scoring loop.");

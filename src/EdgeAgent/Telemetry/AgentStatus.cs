@@ -1,34 +1,45 @@
+using EdgeAgent.Cloud;
 using EdgeAgent.Core.Health;
 using EdgeAgent.Core.Pipeline;
 using EdgeAgent.Core.Telemetry;
+using EdgeAgent.Hosting;
 using EdgeAgent.Mqtt;
 using EdgeAgent.Onnx;
 
 namespace EdgeAgent.Telemetry;
 
-/// <summary>What the agent is and does right now: the source of /status, the status page and the health checks.</summary>
-public sealed class AgentStatus(IServiceProvider services, IIngest ingest, PipelineMetrics metrics, IReadinessGate gate, TimeProvider time)
+/// <summary>
+/// What the agent is and does right now: the source of /status, the status page and the health checks. Its parts are
+/// given, not looked up; the ones only a scoring agent has (model, pipeline, registry, shadow) and the cloud link are
+/// null where the agent runs without them. The <see cref="State"/> is the running service's to publish.
+/// </summary>
+public sealed class AgentStatus(
+    IIngest ingest,
+    PipelineMetrics metrics,
+    IReadinessGate gate,
+    TimeProvider time,
+    ModelHolder? model = null,
+    ScoringPipeline? pipeline = null,
+    ModelRegistry? registry = null,
+    ShadowModel? shadow = null,
+    ICloudStatus? cloud = null)
 {
+    private AgentState _state = AgentState.Starting;
+
     public static string Version { get; } =
         typeof(AgentStatus).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
 
     public DateTimeOffset StartedAt { get; } = time.GetUtcNow();
 
-    /// <summary><c>scoring</c> or <c>echo</c>.</summary>
-    public string Mode { get; set; } = "scoring";
-
-    /// <summary>Set while the pipeline loops run.</summary>
-    public bool PipelineRunning { get; set; }
-
-    /// <summary>Set once the pipeline stopped on an error: the agent is alive but no longer live.</summary>
-    public string? Fault { get; set; }
-
-    /// <summary>Something an operator should know that does not stop the agent (a replaced database file).</summary>
-    public string? Warning { get; set; }
+    /// <summary>What the running service last published.</summary>
+    public AgentState State => Volatile.Read(ref _state);
 
     public bool IsReady => NotReadyReasons().Count == 0;
 
     public IIngest Ingest => ingest;
+
+    /// <summary>True for a broker inside the agent, false for an external one.</summary>
+    public bool EmbeddedBroker => ingest is Mqtt.Embedded.EmbeddedBrokerIngest or Mqtt.Intercepted.InterceptedBrokerIngest;
 
     public PipelineMetrics Metrics => metrics;
 
@@ -38,48 +49,50 @@ public sealed class AgentStatus(IServiceProvider services, IIngest ingest, Pipel
     public TimeSpan Uptime => time.GetUtcNow() - StartedAt;
 
     /// <summary>The active model, when this agent scores.</summary>
-    public OnnxScorer? Model => services.GetService<ModelHolder>()?.Current;
+    public OnnxScorer? Model => model?.Current;
 
-    public ScoringPipeline? Pipeline => services.GetService<ScoringPipeline>();
+    public ScoringPipeline? Pipeline => pipeline;
 
     /// <summary>The model registry, when this agent scores.</summary>
-    public ModelRegistry? Registry => services.GetService<ModelRegistry>();
+    public ModelRegistry? Registry => registry;
 
     /// <summary>The shadow model, when one runs.</summary>
-    public OnnxScorer? Shadow => services.GetService<Hosting.ShadowModel>()?.Holder?.Current;
+    public OnnxScorer? Shadow => shadow?.Holder?.Current;
 
     /// <summary>The cloud sync, when this agent has one.</summary>
-    public Cloud.ICloudStatus? Cloud => services.GetService<Cloud.ICloudStatus>();
+    public ICloudStatus? Cloud => cloud;
+
+    /// <summary>Replaces the state, from the one in force (the running service's only writer path).</summary>
+    public void Publish(Func<AgentState, AgentState> change)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        while (true)
+        {
+            var seen = State;
+            if (ReferenceEquals(Interlocked.CompareExchange(ref _state, change(seen), seen), seen))
+            {
+                return;
+            }
+        }
+    }
 
     /// <summary>Why the agent does not take payments now; empty when it does.</summary>
     public IReadOnlyList<string> NotReadyReasons()
     {
-        var reasons = new List<string>();
-        if (PipelineReason() is { } pipeline)
-        {
-            reasons.Add(pipeline);
-        }
-
-        if (BrokerReason() is { } broker)
-        {
-            reasons.Add(broker);
-        }
-
-        if (ModelReason() is { } model)
-        {
-            reasons.Add(model);
-        }
-
-        reasons.AddRange(gate.Problems.Select(p => $"{p.Key}: {p.Value}"));
-        return reasons;
+        string?[] own = [PipelineReason(), BrokerReason(), ModelReason()];
+        return [.. own.OfType<string>(), .. gate.Problems.Select(p => $"{p.Key}: {p.Value}")];
     }
 
-    internal string? PipelineReason() =>
-        PipelineRunning ? null : Fault is null ? "pipeline not running" : "pipeline stopped on an error";
+    internal string? PipelineReason() => State switch
+    {
+        { PipelineRunning: true } => null,
+        { Fault: null } => "pipeline not running",
+        _ => "pipeline stopped on an error",
+    };
 
     internal string? BrokerReason() =>
-        ingest.IsConnected ? null : ingest is Mqtt.Embedded.EmbeddedBrokerIngest or Mqtt.Intercepted.InterceptedBrokerIngest ? "embedded broker not started" : "broker not connected";
+        ingest.IsConnected ? null : EmbeddedBroker ? "embedded broker not started" : "broker not connected";
 
     internal string? ModelReason() =>
-        Mode != "scoring" || services.GetService<ModelHolder>() is not null ? null : "model not loaded";
+        State.Mode != "scoring" || model is not null ? null : "model not loaded";
 }

@@ -8,9 +8,9 @@ public sealed record ModelList(string ActiveName, string Active, string Provider
 /// <summary>The outcome of <c>POST /models/{name}/activate</c>.</summary>
 public sealed record ModelSwitch(bool Switched, string Active, string Reason);
 
-/// <summary>Source-generated JSON for the HTTP endpoints.</summary>
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+/// <summary>Source-generated JSON for the HTTP endpoints: /models, the model switch and /status.</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true)]
 [JsonSerializable(typeof(ModelList))]
 [JsonSerializable(typeof(ModelSwitch))]
-[JsonSerializable(typeof(StatusCharts))]
+[JsonSerializable(typeof(StatusDocument))]
 public sealed partial class HttpJson : JsonSerializerContext;

@@ -1,5 +1,7 @@
 using System.Text.Json;
+using EdgeAgent.Cloud.Telemetry;
 using EdgeAgent.Core.Scoring;
+using EdgeAgent.Core.Telemetry;
 
 namespace EdgeAgent.Telemetry;
 
@@ -12,146 +14,119 @@ namespace EdgeAgent.Telemetry;
 /// </summary>
 public static class StatusJson
 {
-    public static byte[] Write(AgentStatus status, bool operatorView, StatusCharts? charts = null)
+    /// <summary>Instruments /status already shows in its own sections; any other on the meter goes to <c>instruments</c>.</summary>
+    private static readonly HashSet<string> Shown = new(
+        typeof(MetricNames).GetFields().Concat(typeof(AgentInstruments).GetFields()).Concat(typeof(CloudInstruments).GetFields())
+            .Where(f => f.IsLiteral && f.FieldType == typeof(string)).Select(f => (string)f.GetRawConstantValue()!),
+        StringComparer.Ordinal);
+
+    public static byte[] Write(AgentStatus status, bool operatorView, StatusCharts? charts = null) =>
+        JsonSerializer.SerializeToUtf8Bytes(Document(status, operatorView, charts), HttpJson.Default.StatusDocument);
+
+    public static StatusDocument Document(AgentStatus status, bool operatorView, StatusCharts? charts = null)
     {
         ArgumentNullException.ThrowIfNull(status);
         var metrics = status.Metrics;
         metrics.Reader.Observe();
-        using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
-        {
-            json.WriteStartObject();
-            json.WriteString("version", AgentStatus.Version);
-            json.WriteString("mode", status.Mode);
-            json.WriteString("startedAt", status.StartedAt);
-            json.WriteNumber("uptimeSeconds", Math.Round(status.Uptime.TotalSeconds, 3));
-            json.WriteBoolean("ready", status.IsReady);
-            json.WriteStartArray("notReady");
-            foreach (var reason in status.NotReadyReasons())
-            {
-                json.WriteStringValue(reason);
-            }
-
-            json.WriteEndArray();
-            json.WriteBoolean("operatorView", operatorView);
-            if (operatorView && status.Fault is { } fault)
-            {
-                json.WriteString("fault", fault);
-            }
-
-            json.WriteStartObject("ingest");
-            json.WriteString("transport", operatorView ? status.Ingest.Description
-                : status.Ingest is Mqtt.Embedded.EmbeddedBrokerIngest or Mqtt.Intercepted.InterceptedBrokerIngest ? "embedded broker" : "external broker");
-            json.WriteBoolean("connected", status.Ingest.IsConnected);
-            json.WriteEndObject();
-
-            WriteModel(json, status, operatorView);
-            WritePayments(json, status);
-            StatusJsonSections.WriteResources(json);
-            if (status.Cloud is { Enabled: true } cloud)
-            {
-                if (operatorView)
-                {
-                    json.WriteString("cloudTarget", cloud.Target);
-                }
-
-                Cloud.Telemetry.CloudStatusJson.WriteBuffer(json, cloud, "cloud");
-            }
-
-            StatusJsonSections.WriteLatencies(json, metrics);
-            StatusJsonSections.WriteRecentRejections(json, metrics.RecentRejections);
-            StatusJsonSections.WriteOtherInstruments(json, metrics.Reader);
-            if (charts is not null)
-            {
-                json.WritePropertyName("charts");
-                JsonSerializer.Serialize(json, charts, HttpJson.Default.StatusCharts);
-            }
-
-            json.WriteEndObject();
-        }
-
-        return buffer.ToArray();
+        var state = status.State;
+        var cloud = status.Cloud is { Enabled: true } link ? link : null;
+        return new StatusDocument(
+            AgentStatus.Version,
+            state.Mode,
+            status.StartedAt,
+            Math.Round(status.Uptime.TotalSeconds, 3),
+            status.IsReady,
+            status.NotReadyReasons(),
+            operatorView,
+            operatorView ? state.Fault : null,
+            new IngestStatus(
+                operatorView ? status.Ingest.Description : status.EmbeddedBroker ? "embedded broker" : "external broker",
+                status.Ingest.IsConnected),
+            Model(status, operatorView),
+            Payments(status),
+            Resources(),
+            operatorView ? cloud?.Target : null,
+            cloud is null ? null : CloudBufferState.Of(cloud),
+            Enum.GetValues<PipelineStage>().Select(metrics.Stage).ToDictionary(timer => timer.Name, timer => Latency(timer.Snapshot())),
+            [.. metrics.RecentRejections.Latest().Select(r => new RejectionStatus(r.Code, r.StoreId, r.TerminalId, r.At))],
+            OtherInstruments(metrics.Reader),
+            charts);
     }
 
-    private static void WriteModel(Utf8JsonWriter json, AgentStatus status, bool operatorView)
+    private static ModelStatus? Model(AgentStatus status, bool operatorView)
     {
         if (status.Model is not { } model)
         {
-            return;
+            return null;
         }
 
         var metrics = status.Metrics;
-        json.WriteStartObject("model");
-        json.WriteString("name", model.Model.Name);
-        json.WriteString("version", model.Model.Version);
-        json.WriteString("kind", model.Card.Kind);
-        json.WriteString("sha256", model.Card.Sha256);
-        json.WriteString("provider", model.Provider.Name);
-        json.WriteString("providerReason", model.Provider.Reason);
-        if (model.Provider.Placement is { } placement)
-        {
-            json.WriteString("placement", placement);
-        }
-
-        if (operatorView)
-        {
-            json.WriteNumber("reviewThreshold", model.Thresholds.Review);
-            json.WriteNumber("declineThreshold", model.Thresholds.Decline);
-        }
-
-        if (status.Registry is { } registry)
-        {
-            json.WriteNumber("swaps", registry.Swaps);
-            json.WriteNumber("refusedSwaps", registry.Refusals);
-        }
-
-        if (status.Shadow is { } shadow)
-        {
-            json.WriteStartObject("shadow");
-            json.WriteString("model", shadow.Model.ToString());
-            json.WriteNumber("rows", metrics.ShadowRows);
-            json.WriteNumber("agreement", metrics.ShadowRows == 0 ? 0 : Math.Round((double)metrics.ShadowAgreements / metrics.ShadowRows, 5));
-            json.WriteNumber("errors", metrics.ShadowErrors);
-            json.WriteEndObject();
-        }
-
-        json.WriteEndObject();
+        var shadow = status.Shadow is { } other
+            ? new ShadowStatus(other.Model.ToString(), metrics.ShadowRows,
+                metrics.ShadowRows == 0 ? 0 : Math.Round((double)metrics.ShadowAgreements / metrics.ShadowRows, 5), metrics.ShadowErrors)
+            : null;
+        return new ModelStatus(
+            model.Model.Name,
+            model.Model.Version,
+            model.Card.Kind,
+            model.Card.Sha256,
+            model.Provider.Name,
+            model.Provider.Reason,
+            model.Provider.Placement,
+            operatorView ? model.Thresholds.Review : null,
+            operatorView ? model.Thresholds.Decline : null,
+            status.Registry?.Swaps,
+            status.Registry?.Refusals,
+            shadow);
     }
 
-    private static void WritePayments(Utf8JsonWriter json, AgentStatus status)
+    private static PaymentCounts Payments(AgentStatus status)
     {
         var metrics = status.Metrics;
-        json.WriteStartObject("payments");
-        json.WriteNumber("received", metrics.Received);
-        json.WriteNumber("scored", metrics.Scored);
-        json.WriteNumber("rejected", metrics.Rejected);
-        json.WriteNumber("duplicates", metrics.Duplicates);
-        json.WriteNumber("acknowledged", metrics.Acknowledged);
-        json.WriteNumber("inFlight", metrics.InFlight);
-        json.WriteNumber("queued", status.Pipeline?.QueuedMessages ?? 0);
-        json.WriteNumber("cardsInMemory", status.Pipeline?.CardsInMemory ?? 0);
-        json.WriteNumber("answersPublished", metrics.AnswersPublished);
-        json.WriteNumber("answerFailures", metrics.AnswerFailures);
-        json.WriteNumber("modelErrors", metrics.ModelErrors);
-        json.WriteNumber("persistFailures", metrics.PersistFailures);
-        json.WriteNumber("averageBatch", metrics.InferenceBatches == 0 ? 0 : Math.Round((double)metrics.InferenceRows / metrics.InferenceBatches, 2));
-        json.WriteStartObject("decisions");
-        foreach (var decision in Enum.GetValues<Decision>())
-        {
-            json.WriteNumber(Core.Pipeline.AnswerWriter.DecisionName(decision), metrics.DecisionCount(decision));
-        }
-
-        json.WriteEndObject();
-        json.WriteStartObject("rejections");
-        foreach (var (code, count) in metrics.RejectionsByCode())
-        {
-            if (count > 0)
-            {
-                json.WriteNumber(code, count);
-            }
-        }
-
-        json.WriteEndObject();
-        json.WriteEndObject();
+        return new PaymentCounts(
+            metrics.Received,
+            metrics.Scored,
+            metrics.Rejected,
+            metrics.Duplicates,
+            metrics.Acknowledged,
+            metrics.InFlight,
+            status.Pipeline?.QueuedMessages ?? 0,
+            status.Pipeline?.CardsInMemory ?? 0,
+            metrics.AnswersPublished,
+            metrics.AnswerFailures,
+            metrics.ModelErrors,
+            metrics.PersistFailures,
+            metrics.InferenceBatches == 0 ? 0 : Math.Round((double)metrics.InferenceRows / metrics.InferenceBatches, 2),
+            Enum.GetValues<Decision>().ToDictionary(Core.Pipeline.AnswerWriter.DecisionName, metrics.DecisionCount),
+            metrics.RejectionsByCode().Where(r => r.Value > 0).ToDictionary());
     }
+
+    private static StageLatency Latency(HistogramSnapshot snapshot) => new(
+        snapshot.Count,
+        Math.Round(snapshot.Percentile(0.5) / 1000, 3),
+        Math.Round(snapshot.Percentile(0.9) / 1000, 3),
+        Math.Round(snapshot.Percentile(0.99) / 1000, 3),
+        Math.Round(snapshot.MaxMicros / 1000.0, 3));
+
+    private static ResourceUsage Resources()
+    {
+        var usage = ResourceUsage.Now();
+        return usage with { CpuSeconds = Math.Round(usage.CpuSeconds, 3), GcPauseSeconds = Math.Round(usage.GcPauseSeconds, 4) };
+    }
+
+    /// <summary>Instruments other components added to the meter (a drift monitor's, say), each series with its tags.</summary>
+    private static Dictionary<string, InstrumentStatus> OtherInstruments(MeterReader reader) =>
+        reader.Instruments.Where(n => !Shown.Contains(n)).Order(StringComparer.Ordinal).ToDictionary(name => name, name =>
+        {
+            var instrument = reader.Instrument(name)!;
+            var histogram = instrument.Kind == InstrumentKind.Histogram;
+            return new InstrumentStatus(
+                instrument.Kind.ToString().ToLowerInvariant(),
+                instrument.Unit,
+                [.. instrument.Series.Select(series => new SeriesStatus(
+                    series.Tags.ToDictionary(),
+                    histogram ? Math.Round(series.Value, 6) : null,
+                    histogram ? null : Math.Round(series.Value, 6),
+                    histogram ? series.Count : null))]);
+        });
 }
