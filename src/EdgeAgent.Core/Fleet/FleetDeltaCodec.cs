@@ -24,6 +24,7 @@ namespace EdgeAgent.Core.Fleet;
 /// </summary>
 public static class FleetDeltaCodec
 {
+    /// <summary>The encoding's version, the first byte of every message.</summary>
     public const byte Version = 1;
 
     /// <summary>Most deltas in one message.</summary>
@@ -60,6 +61,7 @@ public static class FleetDeltaCodec
         return hash[..8].ToArray();
     }
 
+    /// <summary>One uplink message holding <paramref name="batch"/>'s deltas (at most <see cref="MaxDeltas"/>).</summary>
     public static byte[] Encode(FleetDeltaBatch batch)
     {
         if (batch.Deltas.Count > MaxDeltas)

@@ -30,6 +30,7 @@ public sealed partial class PipelineMetrics
     /// <summary>Times the scoring loop waited because the payments answered and not yet recorded were at <c>Pipeline:RecordBacklog</c>.</summary>
     public long RecordWaits => Reader.Total(FaultCounters.RecordWaits);
 
+    /// <summary>The scoring loop waited once for the record backlog.</summary>
     public void CountRecordWait() => Faults.RecordWaitCount.Add(1);
 
     /// <summary>One message the agent failed on for a reason of its own.</summary>
