@@ -340,8 +340,7 @@ public sealed partial class FleetLink : IAsyncDisposable
         var payments = new RecentPayment[profile.Deltas.Count];
         for (var i = 0; i < payments.Length; i++)
         {
-            var d = profile.Deltas[i];
-            payments[i] = new RecentPayment(d.EventUnixMs, d.Amount, d.MerchantHash, d.Latitude, d.Longitude);
+            payments[i] = profile.Deltas[i].ToRecentPayment();
         }
 
         var taken = _features.OfferOtherStores(cardToken, payments, _time.GetUtcNow());

@@ -12,4 +12,23 @@ namespace EdgeAgent.Core.Fleet;
 /// <param name="Latitude">Where it happened; NaN when the terminal did not say.</param>
 /// <param name="Longitude">Where it happened; NaN when the terminal did not say.</param>
 public readonly record struct FleetDelta(
-    string CardToken, string PaymentId, long EventUnixMs, double Amount, int MerchantHash, double Latitude, double Longitude);
+    string CardToken, string PaymentId, long EventUnixMs, double Amount, int MerchantHash, double Latitude, double Longitude)
+{
+    /// <summary>A scored payment's delta: the values its card history keeps, so the other stores compute the same features from it.</summary>
+    public static FleetDelta Of(Payments.PaymentEvent payment)
+    {
+        ArgumentNullException.ThrowIfNull(payment);
+        var update = Features.FeatureUpdate.Of(payment);
+        return new FleetDelta(
+            update.CardToken,
+            FleetDeltaCodec.PaymentIdOf(update.CardToken, payment.DeduplicationKey),
+            update.UnixMs,
+            update.Amount,
+            Features.StableHash.Of(update.MerchantKey),
+            update.Location?.Latitude ?? double.NaN,
+            update.Location?.Longitude ?? double.NaN);
+    }
+
+    /// <summary>The delta as its receiver's card history keeps it.</summary>
+    public Features.RecentPayment ToRecentPayment() => new(EventUnixMs, Amount, MerchantHash, Latitude, Longitude);
+}

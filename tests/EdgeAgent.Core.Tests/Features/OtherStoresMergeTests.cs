@@ -114,8 +114,16 @@ public sealed class OtherStoresMergeTests
 
         var f = Features(extractor, new PaymentEvent
         {
-            TransactionId = "x", StoreId = "s1", TerminalId = "t1", Timestamp = T0, Amount = 10m, Currency = "USD",
-            CardToken = "card-a", Mcc = "5411", Channel = PaymentChannel.Pos, MerchantId = "m1",
+            TransactionId = "x",
+            StoreId = "s1",
+            TerminalId = "t1",
+            Timestamp = T0,
+            Amount = 10m,
+            Currency = "USD",
+            CardToken = "card-a",
+            Mcc = "5411",
+            Channel = PaymentChannel.Pos,
+            MerchantId = "m1",
         });
 
         Assert.Equal(1f, f[FeatureSchema.Names.ToList().IndexOf("card_count_1h")]);

@@ -66,10 +66,7 @@ internal sealed class AgentStore : IAsyncDisposable
     {
         var features = new float[FeatureSchema.Count];
         Extractor.ComputeAndApply(payment, features);
-        var delta = new FleetDelta(
-            payment.CardToken, FleetDeltaCodec.PaymentIdOf(payment.CardToken, payment.DeduplicationKey), payment.Timestamp.ToUnixTimeMilliseconds(),
-            (double)payment.Amount, Core.Features.StableHash.Of(FeatureExtractor.MerchantKey(payment.MerchantId)),
-            payment.Location?.Latitude ?? double.NaN, payment.Location?.Longitude ?? double.NaN);
+        var delta = FleetDelta.Of(payment);
         Sent.Add(delta);
         Link.Enqueue(delta);
         return features;
