@@ -43,7 +43,11 @@ public sealed class FleetFeaturesTests
             fleet.ComputeAndApply(SparkovMapping.ToEvent(record, token, address), f);
             alone.ComputeAndApply(SparkovMapping.ToEvent(record, token, address), a);
             single.ComputeAndApply(SparkovMapping.ToEvent(record, token), s);
-            Assert.True(f.AsSpan().SequenceEqual(s), $"row {rows}: [{string.Join(", ", f)}] at its store, [{string.Join(", ", s)}] in one state");
+            if (!f.AsSpan().SequenceEqual(s))
+            {
+                Assert.Fail($"row {rows}: [{string.Join(", ", f)}] at its store, [{string.Join(", ", s)}] in one state");
+            }
+
             differentAlone += a.AsSpan().SequenceEqual(s) ? 0 : 1;
             rows++;
         }
