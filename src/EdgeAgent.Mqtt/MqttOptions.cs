@@ -228,10 +228,11 @@ public sealed class MqttOptions : IValidatableObject
     /// <summary>
     /// Answers one terminal (client id) may be owed by the embedded broker at once: given to a payment it sent and not yet
     /// acknowledged by it. They are kept in the data folder until it acknowledges them, across restarts; beyond this the
-    /// oldest is dropped and counted (a terminal that never subscribes for its answers). Default 256.
+    /// oldest is dropped and counted (a terminal that never subscribes for its answers). It must cover what one terminal
+    /// can pay while it is not taking its answers (a pipelining client between two restarts). Default 1000.
     /// </summary>
     [Range(1, 100_000)]
-    public int BrokerOwedAnswersPerClient { get; set; } = 256;
+    public int BrokerOwedAnswersPerClient { get; set; } = 1000;
 
     /// <summary>Hours an answer stays owed to a terminal that never comes back for it; then dropped and counted. Default 48.</summary>
     [Range(1, 8760)]

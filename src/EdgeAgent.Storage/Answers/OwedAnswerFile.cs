@@ -22,6 +22,7 @@ public sealed class OwedAnswerFile : IDisposable
     public const string FileName = "owed-answers.log";
     private const byte OwedKind = 1;
     private const byte SettledKind = 2;
+    private const byte LastIdKind = 3;
     private const int HeaderBytes = 8;
     private const int MaxEntryBytes = 16 * 1024 * 1024;
 
@@ -90,7 +91,7 @@ public sealed class OwedAnswerFile : IDisposable
             // The highest id given so far survives compaction, so that a settled entry never names a later answer.
             if (lastId > 0)
             {
-                AppendSettled(buffer, lastId);
+                AppendId(buffer, LastIdKind, lastId);
             }
             buffer.WriteTo(writer);
             writer.Flush();
@@ -252,7 +253,7 @@ public sealed class OwedAnswerFile : IDisposable
 
                 if (_lastId > 0)
                 {
-                    AppendSettled(buffer, _lastId);
+                    AppendId(buffer, LastIdKind, _lastId);
                 }
                 buffer.WriteTo(writer);
                 writer.Flush();
@@ -305,6 +306,12 @@ public sealed class OwedAnswerFile : IDisposable
                 return false;
             }
 
+            if (kind == LastIdKind)
+            {
+                lastId = Math.Max(lastId, id);
+                return true;
+            }
+
             if (kind == SettledKind)
             {
                 outstanding.Remove(id);
@@ -349,10 +356,13 @@ public sealed class OwedAnswerFile : IDisposable
         Frame(to, body);
     }
 
-    private static void AppendSettled(MemoryStream to, long id)
+    private static void AppendSettled(MemoryStream to, long id) => AppendId(to, SettledKind, id);
+
+    /// <summary>An entry of an id alone: a settled answer, or (at compaction) the highest id given so far.</summary>
+    private static void AppendId(MemoryStream to, byte kind, long id)
     {
         var body = new MemoryStream();
-        body.WriteByte(SettledKind);
+        body.WriteByte(kind);
         Span<byte> bytes = stackalloc byte[8];
         BinaryPrimitives.WriteInt64LittleEndian(bytes, id);
         body.Write(bytes);

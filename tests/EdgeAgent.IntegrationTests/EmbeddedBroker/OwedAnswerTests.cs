@@ -141,8 +141,14 @@ public sealed class OwedAnswerTests : IDisposable
         Assert.Equal([7], owed.Correlation);
         Assert.Equal("{\"a\":1}"u8.ToArray(), owed.Payload);
         Assert.Equal(1, reopened.SkippedAtOpen);
-        var (third, _) = reopened.Owe("c1", "pos/s/t/decisions", null, "{}"u8, DateTimeOffset.UnixEpoch);
+        var (third, durable3) = reopened.Owe("c1", "pos/s/t/decisions", null, "{}"u8, DateTimeOffset.UnixEpoch);
         Assert.True(third.Id > 2); // ids are never given twice, across compaction
+        await durable3;
+        reopened.Dispose();
+
+        // Opened again: both owed answers are still there, the newest included.
+        using var again = OwedAnswerFile.Open(_data.Path);
+        Assert.Equal([owed.Id, third.Id], again.Outstanding().Select(a => a.Id));
     }
 
     private int OwedInFolder()
