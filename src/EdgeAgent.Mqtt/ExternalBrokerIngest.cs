@@ -3,6 +3,7 @@ using System.Diagnostics;
 using EdgeAgent.Core.Pipeline;
 using Microsoft.Extensions.Logging;
 using MQTTnet;
+using MQTTnet.Exceptions;
 using MQTTnet.Protocol;
 
 namespace EdgeAgent.Mqtt;
@@ -86,8 +87,15 @@ public sealed partial class ExternalBrokerIngest : IIngest
 
         if (_client.IsConnected)
         {
-            // A normal disconnect keeps the session (its expiry is non-zero), so queued payments wait for us.
-            await _client.DisconnectAsync(new MqttClientDisconnectOptions(), cancellationToken);
+            try
+            {
+                // A normal disconnect keeps the session (its expiry is non-zero), so queued payments wait for us.
+                await _client.DisconnectAsync(new MqttClientDisconnectOptions(), cancellationToken);
+            }
+            catch (MqttCommunicationException)
+            {
+                // The connection went away as we stopped: the broker keeps the session all the same.
+            }
         }
     }
 

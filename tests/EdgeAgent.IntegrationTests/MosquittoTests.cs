@@ -104,7 +104,7 @@ public sealed class MosquittoTests(MosquittoBroker broker) : IClassFixture<Mosqu
             }
 
             await restarted.StopAsync(TimeSpan.FromSeconds(30));
-            Assert.Contains("every recorded payment was answered and acknowledged", restarted.Output, StringComparison.Ordinal);
+            Assert.True(restarted.Output.Contains("every recorded payment was answered and acknowledged", StringComparison.Ordinal), restarted.Output);
         }
 
         // Killed after the commit, the record answers; killed after the answer but before the commit, the answer journal
