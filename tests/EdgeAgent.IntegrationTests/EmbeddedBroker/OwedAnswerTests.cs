@@ -162,7 +162,7 @@ public sealed class OwedAnswerTests : IDisposable
     }
 
     private Task<TestBroker> StartAsync(Action<Mqtt.MqttOptions>? configure = null) =>
-        TestBroker.StartAsync(configure, owedAnswers: () => new FolderOwedAnswers(Path.Combine(_data.Path, "owed")))
+        TestBroker.StartAsync(configure, owedAnswers: () => new EdgeAgent.Hosting.FileOwedAnswers(Path.Combine(_data.Path, "owed")))
             .ContinueWith(t =>
             {
                 t.Result.Sink.ByPayment = true;
