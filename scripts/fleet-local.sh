@@ -82,7 +82,8 @@ for i in $(seq 0 $((SILOS - 1))); do
   echo "silo $i     silo port $((11111 + i)), gateway $((30000 + i))   (log $DIR/silo-$i.log)"
 done
 echo "key        $DIR/tokenization.key   fingerprint $FINGERPRINT"
-echo "a store's link: Fleet:Host=127.0.0.1 Fleet:Port=$MQTT_PORT Fleet:StoreId=store-1 Fleet:Username=store-1 Fleet:Password=pw-store-1"
+echo "a store's link (FleetLinkOptions; the agent program does not start the link yet):"
+echo "                Fleet:Host=127.0.0.1 Fleet:Port=$MQTT_PORT Fleet:StoreId=store-1 Fleet:Username=store-1 Fleet:Password=pw-store-1"
 echo "                Tokenization:KeyFile=$DIR/tokenization.key"
 echo "Ctrl-C stops the fleet."
 wait
