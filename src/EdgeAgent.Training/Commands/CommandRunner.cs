@@ -1,73 +1,73 @@
-using EdgeAgent.Training.Cli;
+using System.CommandLine;
 using EdgeAgent.Training.Quantization;
 
 namespace EdgeAgent.Training.Commands;
 
-/// <summary>Dispatches the first argument to a command; usage errors exit 2 with the usage text.</summary>
+/// <summary>
+/// The training commands on System.CommandLine: it writes the help (<c>--help</c>, <c>&lt;command&gt; --help</c>) and
+/// refuses unknown options, since a mistyped flag would otherwise train a different model without saying so. A command
+/// line it refuses, or a value a command refuses, exits 2.
+/// </summary>
 public static class CommandRunner
 {
-    public const string Usage = """
-        usage:
-          train-gbt --data <csv|csv.gz> --out <folder>
-                    [--name fraud-gbt] [--version 1.0.0] [--seed 42]
-                    [--train 2023-01..2023-09] [--validation 2023-10] [--test 2023-11..2023-12]
-                    [--trees 400] [--leaves 31] [--learning-rate 0.05] [--min-leaf-rows 50] [--l2 1]
-                    [--review-rate 0.02] [--decline-rate 0.005]
-                    [--layouts all|<name,...>] [--layout-seed 11] [--holdout-cards 0.3] [--card-seed 7]
-                    [--fleet-stores 50,500|none] [--fleet-lags 0s,10s,1m,10m,1h] [--train-layout <name>]
-          train-mlp --data <csv|csv.gz> --out <folder>
-                    [--name fraud-mlp] [--version 1.0.0] [--seed 42]
-                    [--train 2023-01..2023-09] [--validation 2023-10] [--test 2023-11..2023-12]
-                    [--hidden1 64] [--hidden2 32] [--embedding 4] [--min-category-rows 1000]
-                    [--category-dropout 0.1] [--epochs 30] [--patience 5]
-                    [--batch-size 256] [--learning-rate 0.001] [--weight-decay 0.0001]
-                    [--review-rate 0.02] [--decline-rate 0.005]
-                    [--layouts all|<name,...>] [--layout-seed 11] [--holdout-cards 0.3] [--card-seed 7]
-                    [--fleet-stores 50,500|none] [--fleet-lags 0s,10s,1m,10m,1h] [--train-layout <name>]
-          quantize  --model <float.onnx> --out <folder/name-version.onnx> --calibration <csv|csv.gz>
-                    [--method minmax|percentile] [--percentile 99.999]
-                    [--calibration-rows 10000] [--seed 42]
-                    [--train 2023-01..2023-09] [--validation 2023-10] [--test 2023-11..2023-12]
-                    [--review-rate 0.02] [--decline-rate 0.005] [--layouts all|<name,...>] [--layout-seed 11]
-          evaluate  --data <csv|csv.gz> [--models models] [--report <file.md>]
-                    [--seconds 1] [--repeats 3] [--latency-calls 20000] [--warm-up 500]
-                    [--train 2023-01..2023-09] [--validation 2023-10] [--test 2023-11..2023-12]
-                    [--layouts all|<name,...>] [--layout-seed 11] [--fleet-stores 50,500|none] [--fleet-lags 0s,10s,1m,10m,1h]
-          sample    --data <csv|csv.gz> --out <file.csv> [--cards 40|all] [--from 2023-11-01] [--until <date>] [--seed 7]
-        """;
+    /// <summary>The command that runs this program from the repository root, as a model card records it.</summary>
+    public const string Launcher = "dotnet run --project src/EdgeAgent.Training -c Release --";
 
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
-        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        var command = Recorded(args);
+        var root = new RootCommand("Trains, quantizes and evaluates the fraud models; samples the data for the simulator. See docs/models.md.");
+        root.Subcommands.Add(Action(TrainGbtOptions.Command(), result => TrainGbtCommand.Run(TrainGbtOptions.From(result), command, output)));
+        root.Subcommands.Add(Action(TrainMlpOptions.Command(), result => TrainMlpCommand.Run(TrainMlpOptions.From(result), command, output)));
+        root.Subcommands.Add(Action(QuantizeOptions.Command(), result => QuantizeCommand.Run(QuantizeOptions.From(result), command, output)));
+        root.Subcommands.Add(Action(EvaluateCommand.Command(), result => EvaluateCommand.Run(result, command, output)));
+        root.Subcommands.Add(Action(SampleCommand.Command(), result => SampleCommand.Run(result, output)));
+
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
         {
-            (args.Length == 0 ? error : output).WriteLine(Usage);
-            return args.Length == 0 ? 2 : 0;
+            foreach (var parseError in parsed.Errors)
+            {
+                error.WriteLine(parseError.Message);
+            }
+
+            error.WriteLine($"See EdgeAgent.Training {(parsed.CommandResult.Command == root ? "" : parsed.CommandResult.Command.Name + " ")}--help.");
+            return 2;
         }
 
         try
         {
-            var arguments = CommandArguments.Parse(args[1..]);
-            return args[0] switch
-            {
-                "train-gbt" => TrainGbtCommand.Run(TrainGbtOptions.From(arguments), CommandLineText.Of(args), output),
-                "train-mlp" => TrainMlpCommand.Run(TrainMlpOptions.From(arguments), CommandLineText.Of(args), output),
-                "quantize" => QuantizeCommand.Run(QuantizeOptions.From(arguments), CommandLineText.Of(args), output),
-                "evaluate" => EvaluateCommand.Run(arguments, CommandLineText.Of(args), output),
-                "sample" => SampleCommand.Run(arguments, output),
-                _ => throw new UsageException($"Unknown command '{args[0]}'."),
-            };
-        }
-        catch (UsageException ex)
-        {
-            error.WriteLine(ex.Message);
-            error.WriteLine(Usage);
-            return 2;
+            return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
         }
         catch (QuantizationException ex)
         {
-            // The model, not the command line, is at fault: say why without the usage text.
+            // The model, not the command line, is at fault: say why without pointing at the help.
             error.WriteLine("quantize refused: " + ex.Message);
             return 1;
         }
+        catch (Exception ex) when (ex is ArgumentException or InvalidDataException)
+        {
+            // A value the command refused once it read them together (months that overlap, a layout that does not
+            // exist), or data that cannot serve (no rows in the test months).
+            error.WriteLine(ex.Message);
+            error.WriteLine($"See EdgeAgent.Training {parsed.CommandResult.Command.Name} --help.");
+            return 2;
+        }
+    }
+
+    /// <summary>The command line as a POSIX shell takes it, so a model card records the exact command that made it.</summary>
+    public static string Recorded(IEnumerable<string> args) =>
+        string.Join(' ', args.Select(Quote).Prepend(Launcher));
+
+    /// <summary>POSIX shell quoting, only where a word needs it.</summary>
+    public static string Quote(string arg) =>
+        arg.Length > 0 && arg.All(c => char.IsAsciiLetterOrDigit(c) || "-_./=:,+@%".Contains(c, StringComparison.Ordinal))
+            ? arg
+            : "'" + arg.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+
+    private static Command Action(Command command, Func<ParseResult, int> run)
+    {
+        command.SetAction(run);
+        return command;
     }
 }

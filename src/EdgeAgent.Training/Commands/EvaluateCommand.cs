@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using EdgeAgent.Core.Scoring;
 using EdgeAgent.Training.Assessment;
@@ -17,37 +18,57 @@ namespace EdgeAgent.Training.Commands;
 /// </summary>
 public static class EvaluateCommand
 {
-    public static int Run(CommandArguments args, string command, TextWriter log)
+    /// <summary>The <c>evaluate</c> command and its options.</summary>
+    public static Command Command()
+    {
+        var defaults = new SpeedSettings();
+        var command = new Command("evaluate", "every model in a folder side by side on the same test months: metrics, size and CPU scoring speed");
+        CommonOptions.AddData(command);
+        var models = TrainingOption.Text("--models", "models", "the folder of models and their cards");
+        models.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string>() is { } folder && !Directory.Exists(folder))
+            {
+                result.AddError($"No models folder at '{folder}'.");
+            }
+        });
+        command.Options.Add(models);
+        command.Options.Add(TrainingOption.Text("--report", "", "a Markdown file to write the report to"));
+        command.Options.Add(TrainingOption.Text("--charts", "", "the folder of the SVG charts (a charts folder beside the report if not given)"));
+        CommonOptions.AddSplit(command);
+        StoreLayouts.AddOptions(command);
+        command.Options.Add(TrainingOption.Real("--seconds", defaults.Seconds, "seconds per throughput measurement"));
+        command.Options.Add(TrainingOption.Whole("--repeats", defaults.Repeats, "throughput measurements per batch size"));
+        command.Options.Add(TrainingOption.Whole("--latency-calls", defaults.LatencyCalls, "single-row calls timed for the latency percentiles"));
+        command.Options.Add(TrainingOption.Whole("--warm-up", defaults.WarmUpCalls, "calls before timing"));
+        return command;
+    }
+
+    public static int Run(ParseResult args, string command, TextWriter log)
     {
         var dataFile = CommonOptions.DataFile(args);
-        var folder = args.Text("models", "models");
-        var report = args.Text("report", "");
-        var charts = args.Text("charts", report.Length > 0 ? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(report)) ?? ".", "charts") : "");
+        var folder = args.GetValue<string>("--models")!;
+        var report = args.GetValue<string>("--report")!;
+        var charts = args.GetValue<string>("--charts") is { Length: > 0 } chosen ? chosen
+            : report.Length > 0 ? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(report)) ?? ".", "charts") : "";
         var split = CommonOptions.Split(args);
         var layouts = StoreLayouts.Parse(args, split);
-        var defaults = new SpeedSettings();
         var speed = new SpeedSettings
         {
-            Seconds = args.Real("seconds", defaults.Seconds),
-            Repeats = args.Whole("repeats", defaults.Repeats),
-            LatencyCalls = args.Whole("latency-calls", defaults.LatencyCalls),
-            WarmUpCalls = args.Whole("warm-up", defaults.WarmUpCalls),
+            Seconds = args.GetValue<double>("--seconds"),
+            Repeats = args.GetValue<int>("--repeats"),
+            LatencyCalls = args.GetValue<int>("--latency-calls"),
+            WarmUpCalls = args.GetValue<int>("--warm-up"),
         };
-        args.EnsureAllRead();
-        if (!Directory.Exists(folder))
-        {
-            throw new UsageException($"No models folder at '{folder}'.");
-        }
-
         if (speed.Seconds <= 0 || speed.Repeats < 1 || speed.LatencyCalls < 1 || speed.WarmUpCalls < 0)
         {
-            throw new UsageException("--seconds > 0, --repeats ≥ 1, --latency-calls ≥ 1 and --warm-up ≥ 0 are required.");
+            throw new ArgumentException("--seconds > 0, --repeats ≥ 1, --latency-calls ≥ 1 and --warm-up ≥ 0 are required.");
         }
 
         var cards = Directory.GetFiles(folder, "*.card.json").Order(StringComparer.Ordinal).ToList();
         if (cards.Count == 0)
         {
-            throw new UsageException($"No model cards (*.card.json) in '{folder}'.");
+            throw new ArgumentException($"No model cards (*.card.json) in '{folder}'.");
         }
 
         var clock = Stopwatch.StartNew();
@@ -56,7 +77,7 @@ public static class EvaluateCommand
         var replay = data.Training;
         if (replay.Test.Rows == 0)
         {
-            throw new UsageException($"The data has no rows in the test months {split.Test}.");
+            throw new InvalidDataException($"The data has no rows in the test months {split.Test}.");
         }
 
         CommandLog.Line(log, $"replayed {replay.Rows} rows in {layouts.Count} layouts in {clock.Elapsed.TotalSeconds:F1} s; {models.Count} models, {models.Count(m => m.Skipped is null)} comparable");

@@ -3,7 +3,6 @@ using System.Globalization;
 using EdgeAgent.Core.Scoring;
 using EdgeAgent.Training.Assessment;
 using EdgeAgent.Training.Cards;
-using EdgeAgent.Training.Cli;
 using EdgeAgent.Training.Data;
 using EdgeAgent.Training.Onnx;
 using EdgeAgent.Training.Quantization;
@@ -34,7 +33,7 @@ public static class QuantizeCommand
         var calibration = Sample(replay.Train, options.CalibrationRows, options.Seed);
         if (calibration.Rows == 0)
         {
-            throw new UsageException($"The data has no rows in the training months {options.Split.Train} to calibrate on.");
+            throw new InvalidDataException($"The data has no rows in the training months {options.Split.Train} to calibrate on.");
         }
 
         var quantizeClock = Stopwatch.StartNew();
@@ -114,7 +113,7 @@ public static class QuantizeCommand
         var card = ModelCardJson.Parse(File.ReadAllText(cardPath));
         if (!string.Equals(card.Sha256, sha256, StringComparison.OrdinalIgnoreCase))
         {
-            throw new UsageException($"The card {cardPath} names sha256 {card.Sha256}, but {model} has {sha256}: the model is not the one the card describes.");
+            throw new InvalidDataException($"The card {cardPath} names sha256 {card.Sha256}, but {model} has {sha256}: the model is not the one the card describes.");
         }
 
         return card.Identity.ToString();

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using EdgeAgent.Sparkov;
@@ -14,30 +15,31 @@ namespace EdgeAgent.Training.Commands;
 /// </summary>
 public static class SampleCommand
 {
-    public static int Run(CommandArguments args, TextWriter log)
+    /// <summary>The <c>sample</c> command and its options.</summary>
+    public static Command Command()
     {
-        var data = args.Required("data");
-        var output = args.Required("out");
-        var cardsText = args.Text("cards", "40");
-        var allCards = cardsText == "all";
-        var cards = allCards ? int.MaxValue : int.TryParse(cardsText, CultureInfo.InvariantCulture, out var n) ? n : 0;
-        var from = args.Date("from", new DateOnly(2023, 11, 1));
-        var until = args.Date("until", DateOnly.MaxValue);
-        var seed = args.Whole("seed", 7);
-        args.EnsureAllRead();
-        if (!File.Exists(data))
-        {
-            throw new UsageException($"No data file at '{data}'.");
-        }
+        var command = new Command("sample", "copies every row of some cards between two dates, for the simulator and the demo");
+        CommonOptions.AddData(command);
+        command.Options.Add(TrainingOption.Required("--out", "the CSV file to write"));
+        command.Options.Add(TrainingOption.Parsed("--cards", "40", ParseCards, "how many cards, or all"));
+        command.Options.Add(TrainingOption.Parsed("--from", "2023-11-01", ParseDate, "the first day (yyyy-MM-dd)"));
+        command.Options.Add(TrainingOption.Parsed("--until", "", ParseDate, "the day after the last (yyyy-MM-dd; the end of the data if not given)"));
+        command.Options.Add(TrainingOption.Whole("--seed", 7, "the seed that chooses the cards"));
+        return command;
+    }
 
-        if (cards < 1)
-        {
-            throw new UsageException("--cards is a number of at least 1, or all.");
-        }
-
+    public static int Run(ParseResult args, TextWriter log)
+    {
+        var data = CommonOptions.DataFile(args);
+        var output = args.GetValue<string>("--out")!;
+        var cards = ParseCards(args.GetValue<string>("--cards")!);
+        var allCards = cards == int.MaxValue;
+        var from = ParseDate(args.GetValue<string>("--from")!);
+        var until = ParseDate(args.GetValue<string>("--until")!);
+        var seed = args.GetValue<int>("--seed");
         if (until <= from)
         {
-            throw new UsageException("--until comes after --from.");
+            throw new ArgumentException("--until comes after --from.");
         }
 
         var fromUnix = new DateTimeOffset(from.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).ToUnixTimeSeconds();
@@ -62,6 +64,16 @@ public static class SampleCommand
             $"wrote {sample.Count} rows of {chosen.Count} cards ({chosen.Count(c => hasFraud[c])} with fraud; {sample.Count(r => r.IsFraud)} fraud rows) from {from:yyyy-MM-dd} to {output}"));
         return 0;
     }
+
+    /// <summary>A number of cards of at least 1, or <c>all</c> (<see cref="int.MaxValue"/>).</summary>
+    private static int ParseCards(string text) =>
+        text == "all" ? int.MaxValue
+        : int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= 1 ? n
+        : throw new FormatException($"--cards is a number of at least 1, or all; '{text}' is not one.");
+
+    /// <summary>A day as yyyy-MM-dd; none is the end of time.</summary>
+    private static DateOnly ParseDate(string text) =>
+        text.Length == 0 ? DateOnly.MaxValue : DateOnly.ParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     private static void Write(string path, IEnumerable<SparkovRecord> rows)
     {

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using EdgeAgent.Training.Cli;
 using EdgeAgent.Training.Data;
 using EdgeAgent.Training.Layouts;
@@ -18,37 +19,62 @@ public sealed record TrainMlpOptions(
     double ReviewRate,
     double DeclineRate)
 {
-    public static TrainMlpOptions From(CommandArguments args)
+    /// <summary>The <c>train-mlp</c> command and its options.</summary>
+    public static Command Command()
     {
         var defaults = new MlpSettings();
+        var command = new Command("train-mlp", "trains the MLP, exports it to ONNX and writes the model card");
+        CommonOptions.AddData(command);
+        command.Options.Add(TrainingOption.Required("--out", "the folder the model and its card are written to"));
+        command.Options.Add(TrainingOption.Text("--name", "fraud-mlp", "the model's name"));
+        command.Options.Add(TrainingOption.Text("--version", "1.0.0", "the model's version"));
+        CommonOptions.AddSplit(command);
+        StoreLayouts.AddOptions(command);
+        CommonOptions.AddCards(command);
+        command.Options.Add(TrainingOption.Whole("--hidden1", defaults.Hidden1, "the first hidden layer's width"));
+        command.Options.Add(TrainingOption.Whole("--hidden2", defaults.Hidden2, "the second hidden layer's width"));
+        command.Options.Add(TrainingOption.Whole("--embedding", defaults.EmbeddingSize, "the merchant category embedding's size"));
+        command.Options.Add(TrainingOption.Whole("--min-category-rows", defaults.MinCategoryRows, "the fewest training rows a category needs for an embedding of its own"));
+        command.Options.Add(TrainingOption.Real("--category-dropout", defaults.CategoryDropout, "the share of rows trained as an unknown category"));
+        command.Options.Add(TrainingOption.Whole("--epochs", defaults.Epochs, "the most epochs"));
+        command.Options.Add(TrainingOption.Whole("--patience", defaults.Patience, "epochs without a better validation loss before stopping"));
+        command.Options.Add(TrainingOption.Whole("--batch-size", defaults.BatchSize, "rows per step"));
+        command.Options.Add(TrainingOption.Real("--learning-rate", defaults.LearningRate, "AdamW's learning rate"));
+        command.Options.Add(TrainingOption.Real("--weight-decay", defaults.WeightDecay, "AdamW's weight decay"));
+        command.Options.Add(TrainingOption.Whole("--seed", defaults.Seed, "the trainer's seed"));
+        CommonOptions.AddAlertRates(command);
+        return command;
+    }
+
+    public static TrainMlpOptions From(ParseResult args)
+    {
         var data = CommonOptions.DataFile(args);
-        var output = args.Required("out");
-        var name = args.Text("name", "fraud-mlp");
-        var version = args.Text("version", "1.0.0");
+        var output = args.GetValue<string>("--out")!;
+        var name = args.GetValue<string>("--name")!;
+        var version = args.GetValue<string>("--version")!;
         var split = CommonOptions.Split(args);
         var layouts = StoreLayouts.Parse(args, split);
         var cards = CommonOptions.Cards(args);
         var settings = new MlpSettings
         {
-            Hidden1 = args.Whole("hidden1", defaults.Hidden1),
-            Hidden2 = args.Whole("hidden2", defaults.Hidden2),
-            EmbeddingSize = args.Whole("embedding", defaults.EmbeddingSize),
-            MinCategoryRows = args.Whole("min-category-rows", defaults.MinCategoryRows),
-            CategoryDropout = args.Real("category-dropout", defaults.CategoryDropout),
-            Epochs = args.Whole("epochs", defaults.Epochs),
-            Patience = args.Whole("patience", defaults.Patience),
-            BatchSize = args.Whole("batch-size", defaults.BatchSize),
-            LearningRate = args.Real("learning-rate", defaults.LearningRate),
-            WeightDecay = args.Real("weight-decay", defaults.WeightDecay),
-            Seed = args.Whole("seed", defaults.Seed),
+            Hidden1 = args.GetValue<int>("--hidden1"),
+            Hidden2 = args.GetValue<int>("--hidden2"),
+            EmbeddingSize = args.GetValue<int>("--embedding"),
+            MinCategoryRows = args.GetValue<int>("--min-category-rows"),
+            CategoryDropout = args.GetValue<double>("--category-dropout"),
+            Epochs = args.GetValue<int>("--epochs"),
+            Patience = args.GetValue<int>("--patience"),
+            BatchSize = args.GetValue<int>("--batch-size"),
+            LearningRate = args.GetValue<double>("--learning-rate"),
+            WeightDecay = args.GetValue<double>("--weight-decay"),
+            Seed = args.GetValue<int>("--seed"),
         };
         var (review, decline) = CommonOptions.AlertRates(args);
-        args.EnsureAllRead();
         if (settings.Hidden1 < 1 || settings.Hidden2 < 1 || settings.EmbeddingSize < 1 || settings.Epochs < 1
             || settings.Patience < 1 || settings.BatchSize < 1 || settings.LearningRate <= 0 || settings.WeightDecay < 0
             || settings.MinCategoryRows < 0 || settings.CategoryDropout is < 0 or >= 1)
         {
-            throw new UsageException("Layer widths, embedding, epochs, patience and batch size ≥ 1, learning rate > 0, weight decay ≥ 0, min-category-rows ≥ 0 and 0 ≤ category-dropout < 1 are required.");
+            throw new ArgumentException("Layer widths, embedding, epochs, patience and batch size ≥ 1, learning rate > 0, weight decay ≥ 0, min-category-rows ≥ 0 and 0 ≤ category-dropout < 1 are required.");
         }
 
         return new TrainMlpOptions(data, output, name, version, split, layouts, cards, settings, review, decline);

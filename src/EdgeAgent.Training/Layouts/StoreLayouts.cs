@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using EdgeAgent.Training.Cli;
 using EdgeAgent.Training.Data;
@@ -55,21 +56,31 @@ public static class StoreLayouts
     /// or <c>none</c>) and <c>--fleet-lags</c> (<c>0s,10s,1m,10m,1h</c>) make the fleet layouts; <c>--train-layout</c> (the
     /// first) names the layout a model trains in and chooses its thresholds in, which then comes first.
     /// </summary>
-    public static IReadOnlyList<StoreLayout> Parse(CommandArguments args, TimeSplit split)
+    public static void AddOptions(Command command)
     {
-        var seed = args.Whole("layout-seed", DefaultSeed);
-        var stores = args.Parsed<IReadOnlyList<int>>("fleet-stores", DefaultFleetStores, ParseStores);
-        var lags = args.Parsed<IReadOnlyList<TimeSpan>>("fleet-lags", DefaultFleetLags, ParseLags);
+        command.Options.Add(TrainingOption.Text("--layouts", "all", "all, or a comma-separated list of layout names"));
+        command.Options.Add(TrainingOption.Whole("--layout-seed", DefaultSeed, "the seed of the layouts"));
+        command.Options.Add(TrainingOption.Parsed("--fleet-stores", "50,500", ParseStores, "store counts of the fleet layouts, or none"));
+        command.Options.Add(TrainingOption.Parsed("--fleet-lags", "0s,10s,1m,10m,1h", ParseLags, "lags of the fleet layouts"));
+        command.Options.Add(TrainingOption.Text("--train-layout", "", "the layout a model trains in and chooses its thresholds in (the first)"));
+    }
+
+    /// <summary>The layouts the options name; a name that is not a layout is refused with <see cref="ArgumentException"/>.</summary>
+    public static IReadOnlyList<StoreLayout> Parse(ParseResult args, TimeSplit split)
+    {
+        var seed = args.GetValue<int>("--layout-seed");
+        var stores = ParseStores(args.GetValue<string>("--fleet-stores")!);
+        var lags = ParseLags(args.GetValue<string>("--fleet-lags")!);
         var all = All(seed, split, stores, lags);
-        var chosen = Choose(args.Text("layouts", "all"), all);
-        var training = args.Text("train-layout", "");
+        var chosen = Choose(args.GetValue<string>("--layouts")!, all);
+        var training = args.GetValue<string>("--train-layout")!;
         if (training.Length == 0)
         {
             return chosen;
         }
 
         var first = chosen.FirstOrDefault(l => l.Name == training)
-            ?? throw new UsageException($"--train-layout '{training}' is not among the layouts: {string.Join(", ", chosen.Select(l => l.Name))}.");
+            ?? throw new ArgumentException($"--train-layout '{training}' is not among the layouts: {string.Join(", ", chosen.Select(l => l.Name))}.");
         return [first, .. chosen.Where(l => l != first)];
     }
 
@@ -85,7 +96,7 @@ public static class StoreLayouts
         {
             stores.Add(int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= 100_000
                 ? n
-                : throw new UsageException($"--fleet-stores takes store counts from 1 to 100000, or none; '{part}' is not one."));
+                : throw new FormatException($"--fleet-stores takes store counts from 1 to 100000, or none; '{part}' is not one."));
         }
 
         return stores;
@@ -97,7 +108,7 @@ public static class StoreLayouts
         foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             lags.Add(FleetLayout.ParseLag(part)
-                ?? throw new UsageException($"--fleet-lags takes lags such as 0s, 250ms, 10s, 1m, 1h; '{part}' is not one."));
+                ?? throw new FormatException($"--fleet-lags takes lags such as 0s, 250ms, 10s, 1m, 1h; '{part}' is not one."));
         }
 
         return lags;
@@ -114,9 +125,9 @@ public static class StoreLayouts
         foreach (var name in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             chosen.Add(all.FirstOrDefault(l => l.Name == name)
-                ?? throw new UsageException($"Unknown layout '{name}'; known: {string.Join(", ", all.Select(l => l.Name))}."));
+                ?? throw new ArgumentException($"Unknown layout '{name}'; known: {string.Join(", ", all.Select(l => l.Name))}."));
         }
 
-        return chosen.Count > 0 ? chosen : throw new UsageException("--layouts names no layout.");
+        return chosen.Count > 0 ? chosen : throw new ArgumentException("--layouts names no layout.");
     }
 }

@@ -1,4 +1,4 @@
-using EdgeAgent.Training.Cli;
+using System.CommandLine;
 using EdgeAgent.Training.Data;
 using EdgeAgent.Training.Layouts;
 using Xunit;
@@ -29,9 +29,7 @@ public sealed class FleetLayoutTests
     [Fact]
     public void The_options_choose_stores_lags_and_the_layout_a_model_trains_in()
     {
-        var args = CommandArguments.Parse(["--fleet-stores", "7", "--fleet-lags", "0,250ms,2h", "--train-layout", "fleet-7-alone", "--layouts", "all"]);
-        var layouts = StoreLayouts.Parse(args, TimeSplit.Default);
-        args.EnsureAllRead();
+        var layouts = StoreLayouts.Parse(Parsed("--fleet-stores", "7", "--fleet-lags", "0,250ms,2h", "--train-layout", "fleet-7-alone", "--layouts", "all"), TimeSplit.Default);
 
         Assert.Equal("fleet-7-alone", layouts[0].Name);
         Assert.Null(Assert.IsType<FleetLayout>(layouts[0]).Lag);
@@ -40,9 +38,7 @@ public sealed class FleetLayoutTests
         Assert.Equal([TimeSpan.Zero, TimeSpan.FromMilliseconds(250), TimeSpan.FromHours(2)], fleets.Select(l => l.Lag!.Value));
         Assert.Equal(4 + 4, layouts.Count);
 
-        Assert.DoesNotContain(
-            StoreLayouts.Parse(CommandArguments.Parse(["--fleet-stores", "none"]), TimeSplit.Default),
-            l => l is FleetLayout);
+        Assert.DoesNotContain(StoreLayouts.Parse(Parsed("--fleet-stores", "none"), TimeSplit.Default), l => l is FleetLayout);
     }
 
     [Theory]
@@ -52,10 +48,16 @@ public sealed class FleetLayoutTests
     [InlineData("--fleet-stores", "0")]
     [InlineData("--fleet-stores", "fifty")]
     [InlineData("--train-layout", "fleet-3-alone")]
-    public void A_bad_fleet_option_is_a_usage_error(string option, string value)
+    public void A_bad_fleet_option_is_refused_with_its_name(string option, string value)
     {
-        var ex = Assert.Throws<UsageException>(() => StoreLayouts.Parse(CommandArguments.Parse([option, value]), TimeSplit.Default));
-        Assert.Contains(option, ex.Message, StringComparison.Ordinal);
+        // A value that does not parse is a parse error; a layout that is not among the others is refused when read.
+        var command = new Command("layouts");
+        StoreLayouts.AddOptions(command);
+        var result = command.Parse([option, value]);
+        var message = result.Errors.Count > 0
+            ? string.Join(" ", result.Errors.Select(e => e.Message))
+            : Assert.Throws<ArgumentException>(() => StoreLayouts.Parse(result, TimeSplit.Default)).Message;
+        Assert.Contains(option, message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -77,5 +79,14 @@ public sealed class FleetLayoutTests
 
         Assert.Equal(50, stores.Count);
         Assert.All(stores, s => Assert.Matches("^store-([1-9]|[1-4][0-9]|50)$", s));
+    }
+
+    private static ParseResult Parsed(params string[] args)
+    {
+        var command = new Command("layouts");
+        StoreLayouts.AddOptions(command);
+        var result = command.Parse(args);
+        Assert.Empty(result.Errors);
+        return result;
     }
 }
