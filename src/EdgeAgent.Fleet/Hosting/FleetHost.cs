@@ -62,6 +62,12 @@ public static class FleetHost
             builder.Services.AddHostedService<Uplink.FleetUplinkService>();
         }
 
+        if (fleet.HttpPort > 0)
+        {
+            builder.Services.AddSingleton<Http.FleetApiAccess>();
+            builder.Services.AddHostedService<Http.FleetHttpService>();
+        }
+
         builder.UseOrleans(silo =>
         {
             silo.Configure<ClusterOptions>(o =>

@@ -1,34 +1,96 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 
 namespace EdgeAgent.Fleet.Hosting;
 
-/// <summary>The fleet's counters, on meter "EdgeAgent.Fleet".</summary>
+/// <summary>
+/// The fleet's counters, on meter "EdgeAgent.Fleet", and their running totals for this silo's <c>/metrics</c>.
+/// Every label value comes from a fixed set (refusal reasons, outcomes), so the series stay bounded.
+/// </summary>
 public sealed class FleetMetrics
 {
     public const string MeterName = "EdgeAgent.Fleet";
 
+    public const string Refusals = "edgeagent_fleet_refusals_total";
+    public const string Deltas = "edgeagent_fleet_deltas_total";
+    public const string Reads = "edgeagent_fleet_profile_reads_total";
+    public const string Snapshots = "edgeagent_fleet_snapshots_total";
+    public const string SnapshotRefusals = "edgeagent_fleet_snapshot_refusals_total";
+    public const string ApiRefusals = "edgeagent_fleet_api_refusals_total";
+
     private readonly Counter<long> _refusals;
     private readonly Counter<long> _deltas;
     private readonly Counter<long> _reads;
+    private readonly Counter<long> _snapshots;
+    private readonly Counter<long> _snapshotRefusals;
+    private readonly Counter<long> _apiRefusals;
+    private readonly ConcurrentDictionary<(string Name, string Label), long> _totals = new();
 
     public FleetMetrics(IMeterFactory meterFactory)
     {
         var meter = meterFactory.Create(MeterName);
-        _refusals = meter.CreateCounter<long>("edgeagent_fleet_refusals_total", description: "Deltas or batches refused at the grain boundary, by reason.");
-        _deltas = meter.CreateCounter<long>("edgeagent_fleet_deltas_total", description: "Deltas recorded, by outcome (accepted, duplicate, stale).");
-        _reads = meter.CreateCounter<long>("edgeagent_fleet_profile_reads_total", description: "Card profiles read.");
+        _refusals = meter.CreateCounter<long>(Refusals, description: "Deltas or batches refused at the grain boundary, by reason.");
+        _deltas = meter.CreateCounter<long>(Deltas, description: "Deltas recorded, by outcome (accepted, duplicate, stale).");
+        _reads = meter.CreateCounter<long>(Reads, description: "Card profiles read.");
+        _snapshots = meter.CreateCounter<long>(Snapshots, description: "Agent metric snapshots taken into the fleet's view.");
+        _snapshotRefusals = meter.CreateCounter<long>(SnapshotRefusals, description: "Agent metric messages refused, by reason.");
+        _apiRefusals = meter.CreateCounter<long>(ApiRefusals, description: "Fleet API requests refused, by reason (token, cross_site).");
     }
 
-    public void Refused(string reason, int count) =>
+    /// <summary>Descriptions of the counters, for the exposition's HELP lines.</summary>
+    public static IReadOnlyDictionary<string, (string Label, string Help)> Described { get; } = new Dictionary<string, (string, string)>(StringComparer.Ordinal)
+    {
+        [Refusals] = ("reason", "Deltas or batches refused by this silo, by reason."),
+        [Deltas] = ("outcome", "Deltas recorded through this silo, by outcome (accepted, duplicate, stale)."),
+        [Reads] = ("", "Card profiles read on this silo."),
+        [Snapshots] = ("", "Agent metric snapshots this silo took into the fleet's view."),
+        [SnapshotRefusals] = ("reason", "Agent metric messages this silo refused, by reason."),
+        [ApiRefusals] = ("reason", "Fleet API requests this silo refused, by reason (token, cross_site)."),
+    };
+
+    public void Refused(string reason, int count)
+    {
         _refusals.Add(count, new KeyValuePair<string, object?>("reason", reason));
+        Tally(Refusals, reason, count);
+    }
 
     public void Recorded(string outcome, int count)
     {
         if (count > 0)
         {
             _deltas.Add(count, new KeyValuePair<string, object?>("outcome", outcome));
+            Tally(Deltas, outcome, count);
         }
     }
 
-    public void Read() => _reads.Add(1);
+    public void Read()
+    {
+        _reads.Add(1);
+        Tally(Reads, "", 1);
+    }
+
+    public void SnapshotTaken()
+    {
+        _snapshots.Add(1);
+        Tally(Snapshots, "", 1);
+    }
+
+    public void SnapshotRefused(string reason)
+    {
+        _snapshotRefusals.Add(1, new KeyValuePair<string, object?>("reason", reason));
+        Tally(SnapshotRefusals, reason, 1);
+    }
+
+    public void ApiRefused(string reason)
+    {
+        _apiRefusals.Add(1, new KeyValuePair<string, object?>("reason", reason));
+        Tally(ApiRefusals, reason, 1);
+    }
+
+    /// <summary>The running totals, by counter and label value ("" for a counter without a label).</summary>
+    public IReadOnlyList<(string Name, string Label, long Value)> Totals() =>
+        _totals.Select(t => (t.Key.Name, t.Key.Label, t.Value)).OrderBy(t => t.Name, StringComparer.Ordinal).ThenBy(t => t.Label, StringComparer.Ordinal).ToList();
+
+    private void Tally(string name, string label, long count) =>
+        _totals.AddOrUpdate((name, label), count, (_, total) => total + count);
 }

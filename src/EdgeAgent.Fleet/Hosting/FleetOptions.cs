@@ -87,11 +87,76 @@ public sealed class FleetOptions : IValidatableObject
     /// </summary>
     public string[] KeyFingerprints { get; set; } = [];
 
+    /// <summary>
+    /// Root of the agents' cloud telemetry topics: the fleet reads <c>{root}/{store}/metrics</c>, the agent's
+    /// <c>Cloud:Topic</c> (<c>edgeagent/{clientId}/{type}</c>) with the store id as its client id and broker login.
+    /// </summary>
+    [Required(AllowEmptyStrings = false)]
+    [RegularExpression("^[A-Za-z0-9_./-]+$")]
+    public string TelemetryTopicRoot { get; set; } = "edgeagent";
+
+    /// <summary>The agents' snapshot interval (their <c>Cloud:MetricsIntervalSeconds</c>), for stores not heard from yet. Default 60 s.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan SnapshotInterval { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>A store is offline when no snapshot came within this many of its intervals. Default 3.</summary>
+    [Range(1, 100)]
+    public int OfflineAfterIntervals { get; set; } = 3;
+
+    /// <summary>Lowest alert rate (review + decline share) in band when a snapshot carries no model-card band. Default 0.005.</summary>
+    [Range(0.0, 1.0)]
+    public double AlertRateBandLow { get; set; } = 0.005;
+
+    /// <summary>Highest alert rate in band when a snapshot carries no model-card band. Default 0.15.</summary>
+    [Range(0.0, 1.0)]
+    public double AlertRateBandHigh { get; set; } = 0.15;
+
+    /// <summary>Fewest scored payments in a snapshot for its alert rate to be judged against the band. Default 20.</summary>
+    [Range(1, 1_000_000)]
+    public int MinScoredForAlertRate { get; set; } = 20;
+
+    /// <summary>A store's p99 (whole path) above this is out of band. Default 250 ms.</summary>
+    [Range(1.0, 600_000.0)]
+    public double P99LimitMs { get; set; } = 250;
+
+    /// <summary>Port of this silo's HTTP endpoint (<c>/metrics</c>, <c>/api/stores</c>, <c>/api/status</c>, the fleet page). 0: none. Default 8090.</summary>
+    [Range(0, 65535)]
+    public int HttpPort { get; set; } = 8090;
+
+    /// <summary>Address the HTTP endpoint listens on. Default 127.0.0.1; <c>0.0.0.0</c> in a pod.</summary>
+    [Required]
+    public string HttpAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>
+    /// A file holding the bearer token of the API and the page's data (at least 32 characters), read again when it
+    /// changes. Unset: the API answers 401. <c>/metrics</c> stays open, as the agent's.
+    /// </summary>
+    public string ApiTokenFile { get; set; } = "";
+
+    /// <summary>How often the fleet page reloads the view. Default 2 s.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.200", "00:10:00")]
+    public TimeSpan PageRefresh { get; set; } = TimeSpan.FromSeconds(2);
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (!System.Net.IPAddress.TryParse(AdvertisedAddress, out _))
         {
             yield return new ValidationResult("The field AdvertisedAddress must be an IP address.", [nameof(AdvertisedAddress)]);
+        }
+
+        if (!System.Net.IPAddress.TryParse(HttpAddress, out _))
+        {
+            yield return new ValidationResult("The field HttpAddress must be an IP address.", [nameof(HttpAddress)]);
+        }
+
+        if (AlertRateBandLow > AlertRateBandHigh)
+        {
+            yield return new ValidationResult("The field AlertRateBandLow must not be above AlertRateBandHigh.", [nameof(AlertRateBandLow)]);
+        }
+
+        if (!string.IsNullOrWhiteSpace(ApiTokenFile) && !File.Exists(ApiTokenFile))
+        {
+            yield return new ValidationResult($"The field ApiTokenFile names {ApiTokenFile}, which does not exist.", [nameof(ApiTokenFile)]);
         }
 
         if (string.IsNullOrWhiteSpace(UplinkHost))

@@ -14,7 +14,34 @@ public sealed partial class RefusalLog(ILogger<RefusalLog> logger, TimeProvider 
 
     public void Refused(string reason, string storeId, int count)
     {
-        var entry = _entries.GetOrAdd(reason, _ => new Entry());
+        if (Due(reason, count) is { } suppressed)
+        {
+            LogRefused(logger, reason, storeId, suppressed);
+        }
+    }
+
+    /// <summary>An agent metric message refused; throttled apart from the deltas' refusals of the same reason.</summary>
+    public void SnapshotRefused(string reason, string storeId)
+    {
+        if (Due("snapshot:" + reason, 1) is { } suppressed)
+        {
+            LogSnapshotRefused(logger, reason, storeId, suppressed);
+        }
+    }
+
+    /// <summary>A fleet API request refused (no or a wrong token, a cross-site request).</summary>
+    public void ApiRefused(string reason, string? remote)
+    {
+        if (Due("api:" + reason, 1) is { } suppressed)
+        {
+            LogApiRefused(logger, reason, remote ?? "?", suppressed);
+        }
+    }
+
+    /// <summary>How many to report now, or null while the reason's last line is younger than the interval.</summary>
+    private long? Due(string key, int count)
+    {
+        var entry = _entries.GetOrAdd(key, _ => new Entry());
         var now = time.GetTimestamp();
         long suppressed;
         lock (entry)
@@ -22,7 +49,7 @@ public sealed partial class RefusalLog(ILogger<RefusalLog> logger, TimeProvider 
             entry.Pending += count;
             if (entry.LastLogged != 0 && time.GetElapsedTime(entry.LastLogged, now) < options.Value.RefusalLogInterval)
             {
-                return;
+                return null;
             }
 
             entry.LastLogged = now;
@@ -30,11 +57,17 @@ public sealed partial class RefusalLog(ILogger<RefusalLog> logger, TimeProvider 
             entry.Pending = 0;
         }
 
-        LogRefused(logger, reason, storeId, suppressed);
+        return suppressed;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refused {Count} delta(s) for reason {Reason} since the last report (latest from store {StoreId})")]
     private static partial void LogRefused(ILogger logger, string reason, string storeId, long count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused {Count} metric snapshot message(s) for reason {Reason} since the last report (latest from store {StoreId})")]
+    private static partial void LogSnapshotRefused(ILogger logger, string reason, string storeId, long count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused {Count} fleet API request(s) for reason {Reason} since the last report (latest from {Remote})")]
+    private static partial void LogApiRefused(ILogger logger, string reason, string remote, long count);
 
     private sealed class Entry
     {

@@ -37,4 +37,26 @@ public static class FleetTopics
         kind = rest[(slash + 1)..];
         return kind is Deltas or Fetch;
     }
+
+    /// <summary>The kind of an agent's metric snapshot topic, <c>{telemetry root}/{store}/metrics</c>.</summary>
+    public const string Metrics = "metrics";
+
+    /// <summary>The store of an agent's metrics topic <c>{root}/{store}/metrics</c>.</summary>
+    public static bool TryParseMetrics(string root, string topic, out string store)
+    {
+        store = "";
+        if (!topic.StartsWith(root + "/", StringComparison.Ordinal) || !topic.EndsWith("/" + Metrics, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var middle = topic[(root.Length + 1)..^(Metrics.Length + 1)];
+        if (middle.Length == 0 || middle.Contains('/', StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        store = middle;
+        return true;
+    }
 }

@@ -26,6 +26,7 @@ internal sealed partial class FleetUplinkService(
     FleetMetrics metrics,
     RefusalLog refusals,
     IHostApplicationLifetime lifetime,
+    TimeProvider time,
     ILogger<FleetUplinkService> logger) : BackgroundService
 {
     private readonly FleetOptions _options = options.Value;
@@ -101,6 +102,9 @@ internal sealed partial class FleetUplinkService(
         var subscribed = await client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
             .WithTopicFilter(f => f.WithTopic(share + FleetTopics.Deltas).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce))
             .WithTopicFilter(f => f.WithTopic(share + FleetTopics.Fetch).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce))
+            .WithTopicFilter(f => f
+                .WithTopic($"$share/{_options.UplinkShareGroup}/{_options.TelemetryTopicRoot}/+/{FleetTopics.Metrics}")
+                .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce))
             .Build(), cancellationToken);
         if (subscribed.Items.Any(i => (int)i.ResultCode > 2))
         {
@@ -111,6 +115,12 @@ internal sealed partial class FleetUplinkService(
     private async Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs e, CancellationToken cancellationToken)
     {
         var message = e.ApplicationMessage;
+        if (FleetTopics.TryParseMetrics(_options.TelemetryTopicRoot, message.Topic, out var agent))
+        {
+            await TakeSnapshotAsync(agent, message, cancellationToken);
+            return;
+        }
+
         if (!FleetTopics.TryParse(_options.UplinkTopicRoot, message.Topic, out var store, out var kind))
         {
             return;
@@ -186,6 +196,49 @@ internal sealed partial class FleetUplinkService(
         }
 
         await ReceiptAsync(store, correlation, receipt, cancellationToken);
+    }
+
+    /// <summary>
+    /// An agent's metrics message into the fleet's view, under the same trust rule as its deltas: the store is the
+    /// topic's, which the broker lets only that store's login publish, and the message must name the same source.
+    /// </summary>
+    private async Task TakeSnapshotAsync(string store, MqttApplicationMessage message, CancellationToken cancellationToken)
+    {
+        string? refusal;
+        StoreSnapshot? snapshot = null;
+        if (!_stores.Contains(store))
+        {
+            refusal = RefusalReasons.UnknownStore;
+        }
+        else if (message.Payload.Length > _options.MaxUplinkMessageBytes)
+        {
+            refusal = RefusalReasons.Oversized;
+        }
+        else
+        {
+            snapshot = View.SnapshotReader.Read(message.Payload.ToArray(), store, time.GetUtcNow(), out var source, out var error);
+            refusal = snapshot is null ? RefusalReasons.Malformed
+                : !string.Equals(source, store, StringComparison.Ordinal) ? RefusalReasons.ForgedStore
+                : null;
+            if (error is not null)
+            {
+                LogMalformedSnapshot(store, error);
+            }
+        }
+
+        if (refusal is not null)
+        {
+            metrics.SnapshotRefused(refusal);
+            refusals.SnapshotRefused(refusal, Profiles.CardProfileMerge.IsWellFormedId(store) ? store : "(malformed)");
+            return;
+        }
+
+        await RetryAsync(async () =>
+        {
+            await grains.GetGrain<IFleetViewGrain>(IFleetViewGrain.Key).RecordAsync(snapshot!);
+            return true;
+        }, cancellationToken);
+        metrics.SnapshotTaken();
     }
 
     private async Task AnswerFetchAsync(string store, MqttApplicationMessage message, CancellationToken cancellationToken)
@@ -271,6 +324,9 @@ internal sealed partial class FleetUplinkService(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "An uplink message of store {Store} could not be handled")]
     private partial void LogHandleFailed(string store, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "A metrics message of store {Store} does not read: {Error}")]
+    private partial void LogMalformedSnapshot(string store, string error);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "An uplink message of store {Store} does not decode: {Error}")]
     private partial void LogMalformed(string store, string error);

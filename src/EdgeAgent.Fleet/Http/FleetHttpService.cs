@@ -1,0 +1,130 @@
+using System.Net;
+using System.Reflection;
+using System.Text.Json;
+using EdgeAgent.Fleet.Contracts;
+using EdgeAgent.Fleet.Hosting;
+using EdgeAgent.Fleet.View;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace EdgeAgent.Fleet.Http;
+
+/// <summary>
+/// This silo's HTTP endpoint (<c>Fleet:HttpPort</c>): <c>/metrics</c> for Prometheus (open, as the agent's),
+/// <c>/api/stores</c> and <c>/api/status</c> (bearer token), and the fleet page at <c>/</c>, which asks for the token
+/// and reads <c>/api/stores</c>. Every silo reads the one fleet-view grain, so any silo answers the same.
+/// </summary>
+internal sealed partial class FleetHttpService(
+    IGrainFactory grains,
+    IOptions<FleetOptions> options,
+    FleetMetrics metrics,
+    FleetApiAccess access,
+    RefusalLog refusals,
+    TimeProvider time,
+    IHostApplicationLifetime lifetime,
+    ILoggerFactory loggers,
+    ILogger<FleetHttpService> logger) : BackgroundService
+{
+    private readonly FleetOptions _options = options.Value;
+    private readonly byte[] _page = Page(options.Value);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // The view is a grain: nothing to serve before the silo has joined the cluster.
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+        {
+            await started.Task.WaitAsync(stoppingToken);
+        }
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton(loggers);
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Parse(_options.HttpAddress), _options.HttpPort));
+        await using var app = builder.Build();
+        app.MapGet("/metrics", (Delegate)MetricsAsync);
+        app.MapGet("/api/stores", (Delegate)StoresAsync);
+        app.MapGet("/api/status", (Delegate)StatusAsync);
+        app.MapGet("/", (HttpContext context) =>
+        {
+            context.Response.Headers.CacheControl = "no-store";
+            context.Response.Headers.ContentSecurityPolicy = "default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; img-src 'self' data:";
+            return Results.Bytes(_page, "text/html; charset=utf-8");
+        });
+        await app.StartAsync(stoppingToken);
+        LogListening(_options.HttpAddress, _options.HttpPort);
+        try
+        {
+            await Task.Delay(Timeout.Infinite, stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        await app.StopAsync(CancellationToken.None);
+    }
+
+    private async Task<IResult> MetricsAsync(HttpContext context)
+    {
+        var stores = await View().StoresAsync();
+        context.Response.Headers.CacheControl = "no-store";
+        return Results.Text(FleetExposition.Write(stores, metrics.Totals()), "text/plain; version=0.0.4; charset=utf-8");
+    }
+
+    private async Task<IResult> StoresAsync(HttpContext context)
+    {
+        if (Refused(context) is { } refused)
+        {
+            return refused;
+        }
+
+        var stores = StoreJudge.WorstFirst(await View().StoresAsync());
+        return Results.Bytes(JsonSerializer.SerializeToUtf8Bytes(stores, FleetJson.Default.IReadOnlyListStoreView), "application/json");
+    }
+
+    private async Task<IResult> StatusAsync(HttpContext context)
+    {
+        if (Refused(context) is { } refused)
+        {
+            return refused;
+        }
+
+        var status = FleetStatus.Of(await View().StoresAsync(), _options, time.GetUtcNow());
+        return Results.Bytes(JsonSerializer.SerializeToUtf8Bytes(status, FleetJson.Default.FleetStatus), "application/json");
+    }
+
+    private IResult? Refused(HttpContext context)
+    {
+        context.Response.Headers.CacheControl = "no-store";
+        if (access.Check(context) is not { } refusal)
+        {
+            return null;
+        }
+
+        var reason = refusal.Status == StatusCodes.Status403Forbidden ? "cross_site" : "token";
+        metrics.ApiRefused(reason);
+        refusals.ApiRefused(reason, context.Connection.RemoteIpAddress?.ToString());
+        return Results.Json(new ApiError(refusal.Reason), FleetJson.Default.ApiError, statusCode: refusal.Status);
+    }
+
+    private IFleetViewGrain View() => grains.GetGrain<IFleetViewGrain>(IFleetViewGrain.Key);
+
+    /// <summary>The page travels inside the program, no external asset; its refresh period is written into it.</summary>
+    private static byte[] Page(FleetOptions options)
+    {
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("EdgeAgent.Fleet.FleetPage.index.html")
+            ?? throw new InvalidOperationException("the fleet page is not embedded");
+        using var reader = new StreamReader(stream);
+        var html = reader.ReadToEnd().Replace("__REFRESH_MS__",
+            ((long)options.PageRefresh.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        return System.Text.Encoding.UTF8.GetBytes(html);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Fleet HTTP endpoint listening on {Address}:{Port}")]
+    private partial void LogListening(string address, int port);
+}

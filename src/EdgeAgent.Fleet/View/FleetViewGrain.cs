@@ -1,0 +1,54 @@
+using EdgeAgent.Fleet.Contracts;
+using EdgeAgent.Fleet.Hosting;
+using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
+
+namespace EdgeAgent.Fleet.View;
+
+/// <summary>
+/// The fleet's view, held in memory on purpose: it is a cache of the stores' last snapshots, each replaced by the
+/// next one an interval later. Writing it to Redis (fsynced on every write) would cost one disk write per snapshot
+/// of every store for figures that are stale one interval later; when the silo that holds it dies, the activation
+/// starts again empty on a survivor and is whole again one snapshot interval later. Until then a store it has not
+/// heard from is <see cref="StoreState.Pending"/>, not offline: a restart of the view must not page anyone.
+/// Online, offline and the bands are judged when the view is read, against the clock, so no timer is needed.
+/// </summary>
+internal sealed class FleetViewGrain(IOptions<FleetOptions> options, TimeProvider time) : Grain, IFleetViewGrain
+{
+    private readonly FleetOptions _options = options.Value;
+    private readonly Dictionary<string, StoreSnapshot> _last = new(StringComparer.Ordinal);
+    private DateTimeOffset _started;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _started = time.GetUtcNow();
+        return Task.CompletedTask;
+    }
+
+    public Task RecordAsync(StoreSnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+
+        // Snapshots arrive at least once and in any order across silos: keep the newest by the agent's own clock.
+        if (!_last.TryGetValue(snapshot.StoreId, out var previous) || snapshot.At >= previous.At)
+        {
+            _last[snapshot.StoreId] = snapshot;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    [ReadOnly]
+    public Task<IReadOnlyList<StoreView>> StoresAsync()
+    {
+        var now = time.GetUtcNow();
+        return Task.FromResult<IReadOnlyList<StoreView>>(_options.KnownStores.Select(s => Judge(s, now)).ToList());
+    }
+
+    [ReadOnly]
+    public Task<StoreView?> StoreAsync(string storeId) =>
+        Task.FromResult(_options.KnownStores.Contains(storeId, StringComparer.Ordinal) ? Judge(storeId, time.GetUtcNow()) : null);
+
+    private StoreView Judge(string storeId, DateTimeOffset now) =>
+        StoreJudge.Judge(storeId, _last.GetValueOrDefault(storeId), now, _started, _options);
+}
