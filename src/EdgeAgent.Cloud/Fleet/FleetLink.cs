@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using EdgeAgent.Core.Features;
 using EdgeAgent.Core.Fleet;
+using EdgeAgent.Core.Pipeline;
 using EdgeAgent.Core.Telemetry;
 using Microsoft.Extensions.Logging;
 using MQTTnet;
@@ -21,7 +22,7 @@ namespace EdgeAgent.Cloud.Fleet;
 /// feature state, which merges them with the store's exact local history. When the link is down or a fetch misses its
 /// budget the payment is scored on local history, and that is counted.
 /// </summary>
-public sealed partial class FleetLink : IAsyncDisposable
+public sealed partial class FleetLink : IFirstSightFetch, IAsyncDisposable
 {
     private readonly FleetLinkOptions _options;
     private readonly FeatureState _features;
@@ -40,6 +41,10 @@ public sealed partial class FleetLink : IAsyncDisposable
     private readonly string _root;
     private long _lastProfileTicks;
     private long _pushed;
+    private long _fetched;
+    private long _misses;
+    private long _lastFetchErrorLogged;
+    private long _unloggedFetchErrors;
     private int _outboxCount;
 
     public FleetLink(FleetLinkOptions options, FeatureState features, string keyFingerprint, TimeProvider time, IMeterFactory meters, ILogger<FleetLink> logger)
@@ -69,6 +74,12 @@ public sealed partial class FleetLink : IAsyncDisposable
 
     /// <summary>Profiles the fleet pushed (not asked for) since start.</summary>
     public long ProfilesPushed => Interlocked.Read(ref _pushed);
+
+    /// <summary>First sights answered by the fleet within the budget since start.</summary>
+    public long ProfilesFetched => Interlocked.Read(ref _fetched);
+
+    /// <summary>First sights scored on local history since start (budget missed, link down).</summary>
+    public long FetchMisses => Interlocked.Read(ref _misses);
 
     /// <summary>Deltas waiting for the fleet's receipt.</summary>
     public int Outbox => Volatile.Read(ref _outboxCount);
@@ -191,7 +202,7 @@ public sealed partial class FleetLink : IAsyncDisposable
     {
         if (!_client.IsConnected)
         {
-            _fetchMisses.Add(1, new KeyValuePair<string, object?>("why", "link_down"));
+            CountMiss("link_down");
             return false;
         }
 
@@ -209,17 +220,41 @@ public sealed partial class FleetLink : IAsyncDisposable
                 .Build(), cancellationToken);
             var payload = await answer.Task.WaitAsync(_options.FetchBudget, _time, cancellationToken);
             Offer(cardToken, payload, "fetch");
+            Interlocked.Increment(ref _fetched);
             return true;
         }
         catch (Exception ex) when (ex is TimeoutException or MQTTnet.Exceptions.MqttCommunicationException or MQTTnet.Exceptions.MqttClientNotConnectedException)
         {
-            _fetchMisses.Add(1, new KeyValuePair<string, object?>("why", ex is TimeoutException ? "budget" : "link_down"));
+            CountMiss(ex is TimeoutException ? "budget" : "link_down");
             return false;
         }
         finally
         {
             _fetches.TryRemove(id, out _);
         }
+    }
+
+    /// <summary>
+    /// The scoring loop's first-sight step: every card's fetch at once, so the batch waits one budget at most, and not at
+    /// all while the link is down. Never throws for the fleet's sake: a fetch that fails is a miss (<c>error</c>) and the
+    /// payment is scored on local history.
+    /// </summary>
+    public async Task FetchFirstSightsAsync(IReadOnlyList<string> cardTokens, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(cardTokens);
+        if (cardTokens.Count == 1)
+        {
+            await FetchOrMissAsync(cardTokens[0], cancellationToken);
+            return;
+        }
+
+        var fetches = new Task[cardTokens.Count];
+        for (var i = 0; i < fetches.Length; i++)
+        {
+            fetches[i] = FetchOrMissAsync(cardTokens[i], cancellationToken);
+        }
+
+        await Task.WhenAll(fetches);
     }
 
     public async ValueTask DisposeAsync()
@@ -237,6 +272,42 @@ public sealed partial class FleetLink : IAsyncDisposable
 
         _client.Dispose();
         _flush.Dispose();
+    }
+
+    private async Task FetchOrMissAsync(string cardToken, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await FetchAsync(cardToken, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            CountMiss("error");
+            LogFetchFailedThrottled(ex.Message);
+        }
+    }
+
+    /// <summary>One line a minute at most: a fleet that answers garbage must not flood the log; the counter has every one.</summary>
+    private void LogFetchFailedThrottled(string reason)
+    {
+        var now = _time.GetTimestamp();
+        var last = Interlocked.Read(ref _lastFetchErrorLogged);
+        if (last != 0 && _time.GetElapsedTime(last, now) < TimeSpan.FromMinutes(1))
+        {
+            Interlocked.Increment(ref _unloggedFetchErrors);
+            return;
+        }
+
+        if (Interlocked.CompareExchange(ref _lastFetchErrorLogged, now, last) == last)
+        {
+            LogFetchFailed(reason, Interlocked.Exchange(ref _unloggedFetchErrors, 0));
+        }
+    }
+
+    private void CountMiss(string why)
+    {
+        Interlocked.Increment(ref _misses);
+        _fetchMisses.Add(1, new KeyValuePair<string, object?>("why", why));
     }
 
     private async Task ConnectAsync(CancellationToken cancellationToken)
@@ -359,6 +430,9 @@ public sealed partial class FleetLink : IAsyncDisposable
 
     [LoggerMessage(EventId = 443, Level = LogLevel.Information, Message = "No receipt from the fleet within {Timeout}; the batch goes again")]
     private partial void LogResend(TimeSpan timeout);
+
+    [LoggerMessage(EventId = 445, Level = LogLevel.Warning, Message = "A first-sight fetch failed ({Reason}); the payment is scored on local history; {Unlogged} more since the last line (at most one a minute)")]
+    private partial void LogFetchFailed(string reason, long unlogged);
 
     [LoggerMessage(EventId = 444, Level = LogLevel.Warning, Message = "A fleet message on {Topic} was not understood: {Reason}")]
     private partial void LogBadMessage(string topic, string reason);

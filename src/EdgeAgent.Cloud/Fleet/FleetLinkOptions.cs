@@ -7,6 +7,9 @@ public sealed class FleetLinkOptions : IValidatableObject
 {
     public const string Section = "Fleet";
 
+    /// <summary>The section's name, as every options class of the agent names it.</summary>
+    public const string SectionName = Section;
+
     /// <summary>The uplink broker the fleet reads (a generic MQTT 5 broker; mosquitto in tests). Empty: no fleet, local history only.</summary>
     public string? Host { get; set; }
 

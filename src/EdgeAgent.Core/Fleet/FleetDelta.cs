@@ -29,6 +29,30 @@ public readonly record struct FleetDelta(
             update.Location?.Longitude ?? double.NaN);
     }
 
+    /// <summary>
+    /// The delta of a payment read back from the record, with the same values <see cref="Of(Payments.PaymentEvent)"/>
+    /// gives for the payment itself; null for what added nothing to a card history (a refusal, a payment scored by the
+    /// fallback without features), which the store's features never counted either.
+    /// </summary>
+    public static FleetDelta? Of(Records.RecordedOutcome outcome)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
+        if (outcome is not { Status: "scored", Features.Length: > 0, CardToken: { } token, EventTime: { } time, Amount: { } amount, MerchantId: { } merchant }
+            || outcome.StoreId is null || outcome.TerminalId is null || outcome.TransactionId is null)
+        {
+            return null;
+        }
+
+        return new FleetDelta(
+            token,
+            FleetDeltaCodec.PaymentIdOf(token, Payments.DeduplicationKeys.For(outcome.StoreId, outcome.TerminalId, outcome.TransactionId)),
+            time.ToUnixTimeMilliseconds(),
+            (double)amount,
+            Features.StableHash.Of(Features.FeatureExtractor.MerchantKey(merchant)),
+            outcome.Location?.Latitude ?? double.NaN,
+            outcome.Location?.Longitude ?? double.NaN);
+    }
+
     /// <summary>The delta as its receiver's card history keeps it.</summary>
     public Features.RecentPayment ToRecentPayment() => new(EventUnixMs, Amount, MerchantHash, Latitude, Longitude);
 }

@@ -52,6 +52,15 @@ public sealed class PipelineParts
     /// <summary>Told at the crash-safety points (fault injection in test builds), or null.</summary>
     public IRecordingObserver? Observer { get; init; }
 
+    /// <summary>
+    /// The feature state, when the host shares it with the fleet link, which only offers it the other stores' profiles
+    /// through its thread-safe members; null: the pipeline makes its own. Either way the scoring loop is its one owner.
+    /// </summary>
+    public Features.FeatureState? FeatureState { get; init; }
+
+    /// <summary>Asks the fleet for the profiles of cards the store sees for the first time, before their batch is scored; null without a fleet.</summary>
+    public IFirstSightFetch? FirstSight { get; init; }
+
     /// <summary>Closed while the record cannot be written; shared with whoever reports readiness.</summary>
     public IntakeGate Gate { get; init; } = new();
 }

@@ -27,14 +27,16 @@ internal sealed partial class ScoringLoop : IDisposable
     private readonly IntakeGate _gate;
     private readonly PipelineMetrics _metrics;
     private readonly ILogger _logger;
+    private readonly FirstSights? _firstSights;
     private volatile bool _completed;
     private long _lastWaitLogged = long.MinValue;
     private int _unloggedWaits;
     private int _completing;
 
     public ScoringLoop(BatchScoring scoring, ChannelWriter<ScoredBatch> output, RecordBacklog backlog, IntakeGate gate, int capacity,
-        PipelineMetrics metrics, TimeProvider time, ILogger logger)
+        PipelineMetrics metrics, TimeProvider time, ILogger logger, FirstSights? firstSights = null)
     {
+        _firstSights = firstSights;
         _scoring = scoring;
         _output = output;
         _backlog = backlog;
@@ -122,6 +124,11 @@ internal sealed partial class ScoringLoop : IDisposable
     {
         while (TakeBatch())
         {
+            if (_firstSights is not null)
+            {
+                await FetchFirstSightsAsync();
+            }
+
             ScoredBatch scored;
             try
             {
@@ -138,6 +145,22 @@ internal sealed partial class ScoringLoop : IDisposable
 
             _batch.Clear();
             await HandOverAsync(scored);
+        }
+    }
+
+    /// <summary>
+    /// At most one fetch budget for the whole batch (the payments queued meanwhile form the next one). Whatever goes wrong
+    /// with the fleet costs the batch its profiles, never its scoring.
+    /// </summary>
+    private async Task FetchFirstSightsAsync()
+    {
+        try
+        {
+            await _firstSights!.BeforeScoringAsync(_batch);
+        }
+        catch (Exception ex)
+        {
+            LogFirstSightsFailed(ex, _batch.Count);
         }
     }
 
@@ -204,6 +227,9 @@ internal sealed partial class ScoringLoop : IDisposable
 
     [LoggerMessage(EventId = 107, Level = LogLevel.Warning, Message = "{Payments} payments are answered and not yet recorded (Pipeline:RecordBacklog {Capacity}): the device is behind, and intake waits for it; {Unlogged} more such waits since the last line (at most one a minute)")]
     private partial void LogRecordWait(int payments, int capacity, int unlogged);
+
+    [LoggerMessage(EventId = 108, Level = LogLevel.Warning, Message = "The fleet's profiles for a batch of {Count} could not be fetched; it is scored on local history")]
+    private partial void LogFirstSightsFailed(Exception exception, int count);
 
     [LoggerMessage(EventId = 103, Level = LogLevel.Error, Message = "Scoring a batch of {Count} failed; its payments were refused with internal_error and the loop goes on")]
     private partial void LogBatchFailed(Exception exception, int count);

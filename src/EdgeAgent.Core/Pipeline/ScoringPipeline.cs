@@ -32,14 +32,14 @@ public sealed partial class ScoringPipeline : IInboundSink, IDisposable
         // Bounded in payments by the backlog, not in batches by the channel.
         var records = Channel.CreateUnbounded<ScoredBatch>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
         _backlog = new RecordBacklog(options.RecordBacklog);
-        _state = new FeatureState(parts.Store, options.MaxCardsInMemory, options.MaxMerchantsInMemory);
+        _state = parts.FeatureState ?? new FeatureState(parts.Store, options.MaxCardsInMemory, options.MaxMerchantsInMemory);
         _duplicates = new DuplicateIndex(options.DuplicateMemory, options.MaxDuplicateKeys, TimeSpan.FromHours(options.DeduplicationWindowHours));
         var checks = new MessageChecks(parts.Validation, options.TopicRoot);
         _intake = new PaymentIntake(parts.Parser, checks, parts.Ledger, _state, parts.Store, options, parts.Metrics, loggers.CreateLogger<PaymentIntake>(),
             new Payments.Encryption.PanRefusalLog(parts.Time, TimeSpan.FromMinutes(1), loggers.CreateLogger<Payments.Encryption.PanRefusalLog>()));
         _scoring = new BatchScoring(parts, _state, _duplicates);
         _loop = new ScoringLoop(_scoring, records.Writer, _backlog, parts.Gate, options.IngestCapacity, parts.Metrics, parts.Time,
-            loggers.CreateLogger<ScoringLoop>());
+            loggers.CreateLogger<ScoringLoop>(), parts.FirstSight is { } fetch ? new FirstSights(fetch, _state) : null);
         _record = new RecordLoop(records.Reader, _backlog, parts.Store, parts.Journal, parts.Gate, options, parts.Metrics, parts.Time,
             parts.Observer, loggers.CreateLogger<RecordLoop>());
     }

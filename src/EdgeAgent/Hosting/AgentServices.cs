@@ -90,10 +90,13 @@ public static class AgentServices
                 Observer = FaultInjection(sp),
                 Drift = sp.GetRequiredService<Core.Scoring.Drift.DriftMonitor>(),
                 Gate = sp.GetRequiredService<IntakeGate>(),
+                FeatureState = sp.GetRequiredService<AgentFleet>().State,
+                FirstSight = sp.GetRequiredService<AgentFleet>().Link,
             },
             sp.GetRequiredService<ILoggerFactory>()));
         services.AddHostedService<AgentService>();
         services.AddCloudSync();
+        services.AddFleetLink();
         return services;
     }
 

@@ -21,6 +21,7 @@ public static class OptionsRegistration
         services.AddValidatedOptions<StorageOptions>(StorageOptions.SectionName);
         services.AddValidatedOptions<TokenizationOptions>(TokenizationOptions.SectionName);
         services.AddValidatedOptions<PanEncryptionOptions>(PanEncryptionOptions.SectionName);
+        services.AddValidatedOptions<Cloud.Fleet.FleetLinkOptions>(Cloud.Fleet.FleetLinkOptions.SectionName);
 #if DEBUG
         services.AddValidatedOptions<Diagnostics.FaultOptions>(Diagnostics.FaultOptions.SectionName);
 #endif

@@ -151,6 +151,9 @@ function render(s) {
   const c = s.cloud;
   set("cloud-link", c ? (c.connected ? "connected" : "down, buffering") + (s.cloudTarget ? ` (${s.cloudTarget})` : "") : "no cloud configured");
   $("cloud-link").className = c ? (c.connected ? "ok" : "bad") : "muted";
+  const f = s.fleet;
+  set("fleet-link", f ? `${f.linkUp ? "up" : "down, scoring on local history"}; last profile ${f.profileAgeSeconds === null ? "none yet" : duration(f.profileAgeSeconds) + " ago"}; outbox ${number(f.outbox)}; ${number(f.fetchMisses)} first sights missed` : "no fleet configured");
+  $("fleet-link").className = f ? (f.linkUp ? "ok" : "bad") : "muted";
   if (c) {
     const dropped = Object.values(c.dropped).reduce((sum, d) => sum + d.full + d.expired, 0);
     facts("buffer", [

@@ -22,7 +22,8 @@ public sealed class AgentStatus(
     ScoringPipeline? pipeline = null,
     ModelRegistry? registry = null,
     ShadowModel? shadow = null,
-    ICloudStatus? cloud = null)
+    ICloudStatus? cloud = null,
+    AgentFleet? fleet = null)
 {
     private AgentState _state = AgentState.Starting;
 
@@ -61,6 +62,9 @@ public sealed class AgentStatus(
 
     /// <summary>The cloud sync, when this agent has one.</summary>
     public ICloudStatus? Cloud => cloud;
+
+    /// <summary>The link to the fleet, when this agent has one.</summary>
+    public AgentFleet? Fleet => fleet is { Link: not null } ? fleet : null;
 
     /// <summary>Replaces the state, from the one in force (the running service's only writer path).</summary>
     public void Publish(Func<AgentState, AgentState> change)

@@ -23,10 +23,18 @@ public sealed record StatusDocument(
     ResourceUsage Resources,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? CloudTarget,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] CloudBufferState? Cloud,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] FleetStatus? Fleet,
     IReadOnlyDictionary<string, StageLatency> LatencyMs,
     IReadOnlyList<RejectionStatus> RecentRejections,
     IReadOnlyDictionary<string, InstrumentStatus> Instruments,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] StatusCharts? Charts);
+
+/// <summary>
+/// The link to the fleet: whether it is up (down: payments are scored on local history), the age of the last profile
+/// it brought (null: none yet), deltas waiting for the fleet's receipt, outcomes on record past what the fleet has
+/// receipted, and first sights: answered within the budget, and scored on local history (misses).
+/// </summary>
+public sealed record FleetStatus(bool LinkUp, double? ProfileAgeSeconds, long Outbox, long RecordBehind, long ProfilesFetched, long ProfilesPushed, long FetchMisses);
 
 /// <summary>What the terminals connect to (its address only in the operator view), and whether it is up.</summary>
 public sealed record IngestStatus(string Transport, bool Connected);

@@ -47,11 +47,17 @@ public static class StatusJson
             Resources(),
             operatorView ? cloud?.Target : null,
             cloud is null ? null : CloudBufferState.Of(cloud),
+            Fleet(status),
             Enum.GetValues<PipelineStage>().Select(metrics.Stage).ToDictionary(timer => timer.Name, timer => Latency(timer.Snapshot())),
             [.. metrics.RecentRejections.Latest().Select(r => new RejectionStatus(r.Code, r.StoreId, r.TerminalId, r.At))],
             OtherInstruments(metrics.Reader),
             charts);
     }
+
+    private static FleetStatus? Fleet(AgentStatus status) => status.Fleet is { Link: { } link, Outbox: { } outbox }
+        ? new FleetStatus(link.IsUp, link.ProfileAge is { } age ? Math.Round(age.TotalSeconds, 3) : null, link.Outbox, outbox.RecordBehind,
+            link.ProfilesFetched, link.ProfilesPushed, link.FetchMisses)
+        : null;
 
     private static ModelStatus? Model(AgentStatus status, bool operatorView)
     {
