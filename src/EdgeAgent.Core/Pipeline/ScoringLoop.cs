@@ -23,14 +23,12 @@ internal sealed partial class ScoringLoop : IDisposable
     private readonly BatchScoring _scoring;
     private readonly ChannelWriter<ScoredBatch> _output;
     private readonly RecordBacklog _backlog;
-    private readonly TimeProvider _time;
+    private readonly LogThrottle _waitLog;
     private readonly IntakeGate _gate;
     private readonly PipelineMetrics _metrics;
     private readonly ILogger _logger;
     private readonly FirstSights? _firstSights;
     private volatile bool _completed;
-    private long _lastWaitLogged = long.MinValue;
-    private int _unloggedWaits;
     private int _completing;
 
     public ScoringLoop(BatchScoring scoring, ChannelWriter<ScoredBatch> output, RecordBacklog backlog, IntakeGate gate, int capacity,
@@ -40,7 +38,7 @@ internal sealed partial class ScoringLoop : IDisposable
         _scoring = scoring;
         _output = output;
         _backlog = backlog;
-        _time = time;
+        _waitLog = new LogThrottle(time, TimeSpan.FromMinutes(1));
         _gate = gate;
         _space = new SemaphoreSlim(capacity, capacity);
         _metrics = metrics;
@@ -187,16 +185,10 @@ internal sealed partial class ScoringLoop : IDisposable
     /// <summary>One line a minute at most while the device keeps the bound full; the metric counts every wait.</summary>
     private void LogWaitThrottled()
     {
-        var now = _time.GetTimestamp();
-        if (_lastWaitLogged != long.MinValue && _time.GetElapsedTime(_lastWaitLogged, now) < TimeSpan.FromMinutes(1))
+        if (_waitLog.TryLog(out var unlogged))
         {
-            _unloggedWaits++;
-            return;
+            LogRecordWait(_backlog.Payments, _backlog.Capacity, unlogged);
         }
-
-        _lastWaitLogged = now;
-        LogRecordWait(_backlog.Payments, _backlog.Capacity, _unloggedWaits);
-        _unloggedWaits = 0;
     }
 
     /// <summary>
@@ -226,7 +218,7 @@ internal sealed partial class ScoringLoop : IDisposable
     }
 
     [LoggerMessage(EventId = 107, Level = LogLevel.Warning, Message = "{Payments} payments are answered and not yet recorded (Pipeline:RecordBacklog {Capacity}): the device is behind, and intake waits for it; {Unlogged} more such waits since the last line (at most one a minute)")]
-    private partial void LogRecordWait(int payments, int capacity, int unlogged);
+    private partial void LogRecordWait(int payments, int capacity, long unlogged);
 
     [LoggerMessage(EventId = 108, Level = LogLevel.Warning, Message = "The fleet's profiles for a batch of {Count} could not be fetched; it is scored on local history")]
     private partial void LogFirstSightsFailed(Exception exception, int count);

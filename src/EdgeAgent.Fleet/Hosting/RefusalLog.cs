@@ -1,4 +1,4 @@
-using System.Collections.Concurrent;
+using EdgeAgent.Core;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -10,54 +10,32 @@ namespace EdgeAgent.Fleet.Hosting;
 /// </summary>
 public sealed partial class RefusalLog(ILogger<RefusalLog> logger, TimeProvider time, IOptions<FleetOptions> options)
 {
-    private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly KeyedLogThrottle<string> _throttle = new(time, options.Value.RefusalLogInterval);
 
     public void Refused(string reason, string storeId, int count)
     {
-        if (Due(reason, count) is { } suppressed)
+        if (_throttle.TryLog(reason, count, out var unlogged))
         {
-            LogRefused(logger, reason, storeId, suppressed);
+            LogRefused(logger, reason, storeId, unlogged + count);
         }
     }
 
     /// <summary>An agent metric message refused; throttled apart from the deltas' refusals of the same reason.</summary>
     public void SnapshotRefused(string reason, string storeId)
     {
-        if (Due("snapshot:" + reason, 1) is { } suppressed)
+        if (_throttle.TryLog("snapshot:" + reason, 1, out var unlogged))
         {
-            LogSnapshotRefused(logger, reason, storeId, suppressed);
+            LogSnapshotRefused(logger, reason, storeId, unlogged + 1);
         }
     }
 
     /// <summary>A fleet API request refused (no or a wrong token, a cross-site request).</summary>
     public void ApiRefused(string reason, string? remote)
     {
-        if (Due("api:" + reason, 1) is { } suppressed)
+        if (_throttle.TryLog("api:" + reason, 1, out var unlogged))
         {
-            LogApiRefused(logger, reason, remote ?? "?", suppressed);
+            LogApiRefused(logger, reason, remote ?? "?", unlogged + 1);
         }
-    }
-
-    /// <summary>How many to report now, or null while the reason's last line is younger than the interval.</summary>
-    private long? Due(string key, int count)
-    {
-        var entry = _entries.GetOrAdd(key, _ => new Entry());
-        var now = time.GetTimestamp();
-        long suppressed;
-        lock (entry)
-        {
-            entry.Pending += count;
-            if (entry.LastLogged != 0 && time.GetElapsedTime(entry.LastLogged, now) < options.Value.RefusalLogInterval)
-            {
-                return null;
-            }
-
-            entry.LastLogged = now;
-            suppressed = entry.Pending;
-            entry.Pending = 0;
-        }
-
-        return suppressed;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refused {Count} delta(s) for reason {Reason} since the last report (latest from store {StoreId})")]
@@ -68,10 +46,4 @@ public sealed partial class RefusalLog(ILogger<RefusalLog> logger, TimeProvider 
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refused {Count} fleet API request(s) for reason {Reason} since the last report (latest from {Remote})")]
     private static partial void LogApiRefused(ILogger logger, string reason, string remote, long count);
-
-    private sealed class Entry
-    {
-        public long LastLogged;
-        public long Pending;
-    }
 }

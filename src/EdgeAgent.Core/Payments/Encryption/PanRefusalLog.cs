@@ -11,18 +11,13 @@ namespace EdgeAgent.Core.Payments.Encryption;
 public sealed partial class PanRefusalLog
 {
     private static readonly string[] Codes = [ValidationCodes.PanEncryptionInvalid, ValidationCodes.PanKeyUnknown, ValidationCodes.PanClearRefused];
-    private const long NeverLogged = long.MinValue;
-    private readonly long[] _lastLogged = [NeverLogged, NeverLogged, NeverLogged];
-    private readonly int[] _unlogged = new int[3];
-    private readonly TimeProvider _time;
-    private readonly TimeSpan _interval;
+    private readonly KeyedLogThrottle<string> _throttle;
     private readonly ILogger _logger;
 
     /// <summary>Logs through <paramref name="logger"/> at most once per code per <paramref name="interval"/>.</summary>
     public PanRefusalLog(TimeProvider time, TimeSpan interval, ILogger logger)
     {
-        _time = time;
-        _interval = interval;
+        _throttle = new KeyedLogThrottle<string>(time, interval);
         _logger = logger;
     }
 
@@ -31,31 +26,15 @@ public sealed partial class PanRefusalLog
     {
         foreach (var error in errors)
         {
-            var i = Array.IndexOf(Codes, error.Code);
-            if (i >= 0)
+            if (Array.IndexOf(Codes, error.Code) >= 0 && _throttle.TryLog(error.Code, out var unlogged))
             {
-                Report(i, address);
+                var terminal = address is { } a ? a.StoreId + "/" + a.TerminalId : "(unknown topic)";
+                LogRefused(error.Code, terminal, unlogged, (int)_throttle.Interval.TotalSeconds);
             }
         }
     }
 
-    private void Report(int i, TopicAddress? address)
-    {
-        var now = _time.GetTimestamp();
-        var last = Volatile.Read(ref _lastLogged[i]);
-        if ((last != NeverLogged && _time.GetElapsedTime(last, now) < _interval)
-            || Interlocked.CompareExchange(ref _lastLogged[i], now, last) != last)
-        {
-            Interlocked.Increment(ref _unlogged[i]);
-            return;
-        }
-
-        var unlogged = Interlocked.Exchange(ref _unlogged[i], 0);
-        var terminal = address is { } a ? a.StoreId + "/" + a.TerminalId : "(unknown topic)";
-        LogRefused(Codes[i], terminal, unlogged, (int)_interval.TotalSeconds);
-    }
-
     [LoggerMessage(EventId = 135, Level = LogLevel.Warning,
         Message = "A card number was refused ({Code}) from terminal {Terminal}; {Unlogged} more such refusals went unlogged since the last such line (at most one every {IntervalSeconds} s)")]
-    private partial void LogRefused(string code, string terminal, int unlogged, int intervalSeconds);
+    private partial void LogRefused(string code, string terminal, long unlogged, int intervalSeconds);
 }
