@@ -38,6 +38,11 @@ fi
 KEY_HEX=$(cut -d: -f2 "$DIR/tokenization.key" | base64 -d | od -An -tx1 | tr -d ' \n')
 FINGERPRINT=$(printf 'EdgeAgent tokenization key check v1' | openssl dgst -sha256 -mac HMAC -macopt "hexkey:$KEY_HEX" | awk '{print $NF}' | cut -c1-16)
 
+# The fleet API's bearer token (the page asks for it; /metrics is open).
+if [ ! -f "$DIR/api.token" ]; then
+  (umask 077 && head -c 32 /dev/urandom | base64 -w0 > "$DIR/api.token")
+fi
+
 # mosquitto started as root reads its files as the mosquitto user: leave the password file as mosquitto_passwd makes it.
 mosquitto_passwd -c -b "$DIR/passwd" fleet pw-fleet
 STORE_ARGS=()
@@ -56,6 +61,12 @@ pattern write $ROOT/%u/deltas
 pattern write $ROOT/%u/fetch
 pattern read $ROOT/%u/profiles
 pattern read $ROOT/%u/receipts
+
+# The agents' cloud telemetry (Cloud:Transport=Mqtt, Cloud:ClientId = the store): each store writes only its own.
+topic read edgeagent/+/metrics
+pattern write edgeagent/%u/+
+pattern read edgeagent/%u/desired
+pattern read edgeagent/%u/methods/+
 ACL
 cat > "$DIR/mosquitto.conf" <<CONF
 listener $MQTT_PORT 127.0.0.1
@@ -77,11 +88,15 @@ for i in $(seq 0 $((SILOS - 1))); do
   dotnet "$DLL" --Fleet:RedisConnectionString=127.0.0.1:$REDIS_PORT \
     --Fleet:SiloPort=$((11111 + i)) --Fleet:GatewayPort=$((30000 + i)) \
     --Fleet:UplinkHost=127.0.0.1 --Fleet:UplinkPort=$MQTT_PORT --Fleet:UplinkUsername=fleet --Fleet:UplinkPassword=pw-fleet \
-    --Fleet:KeyFingerprints:0="$FINGERPRINT" "${STORE_ARGS[@]}" > "$DIR/silo-$i.log" 2>&1 &
+    --Fleet:KeyFingerprints:0="$FINGERPRINT" "${STORE_ARGS[@]}" \
+    --Fleet:HttpPort=$((8090 + i)) --Fleet:ApiTokenFile="$DIR/api.token" > "$DIR/silo-$i.log" 2>&1 &
   PIDS+=($!)
-  echo "silo $i     silo port $((11111 + i)), gateway $((30000 + i))   (log $DIR/silo-$i.log)"
+  echo "silo $i     silo port $((11111 + i)), gateway $((30000 + i)), http://127.0.0.1:$((8090 + i))/   (log $DIR/silo-$i.log)"
 done
 echo "key        $DIR/tokenization.key   fingerprint $FINGERPRINT"
+echo "fleet page and API token: $DIR/api.token"
+echo "an agent's snapshots into the fleet view: Cloud:Transport=Mqtt Cloud:Host=127.0.0.1 Cloud:Port=$MQTT_PORT Cloud:UseTls=false"
+echo "                Cloud:ClientId=store-1 Cloud:Username=store-1 Cloud:Password=pw-store-1"
 echo "a store's link (FleetLinkOptions; the agent program does not start the link yet):"
 echo "                Fleet:Host=127.0.0.1 Fleet:Port=$MQTT_PORT Fleet:StoreId=store-1 Fleet:Username=store-1 Fleet:Password=pw-store-1"
 echo "                Tokenization:KeyFile=$DIR/tokenization.key"

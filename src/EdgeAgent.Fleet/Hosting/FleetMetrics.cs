@@ -37,16 +37,32 @@ public sealed class FleetMetrics
         _apiRefusals = meter.CreateCounter<long>(ApiRefusals, description: "Fleet API requests refused, by reason (token, cross_site).");
     }
 
-    /// <summary>Descriptions of the counters, for the exposition's HELP lines.</summary>
-    public static IReadOnlyDictionary<string, (string Label, string Help)> Described { get; } = new Dictionary<string, (string, string)>(StringComparer.Ordinal)
-    {
-        [Refusals] = ("reason", "Deltas or batches refused by this silo, by reason."),
-        [Deltas] = ("outcome", "Deltas recorded through this silo, by outcome (accepted, duplicate, stale)."),
-        [Reads] = ("", "Card profiles read on this silo."),
-        [Snapshots] = ("", "Agent metric snapshots this silo took into the fleet's view."),
-        [SnapshotRefusals] = ("reason", "Agent metric messages this silo refused, by reason."),
-        [ApiRefusals] = ("reason", "Fleet API requests this silo refused, by reason (token, cross_site)."),
-    };
+    /// <summary>
+    /// The counters for the exposition: label name, HELP text, and the label values written even at zero (a rate
+    /// over a series that does not exist yet is no data, not 0). The sets are fixed, so the series are bounded.
+    /// </summary>
+    public static IReadOnlyDictionary<string, (string Label, string Help, string[] Known)> Described { get; } =
+        new Dictionary<string, (string, string, string[])>(StringComparer.Ordinal)
+        {
+            [Refusals] = ("reason", "Deltas or batches refused by this silo, by reason.",
+            [
+                Contracts.RefusalReasons.BatchTooLarge, Contracts.RefusalReasons.BadStore, Contracts.RefusalReasons.UnknownSchema,
+                Contracts.RefusalReasons.WrongCard, Contracts.RefusalReasons.BadPaymentId, Contracts.RefusalReasons.CardNumber,
+                Contracts.RefusalReasons.Future, Contracts.RefusalReasons.Expired, Contracts.RefusalReasons.BadAmount,
+                Contracts.RefusalReasons.BadPlace, Contracts.RefusalReasons.Conflict, Contracts.RefusalReasons.TooManyStores,
+                Contracts.RefusalReasons.UnknownStore, Contracts.RefusalReasons.ForgedStore, Contracts.RefusalReasons.Oversized,
+                Contracts.RefusalReasons.Malformed, Contracts.RefusalReasons.ForeignKey,
+            ]),
+            [Deltas] = ("outcome", "Deltas recorded through this silo, by outcome (accepted, duplicate, stale).", ["accepted", "duplicate", "stale"]),
+            [Reads] = ("", "Card profiles read on this silo.", []),
+            [Snapshots] = ("", "Agent metric snapshots this silo took into the fleet's view.", []),
+            [SnapshotRefusals] = ("reason", "Agent metric messages this silo refused, by reason.",
+            [
+                Contracts.RefusalReasons.UnknownStore, Contracts.RefusalReasons.ForgedStore, Contracts.RefusalReasons.Oversized,
+                Contracts.RefusalReasons.Malformed,
+            ]),
+            [ApiRefusals] = ("reason", "Fleet API requests this silo refused, by reason (token, cross_site).", ["token", "cross_site"]),
+        };
 
     public void Refused(string reason, int count)
     {

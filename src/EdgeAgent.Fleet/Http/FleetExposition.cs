@@ -72,18 +72,14 @@ internal static class FleetExposition
             Sample(text, "edgeagent_fleet_store_alert_ratio", "store", store.StoreId, store.AlertRate!.Value);
         }
 
-        foreach (var (name, (label, help)) in FleetMetrics.Described)
+        foreach (var (name, (label, help, known)) in FleetMetrics.Described)
         {
             Header(text, name, "counter", help);
-            var series = totals.Where(t => t.Name == name).ToList();
-            if (series.Count == 0 && label.Length == 0)
+            var series = totals.Where(t => t.Name == name).ToDictionary(t => t.Label, t => t.Value, StringComparer.Ordinal);
+            var labels = label.Length == 0 ? [""] : known.Union(series.Keys, StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+            foreach (var value in labels)
             {
-                Sample(text, name, null, null, 0);
-            }
-
-            foreach (var (_, value, count) in series)
-            {
-                Sample(text, name, label.Length == 0 ? null : label, label.Length == 0 ? null : value, count);
+                Sample(text, name, label.Length == 0 ? null : label, label.Length == 0 ? null : value, series.GetValueOrDefault(value));
             }
         }
 

@@ -99,6 +99,9 @@ public sealed class FleetCluster : IAsyncLifetime
         throw new TimeoutException($"Cluster has {seen} active silos, expected {count}.\n" + SiloOutput());
     }
 
+    /// <summary>Whether silo <paramref name="index"/> still runs.</summary>
+    public bool SiloRunning(int index) => !_silos[index].HasExited;
+
     /// <summary>Kills one silo with SIGKILL: no graceful shutdown, no deactivation, no flush.</summary>
     public void KillSilo(int index) => _silos[index].Kill();
 
@@ -151,6 +154,7 @@ public sealed class FleetCluster : IAsyncLifetime
                 "--Orleans:Membership:TableRefreshTimeout=00:00:02",
                 "--Orleans:Messaging:ResponseTimeout=00:00:05",
                 "--Serilog:MinimumLevel:Default=Warning",
+                "--Fleet:HttpPort=0",
                 .. _extraArguments(),
             ],
             Path.GetDirectoryName(dll)!);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using EdgeAgent.Core.Tokenization;
+using EdgeAgent.IntegrationTests.Infrastructure;
 
 namespace EdgeAgent.Fleet.Tests.Infrastructure;
 
@@ -18,6 +19,20 @@ public sealed class FleetLinkCluster : IAsyncLifetime
     /// <summary>The fleet's tokenization key: every store and the fleet's check agree on it.</summary>
     public static readonly byte[] FleetKey = RandomNumberGenerator.GetBytes(32);
 
+    /// <summary>The fleet API's bearer token.</summary>
+    public static readonly string ApiToken = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+
+    /// <summary>The agents' snapshot interval in the view tests, and the silos' idea of it.</summary>
+    public static readonly TimeSpan SnapshotInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>A store is offline after this many intervals without a snapshot.</summary>
+    public const int OfflineAfterIntervals = 3;
+
+    /// <summary>How often the fleet page reloads the view.</summary>
+    public static readonly TimeSpan PageRefresh = TimeSpan.FromSeconds(1);
+
+    private readonly string _tokenFile = Path.Combine(Path.GetTempPath(), "edgeagent-fleet-token-" + Guid.NewGuid().ToString("N")[..12]);
+    private readonly List<int> _httpPorts = [];
     private UplinkBroker? _broker;
 
     public FleetCluster Cluster { get; private set; } = null!;
@@ -28,11 +43,23 @@ public sealed class FleetLinkCluster : IAsyncLifetime
 
     public static string FleetKeyFingerprint => KeyFingerprint.Of(FleetKey);
 
+    /// <summary>Each silo's HTTP endpoint, in the order the silos were started.</summary>
+    public IReadOnlyList<Uri> HttpEndpoints => _httpPorts.Select(p => new Uri($"http://127.0.0.1:{p}")).ToList();
+
+    /// <summary>The HTTP endpoints of the silos still running (a test of the collection may have killed one).</summary>
+    public IReadOnlyList<Uri> LiveHttpEndpoints => HttpEndpoints.Where((_, i) => Cluster.SiloRunning(i)).ToList();
+
     public async Task InitializeAsync()
     {
+        File.WriteAllText(_tokenFile, ApiToken);
         _broker = await UplinkBroker.StartAsync([.. Stores, StrangerStore]);
         Cluster = new FleetCluster(() =>
         [
+            "--Fleet:HttpPort=" + NextHttpPort(),
+            "--Fleet:ApiTokenFile=" + _tokenFile,
+            "--Fleet:SnapshotInterval=" + SnapshotInterval.ToString("c", CultureInfo.InvariantCulture),
+            "--Fleet:OfflineAfterIntervals=" + OfflineAfterIntervals.ToString(CultureInfo.InvariantCulture),
+            "--Fleet:PageRefresh=" + PageRefresh.ToString("c", CultureInfo.InvariantCulture),
             "--Fleet:UplinkHost=127.0.0.1",
             "--Fleet:UplinkPort=" + _broker.Port.ToString(CultureInfo.InvariantCulture),
             "--Fleet:UplinkUsername=" + UplinkBroker.FleetUser,
@@ -46,11 +73,19 @@ public sealed class FleetLinkCluster : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        File.Delete(_tokenFile);
         await Cluster.DisposeAsync();
         if (_broker is not null)
         {
             await _broker.DisposeAsync();
         }
+    }
+
+    private string NextHttpPort()
+    {
+        var port = FreePort.Next();
+        _httpPorts.Add(port);
+        return port.ToString(CultureInfo.InvariantCulture);
     }
 }
 

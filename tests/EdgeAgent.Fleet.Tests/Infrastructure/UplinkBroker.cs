@@ -5,13 +5,16 @@ namespace EdgeAgent.Fleet.Tests.Infrastructure;
 
 /// <summary>
 /// A real mosquitto as the uplink broker, as a fleet would run it: no anonymous clients, one user per store, and a
-/// per-user ACL that lets a store publish only under its own topic and read only its own profiles. It can be stopped
+/// per-user ACL that lets a store publish only under its own topics (deltas, fetches, its cloud telemetry) and read only its own profiles. It can be stopped
 /// and started again on the same port (the uplink cut and restored).
 /// </summary>
 internal sealed class UplinkBroker : IAsyncDisposable
 {
     public const string Root = "edgeagent/fleet";
     public const string FleetUser = "fleet";
+
+    /// <summary>The agents' cloud topics (<c>edgeagent/{store}/metrics</c> and the rest): each store writes only its own.</summary>
+    public const string TelemetryRoot = "edgeagent";
 
     private readonly string _directory;
     private ChildProcess? _process;
@@ -47,11 +50,15 @@ internal sealed class UplinkBroker : IAsyncDisposable
             topic read {Root}/+/fetch
             topic write {Root}/+/profiles
             topic write {Root}/+/receipts
+            topic read {TelemetryRoot}/+/metrics
 
             pattern write {Root}/%u/deltas
             pattern write {Root}/%u/fetch
             pattern read {Root}/%u/profiles
             pattern read {Root}/%u/receipts
+            pattern write {TelemetryRoot}/%u/+
+            pattern read {TelemetryRoot}/%u/desired
+            pattern read {TelemetryRoot}/%u/methods/+
 
             """);
         File.WriteAllText(Path.Combine(directory, "mosquitto.conf"), $"""

@@ -1,0 +1,147 @@
+using System.Text;
+using EdgeAgent.Fleet.Contracts;
+using EdgeAgent.Fleet.Hosting;
+using EdgeAgent.Fleet.Http;
+using EdgeAgent.Fleet.View;
+
+namespace EdgeAgent.Fleet.Tests;
+
+/// <summary>The fleet view's rules without I/O: reading a metrics message, judging a store, the exposition's bounds.</summary>
+public sealed class FleetViewRulesTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 12, 6, 12, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void The_model_cards_band_when_the_snapshot_carries_it_else_the_fleets()
+    {
+        var options = new FleetOptions { KnownStores = ["s1"] };
+
+        // 2 of 40 flagged: 5 %, inside the fleet's default band, above this card's hourly 1-3 %.
+        var withCard = Read(Message("s1", Item(scored: 40, review: 1, decline: 1, drift: """{"scorePsi":0.31,"band":{"expected":0.02,"hourlyLow":0.01,"hourlyHigh":0.03}}""")))!;
+        var withoutCard = Read(Message("s1", Item(scored: 40, review: 1, decline: 1)))!;
+
+        var judged = StoreJudge.Judge("s1", withCard, Now, Now, options);
+        Assert.True(judged.BandFromModelCard);
+        Assert.Equal(0.05, judged.AlertRate!.Value, 9);
+        Assert.True(judged.AlertRateOutOfBand);
+        Assert.Equal(0.31, withCard.ScorePsi);
+
+        var byDefault = StoreJudge.Judge("s1", withoutCard, Now, Now, options);
+        Assert.False(byDefault.BandFromModelCard);
+        Assert.False(byDefault.AlertRateOutOfBand);
+        Assert.Null(withoutCard.ScorePsi);
+    }
+
+    [Fact]
+    public void Too_few_payments_are_shown_not_judged()
+    {
+        var snapshot = Read(Message("s1", Item(scored: 4, review: 0, decline: 4)))!;
+
+        var view = StoreJudge.Judge("s1", snapshot, Now, Now, new FleetOptions { MinScoredForAlertRate = 20 });
+
+        Assert.Equal(1.0, view.AlertRate);
+        Assert.False(view.AlertRateOutOfBand);
+    }
+
+    [Fact]
+    public void Offline_after_the_set_number_of_the_stores_own_intervals_and_pending_until_a_store_would_have_spoken()
+    {
+        var options = new FleetOptions { OfflineAfterIntervals = 3, SnapshotInterval = TimeSpan.FromSeconds(60) };
+        var snapshot = Read(Message("s1", Item(scored: 40, review: 0, decline: 0, interval: 10)))! with { ReceivedAt = Now };
+
+        Assert.Equal(StoreState.Online, StoreJudge.Judge("s1", snapshot, Now.AddSeconds(29.9), Now, options).State);
+        Assert.Equal(StoreState.Offline, StoreJudge.Judge("s1", snapshot, Now.AddSeconds(30.1), Now, options).State);
+
+        // Never heard of since the view started: pending for three of the fleet's intervals, then offline.
+        Assert.Equal(StoreState.Pending, StoreJudge.Judge("s2", null, Now.AddSeconds(179), Now, options).State);
+        Assert.Equal(StoreState.Offline, StoreJudge.Judge("s2", null, Now.AddSeconds(181), Now, options).State);
+    }
+
+    [Fact]
+    public void Worst_first_offline_then_out_of_band_then_pending_then_the_rest()
+    {
+        var options = new FleetOptions();
+        var fine = Read(Message("x", Item(scored: 40, review: 1, decline: 0)))! with { ReceivedAt = Now };
+        var flagged = Read(Message("x", Item(scored: 40, review: 20, decline: 0)))! with { ReceivedAt = Now };
+        var views = new[]
+        {
+            StoreJudge.Judge("a-fine", fine with { StoreId = "a-fine" }, Now, Now, options),
+            StoreJudge.Judge("b-pending", null, Now, Now, options),
+            StoreJudge.Judge("c-flagged", flagged with { StoreId = "c-flagged" }, Now, Now, options),
+            StoreJudge.Judge("d-silent", fine with { StoreId = "d-silent", ReceivedAt = Now.AddHours(-1) }, Now, Now, options),
+        };
+
+        Assert.Equal(["d-silent", "c-flagged", "b-pending", "a-fine"], StoreJudge.WorstFirst(views).Select(v => v.StoreId).ToArray());
+    }
+
+    [Theory]
+    [InlineData("not json")]
+    [InlineData("""{"type":"records","source":"s1","items":[]}""")]
+    [InlineData("""{"type":"metrics","source":"s1","items":[]}""")]
+    [InlineData("""{"type":"metrics","source":"s1","items":[{"id":1}]}""")]
+    [InlineData("""{"type":"metrics","source":"s1","items":[{"id":1,"at":"2026-12-06T12:00:00Z","intervalSeconds":-1,"throughputPerSecond":1,"events":{"scored":1},"decisions":{}}]}""")]
+    [InlineData("""{"type":"metrics","source":"s1","items":[{"id":1,"at":"2026-12-06T12:00:00Z","intervalSeconds":1,"throughputPerSecond":1,"events":{"scored":1},"decisions":{"decline":5}}]}""")]
+    [InlineData("""{"type":"metrics","source":"s1","items":[{"id":1,"at":"yesterday","intervalSeconds":1,"throughputPerSecond":1,"events":{"scored":1},"decisions":{}}]}""")]
+    public void Malformed_messages_are_not_read(string payload)
+    {
+        Assert.Null(SnapshotReader.Read(Encoding.UTF8.GetBytes(payload), "s1", Now, out _, out var error));
+        Assert.NotNull(error);
+    }
+
+    [Fact]
+    public void Nesting_beyond_the_limit_is_not_read()
+    {
+        var deep = new string('[', 200) + new string(']', 200);
+        var payload = $$"""{"type":"metrics","source":"s1","items":{{deep}}}""";
+
+        Assert.Null(SnapshotReader.Read(Encoding.UTF8.GetBytes(payload), "s1", Now, out _, out _));
+    }
+
+    [Fact]
+    public void The_newest_snapshot_of_a_message_is_kept_and_its_source_given()
+    {
+        var payload = $$"""{"type":"metrics","source":"s9","epoch":"e","first":1,"last":2,"count":2,"items":[{{Item(40, 0, 0, at: "2026-12-06T12:00:02Z", id: 2)}},{{Item(40, 0, 0, at: "2026-12-06T12:00:01Z", id: 1)}}]}""";
+
+        var snapshot = SnapshotReader.Read(Encoding.UTF8.GetBytes(payload), "s1", Now, out var source, out _)!;
+
+        Assert.Equal("s9", source);
+        Assert.Equal(2, snapshot.Id);
+        Assert.Equal("s1", snapshot.StoreId);
+    }
+
+    [Fact]
+    public void The_exposition_is_bounded_by_the_known_stores_and_the_model_cap()
+    {
+        var options = new FleetOptions();
+        var stores = Enumerable.Range(0, 40).Select(i =>
+        {
+            var snapshot = Read(Message("x", Item(40, 1, 0)))! with { StoreId = $"s{i}", ReceivedAt = Now, Model = $"m{i % 20}", ModelVersion = "1" };
+            return StoreJudge.Judge($"s{i}", snapshot, Now, Now, options);
+        }).ToList();
+
+        var text = FleetExposition.Write(stores, [(FleetMetrics.SnapshotRefusals, "malformed", 3)]);
+        var lines = text.Split('\n');
+
+        Assert.Equal(40, lines.Count(l => l.StartsWith("edgeagent_fleet_store_up{", StringComparison.Ordinal)));
+        Assert.Equal(40, lines.Count(l => l.StartsWith("edgeagent_fleet_store_alert_ratio{", StringComparison.Ordinal)));
+        Assert.Equal(FleetExposition.MaxModels + 1, lines.Count(l => l.StartsWith("edgeagent_fleet_stores_by_model{", StringComparison.Ordinal)));
+        Assert.Contains("edgeagent_fleet_stores_by_model{model=\"other\",version=\"other\"} 8", lines);
+        Assert.Contains("edgeagent_fleet_snapshot_refusals_total{reason=\"malformed\"} 3", lines);
+        Assert.Contains("edgeagent_fleet_snapshot_refusals_total{reason=\"unknown_store\"} 0", lines);
+    }
+
+    private static StoreSnapshot? Read(string message) =>
+        SnapshotReader.Read(Encoding.UTF8.GetBytes(message), "s1", Now, out _, out _);
+
+    private static string Message(string source, string item) =>
+        $$"""{"type":"metrics","source":"{{source}}","epoch":"e","first":1,"last":1,"count":1,"items":[{{item}}]}""";
+
+    private static string Item(long scored, long review, long decline, string? drift = null, double interval = 1, string at = "2026-12-06T12:00:00Z", long id = 1) =>
+        $$$"""
+        {"id":{{{id}}},"at":"{{{at}}}","intervalSeconds":{{{interval}}},"agent":{"version":"1.0.0","model":"m","modelVersion":"1","provider":"Cpu"},
+         "events":{"received":{{{scored}}},"scored":{{{scored}}},"rejected":0,"duplicates":0,"acknowledged":{{{scored}}},"modelErrors":0,"answerFailures":0},
+         "decisions":{"approve":{{{scored - review - decline}}},"review":{{{review}}},"decline":{{{decline}}}},"rejections":{},
+         "throughputPerSecond":{{{scored}}},"latencyMs":{"request":{"count":{{{scored}}},"mean":3,"p50":3,"p90":4,"p99":5}},
+         "buffer":{"connected":true,"unsent":{"records":3,"alerts":0,"metrics":1},"oldestUnsentAgeSeconds":1.5}{{{(drift is null ? "" : ",\"drift\":" + drift)}}}}
+        """;
+}

@@ -1,0 +1,188 @@
+using System.Text.Json;
+using EdgeAgent.Cloud;
+using EdgeAgent.Cloud.Buffer;
+using EdgeAgent.Cloud.Sync;
+using EdgeAgent.Cloud.Telemetry;
+using EdgeAgent.Cloud.Transport;
+using EdgeAgent.Core.Records;
+using EdgeAgent.Core.Scoring;
+using EdgeAgent.Core.Telemetry;
+using EdgeAgent.Storage;
+using EdgeAgent.Storage.Files;
+using EdgeAgent.Storage.Queues;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace EdgeAgent.Fleet.Tests.Infrastructure;
+
+/// <summary>
+/// One store's agent as far as its metric snapshots go, built from the agent's own parts: its pipeline counters, its
+/// <see cref="MetricSnapshotter"/> and cloud buffer in a real LiteDB file, and its MQTT cloud transport logged in at
+/// the broker as the store (client id and login = store id), which publishes on <c>edgeagent/{store}/metrics</c>.
+/// Scoring is not run: the counters are fed as the scoring loop feeds them.
+/// </summary>
+internal sealed class SnapshotAgent : IAsyncDisposable
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "edgeagent-snapagent-" + Guid.NewGuid().ToString("N")[..12]);
+    private readonly PipelineMetrics _metrics = new();
+    private readonly LiteDbFile _file;
+    private readonly CloudBuffer _buffer;
+    private readonly MqttTargetTransport _transport;
+    private readonly MetricSnapshotter _snapshotter;
+    private readonly Lock _lock = new();
+    private readonly KeptLog _log = new();
+    private int _sent;
+
+    public SnapshotAgent(string storeId, int brokerPort, string model, string provider = "Cpu")
+    {
+        StoreId = storeId;
+        var cloud = new CloudOptions
+        {
+            Transport = CloudTransportKind.Mqtt,
+            Host = "127.0.0.1",
+            Port = brokerPort,
+            ClientId = storeId,
+            Username = storeId,
+            Password = UplinkBroker.PasswordOf(storeId),
+            UseTls = false,
+            MetricsIntervalSeconds = 1,
+        };
+        _file = new LiteDbFile(new StorageOptions { Path = _folder }, NullLogger.Instance, TimeProvider.System);
+        _buffer = new CloudBuffer(new NoRecords(), new LiteDbCheckpoints(_file, CloudBuffer.StateCollection),
+            new LiteDbQueue(_file, QueueStream.CollectionName(CloudStream.Alerts)), new LiteDbQueue(_file, QueueStream.CollectionName(CloudStream.Metrics)),
+            storeId, cloud, TimeSpan.FromHours(1));
+        _transport = new MqttTargetTransport(cloud, TimeProvider.System, _log);
+        var status = new CloudStatus(_buffer, _transport, new CloudRuntimeSettings(cloud), TimeProvider.System);
+        var agent = new AgentDescription("1.0.0-test", () => new ModelIdentity(model, "1.0.0"), () => provider, () => null);
+        _snapshotter = new MetricSnapshotter(_metrics, status, agent, _buffer, 8, TimeProvider.System);
+    }
+
+    public string StoreId { get; }
+
+    /// <summary>Snapshots the cloud acknowledged (the broker's PUBACK).</summary>
+    public int Sent => Volatile.Read(ref _sent);
+
+    public async Task StartAsync()
+    {
+        await _transport.StartAsync(new QuietHandler(), CancellationToken.None);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (!_transport.IsConnected)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"{StoreId}'s cloud transport did not connect:\n" + _log);
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>
+    /// Counts <paramref name="payments"/> scored payments (a share <paramref name="flagged"/> declined, the rest approved,
+    /// each taking <paramref name="latencyMs"/> end to end), then takes a snapshot and sends it as the agent's sync does.
+    /// </summary>
+    public async Task<JsonDocument> SnapshotAsync(int payments, double flagged, double latencyMs)
+    {
+        CloudMessage message;
+        byte[] snapshot;
+        lock (_lock)
+        {
+            var declines = (int)Math.Round(payments * flagged);
+            for (var i = 0; i < payments; i++)
+            {
+                _metrics.CountReceived();
+                _metrics.CountScored(i < declines ? Decision.Decline : Decision.Approve);
+                _metrics.Stage(PipelineStage.Total).Record(latencyMs * 1000);
+            }
+
+            snapshot = _snapshotter.Take();
+            message = _buffer.Metrics.Next() ?? throw new InvalidOperationException("the snapshot is not in the buffer");
+        }
+
+        await _transport.SendAsync(message, CancellationToken.None);
+        _buffer.Metrics.Acknowledge(message, DateTimeOffset.UtcNow);
+        Interlocked.Increment(ref _sent);
+        return JsonDocument.Parse(snapshot);
+    }
+
+    /// <summary>Sends a snapshot every <paramref name="interval"/> until cancelled: the agent's metrics timer.</summary>
+    public async Task RunAsync(TimeSpan interval, int paymentsPerSnapshot, double flagged, double latencyMs, CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(interval);
+        try
+        {
+            do
+            {
+                (await SnapshotAsync(paymentsPerSnapshot, flagged, latencyMs)).Dispose();
+            }
+            while (await timer.WaitForNextTickAsync(cancellationToken));
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _transport.StopAsync(CancellationToken.None);
+        await _transport.DisposeAsync();
+        _metrics.Dispose();
+        _file.Dispose();
+        try
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    /// <summary>The transport's log lines, for a failure message.</summary>
+    private sealed class KeptLog : Microsoft.Extensions.Logging.ILogger<MqttTargetTransport>
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<string> _lines = new();
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (_lines.Count < 50)
+            {
+                _lines.Enqueue($"{logLevel}: {formatter(state, exception)} {exception?.Message}");
+            }
+        }
+
+        public override string ToString() => string.Join('\n', _lines);
+    }
+
+    /// <summary>No records: this agent only sends snapshots.</summary>
+    private sealed class NoRecords : IOutcomeLog
+    {
+        public long LastSequence => 0;
+
+        public event Action<long>? Committed
+        {
+            add { }
+            remove { }
+        }
+
+        public IReadOnlyList<RecordedOutcome> ReadAfter(long sequence, int max) => [];
+
+        public int DeleteUpTo(long sequence) => 0;
+    }
+
+    /// <summary>No cloud commands in these tests.</summary>
+    private sealed class QuietHandler : ICloudCommandHandler
+    {
+        public Task OnConnectedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task OnDesiredPropertiesAsync(JsonElement desired, bool complete, CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task OnControlRefusedAsync(string reason, CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task<CloudMethodResponse> OnMethodAsync(string method, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken) =>
+            Task.FromResult(CloudMethodResponse.Error(404, "no methods here"));
+    }
+}
