@@ -27,7 +27,6 @@ public sealed partial class LiteDbOutcomeStore : IOutcomeStore, IOutcomeLog, IDi
 
     private readonly LiteDbFile _file;
     private readonly ArrayBufferWriter<byte> _encoded = new(64 * 1024);
-    private readonly Func<ScoredBatch, ReadOnlyMemory<byte>?>? _alreadyEncoded;
     private long _lastSequence;
 
     /// <summary>
@@ -37,11 +36,9 @@ public sealed partial class LiteDbOutcomeStore : IOutcomeStore, IOutcomeLog, IDi
     private bool _rewrite;
 
     /// <param name="file">The database file.</param>
-    /// <param name="alreadyEncoded">The encoding the answer journal made of a batch, so a commit does not encode it again.</param>
-    public LiteDbOutcomeStore(LiteDbFile file, Func<ScoredBatch, ReadOnlyMemory<byte>?>? alreadyEncoded = null)
+    public LiteDbOutcomeStore(LiteDbFile file)
     {
         _file = file;
-        _alreadyEncoded = alreadyEncoded;
         _lastSequence = file.Read(db => LastOnRecord(db.GetCollection(LogCollection).Query().OrderByDescending("_id").Limit(1).FirstOrDefault()));
     }
 
@@ -148,12 +145,12 @@ public sealed partial class LiteDbOutcomeStore : IOutcomeStore, IOutcomeLog, IDi
         }
     }
 
-    /// <summary>Appends the batch's records to the group's bytes (encoded once, by the journal when it has them); returns its range.</summary>
+    /// <summary>Appends the batch's records to the group's bytes (encoded once, by the journal when it had them); returns its range.</summary>
     private (long First, long Last) Append(ScoredBatch batch)
     {
-        if (_alreadyEncoded?.Invoke(batch) is { } bytes)
+        if (!batch.Journaled.IsEmpty)
         {
-            var span = bytes.Span;
+            var span = batch.Journaled.Span;
             var (first, last) = RecordCodec.Range(batch);
             if (last > LastSequence)
             {

@@ -54,15 +54,14 @@ public sealed class AnswerJournalTests : IDisposable
         // ring, and one answered payment not yet committed when the process dies.
         long sequence = 0;
         using (var journal = new MappedAnswerJournal(JournalFile, 1))
-        using (var store = new LiteDbOutcomeStore(OpenFile(), journal.EncodedFor))
+        using (var store = new LiteDbOutcomeStore(OpenFile()))
         {
             foreach (var forged in new[] { ForgedJournalEntry.CrashLoop(), ForgedJournalEntry.Injection(1) })
             {
                 for (var pad = 0; pad < 8; pad++)
                 {
                     var batch = new ScoredBatch([Refusal(++sequence, "tx-" + new string('x', pad), forged)]);
-                    journal.Append(batch);
-                    store.Commit([batch]);
+                    store.Commit([batch with { Journaled = journal.Append(batch) }]);
                     journal.Committed(sequence);
                 }
             }
@@ -125,8 +124,7 @@ public sealed class AnswerJournalTests : IDisposable
         {
             using var scratch = new MappedAnswerJournal(Path.Combine(_data.Path, "scratch-" + Guid.NewGuid().ToString("N")), 1);
             var batch = new ScoredBatch(outcomes);
-            scratch.Append(batch);
-            return scratch.EncodedFor(batch)!.Value.ToArray();
+            return scratch.Append(batch).ToArray();
         }
 
         var file = OpenFile();
@@ -160,8 +158,7 @@ public sealed class AnswerJournalTests : IDisposable
         using (var scratch = new MappedAnswerJournal(Path.Combine(_data.Path, "scratch"), 1))
         {
             var batch = new ScoredBatch([Refusal(5)]);
-            scratch.Append(batch);
-            records = scratch.EncodedFor(batch)!.Value.ToArray();
+            records = scratch.Append(batch).ToArray();
         }
 
         using (var file = OpenFile())

@@ -10,8 +10,12 @@ namespace EdgeAgent.Core.Pipeline;
 /// </summary>
 public interface IAnswerJournal
 {
-    /// <summary>Appends an answered batch. Never blocks on I/O; throws only when the journal is full of uncommitted batches.</summary>
-    void Append(ScoredBatch batch);
+    /// <summary>
+    /// Appends the outcomes of an answered batch; returns the records as appended (the store records the same bytes, see
+    /// <see cref="ScoredBatch.Journaled"/>), or empty when none of them is recorded. Never blocks on I/O; throws only when the
+    /// journal is full of uncommitted batches.
+    /// </summary>
+    ReadOnlyMemory<byte> Append(IReadOnlyList<Outcome> outcomes);
 
     /// <summary>Everything up to <paramref name="sequence"/> is committed: its space may be reused.</summary>
     void Committed(long sequence);

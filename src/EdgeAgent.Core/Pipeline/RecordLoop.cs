@@ -12,7 +12,7 @@ namespace EdgeAgent.Core.Pipeline;
 /// until it can; content that cannot be recorded is isolated to the one outcome that fails.
 /// </summary>
 internal sealed partial class RecordLoop(
-    ChannelReader<ScoredBatch> input,
+    ChannelReader<AnsweredBatch> input,
     RecordBacklog backlog,
     IOutcomeStore store,
     IAnswerJournal? journal,
@@ -25,7 +25,9 @@ internal sealed partial class RecordLoop(
 {
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(5);
 
-    private List<ScoredBatch> _pending = [];
+    /// <summary>The group being committed: the batches to record, and beside them their answers (<see cref="_answers"/>).</summary>
+    private readonly List<ScoredBatch> _pending = [];
+    private readonly List<IReadOnlyList<Task>> _answers = [];
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -54,16 +56,17 @@ internal sealed partial class RecordLoop(
                 }
 
                 backlog.Release(recorded);
-                _pending = [];
+                _pending.Clear();
+                _answers.Clear();
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // Not committed, or not yet acknowledged: either way the broker delivers these again.
             Abandon(_pending);
-            while (input.TryRead(out var batch))
+            while (input.TryRead(out var answered))
             {
-                Abandon([batch]);
+                Abandon([answered.Batch]);
             }
 
             throw;
@@ -116,10 +119,11 @@ internal sealed partial class RecordLoop(
 
     private int TakeQueued(int outcomes)
     {
-        while (outcomes < options.MaxCommitBatch && input.TryRead(out var batch))
+        while (outcomes < options.MaxCommitBatch && input.TryRead(out var answered))
         {
-            _pending.Add(batch);
-            outcomes += batch.Outcomes.Count;
+            _pending.Add(answered.Batch);
+            _answers.Add(answered.Answers);
+            outcomes += answered.Batch.Outcomes.Count;
         }
 
         return outcomes;
@@ -128,10 +132,10 @@ internal sealed partial class RecordLoop(
     private async Task AcknowledgeAsync(CancellationToken cancellationToken)
     {
         var acknowledged = 0;
-        foreach (var batch in _pending)
+        for (var i = 0; i < _pending.Count; i++)
         {
-            await AwaitAnswersAsync(batch);
-            foreach (var outcome in batch.Outcomes)
+            await AwaitAnswersAsync(_answers[i]);
+            foreach (var outcome in _pending[i].Outcomes)
             {
                 try
                 {
@@ -150,10 +154,10 @@ internal sealed partial class RecordLoop(
         metrics.CountAcknowledged(acknowledged);
     }
 
-    private async Task AwaitAnswersAsync(ScoredBatch batch)
+    private async Task AwaitAnswersAsync(IReadOnlyList<Task> answers)
     {
         var failed = 0;
-        foreach (var answer in batch.Publishes)
+        foreach (var answer in answers)
         {
             try
             {
@@ -167,7 +171,7 @@ internal sealed partial class RecordLoop(
             }
         }
 
-        metrics.CountAnswers(batch.Publishes.Count - failed, failed);
+        metrics.CountAnswers(answers.Count - failed, failed);
     }
 
     [LoggerMessage(EventId = 111, Level = LogLevel.Warning, Message = "Could not acknowledge transaction {TransactionId}; the broker will redeliver it")]

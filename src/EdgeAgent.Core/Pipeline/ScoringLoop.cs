@@ -21,7 +21,7 @@ internal sealed partial class ScoringLoop : IDisposable
     private readonly SemaphoreSlim _turn = new(1, 1);
     private readonly List<Arrival> _batch = [];
     private readonly BatchScoring _scoring;
-    private readonly ChannelWriter<ScoredBatch> _output;
+    private readonly ChannelWriter<AnsweredBatch> _output;
     private readonly RecordBacklog _backlog;
     private readonly LogThrottle _waitLog;
     private readonly IntakeGate _gate;
@@ -31,7 +31,7 @@ internal sealed partial class ScoringLoop : IDisposable
     private volatile bool _completed;
     private int _completing;
 
-    public ScoringLoop(BatchScoring scoring, ChannelWriter<ScoredBatch> output, RecordBacklog backlog, IntakeGate gate, int capacity,
+    public ScoringLoop(BatchScoring scoring, ChannelWriter<AnsweredBatch> output, RecordBacklog backlog, IntakeGate gate, int capacity,
         PipelineMetrics metrics, TimeProvider time, ILogger logger, FirstSights? firstSights = null)
     {
         _firstSights = firstSights;
@@ -127,7 +127,7 @@ internal sealed partial class ScoringLoop : IDisposable
                 await FetchFirstSightsAsync();
             }
 
-            ScoredBatch scored;
+            AnsweredBatch scored;
             try
             {
                 scored = _scoring.Score(_batch);
@@ -166,9 +166,9 @@ internal sealed partial class ScoringLoop : IDisposable
     /// Hands an answered batch to the record loop; waits first while the payments not yet recorded are at the bound, so a
     /// device that falls further behind than the bound covers pauses intake instead of growing memory.
     /// </summary>
-    private async ValueTask HandOverAsync(ScoredBatch scored)
+    private async ValueTask HandOverAsync(AnsweredBatch scored)
     {
-        var payments = scored.Outcomes.Count;
+        var payments = scored.Batch.Outcomes.Count;
         if (!_backlog.TryAdmit(payments))
         {
             _metrics.CountRecordWait();

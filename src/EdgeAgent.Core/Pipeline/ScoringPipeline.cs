@@ -30,7 +30,7 @@ public sealed partial class ScoringPipeline : IInboundSink, IDisposable
         _logger = loggers.CreateLogger<ScoringPipeline>();
         var options = parts.Options;
         // Bounded in payments by the backlog, not in batches by the channel.
-        var records = Channel.CreateUnbounded<ScoredBatch>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        var records = Channel.CreateUnbounded<AnsweredBatch>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
         _backlog = new RecordBacklog(options.RecordBacklog);
         _state = parts.FeatureState ?? new FeatureState(parts.Store, options.MaxCardsInMemory, options.MaxMerchantsInMemory);
         _duplicates = new DuplicateIndex(options.DuplicateMemory, options.MaxDuplicateKeys, TimeSpan.FromHours(options.DeduplicationWindowHours));

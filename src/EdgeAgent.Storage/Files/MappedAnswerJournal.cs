@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Buffers.Binary;
-using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using EdgeAgent.Core.Pipeline;
 using EdgeAgent.Storage.Records;
@@ -10,7 +9,8 @@ namespace EdgeAgent.Storage.Files;
 /// <summary>
 /// The answer journal (<see cref="IAnswerJournal"/>) in a memory-mapped ring file. Each answered batch becomes one entry:
 /// a tag, a header (marker, length, first and last sequence) and the batch's records, encoded as the store will record
-/// them; the store's commit takes the same bytes (<see cref="EncodedFor"/>) rather than encoding again. An entry's space is
+/// them; <see cref="Append(IReadOnlyList{Outcome})"/> returns those bytes, and the store's commit takes them (<see cref="ScoredBatch.Journaled"/>)
+/// rather than encoding again. An entry's space is
 /// reused once its last sequence is committed; the ring must hold everything answered and not yet committed, or appending
 /// fails (and the agent, still safe, would score a crashed batch again).
 /// <para>
@@ -47,7 +47,6 @@ public sealed class MappedAnswerJournal : IAnswerJournal, IDisposable
     private readonly MappedFile _file;
     private readonly ArrayBufferWriter<byte> _encoded = new(64 * 1024);
     private readonly Queue<(long Offset, long End, long Last)> _live = new();
-    private readonly ConditionalWeakTable<ScoredBatch, StrongBox<Memory<byte>>> _entries = [];
     private readonly object _lock = new();
     private readonly byte[] _key = new byte[KeyBytes];
     private long _offset = Start;
@@ -124,15 +123,18 @@ public sealed class MappedAnswerJournal : IAnswerJournal, IDisposable
         }
     }
 
-    public void Append(ScoredBatch batch)
+    /// <summary>Appends the outcomes of <paramref name="batch"/> (tests, tools).</summary>
+    public ReadOnlyMemory<byte> Append(ScoredBatch batch) => Append(batch.Outcomes);
+
+    public ReadOnlyMemory<byte> Append(IReadOnlyList<Outcome> outcomes)
     {
         lock (_lock)
         {
             _encoded.ResetWrittenCount();
-            var (first, last) = RecordCodec.Encode(batch, _encoded);
+            var (first, last) = RecordCodec.Encode(outcomes, _encoded);
             if (last == 0)
             {
-                return;
+                return default;
             }
 
             var length = Align(HeaderBytes + _encoded.WrittenCount);
@@ -151,7 +153,7 @@ public sealed class MappedAnswerJournal : IAnswerJournal, IDisposable
             Tag(_key, entry[TagBytes..(HeaderBytes + records.Length)], entry[..TagBytes]);
             _live.Enqueue((at, at + length, last));
             WriteHead();
-            _entries.AddOrUpdate(batch, new StrongBox<Memory<byte>>(_file.Memory(at + HeaderBytes, records.Length)));
+            return _file.Memory(at + HeaderBytes, records.Length);
         }
     }
 
@@ -166,15 +168,6 @@ public sealed class MappedAnswerJournal : IAnswerJournal, IDisposable
             }
 
             WriteHead();
-        }
-    }
-
-    /// <summary>The records of <paramref name="batch"/> as this journal encoded them, while its entry is live; null otherwise.</summary>
-    public ReadOnlyMemory<byte>? EncodedFor(ScoredBatch batch)
-    {
-        lock (_lock)
-        {
-            return _entries.TryGetValue(batch, out var memory) ? memory.Value : null;
         }
     }
 

@@ -22,11 +22,14 @@ internal static class RecordCodec
     public static bool IsRecorded(Outcome outcome) => outcome.Sequence > 0 && outcome.Kind != OutcomeKind.Duplicate;
 
     /// <summary>Appends the recorded outcomes of <paramref name="batch"/>, each prefixed by its length; returns the first and last sequence, or (0, 0).</summary>
-    public static (long First, long Last) Encode(ScoredBatch batch, ArrayBufferWriter<byte> buffer)
+    public static (long First, long Last) Encode(ScoredBatch batch, ArrayBufferWriter<byte> buffer) => Encode(batch.Outcomes, buffer);
+
+    /// <summary>Appends the recorded ones of <paramref name="outcomes"/>, each prefixed by its length; returns the first and last sequence, or (0, 0).</summary>
+    public static (long First, long Last) Encode(IReadOnlyList<Outcome> outcomes, ArrayBufferWriter<byte> buffer)
     {
         var writer = new RecordWriter(buffer);
         long first = 0, last = 0;
-        foreach (var outcome in batch.Outcomes)
+        foreach (var outcome in outcomes)
         {
             if (!IsRecorded(outcome))
             {

@@ -19,11 +19,7 @@ public static class RecordServices
             return new MappedAnswerJournal(storage.AnswerJournalFile, storage.AnswerJournalMegabytes);
         });
         services.AddSingleton(sp => new MappedPoisonLedger(sp.Value<StorageOptions>().PoisonLedgerFile, sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton(sp =>
-        {
-            var journal = sp.GetRequiredService<MappedAnswerJournal>();
-            return new LiteDbOutcomeStore(sp.GetRequiredService<LiteDbFile>(), journal.EncodedFor);
-        });
+        services.AddSingleton(sp => new LiteDbOutcomeStore(sp.GetRequiredService<LiteDbFile>()));
         services.AddSingleton<IOutcomeStore>(sp => sp.GetRequiredService<LiteDbOutcomeStore>());
         services.AddSingleton<Core.Records.IOutcomeLog>(sp => sp.GetRequiredService<LiteDbOutcomeStore>());
         return services;

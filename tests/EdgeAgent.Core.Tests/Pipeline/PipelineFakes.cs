@@ -300,15 +300,17 @@ internal static class Messages
 
 internal sealed class RecordingJournal(List<string> events) : IAnswerJournal
 {
-    public void Append(ScoredBatch batch)
+    public ReadOnlyMemory<byte> Append(IReadOnlyList<Outcome> outcomes)
     {
         lock (events)
         {
-            foreach (var outcome in batch.Outcomes)
+            foreach (var outcome in outcomes)
             {
                 events.Add("journal " + outcome.TransactionId);
             }
         }
+
+        return default;
     }
 
     public void Committed(long sequence)
