@@ -15,14 +15,6 @@ public sealed class MqttOptions : IValidatableObject
     [Range(1, 65535)]
     public int Port { get; set; } = 1883;
 
-    /// <summary>
-    /// Which broker the agent hosts when <see cref="Host"/> is unset: <c>Embedded</c> (default), or <c>Intercepted</c>, MQTTnet's
-    /// server used as documented, which holds a payment's PUBACK in its publish interceptor and so reads one payment per
-    /// connection at a time (plaintext listener only; comparison in docs/embedded-broker.md).
-    /// </summary>
-    [EnumDataType(typeof(LocalBroker))]
-    public LocalBroker Broker { get; set; } = LocalBroker.Embedded;
-
     /// <summary>Address the embedded broker binds to. Default <c>127.0.0.1</c>; <c>0.0.0.0</c> in the container so terminals can reach it.</summary>
     [Required]
     public string BindAddress { get; set; } = "127.0.0.1";
@@ -179,16 +171,17 @@ public sealed class MqttOptions : IValidatableObject
     public int BrokerMaxSessions { get; set; } = 10_000;
 
     /// <summary>
-    /// QoS 1 payments one client may have unacknowledged at once (MQTT 5 Receive Maximum the embedded broker
-    /// advertises). A payment's PUBACK waits for its record, so this is how far a terminal may run ahead. Default 256.
+    /// QoS 1 PUBLISHes one client may send unacknowledged (MQTT 5 Receive Maximum the embedded broker advertises). The
+    /// broker handles one payment of a connection at a time, its PUBACK waiting for the record and the answer; the others
+    /// wait unread in the connection. Default 256.
     /// </summary>
     [Range(1, 65535)]
     public int BrokerReceiveMaximum { get; set; } = 256;
 
     /// <summary>
     /// Messages the embedded broker keeps for one session, connected or not: queued to it, or sent at QoS 1 and not yet
-    /// acknowledged. Beyond it the oldest is dropped and counted (an answer its terminal owns stays in the kept answers,
-    /// <see cref="AnswerRetentionCount"/>). Without it, a dashboard on a persistent session that goes away keeps every
+    /// acknowledged. Beyond it the oldest is dropped and counted (an answer owed to the session's terminal stays owed,
+    /// <see cref="BrokerOwedAnswersPerClient"/>). Without it, a dashboard on a persistent session that goes away keeps every
     /// answer of the store until its session expires. Default 1000.
     /// </summary>
     [Range(1, 1_000_000)]
@@ -211,9 +204,10 @@ public sealed class MqttOptions : IValidatableObject
     public int BrokerMaxConnectionsPerIdentity { get; set; } = 4;
 
     /// <summary>
-    /// Answers the embedded broker keeps for a terminal that was not subscribed when its answer was published, or did
-    /// not acknowledge it, so that it gets the answer when it subscribes. Also how many recent answers are read back from
-    /// the record at start, after a crash. The oldest are dropped (and counted) beyond this. Default 10000.
+    /// Answers without a payer (published for no payment of this broker) the embedded broker keeps when no client was
+    /// subscribed for them, until a client subscribes to their exact topic; where owed answers are not kept durably, also
+    /// how many recent answers are read back from the record at start. The oldest are dropped (and counted) beyond this.
+    /// Default 10000.
     /// </summary>
     [Range(0, 1_000_000)]
     public int AnswerRetentionCount { get; set; } = 10_000;
@@ -229,10 +223,18 @@ public sealed class MqttOptions : IValidatableObject
     /// Answers one terminal (client id) may be owed by the embedded broker at once: given to a payment it sent and not yet
     /// acknowledged by it. They are kept in the data folder until it acknowledges them, across restarts; beyond this the
     /// oldest is dropped and counted (a terminal that never subscribes for its answers). It must cover what one terminal
-    /// can pay while it is not taking its answers (a pipelining client between two restarts). Default 1000.
+    /// can pay while it is not taking its answers. Default 1000.
     /// </summary>
     [Range(1, 100_000)]
     public int BrokerOwedAnswersPerClient { get; set; } = 1000;
+
+    /// <summary>
+    /// Answers the embedded broker may owe in all, to every client together. Beyond it the oldest answer of all is dropped
+    /// and counted: clients with a random client id each time (<c>mosquitto_pub</c> without <c>-i</c>) that never subscribe
+    /// leave answers no one will ask for, which must not grow the agent's memory and file for two days. Default 50000.
+    /// </summary>
+    [Range(1, 10_000_000)]
+    public int BrokerOwedAnswersTotal { get; set; } = 50_000;
 
     /// <summary>Hours an answer stays owed to a terminal that never comes back for it; then dropped and counted. Default 48.</summary>
     [Range(1, 8760)]
@@ -342,12 +344,6 @@ public sealed class MqttOptions : IValidatableObject
         foreach (var problem in BrokerExposure.Problems(this))
         {
             yield return problem;
-        }
-
-        if (Broker == LocalBroker.Intercepted && !UsesExternalBroker && ServerCertificatePath is not null)
-        {
-            yield return new ValidationResult("Mqtt:Broker=Intercepted has no TLS listener; unset Mqtt:ServerCertificatePath or use Mqtt:Broker=Embedded.",
-                [nameof(Broker), nameof(ServerCertificatePath)]);
         }
     }
 

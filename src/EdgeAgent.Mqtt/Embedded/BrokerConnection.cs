@@ -12,8 +12,9 @@ namespace EdgeAgent.Mqtt.Embedded;
 /// <summary>
 /// One client connection as MQTTnet's server sees it: MQTTnet's own channel adapter, with the broker's rules around it.
 /// The first packet gets a time limit and the <see cref="ConnectTerms"/>; the CONNACK is told what was granted and the
-/// broker's limits; answers sent at QoS 1 are remembered until the client acknowledges them (<see cref="AnswerAcknowledgements"/>).
-/// After the CONNECT every packet is handed straight through: the per-packet cost is a type test on the way out.
+/// broker's limits. After the CONNECT every packet is handed through untouched, in both directions; a PUBLISH with a topic
+/// alias is refused before MQTTnet reads it, a PUBLISH written is told to the owed answers (its payment's PUBACK may wait
+/// for it), and the end of a SUBSCRIBE's handling settles its subscription places (<see cref="SubscriptionQuota"/>).
 /// </summary>
 internal sealed class BrokerConnection : IMqttChannelAdapter
 {
@@ -23,12 +24,11 @@ internal sealed class BrokerConnection : IMqttChannelAdapter
     private readonly GuardedChannel _channel;
     private readonly BrokerContext _context;
     private readonly Socket? _socket;
-    private readonly AnswerAcknowledgements _answers;
-    private readonly HeldAcknowledgements _held;
     private readonly PendingConnection? _pending;
     private bool _awaitingConnect = true;
     private bool _connAckSent;
     private bool _tooLargeReported;
+    private bool _subscribing;
     private ConnectTerms _terms;
     private string? _clientId;
 
@@ -39,13 +39,7 @@ internal sealed class BrokerConnection : IMqttChannelAdapter
         _socket = socket;
         _channel = channel;
         _context = context;
-        _answers = new AnswerAcknowledgements(context);
-        _held = new HeldAcknowledgements(packet => _inner.SendPacketAsync(packet, CancellationToken.None), () => _inner.DisconnectAsync(CancellationToken.None));
-        channel.Guard.Acknowledged = _answers.Acknowledged;
     }
-
-    /// <summary>The PUBACKs of this connection's payments, held until each is recorded.</summary>
-    public HeldAcknowledgements Held => _held;
 
     /// <summary>Who the connection acts as, once the access policy accepted its CONNECT.</summary>
     public BrokerIdentity? Identity { get; private set; }
@@ -75,19 +69,12 @@ internal sealed class BrokerConnection : IMqttChannelAdapter
 
     public Task SendPacketAsync(MqttPacket packet, CancellationToken cancellationToken)
     {
-        if (packet is MqttPubAckPacket ack)
-        {
-            return _held.SendAsync(ack);
-        }
-
         if (packet is MqttPublishPacket publish)
         {
-            if (_answers.Sending(publish, _clientId) is { } answer)
-            {
-                return SendAnswerAsync(publish, answer, cancellationToken);
-            }
+            return SendPublishAsync(publish, cancellationToken);
         }
-        else if (!_connAckSent && packet is MqttConnAckPacket connAck)
+
+        if (!_connAckSent && packet is MqttConnAckPacket connAck)
         {
             Advertise(connAck);
             _context.Handover.Connected(_clientId!, this);
@@ -96,11 +83,14 @@ internal sealed class BrokerConnection : IMqttChannelAdapter
         return _inner.SendPacketAsync(packet, cancellationToken);
     }
 
-    /// <summary>An answer to a payment of this client: its PUBACK waits until the answer is written here.</summary>
-    private async Task SendAnswerAsync(MqttPublishPacket publish, TrackedAnswer answer, CancellationToken cancellationToken)
+    /// <summary>An answer this client is owed is on the wire once this completes: the PUBACK of its payment waits for that.</summary>
+    private async Task SendPublishAsync(MqttPublishPacket publish, CancellationToken cancellationToken)
     {
         await _inner.SendPacketAsync(publish, cancellationToken);
-        answer.MarkWritten();
+        if (_clientId is not null)
+        {
+            _context.Owed!.Written(_clientId, publish);
+        }
     }
 
     /// <summary>The access policy accepted the connection: it acts as <paramref name="identity"/> from now on.</summary>
@@ -148,13 +138,26 @@ internal sealed class BrokerConnection : IMqttChannelAdapter
             _context.Identities.ConnectionEnded(identity);
         }
 
-        _answers.ConnectionEnded();
+        SettleSubscriptions();
         _inner.Dispose();
     }
 
-    /// <summary>A payment's QoS 1 PUBLISH gets its PUBACK held from here until it is recorded.</summary>
+    /// <summary>
+    /// MQTTnet asks for the next packet only once it has handled the previous one: a SUBSCRIBE before it is done with, and
+    /// a subscription place it took without MQTTnet adding the subscription is given back here.
+    /// </summary>
+    private void SettleSubscriptions()
+    {
+        if (_subscribing)
+        {
+            _subscribing = false;
+            _context.Subscriptions.Settle(_clientId!);
+        }
+    }
+
     private async Task<MqttPacket> ReceiveAsync(CancellationToken cancellationToken)
     {
+        SettleSubscriptions();
         MqttPacket packet;
         try
         {
@@ -175,6 +178,7 @@ internal sealed class BrokerConnection : IMqttChannelAdapter
 
         if (packet is not MqttPublishPacket publish)
         {
+            _subscribing = packet is MqttSubscribePacket;
             return packet;
         }
 
@@ -185,11 +189,6 @@ internal sealed class BrokerConnection : IMqttChannelAdapter
             _context.Refusals.Report(RefusalReason.TopicAlias, RemoteEndPoint);
             await TrySendAsync(new MqttDisconnectPacket { ReasonCode = MqttDisconnectReasonCode.TopicAliasInvalid }, cancellationToken);
             return null!;
-        }
-
-        if (publish.QualityOfServiceLevel == MqttQualityOfServiceLevel.AtLeastOnce && PaymentTopics.IsPaymentTopic(publish.Topic, _context.TopicRoot))
-        {
-            _held.Hold(publish.PacketIdentifier);
         }
 
         return publish;

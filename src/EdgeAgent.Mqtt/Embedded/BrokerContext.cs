@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace EdgeAgent.Mqtt.Embedded;
 
-/// <summary>What the parts of one embedded broker share: its limits, clock, connections, kept answers and refusal log.</summary>
+/// <summary>What the parts of one embedded broker share: its limits, clock, connections, owed and kept answers, quotas and refusal log.</summary>
 internal sealed class BrokerContext
 {
     public BrokerContext(string topicRoot, BrokerLimits limits, TimeProvider time, BrokerMetrics metrics, ILogger logger)
@@ -12,7 +12,7 @@ internal sealed class BrokerContext
         Time = time;
         Metrics = metrics;
         Refusals = new RefusalLog(metrics, time, limits.RefusalLogInterval, logger);
-        Undelivered = new UndeliveredAnswers(limits, time, metrics);
+        Kept = new KeptAnswers(limits.AnswerRetentionCount, limits.AnswerRetention, time, metrics);
         Subscriptions = new SubscriptionQuota(limits.MaxSubscriptionsPerSession);
         Identities = new IdentityQuota(limits);
         ConnectRate = new ConnectRate(limits);
@@ -33,9 +33,8 @@ internal sealed class BrokerContext
 
     public ConnectionRegistry Connections { get; } = new();
 
-    public AnswerOwners Owners { get; } = new();
-
-    public UndeliveredAnswers Undelivered { get; }
+    /// <summary>Answers without a payer that no session took, kept for the next exact subscription to their topic.</summary>
+    public KeptAnswers Kept { get; }
 
     /// <summary>The answers owed to the clients whose payments they answer (set once, before the broker starts).</summary>
     public OwedAnswers? Owed { get; set; }
@@ -53,7 +52,6 @@ internal sealed class BrokerContext
     /// <summary>A session is gone (deleted, expired, evicted, or replaced by a clean start): what was counted for it goes too.</summary>
     public void SessionEnded(string clientId, bool replaced)
     {
-        Owners.SessionEnded(clientId);
         Subscriptions.SessionEnded(clientId);
         if (!replaced)
         {

@@ -48,9 +48,11 @@ internal sealed class BrokerLimits
 
     public required int PasswordChecksAtOnce { get; init; }
 
-    /// <summary>Reads and checks the settings; a contradiction stops the agent at start with the keys named.</summary>
     /// <summary>Answers one client may be owed (unacknowledged) at once; the oldest goes beyond it.</summary>
     public required int OwedAnswersPerClient { get; init; }
+
+    /// <summary>Answers the broker may owe in all, whatever their clients; the oldest of all goes beyond it.</summary>
+    public required int OwedAnswersTotal { get; init; }
 
     /// <summary>How long an answer stays owed to a client that never takes it.</summary>
     public required TimeSpan OwedAnswerAge { get; init; }
@@ -102,6 +104,7 @@ internal sealed class BrokerLimits
             RefusalLogInterval = TimeSpan.FromSeconds(options.RefusalLogIntervalSeconds),
             PasswordChecksAtOnce = options.BrokerPasswordChecksAtOnce,
             OwedAnswersPerClient = options.BrokerOwedAnswersPerClient,
+            OwedAnswersTotal = options.BrokerOwedAnswersTotal,
             OwedAnswerAge = TimeSpan.FromHours(options.BrokerOwedAnswerHours),
         };
     }

@@ -1,19 +1,24 @@
+using System.Buffers;
+using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Net;
 using EdgeAgent.Core.Pipeline;
 using Microsoft.Extensions.Logging;
+using MQTTnet;
+using MQTTnet.Packets;
 using MQTTnet.Protocol;
 using MQTTnet.Server;
 
 namespace EdgeAgent.Mqtt.Embedded;
 
 /// <summary>
-/// A broker inside the agent, so that a small store needs one container and nothing else (MQTTnet's server behind
-/// the agent's own listener, <see cref="BrokerListener"/>). Payments are taken out of the broker as they are published
-/// and the terminal's PUBACK waits for their record (<see cref="PublishGate"/>); answers are injected, and an answer no
-/// one was listening for is kept until its terminal subscribes (<see cref="AnswerRedelivery"/>), including, after a
-/// restart, the recent answers the record gives back (<see cref="IRecentAnswerSource"/>). A terminal may so receive an
-/// answer twice, with the same bytes, which QoS 1 allows.
+/// A broker inside the agent, so that a small store needs one container and nothing else: MQTTnet's server, with the
+/// agent's rules in its documented events, behind the agent's own front door (<see cref="BrokerListener"/>: admission,
+/// TLS, packet size, CONNECT terms, client id handover). Payments are taken out of the broker in the publish interceptor
+/// (<see cref="PublishGate"/>), which returns, and so lets MQTTnet queue the PUBACK, only once the payment is recorded
+/// and its answer written to the terminal. The answer to a payment is owed to its payer until acknowledged
+/// (<see cref="OwedAnswers"/>); an answer without a payer that nobody took is kept for the next exact subscription
+/// (<see cref="KeptAnswers"/>). A terminal may so receive an answer twice, with the same bytes, which QoS 1 allows.
 /// </summary>
 public sealed partial class EmbeddedBrokerIngest : IIngest
 {
@@ -30,13 +35,14 @@ public sealed partial class EmbeddedBrokerIngest : IIngest
     private readonly BrokerListener _listener;
     private readonly MqttServer _server;
     private readonly PublishGate _publishes;
-    private readonly AnswerRedelivery _redelivery;
+    private readonly ConcurrentDictionary<MqttApplicationMessage, OwedAnswer> _routing = new(ReferenceEqualityComparer.Instance);
     private readonly SessionSweeper _sessions;
     private readonly SessionMessageBound _kept;
     private readonly CancellationTokenSource _stopping = new();
     private readonly ILogger _logger;
     private readonly MqttQualityOfServiceLevel _answerQos;
     private Task _maintenance = Task.CompletedTask;
+    private long _subscriptions;
     private int _disposed;
 
     public EmbeddedBrokerIngest(
@@ -67,8 +73,6 @@ public sealed partial class EmbeddedBrokerIngest : IIngest
             .Build();
         _server = new MqttServerFactory().CreateMqttServer(serverOptions, [_listener]);
         _publishes = new PublishGate(topicRoot, access, _context, _stopping.Token);
-        _redelivery = new AnswerRedelivery(_context);
-        _redelivery.Attach(_server);
         _sessions = new SessionSweeper(_context);
         _kept = new SessionMessageBound(_context);
         _kept.Attach(_server);
@@ -77,12 +81,12 @@ public sealed partial class EmbeddedBrokerIngest : IIngest
         _server.InterceptingPublishAsync += _publishes.OnPublishAsync;
         _server.InterceptingSubscriptionAsync += subscriptions.OnSubscribingAsync;
         _server.ClientUnsubscribedTopicAsync += subscriptions.OnUnsubscribedAsync;
-        _server.ApplicationMessageEnqueuedOrDroppedAsync += _kept.OnEnqueuedAsync;
-        _server.ClientSubscribedTopicAsync += _redelivery.OnSubscribedAsync;
-        _server.ClientUnsubscribedTopicAsync += _redelivery.OnUnsubscribedAsync;
-        _server.SessionDeletedAsync += _redelivery.OnSessionDeletedAsync;
-        _server.ApplicationMessageNotConsumedAsync += _redelivery.OnNotConsumedAsync;
-        _server.QueuedApplicationMessageOverwrittenAsync += _redelivery.OnQueueOverwrittenAsync;
+        _server.ApplicationMessageEnqueuedOrDroppedAsync += OnEnqueuedAsync;
+        _server.ClientSubscribedTopicAsync += OnSubscribedAsync;
+        _server.ClientAcknowledgedPublishPacketAsync += OnAcknowledgedAsync;
+        _server.SessionDeletedAsync += OnSessionDeletedAsync;
+        _server.ApplicationMessageNotConsumedAsync += OnNotConsumedAsync;
+        _server.QueuedApplicationMessageOverwrittenAsync += OnQueueOverwrittenAsync;
     }
 
     public string Description => "embedded broker on " + string.Join(", ", Endpoints.Count > 0 ? Endpoints : _configured);
@@ -92,11 +96,14 @@ public sealed partial class EmbeddedBrokerIngest : IIngest
     /// <summary>The listeners as bound (with the ports the system chose for port 0); empty before start.</summary>
     public IReadOnlyList<BrokerEndpoint> Endpoints => _listener.BoundEndpoints;
 
-    /// <summary>Answers kept for a terminal that has not subscribed for them yet.</summary>
-    public int UndeliveredAnswers => _context.Undelivered.Count;
+    /// <summary>Answers without a payer kept for a terminal that has not subscribed for them yet.</summary>
+    public int UndeliveredAnswers => _context.Kept.Count;
+
+    /// <summary>Answers to payments owed to their terminals (not acknowledged yet).</summary>
+    public int OwedAnswers => _context.Owed!.Count;
 
     /// <summary>Subscriptions made so far (for tests, which wait for a subscription instead of sleeping).</summary>
-    internal long Subscriptions => _redelivery.Subscriptions;
+    internal long Subscriptions => Interlocked.Read(ref _subscriptions);
 
     internal MqttServer Server => _server;
 
@@ -122,9 +129,14 @@ public sealed partial class EmbeddedBrokerIngest : IIngest
         if (!owed.IsDurable)
         {
             var since = _context.Time.GetUtcNow() - _context.Limits.AnswerRetention;
-            restored += _redelivery.Restore(_recentAnswers.AnswersSince(since, _context.Limits.AnswerRetentionCount)
-                .Where(a => AnswerTopics.IsValid(a.Topic))
-                .Select(a => new TrackedAnswer(a.Topic, a.CorrelationData, a.Payload, _answerQos, a.AnsweredAt)));
+            foreach (var answer in _recentAnswers.AnswersSince(since, _context.Limits.AnswerRetentionCount))
+            {
+                if (AnswerTopics.IsValid(answer.Topic))
+                {
+                    _context.Kept.Keep(Answer(answer.Topic, answer.CorrelationData, answer.Payload.ToArray(), _answerQos), answer.AnsweredAt);
+                    restored++;
+                }
+            }
         }
 
         _publishes.StartReceiving(sink);
@@ -147,18 +159,8 @@ public sealed partial class EmbeddedBrokerIngest : IIngest
         await _maintenance;
     }
 
-    public Task PublishAsync(string topic, byte[]? correlationData, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken) =>
-        PublishAsync(topic, correlationData, payload, payer: null, cancellationToken);
-
-    /// <summary>
-    /// The answer to a payment taken by this broker is owed to the client that sent it: kept until that client acknowledges
-    /// it, and the task (which the payment's PUBACK waits for) completes once it is kept durably and, when it was queued to
-    /// that client's connection, written there: the terminal has its answer before its PUBACK.
-    /// </summary>
-    public Task PublishAsync(InboundMessage payment, string topic, byte[]? correlationData, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken) =>
-        PublishAsync(topic, correlationData, payload, (payment.Settlement as HeldPubAck)?.Payer, cancellationToken);
-
-    private Task PublishAsync(string topic, byte[]? correlationData, ReadOnlyMemory<byte> payload, string? payer, CancellationToken cancellationToken)
+    /// <summary>An answer without a payer: routed to whoever is subscribed, and kept for the next exact subscription if nobody was.</summary>
+    public Task PublishAsync(string topic, byte[]? correlationData, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
         if (!AnswerTopics.IsValid(topic))
         {
@@ -167,16 +169,29 @@ public sealed partial class EmbeddedBrokerIngest : IIngest
             return Task.CompletedTask;
         }
 
-        var answer = new TrackedAnswer(topic, correlationData, payload, _answerQos, _context.Time.GetUtcNow(), payer);
-        var durable = payer is null ? null : _context.Owed!.Owe(answer);
-        var owned = _redelivery.Publishing(answer); // before routing: a subscription made while it is routed must be seen
-        var inject = _server.InjectApplicationMessage(new InjectedMqttApplicationMessage(answer.Message) { SenderClientId = AgentClientId }, cancellationToken);
-        if (durable is not null)
+        return Inject(Answer(topic, correlationData, payload, _answerQos), cancellationToken);
+    }
+
+    /// <summary>
+    /// The answer to a payment taken by this broker is owed to the client that sent it: kept until that client acknowledges
+    /// it, and the task (which the payment's PUBACK waits for) completes once it is kept durably and, when it was queued to
+    /// that client's connection, written there: the terminal has its answer before its PUBACK.
+    /// </summary>
+    public Task PublishAsync(InboundMessage payment, string topic, byte[]? correlationData, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    {
+        if (payment.Settlement is not PaymentSettlement { Payer: var payer })
         {
-            return AnswerFirstAsync(inject, durable, answer);
+            return PublishAsync(topic, correlationData, payload, cancellationToken);
         }
 
-        return owned ? inject : KeepAsync(inject, answer);
+        if (!AnswerTopics.IsValid(topic))
+        {
+            _context.Refusals.Report(RefusalReason.AnswerTopicInvalid, null);
+            return Task.CompletedTask;
+        }
+
+        var (answer, durable) = _context.Owed!.Owe(payer, topic, correlationData, payload, _context.Time.GetUtcNow());
+        return AnswerFirstAsync(answer, durable, cancellationToken);
     }
 
     public async ValueTask DisposeAsync()
@@ -195,16 +210,27 @@ public sealed partial class EmbeddedBrokerIngest : IIngest
     }
 
     /// <summary>Completes once the answer is kept durably and, if it was queued to its payer's connection, written there.</summary>
-    private async Task AnswerFirstAsync(Task inject, Task durable, TrackedAnswer answer)
+    private async Task AnswerFirstAsync(OwedAnswer answer, Task durable, CancellationToken cancellationToken)
     {
-        await inject;
-        if (answer.QueuedForPayer && _context.Connections.Of(answer.Payer!) is not null)
+        // While it is routed, MQTTnet's events see the message object: queued to its payer, or taken by nobody (still owed).
+        answer.Publishing = true;
+        _routing[answer.Message] = answer;
+        try
         {
-            // Bounded: a connection that does not read must not hold up the PUBACKs of every payment recorded with this one.
-            // Past the wait the PUBACK goes first; the answer stays owed and is offered again when the terminal resubscribes.
+            await Inject(answer.Message, cancellationToken);
+        }
+        finally
+        {
+            _routing.TryRemove(answer.Message, out _);
+        }
+
+        if (answer.QueuedForPayer && _context.Connections.Of(answer.Payer) is not null)
+        {
+            // Bounded: a connection that does not read must not hold up its PUBACK, nor the payments recorded with this one.
+            // Past the wait the PUBACK goes; the answer stays owed and is offered again when the terminal resubscribes.
             try
             {
-                await answer.Written.WaitAsync(_context.Limits.AnswerWriteWait, _context.Time);
+                await answer.Written.WaitAsync(_context.Limits.AnswerWriteWait, _context.Time, CancellationToken.None);
             }
             catch (TimeoutException)
             {
@@ -212,14 +238,123 @@ public sealed partial class EmbeddedBrokerIngest : IIngest
             }
         }
 
+        answer.Publishing = false;
         await durable;
     }
 
-    /// <summary>No client owns the answer's topic (its terminal has not subscribed yet, or is gone): it is kept for when it does.</summary>
-    private async Task KeepAsync(Task inject, TrackedAnswer answer)
+    private Task Inject(MqttApplicationMessage message, CancellationToken cancellationToken) =>
+        _server.InjectApplicationMessage(new InjectedMqttApplicationMessage(message) { SenderClientId = AgentClientId }, cancellationToken);
+
+    private static MqttApplicationMessage Answer(string topic, byte[]? correlationData, ReadOnlyMemory<byte> payload, MqttQualityOfServiceLevel qos) => new()
     {
-        await inject;
-        await _redelivery.KeepAsync(answer);
+        Topic = topic,
+        Payload = new ReadOnlySequence<byte>(payload),
+        CorrelationData = correlationData,
+        ContentType = "application/json",
+        QualityOfServiceLevel = qos,
+    };
+
+    /// <summary>The same message for one subscription, at the lower of its QoS and the subscription's.</summary>
+    private static MqttApplicationMessage ForSubscription(MqttApplicationMessage message, MqttQualityOfServiceLevel granted) =>
+        Answer(message.Topic, message.CorrelationData, message.Payload.ToArray(), granted < message.QualityOfServiceLevel ? granted : message.QualityOfServiceLevel);
+
+    private async Task OnEnqueuedAsync(ApplicationMessageEnqueuedEventArgs e)
+    {
+        if (!e.IsDropped && _routing.TryGetValue(e.ApplicationMessage, out var answer) && string.Equals(answer.Payer, e.ReceiverClientId, StringComparison.Ordinal))
+        {
+            answer.QueuedForPayer = true; // its PUBACK waits until it is written to that connection
+        }
+
+        await _kept.OnEnqueuedAsync(e);
+    }
+
+    /// <summary>No session was subscribed: an answer without a payer is kept for the next exact subscription to its topic.</summary>
+    private Task OnNotConsumedAsync(ApplicationMessageNotConsumedEventArgs e)
+    {
+        if (string.Equals(e.SenderId, AgentClientId, StringComparison.Ordinal) && !_routing.ContainsKey(e.ApplicationMessage))
+        {
+            // A copy: the pipeline's answer buffer is not held for as long as an answer may be kept.
+            var answer = e.ApplicationMessage;
+            _context.Kept.Keep(Answer(answer.Topic, answer.CorrelationData, answer.Payload.ToArray(), _answerQos), _context.Time.GetUtcNow());
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private Task OnAcknowledgedAsync(ClientAcknowledgedPublishPacketEventArgs e)
+    {
+        _context.Owed!.Acknowledged(e.ClientId, e.PublishPacket);
+        return Task.CompletedTask;
+    }
+
+    private Task OnSessionDeletedAsync(SessionDeletedEventArgs e)
+    {
+        _context.SessionEnded(e.Id, replaced: false);
+        return Task.CompletedTask;
+    }
+
+    private Task OnQueueOverwrittenAsync(QueueMessageOverwrittenEventArgs e)
+    {
+        if (e.Packet is MqttPublishPacket { QualityOfServiceLevel: MqttQualityOfServiceLevel.AtMostOnce })
+        {
+            // A QoS 1 packet dropped from the queue is still held for its PUBACK: SessionMessageBound counts it when it goes.
+            _context.Refusals.Report(RefusalReason.SessionMessageLimit, null);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// MQTTnet added a subscription: its quota place is kept; the answers its client is owed on topics the filter matches go
+    /// to its session (and only there), and, for an exact filter, the answers without a payer kept for that topic. A
+    /// wildcard subscription (a dashboard) receives new answers, never the kept ones.
+    /// </summary>
+    private async Task OnSubscribedAsync(ClientSubscribedTopicEventArgs e)
+    {
+        var filter = e.TopicFilter.Topic;
+        _context.Subscriptions.Confirm(e.ClientId, filter);
+        var owed = _context.Owed!.For(e.ClientId, filter);
+        var kept = filter.AsSpan().IndexOfAny('+', '#') < 0 ? _context.Kept.Take(filter) : [];
+        if (owed.Count + kept.Count > 0)
+        {
+            await DeliverAsync(e, owed, kept);
+        }
+
+        Interlocked.Increment(ref _subscriptions);
+    }
+
+    private async Task DeliverAsync(ClientSubscribedTopicEventArgs e, List<OwedAnswer> owed, List<MqttApplicationMessage> kept)
+    {
+        MqttSessionStatus session;
+        try
+        {
+            session = await _server.GetSessionAsync(e.ClientId);
+        }
+        catch (InvalidOperationException)
+        {
+            // The session went away meanwhile: owed answers stay owed; kept ones are kept again.
+            foreach (var answer in kept)
+            {
+                _context.Kept.Keep(answer, _context.Time.GetUtcNow());
+            }
+
+            return;
+        }
+
+        var granted = e.TopicFilter.QualityOfServiceLevel;
+        var delivered = 0;
+        foreach (var answer in owed)
+        {
+            delivered += session.TryEnqueueApplicationMessage(answer.ForSubscription(granted), out _) ? 1 : 0;
+        }
+
+        foreach (var answer in kept)
+        {
+            delivered += session.TryEnqueueApplicationMessage(ForSubscription(answer, granted), out _) ? 1 : 0;
+        }
+
+        SessionMessageBound.Trim(_context, session); // queued straight to the session, past the event that bounds it
+        _context.Metrics.AnswersRedelivered(delivered);
     }
 
     private async Task MaintainAsync(CancellationToken stopping)
@@ -232,7 +367,7 @@ public sealed partial class EmbeddedBrokerIngest : IIngest
             {
                 try
                 {
-                    _context.Undelivered.Expire();
+                    _context.Kept.Expire();
                     _context.Owed!.Expire();
                     var now = _context.Time.GetUtcNow();
                     if (now - lastSweep >= SessionSweepInterval)

@@ -1,4 +1,6 @@
+using System.Buffers;
 using MQTTnet;
+using MQTTnet.Packets;
 using MQTTnet.Protocol;
 
 namespace EdgeAgent.Mqtt.Embedded;
@@ -8,24 +10,19 @@ namespace EdgeAgent.Mqtt.Embedded;
 /// <see cref="IOwedAnswerStore"/>) from the moment the answer is given until that client acknowledges it, and offered
 /// to that client's session, and no other, whenever it subscribes to a filter the answer's topic matches. An observer
 /// subscribed to the same topic receives live answers but never takes one away or counts as its delivery. Bounded per
-/// client (the oldest goes, counted) and by age, never globally: one terminal's backlog cannot push out another's.
+/// client (<see cref="BrokerLimits.OwedAnswersPerClient"/>), in all (<see cref="BrokerLimits.OwedAnswersTotal"/>: a
+/// client with a random id that never subscribes must not keep its answers for days at the expense of memory) and by
+/// age; the oldest go first, each counted.
 /// </summary>
 internal sealed class OwedAnswers(IOwedAnswerStore store, BrokerContext context, MqttQualityOfServiceLevel answerQos)
 {
-    private readonly Dictionary<string, SortedDictionary<long, TrackedAnswer>> _byClient = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SortedDictionary<long, OwedAnswer>> _byClient = new(StringComparer.Ordinal);
+    private readonly SortedDictionary<long, OwedAnswer> _all = [];
+    private int _count;
 
     public bool IsDurable => store.IsDurable;
 
-    public int Count
-    {
-        get
-        {
-            lock (_byClient)
-            {
-                return _byClient.Values.Sum(a => a.Count);
-            }
-        }
-    }
+    public int Count => Volatile.Read(ref _count);
 
     /// <summary>Reads back what was owed when the agent stopped or crashed; called before the broker accepts connections.</summary>
     public int Restore()
@@ -39,49 +36,74 @@ internal sealed class OwedAnswers(IOwedAnswerStore store, BrokerContext context,
                 continue;
             }
 
-            var answer = new TrackedAnswer(entry.Topic, entry.Correlation, entry.Payload, answerQos, entry.GivenAt, entry.ClientId) { OwedId = entry.Id };
-            Add(answer);
+            Add(new OwedAnswer(entry.ClientId, entry.Topic, entry.Correlation, entry.Payload, answerQos, entry.GivenAt) { Id = entry.Id });
             restored++;
         }
 
         return restored;
     }
 
-    /// <summary>The answer is owed to its payer from now on; the task completes once that survives a crash.</summary>
-    public Task Owe(TrackedAnswer answer)
+    /// <summary>The answer is owed to <paramref name="payer"/> from now on; the task completes once that survives a crash.</summary>
+    public (OwedAnswer Answer, Task Durable) Owe(string payer, string topic, byte[]? correlationData, ReadOnlyMemory<byte> payload, DateTimeOffset answeredAt)
     {
-        var (id, durable) = store.Owe(answer.Payer!, answer.Topic, answer.Message.CorrelationData, answer.Memory, answer.AnsweredAt);
-        answer.OwedId = id;
+        // A copy: the pipeline's answer buffer is not held for as long as an answer may be owed.
+        var answer = new OwedAnswer(payer, topic, correlationData, payload.ToArray(), answerQos, answeredAt);
+        var (id, durable) = store.Owe(payer, topic, correlationData, payload, answeredAt);
+        answer.Id = id;
         Add(answer);
-        return durable;
+        return (answer, durable);
     }
 
-    /// <summary>Its payer acknowledged it (or took it at QoS 0): owed no more.</summary>
-    public void Settle(TrackedAnswer answer)
+    /// <summary>Its payer acknowledged it (or took it at QoS 0), or a bound dropped it: owed no more.</summary>
+    public void Settle(OwedAnswer answer)
     {
-        if (answer.OwedId == 0 || answer.Payer is not { } payer)
-        {
-            return;
-        }
-
         lock (_byClient)
         {
-            if (!_byClient.TryGetValue(payer, out var owed) || !owed.Remove(answer.OwedId))
+            if (!_byClient.TryGetValue(answer.Payer, out var owed) || !owed.Remove(answer.Id))
             {
                 return;
             }
 
+            _all.Remove(answer.Id);
+            _count--;
             if (owed.Count == 0)
             {
-                _byClient.Remove(payer);
+                _byClient.Remove(answer.Payer);
             }
         }
 
-        store.Settle(answer.OwedId);
+        store.Settle(answer.Id);
+    }
+
+    /// <summary>
+    /// MQTTnet wrote <paramref name="publish"/> to the connection of <paramref name="clientId"/>: an answer owed to that
+    /// client with the same topic and bytes is on the wire now (its PUBACK may go), and settled if it went at QoS 0.
+    /// </summary>
+    public void Written(string clientId, MqttPublishPacket publish)
+    {
+        if (Count == 0 || Find(clientId, publish.Topic, publish.Payload, forWrite: true) is not { } answer)
+        {
+            return;
+        }
+
+        answer.MarkWritten();
+        if (publish.QualityOfServiceLevel == MqttQualityOfServiceLevel.AtMostOnce)
+        {
+            Settle(answer); // at most once: handed to the connection is all QoS 0 promises
+        }
+    }
+
+    /// <summary><paramref name="clientId"/> acknowledged <paramref name="publish"/> (MQTTnet's ClientAcknowledgedPublishPacket event).</summary>
+    public void Acknowledged(string clientId, MqttPublishPacket publish)
+    {
+        if (Count != 0 && Find(clientId, publish.Topic, publish.Payload, forWrite: false) is { } answer)
+        {
+            Settle(answer);
+        }
     }
 
     /// <summary>What <paramref name="clientId"/> is owed on topics <paramref name="topicFilter"/> matches, oldest first.</summary>
-    public List<TrackedAnswer> For(string clientId, string topicFilter)
+    public List<OwedAnswer> For(string clientId, string topicFilter)
     {
         lock (_byClient)
         {
@@ -95,7 +117,7 @@ internal sealed class OwedAnswers(IOwedAnswerStore store, BrokerContext context,
     public void Expire()
     {
         var oldest = context.Time.GetUtcNow() - context.Limits.OwedAnswerAge;
-        List<TrackedAnswer> expired = [];
+        List<OwedAnswer> expired = [];
         lock (_byClient)
         {
             foreach (var owed in _byClient.Values)
@@ -111,28 +133,86 @@ internal sealed class OwedAnswers(IOwedAnswerStore store, BrokerContext context,
         }
     }
 
-    private void Add(TrackedAnswer answer)
+    /// <summary>
+    /// The oldest answer owed to <paramref name="clientId"/> with this topic and these bytes. A terminal that pays again
+    /// with the same transaction gets the same bytes, and may still be owed the first copy (read back after a restart,
+    /// say): with <paramref name="forWrite"/>, the copy being published now is preferred, then one not yet written, so
+    /// that the write releases the PUBACK that waits for it.
+    /// </summary>
+    private OwedAnswer? Find(string clientId, string topic, in ReadOnlySequence<byte> payload, bool forWrite)
     {
-        TrackedAnswer? dropped = null;
         lock (_byClient)
         {
-            if (!_byClient.TryGetValue(answer.Payer!, out var owed))
+            if (!_byClient.TryGetValue(clientId, out var owed))
             {
-                _byClient[answer.Payer!] = owed = [];
+                return null;
             }
 
-            owed[answer.OwedId] = answer;
+            OwedAnswer? first = null;
+            OwedAnswer? unwritten = null;
+            foreach (var answer in owed.Values)
+            {
+                if (!answer.Matches(topic, payload))
+                {
+                    continue;
+                }
+
+                if (!forWrite)
+                {
+                    return answer;
+                }
+
+                if (answer.Publishing && !answer.Written.IsCompleted)
+                {
+                    return answer;
+                }
+
+                first ??= answer;
+                if (!answer.Written.IsCompleted)
+                {
+                    unwritten ??= answer;
+                }
+            }
+
+            return unwritten ?? first;
+        }
+    }
+
+    private void Add(OwedAnswer answer)
+    {
+        OwedAnswer? overClient = null;
+        OwedAnswer? overTotal = null;
+        lock (_byClient)
+        {
+            if (!_byClient.TryGetValue(answer.Payer, out var owed))
+            {
+                _byClient[answer.Payer] = owed = [];
+            }
+
+            owed[answer.Id] = answer;
+            _all[answer.Id] = answer;
+            _count++;
             if (owed.Count > context.Limits.OwedAnswersPerClient)
             {
-                dropped = owed.Values.First();
+                overClient = owed.Values.First();
+            }
+            else if (_count > context.Limits.OwedAnswersTotal)
+            {
+                overTotal = _all.Values.First();
             }
         }
 
-        if (dropped is not null)
+        if (overClient is not null)
         {
-            // A terminal that never takes its answers (it does not subscribe, or not on this client id): the oldest goes.
-            Settle(dropped);
+            // A terminal that never takes its answers (it does not subscribe, or not on this client id): its oldest goes.
+            Settle(overClient);
             context.Refusals.Report(RefusalReason.OwedAnswerLimit, null);
+        }
+        else if (overTotal is not null)
+        {
+            // Many clients that never take their answers (random client ids, one payment each): the oldest of all goes.
+            Settle(overTotal);
+            context.Refusals.Report(RefusalReason.OwedAnswerTotalLimit, null);
         }
     }
 }

@@ -5,13 +5,10 @@ namespace EdgeAgent.Mqtt.Embedded;
 /// sees it. MQTTnet allocates a packet's whole body as soon as it has read the remaining length, so the limit has to
 /// act on the fixed header: the byte that completes a remaining length over the limit is withheld and the connection
 /// reads as closed from there on. Bodies are skipped by arithmetic; only headers are looked at byte by byte.
-/// It also picks the packet identifier out of every PUBACK, which is how the broker learns, without touching the
-/// packet objects, that a client acknowledged an answer.
 /// </summary>
 internal sealed class PacketSizeGuard(int maxPacketBytes)
 {
     private const int Connect = 1;
-    private const int PubAck = 4;
     private readonly byte[] _connectHead = new byte[ConnectHeadLength];
     private Phase _phase;
     private int _packets;
@@ -21,8 +18,6 @@ internal sealed class PacketSizeGuard(int maxPacketBytes)
     private int _multiplier;
     private int _lengthBytes;
     private int _remaining;
-    private int _idBytes;
-    private int _id;
 
     private enum Phase
     {
@@ -43,9 +38,6 @@ internal sealed class PacketSizeGuard(int maxPacketBytes)
 
     /// <summary>The first bytes of the CONNECT's body, as far as they came (see <see cref="ConnectHeadLength"/>).</summary>
     public ReadOnlySpan<byte> ConnectHead => _connectHead.AsSpan(0, _connectHeadBytes);
-
-    /// <summary>Called with the packet identifier of each complete PUBACK the client sent.</summary>
-    public Action<ushort>? Acknowledged { get; set; }
 
     /// <summary>How many of <paramref name="bytes"/> may go on to the packet reader: all of them, unless a packet is refused.</summary>
     public int Inspect(ReadOnlySpan<byte> bytes)
@@ -89,8 +81,6 @@ internal sealed class PacketSizeGuard(int maxPacketBytes)
 
                     i++;
                     _remaining = _length;
-                    _idBytes = 0;
-                    _id = 0;
                     if (_remaining == 0)
                     {
                         _phase = Phase.Header;
@@ -109,13 +99,6 @@ internal sealed class PacketSizeGuard(int maxPacketBytes)
                         i++;
                         _remaining--;
                     }
-                    else if (_type == PubAck && _idBytes < 2)
-                    {
-                        _id = (_id << 8) | bytes[i];
-                        _idBytes++;
-                        i++;
-                        _remaining--;
-                    }
                     else
                     {
                         var skip = Math.Min(_remaining, bytes.Length - i);
@@ -125,11 +108,6 @@ internal sealed class PacketSizeGuard(int maxPacketBytes)
 
                     if (_remaining == 0)
                     {
-                        if (_type == PubAck && _idBytes == 2)
-                        {
-                            Acknowledged?.Invoke((ushort)_id);
-                        }
-
                         _phase = Phase.Header;
                         _packets++;
                     }

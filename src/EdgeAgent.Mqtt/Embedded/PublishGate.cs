@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.Diagnostics;
 using System.Text;
 using System.Threading.Channels;
 using EdgeAgent.Core.Pipeline;
@@ -10,10 +8,13 @@ using MQTTnet.Server;
 namespace EdgeAgent.Mqtt.Embedded;
 
 /// <summary>
-/// Every PUBLISH the broker receives (MQTTnet's InterceptingPublish event, which it awaits before the PUBACK).
-/// A payment is taken out of the broker here: never routed, never retained, handed to the pipeline with every property
-/// the client controls, and its PUBACK held until the outcome is recorded. The agent's own answers pass; anything
-/// else is routed as usual if it is not retained and the access policy allows it.
+/// Every PUBLISH the broker receives (MQTTnet's InterceptingPublish event). MQTTnet awaits it on the client's receive
+/// loop and queues the PUBACK only after it returns (MqttConnectedClient.HandleIncomingPublishPacket), so a payment's
+/// PUBACK waits here until its record is durable and its answer written (<see cref="EmbeddedBrokerIngest"/>), by
+/// awaiting the pipeline's settlement. A payment is taken out of the broker here: never routed, never retained, handed
+/// to the pipeline with every property the client controls. The agent's own answers pass; anything else is routed as
+/// usual if it is not retained and the access policy allows it. The price of holding the PUBACK here: the connection
+/// reads nothing else meanwhile, so one connection has one payment in the pipeline at a time.
 /// </summary>
 internal sealed class PublishGate(string topicRoot, IBrokerAccess access, BrokerContext context, CancellationToken stopping)
 {
@@ -31,12 +32,12 @@ internal sealed class PublishGate(string topicRoot, IBrokerAccess access, Broker
     public async Task OnPublishAsync(InterceptingPublishEventArgs e)
     {
         var received = context.Time.GetTimestamp();
-        var message = e.ApplicationMessage;
-        if (TrackedAnswer.Of(message.Payload) is not null)
+        if (string.Equals(e.ClientId, EmbeddedBrokerIngest.AgentClientId, StringComparison.Ordinal))
         {
-            return; // one of the agent's answers
+            return; // one of the agent's answers (no client may connect with that id)
         }
 
+        var message = e.ApplicationMessage;
         var identity = context.Connections.IdentityOf(e.ClientId);
         if (!PaymentTopics.IsPaymentTopic(message.Topic, topicRoot))
         {
@@ -45,44 +46,35 @@ internal sealed class PublishGate(string topicRoot, IBrokerAccess access, Broker
         }
 
         e.ProcessPublish = false; // a payment, which may carry a card number, goes nowhere but to the pipeline
-
-        // A QoS 1 payment's PUBACK is held by its connection (held when its PUBLISH was read) and sent, in order, once the
-        // payment is recorded: this returns at once and the connection reads on. Other QoS levels wait here.
-        var held = message.QualityOfServiceLevel == MqttQualityOfServiceLevel.AtLeastOnce ? context.Connections.Of(e.ClientId)?.Held.TakeForInterceptor() : null;
         if (identity is null)
         {
-            Release(held);
             Refuse(e, RefusalReason.Unauthenticated);
             return;
         }
 
         if (!access.MayPublishPayment(identity, message.Topic))
         {
-            Release(held);
             Refuse(e, RefusalReason.PaymentDenied);
             return;
         }
 
         if (message.ResponseTopic is { } responseTopic && !access.MayUseResponseTopic(identity, responseTopic))
         {
-            Release(held);
             Refuse(e, RefusalReason.ResponseTopicDenied);
             return;
         }
 
         if (!_receiving || _sink is not { } sink)
         {
-            held?.Abandon();
             e.CloseConnection = true; // no PUBACK: the terminal sends it again once the agent is back
             return;
         }
 
-        var settlement = held ?? new HeldPubAck();
-        settlement.Payer = e.ClientId;
+        var settlement = new PaymentSettlement(e.ClientId);
         try
         {
             await sink.EnqueueAsync(Inbound(message, identity, e.ClientId, received, settlement), stopping);
-            if (held is null && !await settlement.Recorded.WaitAsync(stopping))
+            if (!await settlement.Recorded.WaitAsync(stopping))
             {
                 e.CloseConnection = true;
             }
@@ -94,10 +86,7 @@ internal sealed class PublishGate(string topicRoot, IBrokerAccess access, Broker
         }
     }
 
-    /// <summary>A refused payment's PUBACK (with its refusal code) goes out without waiting for anything.</summary>
-    private static void Release(HeldPubAck? held) => held?.Release();
-
-    private InboundMessage Inbound(MqttApplicationMessage message, BrokerIdentity identity, string clientId, long received, HeldPubAck settlement)
+    private InboundMessage Inbound(MqttApplicationMessage message, BrokerIdentity identity, string clientId, long received, PaymentSettlement settlement)
     {
         var length = message.Payload.Length;
         var userProperties = message.UserProperties;

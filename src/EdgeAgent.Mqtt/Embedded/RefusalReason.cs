@@ -93,6 +93,8 @@ public enum RefusalReason
     /// <summary><c>owed_answer_expired</c>: an answer was owed longer than <see cref="MqttOptions.BrokerOwedAnswerHours"/> to a client that never took it; dropped.</summary>
     OwedAnswerExpired,
 
+    /// <summary><c>owed_answer_total_limit</c>: the broker owed <see cref="MqttOptions.BrokerOwedAnswersTotal"/> answers in all; the oldest of all was dropped.</summary>
+    OwedAnswerTotalLimit,
     /// <summary><c>answer_write_wait</c>: a payment's answer, queued to its connection, was not written within the wait; its PUBACK went first (the answer stays owed).</summary>
     AnswerWriteWait,
 }

@@ -11,8 +11,8 @@ namespace EdgeAgent.Mqtt.Embedded;
 /// PUBACK: a packet dropped from the queue stays in that list, every one is queued again when the session resumes, and
 /// an offline session adds one per message routed to it. After each message routed to a session (MQTTnet's
 /// ApplicationMessageEnqueuedOrDropped event) the oldest entries of that list beyond the bound are dropped, counted
-/// (<see cref="RefusalReason.SessionMessageLimit"/>), and an answer the session's client owns goes to the kept answers
-/// for its next subscription. The list is read through accessors pinned to MQTTnet 5.2's fields (the lock file pins the
+/// (<see cref="RefusalReason.SessionMessageLimit"/>); an answer owed to the session's client stays owed
+/// (<see cref="OwedAnswers"/>) and is offered again at its next subscription. The list is read through accessors pinned to MQTTnet 5.2's fields (the lock file pins the
 /// version); a test asserts the bound through them, so an upgrade that moves the fields fails there, not in a store.
 /// </summary>
 internal sealed class SessionMessageBound(BrokerContext context)
@@ -28,11 +28,6 @@ internal sealed class SessionMessageBound(BrokerContext context)
             return;
         }
 
-        if (TrackedAnswer.Of(e.ApplicationMessage.Payload) is { Payer: { } payer } answer && string.Equals(payer, e.ReceiverClientId, StringComparison.Ordinal))
-        {
-            answer.QueuedForPayer = true; // its PUBACK waits until it is written to that connection
-        }
-
         MqttSessionStatus session;
         try
         {
@@ -43,7 +38,7 @@ internal sealed class SessionMessageBound(BrokerContext context)
             return; // deleted meanwhile, and what it kept with it
         }
 
-        Trim(context, session, e.ReceiverClientId);
+        Trim(context, session);
     }
 
     /// <summary>QoS 1 packets the session holds that its client has not acknowledged (sent or not).</summary>
@@ -57,30 +52,25 @@ internal sealed class SessionMessageBound(BrokerContext context)
     }
 
     /// <summary>Drops the oldest unacknowledged packets of <paramref name="session"/> beyond the bound.</summary>
-    public static void Trim(BrokerContext context, MqttSessionStatus session, string clientId)
+    public static void Trim(BrokerContext context, MqttSessionStatus session)
     {
         var list = UnacknowledgedOf(SessionOf(session));
-        List<MqttPublishPacket> dropped;
+        int excess;
         lock (list)
         {
             // The same lock MQTTnet takes on this list when it adds, acknowledges or recovers.
-            var excess = list.Count - context.Limits.MaxKeptMessagesPerSession;
+            excess = list.Count - context.Limits.MaxKeptMessagesPerSession;
             if (excess <= 0)
             {
                 return;
             }
 
-            dropped = list.GetRange(0, excess);
             list.RemoveRange(0, excess);
         }
 
-        foreach (var packet in dropped)
+        for (var i = 0; i < excess; i++)
         {
             context.Refusals.Report(RefusalReason.SessionMessageLimit, null);
-            if (TrackedAnswer.Of(packet.Payload) is { } answer && context.Owners.IsOwner(clientId, answer.Topic))
-            {
-                context.Undelivered.Keep(answer);
-            }
         }
     }
 

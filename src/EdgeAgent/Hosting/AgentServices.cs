@@ -36,13 +36,10 @@ public static class AgentServices
                 return new ExternalBrokerIngest(mqtt, root, time, sp.GetRequiredService<ILogger<ExternalBrokerIngest>>());
             }
 
-            return mqtt.Broker == LocalBroker.Intercepted
-                ? new Mqtt.Intercepted.InterceptedBrokerIngest(mqtt, root, sp.GetRequiredService<IBrokerAccess>(), sp.GetRequiredService<IRecentAnswerSource>(), time,
-                    sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), sp.GetRequiredService<ILoggerFactory>())
-                : new EmbeddedBrokerIngest(mqtt, root, sp.GetRequiredService<IBrokerAccess>(), sp.GetRequiredService<IRecentAnswerSource>(), time,
-                    sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), sp.GetRequiredService<ILoggerFactory>(),
-                    Mqtt.Security.EmbeddedBrokerListeners.From(mqtt, sp.GetRequiredService<Mqtt.Security.TerminalAccessPolicy>().ClientCertificates),
-                    sp.GetService<IOwedAnswerStore>());
+            return new EmbeddedBrokerIngest(mqtt, root, sp.GetRequiredService<IBrokerAccess>(), sp.GetRequiredService<IRecentAnswerSource>(), time,
+                sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), sp.GetRequiredService<ILoggerFactory>(),
+                Mqtt.Security.EmbeddedBrokerListeners.From(mqtt, sp.GetRequiredService<Mqtt.Security.TerminalAccessPolicy>().ClientCertificates),
+                sp.GetService<IOwedAnswerStore>());
         });
         services.AddSingleton<AgentStatus>();
         services.AddAgentSecurity();

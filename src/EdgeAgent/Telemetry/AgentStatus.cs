@@ -40,7 +40,7 @@ public sealed class AgentStatus(
     public IIngest Ingest => ingest;
 
     /// <summary>True for a broker inside the agent, false for an external one.</summary>
-    public bool EmbeddedBroker => ingest is Mqtt.Embedded.EmbeddedBrokerIngest or Mqtt.Intercepted.InterceptedBrokerIngest;
+    public bool EmbeddedBroker => ingest is Mqtt.Embedded.EmbeddedBrokerIngest;
 
     public PipelineMetrics Metrics => metrics;
 

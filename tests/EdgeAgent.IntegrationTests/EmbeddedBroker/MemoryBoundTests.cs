@@ -141,6 +141,27 @@ public sealed partial class MemoryBoundTests
         Assert.Equal(MQTTnet.MqttClientSubscribeResultCode.GrantedQoS1, Assert.Single((await old.SubscribeAsync("test/old/3")).Items).ResultCode);
     }
 
+    [Fact]
+    public async Task SubscriptionMqttnetDoesNotAdd_GivesItsQuotaPlaceBack()
+    {
+        await using var broker = await TestBroker.StartAsync(o => o.BrokerMaxSubscriptionsPerSession = 2);
+        await using var client = await MqttJsTerminal.StartScriptAsync(SubscribeScript, new
+        {
+            url = $"mqtt://127.0.0.1:{broker.Port}",
+            protocolVersion = 5,
+            clientId = "empty-filter",
+            first = new[] { "" }, // accepted by the subscription interceptor, then never added by MQTTnet
+            second = new[] { "test/a", "test/b" },
+        });
+
+        Assert.Single((await client.NextAsync("suback")).GetProperty("granted").EnumerateArray());
+        var granted = (await client.NextAsync("suback")).GetProperty("granted").EnumerateArray().Select(g => g.GetInt32()).ToArray();
+
+        // The empty filter's place was given back: both real filters fit within the quota of two.
+        Assert.Equal(new[] { 1, 1 }, granted);
+        Assert.Equal(0, broker.Metrics.Refusals("subscription_limit"));
+    }
+
     private static Task<string?> ReadLineAsync(System.Diagnostics.Process process) => process.StandardOutput.ReadLineAsync();
 
     [GeneratedRegex("\"answer\":(\\d+)")]

@@ -122,6 +122,39 @@ public sealed class OwedAnswerTests : IDisposable
     }
 
     [Fact]
+    public async Task OwedAnswersOfClientsThatNeverSubscribe_AreBoundedInAll_TheOldestGoingFirst_Counted()
+    {
+        await using var broker = await StartAsync(o => o.BrokerOwedAnswersTotal = 3);
+        var timeout = TimeSpan.FromSeconds(60);
+        string[] common = ["-h", "127.0.0.1", "-p", broker.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-V", "mqttv311", "-q", "1"];
+        await using (var first = await TestClient.ConnectAsync(broker.Port, "store-1-t4", MqttProtocolVersion.V311))
+        {
+            await first.PublishAsync(Payloads.Topic(terminal: "t4"), Payloads.Payment("tx-total-0")); // owed, the oldest of all
+        }
+
+        // mosquitto_pub without -i: a new client id each time, and it never subscribes for its answer.
+        for (var i = 1; i <= 3; i++)
+        {
+            var pub = await ExternalClients.RunAsync(ExternalClients.MosquittoPub,
+                [.. common, "-t", Payloads.Topic(terminal: "rnd"), "-m", Encoding.UTF8.GetString(Payloads.Payment($"tx-total-{i}"))], timeout);
+            Assert.True(pub.ExitCode == 0, pub.Output);
+        }
+
+        await using var last = await TestClient.ConnectAsync(broker.Port, "store-1-t5", MqttProtocolVersion.V311);
+        await last.PublishAsync(Payloads.Topic(terminal: "t5"), Payloads.Payment("tx-total-4"));
+
+        // Five answers owed, three kept: the two oldest went, each counted; in memory and in the file alike.
+        Assert.Equal(3, broker.Ingest.OwedAnswers);
+        Assert.Equal(2, broker.Metrics.Refusals("owed_answer_total_limit"));
+        await Eventually.TrueAsync(() => OwedInFolder() == 3, "the file holds what is owed");
+        await last.SubscribeAsync("pos/store-1/t5/decisions");
+        Assert.Contains("\"answer\":5", Encoding.UTF8.GetString((await last.NextAsync()).Payload.ToArray()), StringComparison.Ordinal);
+        await using var again = await TestClient.ConnectAsync(broker.Port, "store-1-t4", MqttProtocolVersion.V311);
+        await again.SubscribeAsync("pos/store-1/t4/decisions");
+        await Assert.ThrowsAnyAsync<Exception>(() => again.NextAsync(TimeSpan.FromSeconds(2)));
+    }
+
+    [Fact]
     public async Task OwedAnswerFile_ATornTail_IsCutOff_AndWhatWasWholeIsKept()
     {
         using (var file = OwedAnswerFile.Open(_data.Path))

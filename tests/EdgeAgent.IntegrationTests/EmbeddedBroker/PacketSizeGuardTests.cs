@@ -49,20 +49,6 @@ public sealed class PacketSizeGuardTests
         Assert.Equal(4, passed);
     }
 
-    [Theory]
-    [MemberData(nameof(ChunkSizes))]
-    public void PubAcks_ReportTheirPacketIdentifiers(int chunk)
-    {
-        var guard = new PacketSizeGuard(1024);
-        var acknowledged = new List<ushort>();
-        guard.Acknowledged = acknowledged.Add;
-        byte[] stream = [0x40, 0x02, 0x01, 0x02, .. Packet(0x30, 20), 0x40, 0x04, 0xFF, 0xFE, 0x00, 0x00, 0x50, 0x02, 0x00, 0x07];
-
-        Feed(guard, stream, chunk);
-
-        Assert.Equal([(ushort)0x0102, (ushort)0xFFFE], acknowledged); // the PUBREC (0x50) is not an acknowledgement of an answer
-    }
-
     private static int Feed(PacketSizeGuard guard, byte[] stream, int chunk)
     {
         var passed = 0;

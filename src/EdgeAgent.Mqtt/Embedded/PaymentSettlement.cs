@@ -1,14 +1,18 @@
 using EdgeAgent.Core.Pipeline;
 
-namespace EdgeAgent.Mqtt.Intercepted;
+namespace EdgeAgent.Mqtt.Embedded;
 
 /// <summary>
-/// The settlement of a payment the intercepted broker took: the publish interceptor awaits <see cref="Recorded"/>, and
-/// MQTTnet sends the PUBACK only once the interceptor returns.
+/// The settlement of a payment the broker took: the publish interceptor (<see cref="PublishGate"/>) awaits
+/// <see cref="Recorded"/>, and MQTTnet queues the PUBACK only once the interceptor returns; abandoning it closes the
+/// connection without one (the terminal sends the payment again).
 /// </summary>
-internal sealed class InterceptedSettlement : IMessageSettlement
+internal sealed class PaymentSettlement(string payer) : IMessageSettlement
 {
     private readonly TaskCompletionSource<bool> _recorded = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>The client id the payment came from: its answer is owed to that session, and written there before the PUBACK.</summary>
+    public string Payer { get; } = payer;
 
     /// <summary>Completes with true when the payment is recorded, false when it was abandoned (no PUBACK then).</summary>
     public Task<bool> Recorded => _recorded.Task;

@@ -1,14 +1,13 @@
-using EdgeAgent.Mqtt.Embedded;
 using MQTTnet;
 
-namespace EdgeAgent.Mqtt.Intercepted;
+namespace EdgeAgent.Mqtt.Embedded;
 
 /// <summary>
-/// Answers no session was subscribed for when they were injected (MQTTnet's ApplicationMessageNotConsumed event), and the
-/// recent answers the record gives back at start, kept for the next exact subscription to their topic: a terminal whose
-/// broker lost its session resends its payment before it subscribes again, so its answer finds no subscriber. Bounded by
-/// count (the oldest go first) and by age; every one dropped is counted. Touched only for answers nobody took and on
-/// subscriptions, never on the normal path.
+/// Answers without a payer (published for no payment of this broker) that no session was subscribed for when they were
+/// injected (MQTTnet's ApplicationMessageNotConsumed event), and, where owed answers are not kept durably, the recent
+/// answers the record gives back at start: kept for the next exact subscription to their topic. Bounded by count (the
+/// oldest go first) and by age; every one dropped is counted. Touched only for answers nobody took and on subscriptions,
+/// never on the normal path. Answers to payments are owed to their payer instead (<see cref="OwedAnswers"/>).
 /// </summary>
 internal sealed class KeptAnswers(int maxCount, TimeSpan maxAge, TimeProvider time, BrokerMetrics metrics)
 {
@@ -46,6 +45,15 @@ internal sealed class KeptAnswers(int maxCount, TimeSpan maxAge, TimeProvider ti
         }
 
         metrics.AnswerHeld();
+    }
+
+    /// <summary>Drops what is older than the retention (counted); run by the broker's maintenance.</summary>
+    public void Expire()
+    {
+        lock (_order)
+        {
+            Drop(time.GetUtcNow() - maxAge);
+        }
     }
 
     /// <summary>The kept answers of <paramref name="topic"/>, oldest first, which are kept no longer.</summary>
