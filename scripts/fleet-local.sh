@@ -1,23 +1,27 @@
 #!/usr/bin/env bash
 # A local fleet in one command: a redis-server (membership and card state, AOF fsynced on every write), a mosquitto
-# as the uplink (one login and ACL per store, the fleet's login), and SILOS silos of the fleet service reading it.
-# Prints where everything listens and the settings a store's link takes; Ctrl-C stops it all.
+# as the uplink (one login and ACL per store, the fleet's login), SILOS silos of the fleet service reading it, and
+# AGENTS agent programs on embedded defaults, one per store, each running its link to the fleet.
+# Prints where everything listens (the agents' terminal ports and status pages); Ctrl-C stops it all.
 #
-#   scripts/fleet-local.sh                 # 3 silos, stores store-1..store-4
-#   SILOS=5 STORES=10 scripts/fleet-local.sh
+#   scripts/fleet-local.sh                 # 3 silos, stores store-1..store-4, agents for store-1..store-4
+#   SILOS=5 STORES=10 AGENTS=2 scripts/fleet-local.sh
 #
 # Writes its files (tokenization key, passwords, ACL, logs) under ${DIR:-/tmp/edgeagent-fleet}.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SILOS=${SILOS:-3}
 STORES=${STORES:-4}
+AGENTS=${AGENTS:-$STORES}
+AGENT_MQTT_PORT=${AGENT_MQTT_PORT:-1891}
+AGENT_HTTP_PORT=${AGENT_HTTP_PORT:-8091}
 DIR=${DIR:-/tmp/edgeagent-fleet}
 REDIS_PORT=${REDIS_PORT:-6379}
 MQTT_PORT=${MQTT_PORT:-1884}
 ROOT=edgeagent/fleet
 mkdir -p "$DIR"
 PIDS=()
-# Silos first (their graceful stop writes to Redis), then the broker and Redis.
+# Agents and silos first (the silos' graceful stop writes to Redis), then the broker and Redis.
 cleanup() {
   trap - EXIT INT TERM
   for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do
@@ -28,8 +32,11 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
+if [ "$AGENTS" -gt "$STORES" ]; then echo "AGENTS ($AGENTS) must not exceed STORES ($STORES): each agent is a store" >&2; exit 2; fi
 dotnet build src/EdgeAgent.Fleet -v q -nologo >/dev/null
 DLL=src/EdgeAgent.Fleet/bin/Debug/net10.0/EdgeAgent.Fleet.dll
+if [ "$AGENTS" -gt 0 ]; then dotnet build src/EdgeAgent -v q -nologo >/dev/null; fi
+AGENT_DLL=src/EdgeAgent/bin/Debug/net10.0/EdgeAgent.dll
 
 # The fleet's tokenization key: every store takes the file (Tokenization:KeyFile), the fleet only its fingerprint.
 if [ ! -f "$DIR/tokenization.key" ]; then
@@ -94,11 +101,23 @@ for i in $(seq 0 $((SILOS - 1))); do
   echo "silo $i     silo port $((11111 + i)), gateway $((30000 + i)), http://127.0.0.1:$((8090 + i))/   (log $DIR/silo-$i.log)"
 done
 echo "key        $DIR/tokenization.key   fingerprint $FINGERPRINT"
+for i in $(seq 1 "$AGENTS"); do
+  mkdir -p "$DIR/agent-$i"
+  dotnet "$AGENT_DLL" run --Storage:Path="$DIR/agent-$i" \
+    --Mqtt:Port=$((AGENT_MQTT_PORT + i - 1)) --Http:Urls=http://127.0.0.1:$((AGENT_HTTP_PORT + i - 1)) \
+    --Tokenization:KeyFile="$DIR/tokenization.key" \
+    --Fleet:Host=127.0.0.1 --Fleet:Port=$MQTT_PORT --Fleet:StoreId=store-$i --Fleet:Username=store-$i --Fleet:Password=pw-store-$i \
+    --Cloud:Transport=Mqtt --Cloud:Host=127.0.0.1 --Cloud:Port=$MQTT_PORT --Cloud:UseTls=false \
+    --Cloud:ClientId=store-$i --Cloud:Username=store-$i --Cloud:Password=pw-store-$i \
+    > "$DIR/agent-$i.log" 2>&1 &
+  PIDS+=($!)
+  echo "agent $i    store-$i: terminals mqtt://127.0.0.1:$((AGENT_MQTT_PORT + i - 1)) (pos/<store>/<terminal>/payments), status http://127.0.0.1:$((AGENT_HTTP_PORT + i - 1))/   (log $DIR/agent-$i.log)"
+done
 echo "fleet page and API token: $DIR/api.token"
-echo "an agent's snapshots into the fleet view: Cloud:Transport=Mqtt Cloud:Host=127.0.0.1 Cloud:Port=$MQTT_PORT Cloud:UseTls=false"
-echo "                Cloud:ClientId=store-1 Cloud:Username=store-1 Cloud:Password=pw-store-1"
-echo "a store's link (FleetLinkOptions; the agent program does not start the link yet):"
-echo "                Fleet:Host=127.0.0.1 Fleet:Port=$MQTT_PORT Fleet:StoreId=store-1 Fleet:Username=store-1 Fleet:Password=pw-store-1"
-echo "                Tokenization:KeyFile=$DIR/tokenization.key"
+echo "another store's agent points at the fleet (its link, and its snapshots into the fleet view) with:"
+echo "                --Fleet:Host=127.0.0.1 --Fleet:Port=$MQTT_PORT --Fleet:StoreId=store-N --Fleet:Username=store-N --Fleet:Password=pw-store-N"
+echo "                --Cloud:Transport=Mqtt --Cloud:Host=127.0.0.1 --Cloud:Port=$MQTT_PORT --Cloud:UseTls=false"
+echo "                --Cloud:ClientId=store-N --Cloud:Username=store-N --Cloud:Password=pw-store-N"
+echo "                --Tokenization:KeyFile=$DIR/tokenization.key"
 echo "Ctrl-C stops the fleet."
 wait

@@ -53,10 +53,17 @@ public sealed class FleetAgentTests(FleetLinkCluster fleet, ITestOutputHelper ou
             // SIGKILL between payments: whatever the link held in memory is gone; the record is not.
             a.Kill();
             a.Dispose();
-            a = await FleetAgent.StartAsync(storeA, "store-a", fleet.BrokerPort, Patience);
-
-            var atB = shared.SelectMany((pan, i) => new[] { Payment($"b-{i}-1", pan, 20m + i), Payment($"b-{i}-2", pan, 30m + i) }).ToList();
-            await NodeTerminal.PayAsync(b.MqttPort, "shop-b", "t1", atB, _directory, Patience);
+            a = null;
+            var restartA = FleetAgent.StartAsync(storeA, "store-a", fleet.BrokerPort, Patience);
+            try
+            {
+                var atB = shared.SelectMany((pan, i) => new[] { Payment($"b-{i}-1", pan, 20m + i), Payment($"b-{i}-2", pan, 30m + i) }).ToList();
+                await NodeTerminal.PayAsync(b.MqttPort, "shop-b", "t1", atB, _directory, Patience);
+            }
+            finally
+            {
+                a = await restartA;
+            }
 
             // The fleet holds what each store recorded: B's payments, and A's from before the kill, sent from A's record.
             var crashToken = tokenizer.Tokenize(System.Text.Encoding.ASCII.GetBytes(crashCard));

@@ -104,6 +104,18 @@ public sealed class FeatureState
     /// <summary>Whether the fleet's payments of a card are held, so a first sight need not ask the fleet. Thread-safe.</summary>
     public bool HasOtherStores(string cardToken) => _otherStores.ContainsKey(cardToken);
 
+    /// <summary>
+    /// Whether the fleet's payments of a card are held and still current for a payment at <paramref name="unixMs"/>: the
+    /// fleet pushes a card's every change to the stores that paid it within the card windows, so a profile stays current
+    /// only while this store's own last payment of the card is within <see cref="CardHistory.RetentionMs"/>. A card that
+    /// comes back after a longer pause, or that is not in memory, asks the fleet again. For the scoring loop only.
+    /// </summary>
+    public bool OtherStoresCurrent(string cardToken, long unixMs) =>
+        _otherStores.ContainsKey(cardToken)
+        && _cards.TryGet(cardToken, out var card)
+        && card.Recent.Count > 0
+        && unixMs - card.Recent[^1].UnixMs < CardHistory.RetentionMs;
+
     /// <summary>Forgets the fleet's payments of cards whose profile was received before <paramref name="cutoff"/>. Thread-safe.</summary>
     public int ForgetOtherStoresBefore(DateTimeOffset cutoff)
     {

@@ -3,9 +3,10 @@ using EdgeAgent.Core.Features;
 namespace EdgeAgent.Core.Pipeline;
 
 /// <summary>
-/// The fleet step of a scoring pass: before a batch is scored, the cards in it that the store holds no fleet profile for
-/// are fetched all at once, so the batch waits at most one fetch budget whatever the number of first sights, and not at
-/// all when every card has a profile. Runs on the scoring loop (it reads the state's thread-safe members only).
+/// The fleet step of a scoring pass: before a batch is scored, the cards in it that the store holds no current fleet
+/// profile for (none, or this store's own last payment of the card is older than the card windows, so the fleet stopped
+/// pushing it here) are fetched all at once, so the batch waits at most one fetch budget whatever the number of first
+/// sights, and not at all when every card's profile is current. Runs on the scoring loop, the state's owner.
 /// </summary>
 internal sealed class FirstSights(IFirstSightFetch fetch, FeatureState state)
 {
@@ -18,7 +19,8 @@ internal sealed class FirstSights(IFirstSightFetch fetch, FeatureState state)
         _tokens.Clear();
         foreach (var arrival in batch)
         {
-            if (arrival.Payment is { } payment && !state.HasOtherStores(payment.CardToken) && _seen.Add(payment.CardToken))
+            if (arrival.Payment is { } payment && _seen.Add(payment.CardToken)
+                && !state.OtherStoresCurrent(payment.CardToken, payment.Timestamp.ToUnixTimeMilliseconds()))
             {
                 _tokens.Add(payment.CardToken);
             }
