@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using EdgeAgent.Fleet.Tests.Infrastructure;
 using EdgeAgent.IntegrationTests.Infrastructure;
+using Microsoft.Extensions.Time.Testing;
 using MQTTnet;
 using MQTTnet.Formatter;
 using MQTTnet.Protocol;
@@ -28,7 +29,10 @@ public sealed class FleetViewTests(FleetLinkCluster fleet, ITestOutputHelper out
     [Fact]
     public async Task Snapshots_make_the_same_view_on_every_silo_worst_first()
     {
-        var agents = await StartAgentsAsync();
+        // One snapshot each, covering the minute before now: the stores stay online for three minutes, the test's span.
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow - TimeSpan.FromMinutes(1));
+        var agents = await StartAgentsAsync(clock);
+        clock.Advance(TimeSpan.FromMinutes(1));
         try
         {
             // a and b in band; c flags half of its payments; d is slow.
@@ -178,13 +182,13 @@ public sealed class FleetViewTests(FleetLinkCluster fleet, ITestOutputHelper out
 
             await stopD.CancelAsync();
             await loops[3];
-            var silent = TimeProvider.System.GetTimestamp();
+            var silent = agents[3].LastSent;
             await page.WaitForFunctionAsync(
                 "() => { const r = document.querySelector('#stores tbody tr'); return r && r.dataset.store === 'store-d' && r.dataset.state === 'offline'; }",
                 null, new() { Timeout = 60_000, PollingInterval = 50 });
             var shown = TimeProvider.System.GetElapsedTime(silent);
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"store-d silent to offline first on the page: {shown.TotalSeconds:F2} s (offline after {FleetLinkCluster.OfflineAfterIntervals} x {FleetLinkCluster.SnapshotInterval.TotalSeconds} s, page refresh {FleetLinkCluster.PageRefresh.TotalSeconds} s)"));
+                $"store-d's last snapshot to its row offline first on the page: {shown.TotalSeconds:F2} s (offline after {FleetLinkCluster.OfflineAfterIntervals} x {FleetLinkCluster.SnapshotInterval.TotalSeconds} s, page refresh {FleetLinkCluster.PageRefresh.TotalSeconds} s)"));
             Assert.Equal("offline", await page.TextContentAsync("#stores tbody tr[data-store=store-d] td:nth-child(2)"));
             Assert.Equal("1", await page.TextContentAsync("#count-offline b"));
 
@@ -276,9 +280,9 @@ public sealed class FleetViewTests(FleetLinkCluster fleet, ITestOutputHelper out
             .ToList();
     }
 
-    private async Task<List<SnapshotAgent>> StartAgentsAsync()
+    private async Task<List<SnapshotAgent>> StartAgentsAsync(TimeProvider? clock = null)
     {
-        var agents = FleetLinkCluster.Stores.Select(s => new SnapshotAgent(s, fleet.BrokerPort, "fraud-" + s)).ToList();
+        var agents = FleetLinkCluster.Stores.Select(s => new SnapshotAgent(s, fleet.BrokerPort, "fraud-" + s, clock: clock)).ToList();
         try
         {
             await Task.WhenAll(agents.Select(a => a.StartAsync()));

@@ -31,8 +31,14 @@ internal sealed class SnapshotAgent : IAsyncDisposable
     private readonly Lock _lock = new();
     private readonly KeptLog _log = new();
     private int _sent;
+    private long _lastSent;
 
-    public SnapshotAgent(string storeId, int brokerPort, string model, string provider = "Cpu")
+    /// <param name="storeId">The store: client id and login at the broker, and the messages' source.</param>
+    /// <param name="brokerPort">The uplink broker's port.</param>
+    /// <param name="model">The model name its snapshots report.</param>
+    /// <param name="provider">The execution provider its snapshots report.</param>
+    /// <param name="clock">The snapshotter's clock (its <c>at</c> and interval); the system's by default.</param>
+    public SnapshotAgent(string storeId, int brokerPort, string model, string provider = "Cpu", TimeProvider? clock = null)
     {
         StoreId = storeId;
         var cloud = new CloudOptions
@@ -53,13 +59,16 @@ internal sealed class SnapshotAgent : IAsyncDisposable
         _transport = new MqttTargetTransport(cloud, TimeProvider.System, _log);
         var status = new CloudStatus(_buffer, _transport, new CloudRuntimeSettings(cloud), TimeProvider.System);
         var agent = new AgentDescription("1.0.0-test", () => new ModelIdentity(model, "1.0.0"), () => provider, () => null);
-        _snapshotter = new MetricSnapshotter(_metrics, status, agent, _buffer, 8, TimeProvider.System);
+        _snapshotter = new MetricSnapshotter(_metrics, status, agent, _buffer, 8, clock ?? TimeProvider.System);
     }
 
     public string StoreId { get; }
 
     /// <summary>Snapshots the cloud acknowledged (the broker's PUBACK).</summary>
     public int Sent => Volatile.Read(ref _sent);
+
+    /// <summary>When the broker acknowledged the last snapshot (<see cref="TimeProvider.GetTimestamp"/> of the system's clock).</summary>
+    public long LastSent => Interlocked.Read(ref _lastSent);
 
     public async Task StartAsync()
     {
@@ -99,6 +108,7 @@ internal sealed class SnapshotAgent : IAsyncDisposable
         }
 
         await _transport.SendAsync(message, CancellationToken.None);
+        Interlocked.Exchange(ref _lastSent, TimeProvider.System.GetTimestamp());
         _buffer.Metrics.Acknowledge(message, DateTimeOffset.UtcNow);
         Interlocked.Increment(ref _sent);
         return JsonDocument.Parse(snapshot);
