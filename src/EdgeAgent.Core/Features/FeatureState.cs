@@ -222,7 +222,13 @@ public sealed class FeatureState
     /// first, and of those evicted over the caps; with the sequence they bring the persisted state up to (every payment
     /// up to it is in a snapshot, so a start replays only those after it).
     /// </summary>
-    public FeatureStateChanges TakeChanges(long dueTicks, int budget)
+    public FeatureStateChanges TakeChanges(long dueTicks, int budget) => TakeDueChanges(dueTicks, budget) ?? new FeatureStateChanges([], [], Covered());
+
+    /// <summary>
+    /// As <see cref="TakeChanges(long, int)"/>, but null when nothing is due: the scoring loop asks with every batch, and
+    /// most batches have nothing to snapshot.
+    /// </summary>
+    public FeatureStateChanges? TakeDueChanges(long dueTicks, int budget)
     {
         _cardSnapshots.Clear();
         _merchantSnapshots.Clear();
@@ -230,16 +236,22 @@ public sealed class FeatureState
         _merchants.TakeDirty(dueTicks, budget, _merchantSnapshots);
         _cards.EvictOverCap(budget, _cardSnapshots);
         _merchants.EvictOverCap(budget, _merchantSnapshots);
-        var oldest = Math.Min(_cards.OldestUnsnapshotted() ?? long.MaxValue, _merchants.OldestUnsnapshotted() ?? long.MaxValue);
-        var covered = oldest == long.MaxValue ? Sequence : oldest - 1;
         if (_cardSnapshots.Count == 0 && _merchantSnapshots.Count == 0)
         {
-            return new FeatureStateChanges([], [], covered);
+            return null;
         }
 
+        var covered = Covered();
         var cards = _cardSnapshots.Select(c => c.Value.ToSnapshot(c.Key) with { Sequence = c.Sequence }).ToArray();
         var merchants = _merchantSnapshots.Select(m => m.Value.ToSnapshot(m.Key) with { Sequence = m.Sequence }).ToArray();
         return new FeatureStateChanges(cards, merchants, covered);
+    }
+
+    /// <summary>The sequence every payment up to which is in a snapshot.</summary>
+    private long Covered()
+    {
+        var oldest = Math.Min(_cards.OldestUnsnapshotted() ?? long.MaxValue, _merchants.OldestUnsnapshotted() ?? long.MaxValue);
+        return oldest == long.MaxValue ? Sequence : oldest - 1;
     }
 
     /// <summary>A card the store holds and memory does not (left there at start): read when it pays.</summary>

@@ -24,7 +24,7 @@ internal sealed partial class BatchAssembly
     private readonly IRecordingObserver? _observer;
     private readonly ILogger _logger;
     private readonly long _snapshotTicks;
-    private List<FeatureUpdate> _updates = [];
+    private List<FeatureUpdate>? _updates;
     private long _sequence;
 
     public BatchAssembly(PipelineParts parts, FeatureState state, DuplicateIndex duplicates)
@@ -64,6 +64,9 @@ internal sealed partial class BatchAssembly
     {
         var scored = 0;
         var started = _time.GetTimestamp();
+
+        // Sized for the batch: at light load a batch is one payment, and a list grown from empty would allocate twice its size.
+        _updates ??= new List<FeatureUpdate>(arrivals.Count);
         for (var i = 0; i < arrivals.Count; i++)
         {
             _metrics.Stage(PipelineStage.IngestWait).RecordTicks(arrivals[i].Message.ReceivedTimestamp, started);
@@ -91,10 +94,15 @@ internal sealed partial class BatchAssembly
     }
 
     /// <summary>What the payments assembled since the last call added to the feature state (the record's journal of it).</summary>
-    public List<FeatureUpdate> TakeUpdates()
+    public IReadOnlyList<FeatureUpdate> TakeUpdates()
     {
         var updates = _updates;
-        _updates = [];
+        if (updates is null || updates.Count == 0)
+        {
+            return [];
+        }
+
+        _updates = null;
         return updates;
     }
 
@@ -102,11 +110,7 @@ internal sealed partial class BatchAssembly
     /// A few of the entities changed long enough ago (or pushed over a cap), as of <paramref name="now"/>: bounded work,
     /// never a pass that copies them all; one busy card is written once per interval, not once per payment. Null when none.
     /// </summary>
-    public FeatureStateChanges? DueSnapshot(long now, int payments)
-    {
-        var changes = _state.TakeChanges(now - _snapshotTicks, Math.Max(64, 2 * payments));
-        return changes.IsEmpty ? null : changes;
-    }
+    public FeatureStateChanges? DueSnapshot(long now, int payments) => _state.TakeDueChanges(now - _snapshotTicks, Math.Max(64, 2 * payments));
 
     /// <summary>Everything changed since the last snapshot (a graceful stop writes it).</summary>
     public FeatureStateChanges FinalSnapshot() => _state.TakeChanges();
@@ -152,7 +156,7 @@ internal sealed partial class BatchAssembly
             _state.Prime(arrival.Prefetch, payment.CardToken, payment.PreviousCardToken, FeatureExtractor.MerchantKey(payment.MerchantId));
             _state.Sequence = row.Sequence;
             _state.Ticks = _time.GetTimestamp();
-            _updates.Add(_extractor.ComputeAndApply(payment, vector));
+            (_updates ??= new List<FeatureUpdate>(1)).Add(_extractor.ComputeAndApply(payment, vector));
             vector.CopyTo(features.AsSpan(row.FeatureOffset, FeatureSchema.Count));
             row.ScoreIndex = scored++;
         }

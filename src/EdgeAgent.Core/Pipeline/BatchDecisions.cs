@@ -47,6 +47,7 @@ internal sealed partial class BatchDecisions
         _metrics.Stage(PipelineStage.Inference).RecordTicks(started, _time.GetTimestamp());
         _metrics.CountInference(scored);
         var shadow = _shadow?.Score(scorer, scored);
+        var model = scorer.Model;
 
         foreach (ref var row in rows)
         {
@@ -55,7 +56,7 @@ internal sealed partial class BatchDecisions
                 continue;
             }
 
-            row.Model = scorer.Model;
+            row.Model = model;
             var score = scores[row.ScoreIndex];
             if (!ran[row.ScoreIndex])
             {
@@ -83,7 +84,7 @@ internal sealed partial class BatchDecisions
                     row.Reasons = Explain(scorer, row.ScoreIndex);
                 }
 
-                _drift?.Observe(scorer.Model, score, row.Decision != Decision.Approve, features.AsSpan(row.FeatureOffset, FeatureSchema.Count));
+                _drift?.Observe(model, score, row.Decision != Decision.Approve, features.AsSpan(row.FeatureOffset, FeatureSchema.Count));
             }
         }
     }

@@ -69,15 +69,16 @@ internal sealed partial class RecordLoop
         }
     }
 
-    private void Commit(IReadOnlyList<ScoredBatch> group)
+    private void Commit(List<ScoredBatch> group)
     {
         store.Commit(group);
         var last = 0L;
-        foreach (var batch in group)
+        for (var i = 0; i < group.Count; i++)
         {
-            foreach (var outcome in batch.Outcomes)
+            var outcomes = group[i].Outcomes;
+            for (var j = 0; j < outcomes.Count; j++)
             {
-                last = Math.Max(last, outcome.Sequence);
+                last = Math.Max(last, outcomes[j].Sequence);
             }
         }
 

@@ -135,8 +135,10 @@ internal sealed partial class RecordLoop(
         for (var i = 0; i < _pending.Count; i++)
         {
             await AwaitAnswersAsync(_answers[i]);
-            foreach (var outcome in _pending[i].Outcomes)
+            var outcomes = _pending[i].Outcomes;
+            for (var j = 0; j < outcomes.Count; j++)
             {
+                var outcome = outcomes[j];
                 try
                 {
                     await outcome.Message.Settlement.AcknowledgeAsync(cancellationToken);
@@ -157,11 +159,11 @@ internal sealed partial class RecordLoop(
     private async Task AwaitAnswersAsync(IReadOnlyList<Task> answers)
     {
         var failed = 0;
-        foreach (var answer in answers)
+        for (var i = 0; i < answers.Count; i++)
         {
             try
             {
-                await answer;
+                await answers[i];
             }
             catch (Exception ex)
             {

@@ -48,6 +48,9 @@ public sealed class MappedAnswerJournal : IAnswerJournal, IDisposable
     private readonly ArrayBufferWriter<byte> _encoded = new(64 * 1024);
     private readonly Queue<(long Offset, long End, long Last)> _live = new();
     private readonly object _lock = new();
+
+    /// <summary>The whole ring as one memory, which entries slice (no object per entry); empty for a ring over 2 GB.</summary>
+    private readonly Memory<byte> _ring;
     private readonly byte[] _key = new byte[KeyBytes];
     private long _offset = Start;
     private long _committed;
@@ -55,6 +58,7 @@ public sealed class MappedAnswerJournal : IAnswerJournal, IDisposable
     public MappedAnswerJournal(string path, int megabytes)
     {
         _file = new MappedFile(path, (long)megabytes * 1024 * 1024);
+        _ring = _file.Size <= int.MaxValue ? _file.Memory(0, (int)_file.Size) : default;
         if (!ReadKey(_key))
         {
             // A new file (or one of an older format, whose entries cannot be checked): it gets a key of its own.
@@ -153,7 +157,7 @@ public sealed class MappedAnswerJournal : IAnswerJournal, IDisposable
             Tag(_key, entry[TagBytes..(HeaderBytes + records.Length)], entry[..TagBytes]);
             _live.Enqueue((at, at + length, last));
             WriteHead();
-            return _file.Memory(at + HeaderBytes, records.Length);
+            return _ring.IsEmpty ? _file.Memory(at + HeaderBytes, records.Length) : _ring.Slice((int)at + HeaderBytes, records.Length);
         }
     }
 

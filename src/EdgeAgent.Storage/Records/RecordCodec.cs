@@ -29,8 +29,9 @@ internal static class RecordCodec
     {
         var writer = new RecordWriter(buffer);
         long first = 0, last = 0;
-        foreach (var outcome in outcomes)
+        for (var i = 0; i < outcomes.Count; i++)
         {
+            var outcome = outcomes[i];
             if (!IsRecorded(outcome))
             {
                 continue;
@@ -51,8 +52,10 @@ internal static class RecordCodec
     public static (long First, long Last) Range(ScoredBatch batch)
     {
         long first = 0, last = 0;
-        foreach (var outcome in batch.Outcomes)
+        var outcomes = batch.Outcomes;
+        for (var i = 0; i < outcomes.Count; i++)
         {
+            var outcome = outcomes[i];
             if (IsRecorded(outcome))
             {
                 first = first == 0 ? outcome.Sequence : Math.Min(first, outcome.Sequence);
