@@ -49,4 +49,11 @@ public static class CommonOptions
         var path = args.Required(option);
         return File.Exists(path) ? path : throw new UsageException($"No data file at '{path}'.");
     }
+
+    /// <summary><c>--signing-key</c>: the training key's private PEM that signs the card; null when the card is left unsigned.</summary>
+    public static string? SigningKey(CommandArguments args)
+    {
+        var path = args.Text("signing-key", "");
+        return path.Length == 0 ? null : File.Exists(path) ? path : throw new UsageException($"No signing key at '{path}'.");
+    }
 }

@@ -34,6 +34,9 @@ public static class CommandRunner
                     [--train 2023-01..2023-09] [--validation 2023-10] [--test 2023-11..2023-12]
                     [--layouts all|<name,...>] [--layout-seed 11] [--fleet-stores 50,500|none] [--fleet-lags 0s,10s,1m,10m,1h]
           sample    --data <csv|csv.gz> --out <file.csv> [--cards 40|all] [--from 2023-11-01] [--until <date>] [--seed 7]
+          keys      --out <private.pem>   (a new signing key pair; the public key is <private>.pub.pem)
+          keys      --signing-key <private.pem> --sign <name.card.json>[,<name.card.json>...]
+        train-gbt, train-mlp and quantize sign the card they write with --signing-key <private.pem>.
         """;
 
     public static int Run(string[] args, TextWriter output, TextWriter error)
@@ -54,6 +57,7 @@ public static class CommandRunner
                 "quantize" => QuantizeCommand.Run(QuantizeOptions.From(arguments), CommandLineText.Of(args), output),
                 "evaluate" => EvaluateCommand.Run(arguments, CommandLineText.Of(args), output),
                 "sample" => SampleCommand.Run(arguments, output),
+                "keys" => KeysCommand.Run(arguments, output),
                 _ => throw new UsageException($"Unknown command '{args[0]}'."),
             };
         }

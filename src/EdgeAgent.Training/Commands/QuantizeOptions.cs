@@ -19,7 +19,8 @@ public sealed partial record QuantizeOptions(
     TimeSplit Split,
     IReadOnlyList<StoreLayout> Layouts,
     double ReviewRate,
-    double DeclineRate)
+    double DeclineRate,
+    string? SigningKey = null)
 {
     public static QuantizeOptions From(CommandArguments args)
     {
@@ -33,6 +34,7 @@ public sealed partial record QuantizeOptions(
         var split = CommonOptions.Split(args);
         var layouts = StoreLayouts.Parse(args, split);
         var (review, decline) = CommonOptions.AlertRates(args);
+        var signingKey = CommonOptions.SigningKey(args);
         args.EnsureAllRead();
         if (!File.Exists(model))
         {
@@ -51,7 +53,7 @@ public sealed partial record QuantizeOptions(
         }
 
         var settings = new QuantizerSettings { Method = method, Percentile = percentile };
-        return new QuantizeOptions(model, output, match.Groups["name"].Value, match.Groups["version"].Value, data, settings, rows, seed, split, layouts, review, decline);
+        return new QuantizeOptions(model, output, match.Groups["name"].Value, match.Groups["version"].Value, data, settings, rows, seed, split, layouts, review, decline, signingKey);
     }
 
     private static CalibrationMethod ParseMethod(string text) => text switch

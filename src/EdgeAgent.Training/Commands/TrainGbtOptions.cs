@@ -16,7 +16,8 @@ public sealed record TrainGbtOptions(
     CardSplit Cards,
     GbtSettings Settings,
     double ReviewRate,
-    double DeclineRate)
+    double DeclineRate,
+    string? SigningKey = null)
 {
     public static TrainGbtOptions From(CommandArguments args)
     {
@@ -38,12 +39,13 @@ public sealed record TrainGbtOptions(
             Seed = args.Whole("seed", defaults.Seed),
         };
         var (review, decline) = CommonOptions.AlertRates(args);
+        var signingKey = CommonOptions.SigningKey(args);
         args.EnsureAllRead();
         if (settings.Trees < 1 || settings.Leaves < 2 || settings.LearningRate <= 0 || settings.MinimumLeafRows < 1)
         {
             throw new UsageException("Trees ≥ 1, leaves ≥ 2, learning rate > 0 and min-leaf-rows ≥ 1 are required.");
         }
 
-        return new TrainGbtOptions(data, output, name, version, split, layouts, cards, settings, review, decline);
+        return new TrainGbtOptions(data, output, name, version, split, layouts, cards, settings, review, decline, signingKey);
     }
 }

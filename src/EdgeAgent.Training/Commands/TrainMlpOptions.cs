@@ -16,7 +16,8 @@ public sealed record TrainMlpOptions(
     CardSplit Cards,
     MlpSettings Settings,
     double ReviewRate,
-    double DeclineRate)
+    double DeclineRate,
+    string? SigningKey = null)
 {
     public static TrainMlpOptions From(CommandArguments args)
     {
@@ -43,6 +44,7 @@ public sealed record TrainMlpOptions(
             Seed = args.Whole("seed", defaults.Seed),
         };
         var (review, decline) = CommonOptions.AlertRates(args);
+        var signingKey = CommonOptions.SigningKey(args);
         args.EnsureAllRead();
         if (settings.Hidden1 < 1 || settings.Hidden2 < 1 || settings.EmbeddingSize < 1 || settings.Epochs < 1
             || settings.Patience < 1 || settings.BatchSize < 1 || settings.LearningRate <= 0 || settings.WeightDecay < 0
@@ -51,6 +53,6 @@ public sealed record TrainMlpOptions(
             throw new UsageException("Layer widths, embedding, epochs, patience and batch size ≥ 1, learning rate > 0, weight decay ≥ 0, min-category-rows ≥ 0 and 0 ≤ category-dropout < 1 are required.");
         }
 
-        return new TrainMlpOptions(data, output, name, version, split, layouts, cards, settings, review, decline);
+        return new TrainMlpOptions(data, output, name, version, split, layouts, cards, settings, review, decline, signingKey);
     }
 }
