@@ -65,7 +65,7 @@ dotnet publish "$root/src/EdgeAgent/EdgeAgent.csproj" \
 
 # The bundled models become the image's /models; the agent's own copy stays beside it (Inference:ModelsPath=models).
 mkdir -p "$out/volumes/data" "$out/volumes/models"
-cp "$root"/models/*.onnx "$root"/models/*.card.json "$out/volumes/models/"
+cp "$root"/models/*.onnx "$root"/models/*.card.json "$root"/models/*.pub.pem "$out/volumes/models/"
 
 # The native ONNX Runtime must be there and built for the target: a wrong package choice fails here, not on a device.
 # Byte 18 of an ELF header is the low byte of e_machine.

@@ -187,6 +187,17 @@ public sealed class CloudOptions : IValidatableObject
     [Range(5, 86_400)]
     public double ReportIntervalSeconds { get; set; } = 300;
 
+    /// <summary>
+    /// Most bytes a model assigned from the cloud (desired property <c>model</c> as an object) may take, card and model
+    /// file together; a larger download is cut off and refused. Default 67108864 (64 MiB).
+    /// </summary>
+    [Range(4096, 4_294_967_296)]
+    public long ModelDownloadMaxBytes { get; set; } = 67_108_864;
+
+    /// <summary>Longest a download of an assigned model may take, card and model file together, in seconds. Default 120.</summary>
+    [Range(1, 3600)]
+    public double ModelDownloadTimeoutSeconds { get; set; } = 120;
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (RetryMaxDelaySeconds < RetryMinDelaySeconds)

@@ -1,20 +1,24 @@
+using EdgeAgent.Core.Scoring;
+
 namespace EdgeAgent.Onnx;
 
-/// <summary>A model that may not score: its file, card or graph disagrees with what the agent expects.</summary>
+/// <summary>A model that may not score: its file, card, signature or graph disagrees with what the agent expects.</summary>
 public sealed class ModelLoadException : Exception
 {
-    public ModelLoadException(string model, IReadOnlyList<string> problems)
+    public ModelLoadException(string model, IReadOnlyList<string> problems, string reason = ModelRefusalReasons.Invalid)
         : base($"Model '{model}' refused: " + string.Join("; ", problems))
     {
         Model = model;
         Problems = problems;
+        Reason = reason;
     }
 
-    public ModelLoadException(string model, string problem, Exception inner)
+    public ModelLoadException(string model, string problem, Exception inner, string reason = ModelRefusalReasons.Invalid)
         : base($"Model '{model}' refused: {problem}", inner)
     {
         Model = model;
         Problems = [problem];
+        Reason = reason;
     }
 
     public ModelLoadException()
@@ -35,4 +39,7 @@ public sealed class ModelLoadException : Exception
     public string Model { get; }
 
     public IReadOnlyList<string> Problems { get; }
+
+    /// <summary>The first reason that refused it, as a <see cref="ModelRefusalReasons"/> tag.</summary>
+    public string Reason { get; }
 }

@@ -19,7 +19,10 @@ public static class ModelLoader
     public const string CardSuffix = ".card.json";
 
     /// <summary>Resolves the models folder: absolute as given, else next to the agent if present there, else from the working folder.</summary>
-    public static string ResolveModelsPath(string configured)
+    public static string ResolveModelsPath(string configured) => ResolvePath(configured);
+
+    /// <summary>Resolves a configured file or folder: absolute as given, else next to the agent if present there, else from the working folder.</summary>
+    public static string ResolvePath(string configured)
     {
         if (Path.IsPathRooted(configured))
         {
@@ -27,56 +30,74 @@ public static class ModelLoader
         }
 
         var besideAgent = Path.Combine(AppContext.BaseDirectory, configured);
-        return Directory.Exists(besideAgent) ? besideAgent : Path.GetFullPath(configured);
+        return Directory.Exists(besideAgent) || File.Exists(besideAgent) ? besideAgent : Path.GetFullPath(configured);
     }
 
     /// <summary>Reads and parses a model's card.</summary>
-    public static ModelCard ReadCard(string modelsPath, string model)
+    public static ModelCard ReadCard(string modelsPath, string model) => ModelCardJsonOf(model, CardPath(modelsPath, model), ReadCardText(modelsPath, model));
+
+    /// <summary>
+    /// Checks a model without loading it into ONNX Runtime: card, signature, feature schema and the file's SHA-256.
+    /// Returns the card and the model file's bytes (the bytes that were hashed, so that what loads is what was checked).
+    /// </summary>
+    public static (ModelCard Card, byte[] Onnx) Verify(string modelsPath, string model, InferenceOptions options)
     {
-        var cardPath = Path.Combine(modelsPath, model + CardSuffix);
-        if (!File.Exists(cardPath))
+        ArgumentNullException.ThrowIfNull(options);
+        var cardPath = CardPath(modelsPath, model);
+        var text = ReadCardText(modelsPath, model);
+        var card = ModelCardJsonOf(model, cardPath, text);
+        var problems = new List<string>();
+        string? reason = null;
+        using (var trust = ModelTrust.From(options))
         {
-            throw new ModelLoadException(model, [$"no model card at {cardPath}"]);
+            if (trust.Check(text, out _) is { } refused)
+            {
+                reason = refused.Reason;
+                problems.Add(refused.Problem);
+            }
         }
 
-        try
-        {
-            return ModelCardJson.Parse(File.ReadAllText(cardPath));
-        }
-        catch (JsonException ex)
-        {
-            throw new ModelLoadException(model, $"the card {cardPath} is not a valid model card ({ex.Message})", ex);
-        }
-    }
-
-    public static OnnxScorer Load(string modelsPath, string model, InferenceOptions options)
-    {
-        var card = ReadCard(modelsPath, model);
-        var problems = new List<string>(ModelCardCheck.AgainstFeatureSchema(card));
+        problems.AddRange(ModelCardCheck.AgainstFeatureSchema(card));
         var onnxPath = Path.Combine(modelsPath, card.File);
-        if (!File.Exists(onnxPath))
+        byte[] onnx = [];
+        if (Path.GetFileName(card.File) != card.File)
+        {
+            problems.Add($"the card names {card.File}, which is not a file beside the card");
+        }
+        else if (!File.Exists(onnxPath))
         {
             problems.Add($"the card names {card.File}, which is not in {modelsPath}");
         }
         else
         {
-            var sha = Sha256Of(onnxPath);
+            onnx = File.ReadAllBytes(onnxPath);
+            var sha = Convert.ToHexStringLower(SHA256.HashData(onnx));
             if (!string.Equals(sha, card.Sha256, StringComparison.OrdinalIgnoreCase))
             {
+                reason ??= ModelRefusalReasons.FileAltered;
                 problems.Add($"sha256 of {card.File} is {sha}, the card says {card.Sha256} (file changed or corrupted)");
             }
         }
 
         if (problems.Count > 0)
         {
-            throw new ModelLoadException(model, problems);
+            throw new ModelLoadException(model, problems, reason ?? ModelRefusalReasons.Invalid);
         }
 
+        return (card, onnx);
+    }
+
+    public static OnnxScorer Load(string modelsPath, string model, InferenceOptions options)
+    {
+        // Nothing from the model file reaches ONNX Runtime before the card's signature and the file's SHA-256 are checked.
+        var (card, onnx) = Verify(modelsPath, model, options);
+        var onnxPath = Path.Combine(modelsPath, card.File);
+        var problems = new List<string>();
         InferenceSession session;
         ProviderChoice provider;
         try
         {
-            (session, provider) = SessionFactory.Create(onnxPath, options);
+            (session, provider) = SessionFactory.Create(onnx, options);
         }
         catch (OnnxRuntimeException ex)
         {
@@ -93,7 +114,7 @@ public static class ModelLoader
         var scorer = new OnnxScorer(session, card, provider, options.MaxBatchSize, onnxPath);
         try
         {
-            scorer.UseExplainer(Explainers.For(scorer, File.ReadAllBytes(onnxPath), card), card.Reference?.Baseline);
+            scorer.UseExplainer(Explainers.For(scorer, onnx, card), card.Reference?.Baseline);
             WarmUp(scorer);
         }
         catch (Exception ex) when (ex is OnnxRuntimeException or ArgumentException or InvalidOperationException or Google.Protobuf.InvalidProtocolBufferException)
@@ -103,6 +124,31 @@ public static class ModelLoader
         }
 
         return scorer;
+    }
+
+    private static string CardPath(string modelsPath, string model) => Path.Combine(modelsPath, model + CardSuffix);
+
+    private static string ReadCardText(string modelsPath, string model)
+    {
+        var cardPath = CardPath(modelsPath, model);
+        if (Path.GetFileName(model) != model || !File.Exists(cardPath))
+        {
+            throw new ModelLoadException(model, [$"no model card at {cardPath}"]);
+        }
+
+        return File.ReadAllText(cardPath);
+    }
+
+    private static ModelCard ModelCardJsonOf(string model, string cardPath, string text)
+    {
+        try
+        {
+            return ModelCardJson.Parse(text);
+        }
+        catch (JsonException ex)
+        {
+            throw new ModelLoadException(model, $"the card {cardPath} is not a valid model card ({ex.Message})", ex);
+        }
     }
 
     public static string Sha256Of(string path)

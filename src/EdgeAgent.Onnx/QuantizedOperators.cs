@@ -15,9 +15,10 @@ public static class QuantizedOperators
         "QLinearMatMul", "QLinearConv", "QLinearAdd", "DynamicQuantizeMatMul",
     ];
 
-    public static IReadOnlyList<string> In(string modelPath)
+    public static IReadOnlyList<string> In(string modelPath) => In(File.ReadAllBytes(modelPath));
+
+    public static IReadOnlyList<string> In(byte[] bytes)
     {
-        var bytes = File.ReadAllBytes(modelPath);
         return Names.Where(name => bytes.AsSpan().IndexOf(Encoding.ASCII.GetBytes(name)) >= 0).ToList();
     }
 }

@@ -13,30 +13,34 @@ public static class SessionFactory
     private const string CudaProviderName = "CUDAExecutionProvider";
     private const string TensorRtProviderName = "TensorrtExecutionProvider";
 
-    public static (InferenceSession Session, ProviderChoice Provider) Create(string modelPath, InferenceOptions options)
+    public static (InferenceSession Session, ProviderChoice Provider) Create(string modelPath, InferenceOptions options) =>
+        Create(File.ReadAllBytes(modelPath), options);
+
+    /// <summary>A session over the model's bytes as they were checked, so that a file changed meanwhile is not what runs.</summary>
+    public static (InferenceSession Session, ProviderChoice Provider) Create(byte[] model, InferenceOptions options)
     {
         switch (options.Provider)
         {
             case ExecutionProvider.Cpu:
-                return (CreateOnCpu(modelPath, options), new ProviderChoice("CPU", "configured"));
+                return (CreateOnCpu(model, options), new ProviderChoice("CPU", "configured"));
             case ExecutionProvider.Cuda:
-                return (CreateOnGpu(modelPath, options, tensorRt: false), new ProviderChoice("CUDA", "configured", Placement(modelPath, options, tensorRt: false)));
+                return (CreateOnGpu(model, options, tensorRt: false), new ProviderChoice("CUDA", "configured", Placement(model, options, tensorRt: false)));
             case ExecutionProvider.TensorRt:
-                return (CreateOnGpu(modelPath, options, tensorRt: true), new ProviderChoice("TensorRT", "configured", Placement(modelPath, options, tensorRt: true)));
+                return (CreateOnGpu(model, options, tensorRt: true), new ProviderChoice("TensorRT", "configured", Placement(model, options, tensorRt: true)));
             default:
                 if (!OrtEnv.Instance().GetAvailableProviders().Contains(CudaProviderName))
                 {
-                    return (CreateOnCpu(modelPath, options), new ProviderChoice("CPU", "Auto: this ONNX Runtime build has no CUDA provider"));
+                    return (CreateOnCpu(model, options), new ProviderChoice("CPU", "Auto: this ONNX Runtime build has no CUDA provider"));
                 }
 
                 try
                 {
-                    var session = CreateOnGpu(modelPath, options, tensorRt: false);
-                    return (session, new ProviderChoice("CUDA", $"Auto: CUDA device {options.DeviceId} is usable", Placement(modelPath, options, tensorRt: false)));
+                    var session = CreateOnGpu(model, options, tensorRt: false);
+                    return (session, new ProviderChoice("CUDA", $"Auto: CUDA device {options.DeviceId} is usable", Placement(model, options, tensorRt: false)));
                 }
                 catch (Exception ex) when (ex is OnnxRuntimeException or InvalidOperationException or DllNotFoundException)
                 {
-                    return (CreateOnCpu(modelPath, options), new ProviderChoice("CPU", "Auto: CUDA unavailable: " + ProviderFailure.Summarize(ex.Message), Detail: ex.Message));
+                    return (CreateOnCpu(model, options), new ProviderChoice("CPU", "Auto: CUDA unavailable: " + ProviderFailure.Summarize(ex.Message), Detail: ex.Message));
                 }
         }
     }
@@ -48,13 +52,13 @@ public static class SessionFactory
     /// Which operators the GPU provider leaves on the CPU: a second session that forbids falling back to the CPU
     /// fails exactly when some do, and says which; INT8 operators on CUDA are named as the usual cause.
     /// </summary>
-    private static string? Placement(string modelPath, InferenceOptions options, bool tensorRt)
+    private static string? Placement(byte[] model, InferenceOptions options, bool tensorRt)
     {
-        var quantized = QuantizedOperators.In(modelPath);
+        var quantized = QuantizedOperators.In(model);
         string? refused = null;
         try
         {
-            using var probe = CreateOnGpu(modelPath, options, tensorRt, disableCpuFallback: true);
+            using var probe = CreateOnGpu(model, options, tensorRt, disableCpuFallback: true);
         }
         catch (OnnxRuntimeException ex)
         {
@@ -71,7 +75,7 @@ public static class SessionFactory
             : "some operators run on the CPU: " + refused;
     }
 
-    private static InferenceSession CreateOnGpu(string modelPath, InferenceOptions options, bool tensorRt, bool disableCpuFallback = false)
+    private static InferenceSession CreateOnGpu(byte[] model, InferenceOptions options, bool tensorRt, bool disableCpuFallback = false)
     {
         var providerName = tensorRt ? TensorRtProviderName : CudaProviderName;
         if (!OrtEnv.Instance().GetAvailableProviders().Contains(providerName))
@@ -99,13 +103,13 @@ public static class SessionFactory
 
         cuda.UpdateOptions(settings);
         sessionOptions.AppendExecutionProvider_CUDA(cuda);
-        return new InferenceSession(modelPath, sessionOptions);
+        return new InferenceSession(model, sessionOptions);
     }
 
-    private static InferenceSession CreateOnCpu(string modelPath, InferenceOptions options)
+    private static InferenceSession CreateOnCpu(byte[] model, InferenceOptions options)
     {
         using var sessionOptions = BaseOptions(options);
-        return new InferenceSession(modelPath, sessionOptions);
+        return new InferenceSession(model, sessionOptions);
     }
 
     private static SessionOptions BaseOptions(InferenceOptions options)

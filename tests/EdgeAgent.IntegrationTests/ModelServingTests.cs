@@ -43,12 +43,12 @@ public sealed class ModelServingTests : IDisposable
 
         edit?.Invoke(card);
         var name = "fraud-gbt-" + version;
-        File.WriteAllText(Path.Combine(_models.Path, name + ModelLoader.CardSuffix), card.ToJsonString());
+        File.WriteAllText(Path.Combine(_models.Path, name + ModelLoader.CardSuffix), ModelSigning.Sign(card));
         return name;
     }
 
     private Task<InProcessAgent> StartAsync(params string[] settings) =>
-        InProcessAgent.StartAsync(_data.Path, [$"Mqtt:Port={_port}", "Inference:Provider=Cpu", $"Inference:ModelsPath={_models.Path}", .. settings]);
+        InProcessAgent.StartAsync(_data.Path, [$"Mqtt:Port={_port}", "Inference:Provider=Cpu", $"Inference:ModelsPath={_models.Path}", .. ModelSigning.TrustSettings, .. settings]);
 
     [Fact]
     public async Task BadModels_AreRefusedWithTheirReason_AndTheActiveModelStays()
@@ -116,7 +116,7 @@ public sealed class ModelServingTests : IDisposable
         var card = JsonNode.Parse(File.ReadAllText(Path.Combine(_models.Path, Bundled + ModelLoader.CardSuffix)))!.AsObject();
         card["version"] = "1.0.9";
 
-        File.WriteAllText(Path.Combine(_models.Path, Bundled + ModelLoader.CardSuffix), card.ToJsonString());
+        File.WriteAllText(Path.Combine(_models.Path, Bundled + ModelLoader.CardSuffix), ModelSigning.Sign(card));
 
         await Eventually.TrueAsync(() => models.Active.Version == "1.0.9", "the changed card is loaded", TimeSpan.FromSeconds(20));
     }

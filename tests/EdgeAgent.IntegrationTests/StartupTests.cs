@@ -74,6 +74,40 @@ public sealed class StartupTests : IDisposable
     }
 
     [Fact]
+    public async Task ModelCardChangedAfterSigning_IsRefusedForItsSignature()
+    {
+        CopyBundledModel(card =>
+        {
+            card["thresholds"]!["review"] = 0.9;
+            return card;
+        });
+
+        var (exit, error) = await StartAsync($"--Inference:ModelsPath={_models.Path}");
+
+        Assert.Equal(AgentHost.StartRefused, exit);
+        Assert.Contains("signature", error, StringComparison.Ordinal);
+        Assert.Contains("does not verify", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UnsignedModel_IsRefused_AndAnUntrustedKeyFileStopsTheAgent()
+    {
+        CopyBundledModel(card =>
+        {
+            card.Remove("signature");
+            return card;
+        });
+
+        var (exit, error) = await StartAsync($"--Inference:ModelsPath={_models.Path}");
+        var (keyExit, keyError) = await StartAsync($"--Inference:ModelSigningKeys:0={Path.Combine(_models.Path, "missing.pub.pem")}");
+
+        Assert.Equal(AgentHost.StartRefused, exit);
+        Assert.Contains("not signed", error, StringComparison.Ordinal);
+        Assert.Equal(AgentHost.StartRefused, keyExit);
+        Assert.Contains("ModelSigningKeys", keyError, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task MissingModel_IsRefusedNamingTheCardItLookedFor()
     {
         var (exit, error) = await StartAsync($"--Inference:ModelsPath={_models.Path}", "--Inference:Model=nope-1.0");

@@ -80,7 +80,7 @@ public sealed partial class CloudController(
     {
         try
         {
-            var patch = ReportedProperties.Write(agent, policy, settings, status, _desired.Version, _errors, applier.ModelStatus);
+            var patch = ReportedProperties.Write(agent, policy, settings, status, _desired.Version, _errors, applier.ModelStatus, applier.ReportModel());
             await transport.ReportAsync(patch, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)

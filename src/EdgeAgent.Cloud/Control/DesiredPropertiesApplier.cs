@@ -8,14 +8,16 @@ namespace EdgeAgent.Cloud.Control;
 
 /// <summary>
 /// Applies desired properties to the running agent:
-/// <c>{"decision":{"reviewThreshold":…,"declineThreshold":…},"model":"…","metricsIntervalSeconds":…,
+/// <c>{"decision":{"reviewThreshold":…,"declineThreshold":…},"model":"…" or {"name","version","sha256","url"},"metricsIntervalSeconds":…,
 /// "buffer":{"maxBytes":…,"maxAgeHours":…,"fullPolicy":"DropMetricsFirst"}}</c>. A key that is absent (or deleted)
 /// returns to configuration, except the model, which stays where it is. A value that cannot work is refused, named
 /// in the reported properties, and changes nothing. Remote control is bounded by the node's own configuration: a
 /// threshold may be lowered freely (stricter) but raised only up to <see cref="CloudOptions.MaxReviewThreshold"/> /
 /// <see cref="CloudOptions.MaxDeclineThreshold"/> (by default the model card's or the configured value), and the
 /// buffer caps only within what configuration allows, so that whoever controls the twin cannot make the agent
-/// approve everything or throw its unsent records away.
+/// approve everything or throw its unsent records away. A model assigned by value is downloaded (bounded in size and
+/// time), and switched to only when its card is signed by a trusted key and the file is the one the card names; until
+/// then, and when it is refused, the running model stays.
 /// </summary>
 public sealed class DesiredPropertiesApplier(
     CloudOptions options,
@@ -23,8 +25,14 @@ public sealed class DesiredPropertiesApplier(
     DecisionPolicy? policy,
     IModelControl? models,
     AgentDescription agent,
-    CloudRuntimeSettings settings)
+    CloudRuntimeSettings settings,
+    ModelDownloader? downloader = null,
+    TimeProvider? time = null)
 {
+    private readonly ModelDownloader _downloader = downloader ?? new ModelDownloader(options);
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private ModelRequestOutcome? _lastRequest;
+
     public const string NoModelControl = "model switching is not available in this agent";
 
     /// <summary>Smallest buffer the twin may set (unless configuration is smaller): room for some hours of records.</summary>
@@ -101,9 +109,15 @@ public sealed class DesiredPropertiesApplier(
             return;
         }
 
+        if (node is JsonObject assigned)
+        {
+            await ApplyAssignedModelAsync(assigned, errors, cancellationToken);
+            return;
+        }
+
         if (node is not JsonValue value || value.GetValueKind() != JsonValueKind.String || value.GetValue<string>() is not { Length: > 0 } name)
         {
-            errors["model"] = "a model's card name";
+            errors["model"] = "a model's card name, or an object with name, version, sha256 and url";
             return;
         }
 
@@ -120,11 +134,99 @@ public sealed class DesiredPropertiesApplier(
         }
 
         var result = await models.ActivateAsync(name, cancellationToken);
-        ModelStatus = result.Reason;
+        Remember(new ModelRequestOutcome(name, null, null, result));
         if (!result.Switched)
         {
             errors["model"] = result.Reason;
         }
+    }
+
+    private async Task ApplyAssignedModelAsync(JsonObject node, SortedDictionary<string, string> errors, CancellationToken cancellationToken)
+    {
+        if (ModelAssignment.Parse(node, out var problem) is not { } assignment)
+        {
+            errors["model"] = problem!;
+            return;
+        }
+
+        if (models is null)
+        {
+            errors["model"] = NoModelControl;
+            ModelStatus = NoModelControl;
+            return;
+        }
+
+        if (assignment.CardName == models.ActiveName)
+        {
+            return;
+        }
+
+        // The same assignment refused before is not fetched again at every reconnect: a new one (or a new version) is.
+        if (_lastRequest is { Switched: false } last && last.Assignment == assignment)
+        {
+            errors["model"] = last.Result.Reason;
+            return;
+        }
+
+        ModelSwitchResult result;
+        string? folder = null;
+        try
+        {
+            folder = await _downloader.DownloadAsync(assignment, models.IncomingPath, cancellationToken);
+            result = await models.InstallAsync(assignment.CardName, folder, cancellationToken);
+        }
+        catch (ModelDownloadException ex)
+        {
+            result = models.Refuse(assignment.CardName, ex.Reason, ex.Message);
+        }
+        catch (IOException ex)
+        {
+            result = models.Refuse(assignment.CardName, ModelRefusalReasons.Download, $"the model could not be written to the models folder ({ex.Message})");
+        }
+        finally
+        {
+            if (folder is not null && Directory.Exists(folder))
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+        }
+
+        Remember(new ModelRequestOutcome(assignment.CardName, assignment, null, result));
+        if (!result.Switched)
+        {
+            errors["model"] = result.Reason;
+        }
+    }
+
+    private void Remember(ModelRequestOutcome outcome)
+    {
+        _lastRequest = outcome with { At = _time.GetUtcNow() };
+        ModelStatus = outcome.Result.Reason;
+    }
+
+    /// <summary>The model part of the reported properties: what scores, who signed it, the last request and the last refusal.</summary>
+    public ReportedModel? ReportModel()
+    {
+        if (models is null)
+        {
+            return null;
+        }
+
+        var active = models.Active;
+        var request = _lastRequest is { } last
+            ? new ReportedModelRequest(last.Name, last.Assignment?.Sha256, last.Assignment?.Url.ToString(), last.Switched ? "active" : "refused",
+                last.Result.Refusal, last.Switched ? null : last.Result.Reason, last.At?.ToString("O", CultureInfo.InvariantCulture))
+            : null;
+        var refusal = models.LastRefusal is { } refused
+            ? new ReportedModelRefusal(refused.Model, refused.Reason, refused.Detail, refused.At.ToString("O", CultureInfo.InvariantCulture))
+            : null;
+        return new ReportedModel(models.ActiveName, active.Name, active.Version, models.SignedBy, request, refusal);
+    }
+
+    /// <summary>A request to change the model and what became of it.</summary>
+    private sealed record ModelRequestOutcome(string Name, ModelAssignment? Assignment, DateTimeOffset? At, ModelSwitchResult Result)
+    {
+        public bool Switched => Result.Switched;
     }
 
     private void ApplySettings(JsonObject desired, SortedDictionary<string, string> errors)

@@ -19,7 +19,8 @@ public static class ReportedProperties
         ICloudStatus status,
         long desiredVersion,
         string? desiredErrors,
-        string? modelStatus)
+        string? modelStatus,
+        ReportedModel? modelReport = null)
     {
         ArgumentNullException.ThrowIfNull(agent);
         ArgumentNullException.ThrowIfNull(settings);
@@ -31,7 +32,8 @@ public static class ReportedProperties
             new ReportedSettings(settings.MetricsInterval.TotalSeconds,
                 new ReportedBufferSettings(settings.BufferMaxBytes, settings.BufferMaxAge.TotalHours, settings.FullPolicy.ToString())),
             CloudBufferState.Of(status),
-            new ReportedDesired(desiredVersion, desiredErrors));
+            new ReportedDesired(desiredVersion, desiredErrors),
+            modelReport);
         return JsonSerializer.SerializeToUtf8Bytes(document, CloudJson.Default.ReportedDocument);
     }
 }
@@ -42,7 +44,26 @@ public sealed record ReportedDocument(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ReportedDecision? Decision,
     ReportedSettings Settings,
     CloudBufferState Sync,
-    ReportedDesired Desired);
+    ReportedDesired Desired,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ReportedModel? Model = null);
+
+/// <summary>
+/// The model as the cloud sees it: the active card, its name and version, the key that signed it, the last model
+/// request (by name or by assignment) and what became of it, and the last model refused for any cause.
+/// </summary>
+public sealed record ReportedModel(
+    string Card,
+    string Name,
+    string Version,
+    string? SignedBy,
+    ReportedModelRequest? Request,
+    ReportedModelRefusal? LastRefusal);
+
+/// <summary>The last model request: the card asked for, the assignment's sha256 and url, <c>active</c> or <c>refused</c>, the reason tag and detail, when.</summary>
+public sealed record ReportedModelRequest(string Card, string? Sha256, string? Url, string Outcome, string? Reason, string? Detail, string? At);
+
+/// <summary>The last model refused (at a switch, by the folder watcher, from the cloud): which, the reason tag, the detail, when.</summary>
+public sealed record ReportedModelRefusal(string Card, string Reason, string Detail, string At);
 
 /// <summary>The agent's version, its model and provider, and what became of the last model change.</summary>
 public sealed record ReportedAgent(string Version, string? Model, string? ModelVersion, string? Provider, string? ModelStatus);

@@ -54,6 +54,9 @@ public sealed class ModelCard
     /// <summary>Where the model came from, so that it can be made again.</summary>
     public ModelLineage? Lineage { get; init; }
 
+    /// <summary>The training key's signature over the rest of the card (<see cref="ModelCardSigning"/>); absent on an unsigned card.</summary>
+    public ModelCardSignature? Signature { get; init; }
+
     /// <summary><c>name@version</c>, as answers and metrics name the model.</summary>
     [JsonIgnore]
     public ModelIdentity Identity => new(Name, Version);

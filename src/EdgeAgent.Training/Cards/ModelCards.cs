@@ -49,14 +49,23 @@ public static class ModelCards
         return card;
     }
 
-    /// <summary>Writes <c>{name}-{version}.onnx</c> and its card into <paramref name="folder"/>; returns the model's path.</summary>
-    public static string Write(ModelRun run, string folder)
+    /// <summary>
+    /// Writes <c>{name}-{version}.onnx</c> and its card into <paramref name="folder"/>, the card signed with the private
+    /// key in <paramref name="signingKey"/> (a PEM file) when one is given; returns the model's path.
+    /// </summary>
+    public static string Write(ModelRun run, string folder, string? signingKey = null)
     {
-        var card = From(run);
+        var json = ModelCardJson.Write(From(run)) + "\n";
+        if (signingKey is not null)
+        {
+            using var key = SigningKeys.ReadPrivate(signingKey);
+            json = ModelCardSigning.Sign(json, key);
+        }
+
         Directory.CreateDirectory(folder);
         var path = Path.Combine(folder, run.FileName);
         File.WriteAllBytes(path, run.Onnx);
-        File.WriteAllText(Path.Combine(folder, run.CardFileName), ModelCardJson.Write(card) + "\n");
+        File.WriteAllText(Path.Combine(folder, run.CardFileName), json);
         return path;
     }
 }

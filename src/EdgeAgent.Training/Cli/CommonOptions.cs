@@ -61,4 +61,21 @@ public static class CommonOptions
         var seed = args.GetValue<int>("--card-seed");
         return share is >= 0 and < 1 ? new CardSplit(share, seed) : throw new ArgumentException("0 ≤ --holdout-cards < 1 is required.");
     }
+
+    /// <summary><c>--signing-key</c>, the training key's private PEM that signs the card, which must exist when given.</summary>
+    public static void AddSigningKey(Command command)
+    {
+        var option = new Option<string>("--signing-key") { Description = "the training key's private PEM that signs the model card; without it the card is left unsigned" };
+        option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string>() is { } path && !File.Exists(path))
+            {
+                result.AddError($"No signing key at '{path}' (--signing-key).");
+            }
+        });
+        command.Options.Add(option);
+    }
+
+    /// <summary>The signing key's path; null when the card is left unsigned.</summary>
+    public static string? SigningKey(ParseResult args) => args.GetValue<string>("--signing-key") is { Length: > 0 } path ? path : null;
 }

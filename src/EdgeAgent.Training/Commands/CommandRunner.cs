@@ -22,6 +22,7 @@ public static class CommandRunner
         root.Subcommands.Add(Action(QuantizeOptions.Command(), result => QuantizeCommand.Run(QuantizeOptions.From(result), command, output)));
         root.Subcommands.Add(Action(EvaluateCommand.Command(), result => EvaluateCommand.Run(result, command, output)));
         root.Subcommands.Add(Action(SampleCommand.Command(), result => SampleCommand.Run(result, output)));
+        root.Subcommands.Add(Action(KeysCommand.Command(), result => KeysCommand.Run(result, output)));
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

@@ -75,7 +75,7 @@ public static class QuantizeCommand
             CreatedAt = DateTimeOffset.UtcNow,
         };
 
-        var path = ModelCards.Write(run, Path.GetDirectoryName(Path.GetFullPath(options.Out)) ?? ".");
+        var path = ModelCards.Write(run, Path.GetDirectoryName(Path.GetFullPath(options.Out)) ?? ".", options.SigningKey);
         CommandLog.Assessment(log, evaluation);
         CommandLog.Line(log, $"wrote {path} and {run.CardFileName} in {clock.Elapsed.TotalSeconds:F1} s");
         return 0;

@@ -20,7 +20,8 @@ public sealed partial record QuantizeOptions(
     TimeSplit Split,
     IReadOnlyList<StoreLayout> Layouts,
     double ReviewRate,
-    double DeclineRate)
+    double DeclineRate,
+    string? SigningKey = null)
 {
     /// <summary>The <c>quantize</c> command and its options.</summary>
     public static Command Command()
@@ -47,6 +48,7 @@ public sealed partial record QuantizeOptions(
         CommonOptions.AddSplit(command);
         StoreLayouts.AddOptions(command);
         CommonOptions.AddAlertRates(command);
+        CommonOptions.AddSigningKey(command);
         return command;
     }
 
@@ -62,6 +64,7 @@ public sealed partial record QuantizeOptions(
         var split = CommonOptions.Split(args);
         var layouts = StoreLayouts.Parse(args, split);
         var (review, decline) = CommonOptions.AlertRates(args);
+        var signingKey = CommonOptions.SigningKey(args);
         if (rows < 1 || percentile is <= 50 or > 100)
         {
             throw new ArgumentException("--calibration-rows ≥ 1 and 50 < --percentile ≤ 100 are required.");
@@ -69,7 +72,7 @@ public sealed partial record QuantizeOptions(
 
         var match = FileName().Match(Path.GetFileName(output));
         var settings = new QuantizerSettings { Method = method, Percentile = percentile };
-        return new QuantizeOptions(model, output, match.Groups["name"].Value, match.Groups["version"].Value, data, settings, rows, seed, split, layouts, review, decline);
+        return new QuantizeOptions(model, output, match.Groups["name"].Value, match.Groups["version"].Value, data, settings, rows, seed, split, layouts, review, decline, signingKey);
     }
 
     [GeneratedRegex(@"^(?<name>[A-Za-z0-9_.\-]+?)-(?<version>\d+\.\d+\.\d+[A-Za-z0-9.\-]*)\.onnx$")]

@@ -72,7 +72,7 @@ public static class TrainGbtCommand
             CreatedAt = DateTimeOffset.UtcNow,
         };
 
-        var path = ModelCards.Write(run, options.Out);
+        var path = ModelCards.Write(run, options.Out, options.SigningKey);
         CommandLog.Assessment(log, assessment);
         CommandLog.Line(log, $"wrote {path} and {run.CardFileName} in {clock.Elapsed.TotalSeconds:F1} s");
         return 0;

@@ -17,7 +17,8 @@ public sealed record TrainGbtOptions(
     CardSplit Cards,
     GbtSettings Settings,
     double ReviewRate,
-    double DeclineRate)
+    double DeclineRate,
+    string? SigningKey = null)
 {
     /// <summary>The <c>train-gbt</c> command and its options.</summary>
     public static Command Command()
@@ -38,6 +39,7 @@ public sealed record TrainGbtOptions(
         command.Options.Add(TrainingOption.Real("--l2", defaults.L2Regularization, "the L2 regularization"));
         command.Options.Add(TrainingOption.Whole("--seed", defaults.Seed, "the trainer's seed"));
         CommonOptions.AddAlertRates(command);
+        CommonOptions.AddSigningKey(command);
         return command;
     }
 
@@ -60,11 +62,12 @@ public sealed record TrainGbtOptions(
             Seed = args.GetValue<int>("--seed"),
         };
         var (review, decline) = CommonOptions.AlertRates(args);
+        var signingKey = CommonOptions.SigningKey(args);
         if (settings.Trees < 1 || settings.Leaves < 2 || settings.LearningRate <= 0 || settings.MinimumLeafRows < 1)
         {
             throw new ArgumentException("Trees ≥ 1, leaves ≥ 2, learning rate > 0 and min-leaf-rows ≥ 1 are required.");
         }
 
-        return new TrainGbtOptions(data, output, name, version, split, layouts, cards, settings, review, decline);
+        return new TrainGbtOptions(data, output, name, version, split, layouts, cards, settings, review, decline, signingKey);
     }
 }

@@ -70,7 +70,7 @@ public static class TrainMlpCommand
             CreatedAt = DateTimeOffset.UtcNow,
         };
 
-        var path = ModelCards.Write(run, options.Out);
+        var path = ModelCards.Write(run, options.Out, options.SigningKey);
         CommandLog.Assessment(log, evaluation);
         CommandLog.Line(log, $"wrote {path} and {run.CardFileName} in {clock.Elapsed.TotalSeconds:F1} s");
         return 0;

@@ -17,7 +17,8 @@ public sealed record TrainMlpOptions(
     CardSplit Cards,
     MlpSettings Settings,
     double ReviewRate,
-    double DeclineRate)
+    double DeclineRate,
+    string? SigningKey = null)
 {
     /// <summary>The <c>train-mlp</c> command and its options.</summary>
     public static Command Command()
@@ -43,6 +44,7 @@ public sealed record TrainMlpOptions(
         command.Options.Add(TrainingOption.Real("--weight-decay", defaults.WeightDecay, "AdamW's weight decay"));
         command.Options.Add(TrainingOption.Whole("--seed", defaults.Seed, "the trainer's seed"));
         CommonOptions.AddAlertRates(command);
+        CommonOptions.AddSigningKey(command);
         return command;
     }
 
@@ -70,6 +72,7 @@ public sealed record TrainMlpOptions(
             Seed = args.GetValue<int>("--seed"),
         };
         var (review, decline) = CommonOptions.AlertRates(args);
+        var signingKey = CommonOptions.SigningKey(args);
         if (settings.Hidden1 < 1 || settings.Hidden2 < 1 || settings.EmbeddingSize < 1 || settings.Epochs < 1
             || settings.Patience < 1 || settings.BatchSize < 1 || settings.LearningRate <= 0 || settings.WeightDecay < 0
             || settings.MinCategoryRows < 0 || settings.CategoryDropout is < 0 or >= 1)
@@ -77,6 +80,6 @@ public sealed record TrainMlpOptions(
             throw new ArgumentException("Layer widths, embedding, epochs, patience and batch size ≥ 1, learning rate > 0, weight decay ≥ 0, min-category-rows ≥ 0 and 0 ≤ category-dropout < 1 are required.");
         }
 
-        return new TrainMlpOptions(data, output, name, version, split, layouts, cards, settings, review, decline);
+        return new TrainMlpOptions(data, output, name, version, split, layouts, cards, settings, review, decline, signingKey);
     }
 }

@@ -70,7 +70,8 @@ public static class CloudServices
             sp.GetRequiredService<CloudBuffer>(), sp.Value<CloudOptions>().MetricsHistory, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new DesiredPropertiesApplier(
             sp.Value<CloudOptions>(), sp.Value<DecisionOptions>(), sp.GetService<DecisionPolicy>(), sp.GetService<IModelControl>(),
-            sp.GetRequiredService<AgentDescription>(), sp.GetRequiredService<CloudRuntimeSettings>()));
+            sp.GetRequiredService<AgentDescription>(), sp.GetRequiredService<CloudRuntimeSettings>(),
+            new ModelDownloader(sp.Value<CloudOptions>()), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new CloudMethods(
             sp.GetRequiredService<MetricSnapshotter>(), sp.GetRequiredService<ICloudStatus>(), sp.GetRequiredService<CloudSignals>(),
             sp.Value<CloudOptions>(), sp.GetRequiredService<TimeProvider>()));

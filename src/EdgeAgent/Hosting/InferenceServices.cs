@@ -19,7 +19,8 @@ public static class InferenceServices
         {
             var inference = sp.Value<InferenceOptions>();
             return new ModelRegistry(sp.GetRequiredService<ModelHolder>(), ModelLoader.ResolveModelsPath(inference.ModelsPath), inference,
-                sp.GetRequiredService<ILogger<ModelRegistry>>());
+                sp.GetRequiredService<ILogger<ModelRegistry>>(),
+                new ModelRefusals(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>(), sp.GetService<TimeProvider>() ?? TimeProvider.System));
         });
         services.AddSingleton<IModelControl>(sp => sp.GetRequiredService<ModelRegistry>());
         services.AddSingleton(sp =>

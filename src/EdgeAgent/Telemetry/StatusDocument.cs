@@ -52,7 +52,17 @@ public sealed record ModelStatus(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? DeclineThreshold,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? Swaps,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? RefusedSwaps,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ShadowStatus? Shadow);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ShadowStatus? Shadow,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? SignedBy = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Dictionary<string, long>? Refusals = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ModelRefusalStatus? LastRefusal = null);
+
+/// <summary>The last model refused: which, why (a reason tag), when; the details only in the operator view.</summary>
+public sealed record ModelRefusalStatus(
+    string Model,
+    string Reason,
+    DateTimeOffset At,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Detail);
 
 /// <summary>The shadow model: payments it scored, the share it would have decided alike, batches it failed on.</summary>
 public sealed record ShadowStatus(string Model, long Rows, double Agreement, long Errors);

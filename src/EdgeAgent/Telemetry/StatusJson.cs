@@ -16,7 +16,7 @@ public static class StatusJson
 {
     /// <summary>Instruments /status already shows in its own sections; any other on the meter goes to <c>instruments</c>.</summary>
     private static readonly HashSet<string> Shown = new(
-        typeof(MetricNames).GetFields().Concat(typeof(AgentInstruments).GetFields()).Concat(typeof(CloudInstruments).GetFields())
+        typeof(MetricNames).GetFields().Concat(typeof(AgentInstruments).GetFields()).Concat(typeof(Onnx.ModelRefusals).GetFields()).Concat(typeof(CloudInstruments).GetFields())
             .Where(f => f.IsLiteral && f.FieldType == typeof(string)).Select(f => (string)f.GetRawConstantValue()!),
         StringComparer.Ordinal);
 
@@ -83,7 +83,14 @@ public static class StatusJson
             operatorView ? model.Thresholds.Decline : null,
             status.Registry?.Swaps,
             status.Registry?.Refusals,
-            shadow);
+            shadow,
+            model.Card.Signature?.KeyId,
+            status.Registry is { } registry
+                ? ModelRefusalReasons.All.Select(r => (r, registry.Refused.Count(r))).Where(r => r.Item2 > 0).ToDictionary(r => r.r, r => r.Item2)
+                : null,
+            status.Registry?.LastRefusal is { } last
+                ? new ModelRefusalStatus(last.Model, last.Reason, last.At, operatorView ? last.Detail : null)
+                : null);
     }
 
     private static PaymentCounts Payments(AgentStatus status)

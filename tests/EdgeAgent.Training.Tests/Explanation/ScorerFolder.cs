@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using EdgeAgent.Core.Features;
 using EdgeAgent.Core.Scoring;
 using EdgeAgent.Onnx;
@@ -34,8 +35,13 @@ internal static class ScorerFolder
                     Baseline = baseline,
                 },
             };
-            File.WriteAllText(Path.Combine(folder, "m-1.0.0.card.json"), ModelCardJson.Write(card));
-            return ModelLoader.Load(folder, "m-1.0.0", new InferenceOptions { Provider = ExecutionProvider.Cpu, MaxBatchSize = maxBatch });
+            // Signed with a key of its own that the load trusts, as the agent loads only signed cards.
+            using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+            var publicKey = Path.Combine(folder, "test.pub.pem");
+            File.WriteAllText(publicKey, key.ExportSubjectPublicKeyInfoPem());
+            File.WriteAllText(Path.Combine(folder, "m-1.0.0.card.json"), ModelCardSigning.Sign(ModelCardJson.Write(card), key));
+            return ModelLoader.Load(folder, "m-1.0.0",
+                new InferenceOptions { Provider = ExecutionProvider.Cpu, MaxBatchSize = maxBatch, ModelSigningKeys = [publicKey] });
         }
         finally
         {
