@@ -88,6 +88,31 @@ public sealed class FleetViewTests(FleetLinkCluster fleet, ITestOutputHelper out
             Assert.Equal(4, status.RootElement.GetProperty("online").GetInt32());
             Assert.Equal(1, status.RootElement.GetProperty("alertRateOutOfBand").GetInt32());
             Assert.Equal(1, status.RootElement.GetProperty("latencyOutOfBand").GetInt32());
+
+            // The operator's commands on the fleet program's command line, through a silo's API.
+            var (code, text) = await FleetCommandAsync("stores", "--url", silos[0].ToString(), "--token-file", fleet.ApiTokenFile);
+            Assert.True(code == 0, text);
+            var rows = text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => l.StartsWith("store-", StringComparison.Ordinal)).ToList();
+            Assert.Equal(["store-c", "store-d", "store-a", "store-b"], rows.Select(r => r.Split(' ')[0]).ToArray());
+            Assert.Contains("50.0%!", rows[0], StringComparison.Ordinal);
+            Assert.Contains("400.0!", rows[1], StringComparison.Ordinal);
+            Assert.All(rows, r => Assert.Contains(" online ", r, StringComparison.Ordinal));
+
+            (code, text) = await FleetCommandAsync("status", "--url", silos[^1].ToString(), "--token-file", fleet.ApiTokenFile);
+            Assert.True(code == 0, text);
+            Assert.Matches(@"(?m)^online\s+4$", text);
+
+            var wrongToken = Path.Combine(Path.GetTempPath(), "edgeagent-wrong-token-" + Guid.NewGuid().ToString("N")[..8]);
+            await File.WriteAllTextAsync(wrongToken, new string('w', 44));
+            try
+            {
+                (code, text) = await FleetCommandAsync("stores", "--url", silos[0].ToString(), "--token-file", wrongToken);
+                Assert.True(code == 4, text);
+            }
+            finally
+            {
+                File.Delete(wrongToken);
+            }
         }
         finally
         {
@@ -278,6 +303,15 @@ public sealed class FleetViewTests(FleetLinkCluster fleet, ITestOutputHelper out
                 return (p.GetProperty("title").GetString()!, expr, promql);
             }))
             .ToList();
+    }
+
+    /// <summary>Runs the fleet program with an operator's command; its exit code and output.</summary>
+    private static async Task<(int Code, string Output)> FleetCommandAsync(params string[] arguments)
+    {
+        var dll = FleetCluster.FleetDll();
+        using var process = new ChildProcess("dotnet", [dll, .. arguments], Path.GetDirectoryName(dll)!);
+        Assert.True(await process.WaitForExitAsync(TimeSpan.FromSeconds(60)), "the command did not end:\n" + process.Output);
+        return (process.ExitCode, process.Output);
     }
 
     private async Task<List<SnapshotAgent>> StartAgentsAsync(TimeProvider? clock = null)

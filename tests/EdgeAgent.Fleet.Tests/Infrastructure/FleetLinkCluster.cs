@@ -43,6 +43,9 @@ public sealed class FleetLinkCluster : IAsyncLifetime
 
     public static string FleetKeyFingerprint => KeyFingerprint.Of(FleetKey);
 
+    /// <summary>The file holding <see cref="ApiToken"/>, as the silos read it.</summary>
+    public string ApiTokenFile => _tokenFile;
+
     /// <summary>Each silo's HTTP endpoint, in the order the silos were started.</summary>
     public IReadOnlyList<Uri> HttpEndpoints => _httpPorts.Select(p => new Uri($"http://127.0.0.1:{p}")).ToList();
 
