@@ -155,6 +155,25 @@ public sealed class ModelSigningTests : IDisposable
         Assert.Null(models.SignedBy);
     }
 
+    [Fact]
+    public async Task OnEmbeddedDefaults_TheAgentStartsWithTheShippedModels_SignedByTheShippedKey()
+    {
+        var shipped = ModelCardSigning.KeyId(OnlyShippedKey());
+        foreach (var card in new[] { "fraud-gbt-1.0.0", "fraud-mlp-1.0.0", "fraud-mlp-int8-1.0.0" })
+        {
+            var (verified, _) = ModelLoader.Verify(Path.Combine(AppContext.BaseDirectory, "models"), card, new InferenceOptions());
+            Assert.Equal(shipped, verified.Signature?.KeyId);
+        }
+
+        await using var agent = await InProcessAgent.StartAsync(_data.Path, $"Mqtt:Port={_port}", "Inference:Provider=Cpu");
+        var models = agent.Services.GetRequiredService<IModelControl>();
+
+        Assert.Equal(new ModelIdentity("fraud-gbt", "1.0.0"), models.Active);
+        Assert.Equal(shipped, models.SignedBy);
+        await using var terminal = await TestTerminal.ConnectAsync(_port);
+        Assert.Equal("scored", Answers.Status(await terminal.RequestAsync(Payloads.Topic(), Payloads.Payment("shipped-model"))));
+    }
+
     private static System.Security.Cryptography.ECDsa OnlyShippedKey()
     {
         var key = System.Security.Cryptography.ECDsa.Create();

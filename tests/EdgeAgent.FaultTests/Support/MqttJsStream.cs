@@ -25,6 +25,13 @@ internal sealed class MqttJsStream : IAsyncDisposable
         Start("stream.mjs", [], port, store, terminal, count, intervalMilliseconds, ledger);
 
     /// <summary>
+    /// A stream terminal that connects and subscribes, then sends its payments only once <paramref name="gateFile"/> exists;
+    /// it never reconnects by itself.
+    /// </summary>
+    public static MqttJsStream StartGated(int port, string store, string terminal, int count, int intervalMilliseconds, PaymentLedger ledger, string gateFile) =>
+        Start("stream.mjs", [gateFile], port, store, terminal, count, intervalMilliseconds, ledger);
+
+    /// <summary>
     /// A terminal as the terminal contract describes it (<c>tests/clients/terminal.mjs</c>): it resends what its client
     /// gave up after a second; <paramref name="strict"/>, it drops its session state when the broker has none.
     /// </summary>
