@@ -76,8 +76,10 @@ public sealed class FleetAgentTests(FleetLinkCluster fleet, ITestOutputHelper ou
 
             // First sights: A sees the shared cards, B the crash card; each fetches the other store's history.
             var atA = shared.Select((pan, i) => Payment($"a-{i}-3", pan, 70m + i)).ToList();
-            await NodeTerminal.PayAsync(a.MqttPort, "shop-a", "t1", atA, _directory, Patience);
-            await NodeTerminal.PayAsync(b.MqttPort, "shop-b", "t1", [Payment("b-crash", crashCard, 90m)], _directory, Patience);
+            var crashAtB = Payment("b-crash", crashCard, 90m);
+            await Task.WhenAll(
+                NodeTerminal.PayAsync(a.MqttPort, "shop-a", "t1", atA, _directory, Patience),
+                NodeTerminal.PayAsync(b.MqttPort, "shop-b", "t1", [crashAtB], _directory, Patience));
             var statusA = await a.FleetStatusAsync();
             var statusB = await b.FleetStatusAsync();
             output.WriteLine($"store-a fleet: {statusA}\nstore-b fleet: {statusB}");

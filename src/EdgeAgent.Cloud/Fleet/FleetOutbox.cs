@@ -31,6 +31,7 @@ public sealed partial class FleetOutbox : IDisposable
     private long _lastFailureLogged;
     private int _unloggedFailures;
 
+    /// <summary>Loads the saved position; made before the pipeline runs (the agent makes it with the pipeline), since it writes.</summary>
     public FleetOutbox(FleetLink link, IOutcomeLog log, ICheckpointTable checkpoints, FleetLinkOptions options, TimeProvider time, ILogger<FleetOutbox> logger)
     {
         _link = link;
@@ -40,6 +41,10 @@ public sealed partial class FleetOutbox : IDisposable
         _time = time;
         _logger = logger;
         _sent = checkpoints.LoadValue(CursorId);
+
+        // Written once here, at start, before the record loop commits: LiteDB must not create the collection while
+        // another thread holds a commit's transaction (seen to corrupt the file, "page type must be collection page").
+        checkpoints.SaveValue(CursorId, _sent);
         _read = _sent;
         _log.Committed += OnCommitted;
     }
