@@ -74,6 +74,20 @@ public sealed class FleetViewRulesTests
         Assert.Equal(["d-silent", "c-flagged", "b-pending", "a-fine"], StoreJudge.WorstFirst(views).Select(v => v.StoreId).ToArray());
     }
 
+    [Fact]
+    public void A_later_snapshot_replaces_the_last_by_time_or_by_number_and_an_old_one_does_not()
+    {
+        var last = Read(Message("s1", Item(40, 0, 0, at: "2026-12-06T12:00:00Z", id: 10)))!;
+
+        Assert.True(StoreJudge.Replaces(last, Read(Message("s1", Item(40, 0, 0, at: "2026-12-06T12:01:00Z", id: 11)))!));
+
+        // The agent's clock set back an hour: its numbering still goes on.
+        Assert.True(StoreJudge.Replaces(last, Read(Message("s1", Item(40, 0, 0, at: "2026-12-06T11:01:00Z", id: 11)))!));
+
+        // A snapshot of before, sent again from the agent's buffer after an outage.
+        Assert.False(StoreJudge.Replaces(last, Read(Message("s1", Item(40, 0, 0, at: "2026-12-06T11:59:00Z", id: 9)))!));
+    }
+
     [Theory]
     [InlineData("not json")]
     [InlineData("""{"type":"records","source":"s1","items":[]}""")]

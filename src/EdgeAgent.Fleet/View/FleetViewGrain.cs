@@ -29,8 +29,7 @@ internal sealed class FleetViewGrain(IOptions<FleetOptions> options, TimeProvide
     {
         ArgumentNullException.ThrowIfNull(snapshot);
 
-        // Snapshots arrive at least once and in any order across silos: keep the newest by the agent's own clock.
-        if (!_last.TryGetValue(snapshot.StoreId, out var previous) || snapshot.At >= previous.At)
+        if (!_last.TryGetValue(snapshot.StoreId, out var previous) || StoreJudge.Replaces(previous, snapshot))
         {
             _last[snapshot.StoreId] = snapshot;
         }

@@ -48,6 +48,13 @@ internal static class StoreJudge
         };
     }
 
+    /// <summary>
+    /// Whether <paramref name="next"/> is newer than <paramref name="previous"/>: later by the agent's clock, or later
+    /// in the agent's own numbering (kept across restarts), so that an agent whose clock was set back still counts.
+    /// A redelivered or buffered old snapshot is older by both and does not replace the last.
+    /// </summary>
+    public static bool Replaces(StoreSnapshot previous, StoreSnapshot next) => next.At >= previous.At || next.Id > previous.Id;
+
     /// <summary>Most wrong first: offline, then out of a band or with model errors, then pending, then the rest; by id within.</summary>
     public static IReadOnlyList<StoreView> WorstFirst(IEnumerable<StoreView> stores) =>
         stores.OrderBy(Rank).ThenBy(s => s.StoreId, StringComparer.Ordinal).ToList();

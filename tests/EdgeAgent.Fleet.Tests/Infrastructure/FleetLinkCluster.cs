@@ -58,6 +58,11 @@ public sealed class FleetLinkCluster : IAsyncLifetime
         _broker = await UplinkBroker.StartAsync([.. Stores, StrangerStore]);
         Cluster = new FleetCluster(() =>
         [
+            // Each of these silos also runs the uplink and an HTTP endpoint: on a loaded machine a joining silo missed
+            // two 1 s probes and was voted dead before the cluster formed. Dead-silo detection here takes seconds
+            // longer than in the plain cluster, well within the link tests' patience.
+            "--Orleans:Membership:ProbeTimeout=00:00:02",
+            "--Orleans:Membership:NumMissedProbesLimit=3",
             "--Fleet:HttpPort=" + NextHttpPort(),
             "--Fleet:ApiTokenFile=" + _tokenFile,
             "--Fleet:SnapshotInterval=" + SnapshotInterval.ToString("c", CultureInfo.InvariantCulture),
