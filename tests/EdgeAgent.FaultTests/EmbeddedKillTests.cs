@@ -31,7 +31,9 @@ public sealed class EmbeddedKillTests(ITestOutputHelper output) : IDisposable
         {
             for (var t = 0; t < Terminals; t++)
             {
-                terminals.Add(MqttJsStream.Start(_port, "store-3", "js" + t, PerTerminal, 20, ledger));
+                // One payment every 100 ms (40 s in all), so that payments are still being sent at the third kill: three restarts
+                // take longer than a faster stream lasts, and a stream that has ended leaves nothing in flight to kill.
+                terminals.Add(MqttJsStream.Start(_port, "store-3", "js" + t, PerTerminal, 100, ledger));
             }
 
             for (var kill = 0; kill < Kills; kill++)
