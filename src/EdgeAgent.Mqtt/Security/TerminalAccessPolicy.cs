@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using EdgeAgent.Core;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -18,7 +19,7 @@ public sealed partial class TerminalAccessPolicy : ITerminalAccessPolicy
     private readonly string _root;
     private readonly TerminalAuthenticator _authenticator;
     private readonly ILogger _logger;
-    private readonly RefusalThrottle _throttle;
+    private readonly KeyedLogThrottle<RefusalReason> _throttle;
 
     public TerminalAccessPolicy(
         MqttOptions options,
@@ -32,7 +33,7 @@ public sealed partial class TerminalAccessPolicy : ITerminalAccessPolicy
     {
         _root = topicRoot;
         _authenticator = new TerminalAuthenticator(options, identities, passwords, certificates, time ?? TimeProvider.System);
-        _throttle = new RefusalThrottle(time ?? TimeProvider.System, TimeSpan.FromSeconds(options.RefusalLogIntervalSeconds));
+        _throttle = new KeyedLogThrottle<RefusalReason>(time ?? TimeProvider.System, TimeSpan.FromSeconds(options.RefusalLogIntervalSeconds));
         ClientCertificates = certificates;
         Refusals = refusals;
         _logger = logger ?? NullLogger.Instance;
@@ -127,11 +128,11 @@ public sealed partial class TerminalAccessPolicy : ITerminalAccessPolicy
 
     [LoggerMessage(EventId = 232, Level = LogLevel.Warning,
         Message = "Broker refused a connection from {Remote}: {Reason} (client id {ClientId}, user {User}, certificate {Certificate}); {Unlogged} more refusals for this reason went unlogged since the last such line (at most one every {IntervalSeconds} s)")]
-    private static partial void LogConnectRefused(ILogger logger, string remote, string reason, string clientId, string user, string certificate, int unlogged, int intervalSeconds);
+    private static partial void LogConnectRefused(ILogger logger, string remote, string reason, string clientId, string user, string certificate, long unlogged, int intervalSeconds);
 
     [LoggerMessage(EventId = 233, Level = LogLevel.Information,
         Message = "Broker refused {Identity} a {What} {Target}: {Reason}; {Unlogged} more refusals for this reason went unlogged since the last such line (at most one every {IntervalSeconds} s)")]
-    private static partial void LogRefused(ILogger logger, string identity, string what, string target, string reason, int unlogged, int intervalSeconds);
+    private static partial void LogRefused(ILogger logger, string identity, string what, string target, string reason, long unlogged, int intervalSeconds);
 
     [LoggerMessage(EventId = 231, Level = LogLevel.Information,
         Message = "Embedded broker identities: {Count} named; passwords {Passwords}, client certificates {Certificates}, local anonymous clients {Anonymous}")]
