@@ -11,30 +11,52 @@ internal sealed partial class ModelFolderWatcher(ModelRegistry registry, Inferen
 {
     private static readonly TimeSpan QuietPeriod = TimeSpan.FromMilliseconds(500);
 
+    private readonly SemaphoreSlim _changed = new(0);
+    private FileSystemWatcher? _watcher;
+
+    /// <summary>
+    /// Watches from here, before the host has started, not from <see cref="ExecuteAsync"/>, which runs later on its
+    /// own: a file replaced right after the start is not missed.
+    /// </summary>
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (options.WatchModels && Directory.Exists(registry.ModelsPath))
+        {
+            _watcher = new FileSystemWatcher(registry.ModelsPath)
+            {
+                NotifyFilter = NotifyFilters.LastWrite | NotifyFilters.FileName | NotifyFilters.Size,
+            };
+            FileSystemEventHandler onChange = (_, e) =>
+            {
+                if (e.Name is { } name && name.StartsWith(registry.ActiveName, StringComparison.Ordinal))
+                {
+                    _changed.Release();
+                }
+            };
+            _watcher.Changed += onChange;
+            _watcher.Created += onChange;
+            _watcher.Renamed += (_, e) => onChange(_watcher, e);
+            _watcher.EnableRaisingEvents = true;
+        }
+
+        return base.StartAsync(cancellationToken);
+    }
+
+    public override void Dispose()
+    {
+        _watcher?.Dispose();
+        _changed.Dispose();
+        base.Dispose();
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!options.WatchModels || !Directory.Exists(registry.ModelsPath))
+        if (_watcher is null)
         {
             return;
         }
 
-        using var changed = new SemaphoreSlim(0);
-        using var watcher = new FileSystemWatcher(registry.ModelsPath)
-        {
-            NotifyFilter = NotifyFilters.LastWrite | NotifyFilters.FileName | NotifyFilters.Size,
-            EnableRaisingEvents = true,
-        };
-        FileSystemEventHandler onChange = (_, e) =>
-        {
-            if (e.Name is { } name && name.StartsWith(registry.ActiveName, StringComparison.Ordinal))
-            {
-                changed.Release();
-            }
-        };
-        watcher.Changed += onChange;
-        watcher.Created += onChange;
-        watcher.Renamed += (_, e) => onChange(watcher, e);
-
+        var changed = _changed;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
