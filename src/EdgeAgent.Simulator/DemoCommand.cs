@@ -16,10 +16,17 @@ namespace EdgeAgent.Simulator;
 /// </summary>
 public static class DemoCommand
 {
+    /// <summary>
+    /// The demo's terminals unless <c>Load:Terminals</c> says otherwise: a store's tills, each with few payments at a time.
+    /// The embedded broker reads one payment per connection at a time, so four connections could not carry the demo's
+    /// 1,000 payments a second.
+    /// </summary>
+    public const int Terminals = 64;
+
     public static async Task<int> RunAsync(string[] settings)
     {
         var configuration = AgentConfiguration.Build(settings);
-        var load = new LoadOptions();
+        var load = new LoadOptions { Terminals = Terminals };
         configuration.GetSection(LoadOptions.SectionName).Bind(load, binder => binder.ErrorOnUnknownConfiguration = true);
         Validator.ValidateObject(load, new ValidationContext(load), validateAllProperties: true);
 
