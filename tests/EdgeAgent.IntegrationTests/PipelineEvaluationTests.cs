@@ -16,6 +16,29 @@ public sealed class PipelineEvaluationTests : IDisposable
 
     public void Dispose() => _output.Dispose();
 
+    /// <summary>The last lines of each agent's and link's log, kept by the command when a check failed.</summary>
+    private string LogTails()
+    {
+        var work = Path.Combine(_output.Path, "work");
+        if (!Directory.Exists(work))
+        {
+            return "";
+        }
+
+        var tails = new StringWriter();
+        foreach (var log in Directory.EnumerateFiles(work, "*.log").Order(StringComparer.Ordinal))
+        {
+            tails.WriteLine();
+            tails.WriteLine($"--- {Path.GetFileName(log)}, last lines:");
+            foreach (var line in File.ReadLines(log).TakeLast(40))
+            {
+                tails.WriteLine(line);
+            }
+        }
+
+        return tails.ToString();
+    }
+
     [Fact]
     public async Task QuickRun_EveryPipelineAnswersEveryPaymentWithTheSameScores_AndTheReportIsWritten()
     {
@@ -23,7 +46,7 @@ public sealed class PipelineEvaluationTests : IDisposable
 
         var code = await PipelinesCommand.RunAsync(["--Evaluation:Quick=true", $"--Evaluation:Output={_output.Path}"], progress, CancellationToken.None);
 
-        Assert.True(code == 0, progress.ToString());
+        Assert.True(code == 0, progress + LogTails());
         using var results = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(_output.Path, "results.json")));
         var checks = results.RootElement.GetProperty("scoreChecks").EnumerateArray().ToList();
         Assert.Equal(["edge", "stream", "batch"], checks.Select(c => c.GetProperty("Pipeline").GetString()));

@@ -35,9 +35,13 @@ public sealed class EvaluationOptions
     [Range(1, 1_000_000)]
     public double ReferenceRate { get; set; } = 500;
 
-    /// <summary>Terminal connections of the step search and the ablation. Default 4.</summary>
+    /// <summary>
+    /// Terminal connections of the step search and the ablation. Default 64: a store's tills, each with its own
+    /// connection; the agent's embedded broker reads a connection's next payment once the previous one is recorded,
+    /// so a few connections carrying many payments each would measure a gateway, not a store.
+    /// </summary>
     [Range(1, 1000)]
-    public int Terminals { get; set; } = 4;
+    public int Terminals { get; set; } = 64;
 
     /// <summary>Stream pipeline: round trip of the emulated wide-area link, milliseconds. Default 100.</summary>
     [Range(0, 10_000)]

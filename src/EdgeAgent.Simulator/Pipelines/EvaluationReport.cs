@@ -61,7 +61,7 @@ public sealed class EvaluationReport
         md.AppendLine("The guide's utilization is of a system sized for its load; here it is what the pipeline's processes used of this machine at the highest rate it carried, with the terminals' simulator using a share of the same cores beside it (in the steps below).").AppendLine();
 
         md.AppendLine("## Same payments, same scores").AppendLine();
-        md.AppendLine(c, $"The scoring pass sends the sample's first {Options.ScoringCount:#,0} payments in order over one connection at {Options.ScoringRate:0}/s to each fresh pipeline, so each builds the same card and merchant histories; the answers' scores are compared by transaction id with the {Results[0].Architecture.Name}'s (answers without a score, the agent's refusals of payments the contract does not accept, must be refusals in every pipeline).").AppendLine();
+        md.AppendLine(c, $"The scoring pass sends the sample's first {Options.ScoringCount:#,0} payments in order over one connection at {Options.ScoringRate:0}/s to each fresh pipeline, so each builds the same card and merchant histories; the answers' scores are compared by transaction id with the {Results[0].Architecture.Name}'s (answers without a score, the agent's refusals of payments the contract does not accept, must be refusals in every pipeline). The connection's payments are read one at a time, each after the previous one's record, so the pass waits a tenth of a second per payment beyond the answer timeout.").AppendLine();
         md.AppendLine("| pipeline | payments | answered | with a score | compared | equal | largest difference | check |");
         md.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
         foreach (var s in ScoreChecks)

@@ -71,7 +71,11 @@ public static class PipelinesCommand
         await File.WriteAllTextAsync(Path.Combine(output, "results.json"), JsonSerializer.Serialize(
             new { machine, options, results, scoreChecks = checks, ablation }, Indented), cancellationToken);
         PipelineCharts.Write(output, results, options.ReferenceRate);
-        Directory.Delete(work, recursive: true);
+        var passed = checks.All(c => c.Passed);
+        if (passed)
+        {
+            Directory.Delete(work, recursive: true);
+        }
 
         progress.WriteLine();
         foreach (var r in results)
@@ -87,6 +91,12 @@ public static class PipelinesCommand
         }
 
         progress.WriteLine($"Report: {Path.Combine(output, EvaluationReport.FileName)}");
-        return checks.All(c => c.Passed) ? 0 : 1;
+        if (!passed)
+        {
+            // The agents' and links' logs say why a payment went unanswered or scored differently.
+            progress.WriteLine($"Logs kept in {work}");
+        }
+
+        return passed ? 0 : 1;
     }
 }
