@@ -237,10 +237,19 @@ public sealed class LoadGenerator
 
     private async Task WaitForAnswersAsync(int total, CancellationToken cancellationToken)
     {
-        var deadline = Stopwatch.GetTimestamp() + (long)(_options.AnswerTimeoutSeconds * Stopwatch.Frequency);
-        while (Interlocked.Read(ref _answeredCount) < total && Stopwatch.GetTimestamp() < deadline)
+        var timeout = (long)(_options.AnswerTimeoutSeconds * Stopwatch.Frequency);
+        var deadline = Stopwatch.GetTimestamp() + timeout;
+        var answered = Interlocked.Read(ref _answeredCount);
+        while (answered < total && Stopwatch.GetTimestamp() < deadline)
         {
             await Task.Delay(5, cancellationToken);
+            var now = Interlocked.Read(ref _answeredCount);
+            if (now > answered && _options.WaitWhileAnswering)
+            {
+                deadline = Stopwatch.GetTimestamp() + timeout;
+            }
+
+            answered = now;
         }
     }
 

@@ -69,6 +69,12 @@ public sealed class LoadOptions
     [Range(0.1, 3600)]
     public double AnswerTimeoutSeconds { get; set; } = 10;
 
+    /// <summary>
+    /// Counts <see cref="AnswerTimeoutSeconds"/> from the last answer rather than the last send, so a slow but moving
+    /// target is waited for. Default false: a run that measures latency gives up at the same time whatever came back.
+    /// </summary>
+    public bool WaitWhileAnswering { get; set; }
+
     /// <summary>Seconds between progress lines; 0 prints none. Default 1.</summary>
     [Range(0, 3600)]
     public double ProgressSeconds { get; set; } = 1;

@@ -18,8 +18,6 @@ internal sealed class PipelineRunner
     private readonly TextWriter _progress;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
 
-    private const double ScoringSecondsPerPayment = 0.1;
-
     public PipelineRunner(EvaluationOptions options, PaymentSample sample, string folder, string tokenizationKey, TextWriter progress)
     {
         _options = options;
@@ -36,10 +34,10 @@ internal sealed class PipelineRunner
             dataRoot: _options.DataFolder);
 
         // One connection's payments are read one at a time, each after the previous one's record is durable, so the
-        // pass lasts as long as its records do: on a busy disk that is far past the steps' answer timeout. The pass
-        // checks scores, not latency; it allows a tenth of a second per payment on top.
+        // pass lasts as long as its records do: on a busy disk, far past the steps' answer timeout. The pass checks
+        // scores, not latency: it gives up only once no answer came for the answer timeout.
         var scoringLoad = Open(pipeline, _options.ScoringRate, _options.ScoringCount, terminals: 1);
-        scoringLoad.AnswerTimeoutSeconds += ScoringSecondsPerPayment * _options.ScoringCount;
+        scoringLoad.WaitWhileAnswering = true;
         var (scoring, generator) = await LoadAsync(pipeline, scoringLoad, cancellationToken);
         var scores = new Dictionary<string, double>(StringComparer.Ordinal);
         for (var i = 0; i < generator.Trace.Count; i++)
