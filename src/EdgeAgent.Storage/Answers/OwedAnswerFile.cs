@@ -25,6 +25,7 @@ public sealed class OwedAnswerFile : IDisposable
     private const byte LastIdKind = 3;
     private const int HeaderBytes = 8;
     private const int MaxEntryBytes = 16 * 1024 * 1024;
+    private const long DefaultCompactionFloor = 64L * 1024 * 1024;
 
     private readonly string _path;
     private readonly Lock _lock = new();
@@ -36,11 +37,13 @@ public sealed class OwedAnswerFile : IDisposable
     private long _lastId;
     private long _bytes;
     private bool _disposed;
+    private readonly long _compactionFloor;
 
-    private OwedAnswerFile(string path, FileStream file)
+    private OwedAnswerFile(string path, FileStream file, long compactionFloor)
     {
         _path = path;
         _file = file;
+        _compactionFloor = compactionFloor;
     }
 
     /// <summary>Entries that could not be read back at open (a torn tail), skipped.</summary>
@@ -67,8 +70,11 @@ public sealed class OwedAnswerFile : IDisposable
     }
 
     /// <summary>Opens (or creates) the file in <paramref name="folder"/>, reads what is owed and rewrites the file with only that.</summary>
-    public static OwedAnswerFile Open(string folder)
+    /// <param name="folder">The data folder.</param>
+    /// <param name="compactionFloor">File size below which it is never rewritten; 64 MiB by default.</param>
+    public static OwedAnswerFile Open(string folder, long compactionFloor = DefaultCompactionFloor)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(compactionFloor, 1);
         Directory.CreateDirectory(folder);
         var path = Path.Combine(folder, FileName);
         var outstanding = new Dictionary<long, OwedAnswer>();
@@ -101,7 +107,7 @@ public sealed class OwedAnswerFile : IDisposable
         File.Move(fresh, path, overwrite: true);
         Native.FlushDirectory(folder);
         var file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read);
-        var owed = new OwedAnswerFile(path, file) { SkippedAtOpen = skipped, _lastId = lastId, _bytes = file.Length };
+        var owed = new OwedAnswerFile(path, file, compactionFloor) { SkippedAtOpen = skipped, _lastId = lastId, _bytes = file.Length };
         foreach (var (id, answer) in outstanding)
         {
             owed._outstanding[id] = answer;
@@ -228,7 +234,7 @@ public sealed class OwedAnswerFile : IDisposable
                 done.TrySetException(ex);
             }
 
-            if (_bytes > CompactionBytes(batch.Length))
+            if (_bytes > Math.Max(_compactionFloor, batch.Length * 4))
             {
                 Compact();
             }
@@ -236,36 +242,54 @@ public sealed class OwedAnswerFile : IDisposable
     }
 
     /// <summary>Rewrites the file once it is far larger than what it still owes, so settled entries do not pile up.</summary>
-    private static long CompactionBytes(long last) => Math.Max(64L * 1024 * 1024, last * 4);
-
     private void Compact()
     {
+        // Only the flusher writes the file, so the fresh copy is written and flushed without the lock: an answer being
+        // owed meanwhile (the pipeline's answer path) waits for no device. What is appended meanwhile stays pending and
+        // goes to the fresh file with the next group commit, after the swap and the directory's flush below.
+        List<OwedAnswer> outstanding;
+        long lastId;
         lock (_lock)
         {
-            var fresh = _path + ".new";
-            using (var writer = new FileStream(fresh, FileMode.Create, FileAccess.Write, FileShare.None))
-            {
-                var buffer = new MemoryStream();
-                foreach (var answer in _outstanding.Values.OrderBy(a => a.Id))
-                {
-                    AppendOwed(buffer, answer);
-                }
+            outstanding = [.. _outstanding.Values.OrderBy(a => a.Id)];
+            lastId = _lastId;
+        }
 
-                if (_lastId > 0)
-                {
-                    AppendId(buffer, LastIdKind, _lastId);
-                }
-                buffer.WriteTo(writer);
-                writer.Flush();
-                Native.FlushData(writer.SafeFileHandle);
+        var fresh = _path + ".new";
+        using (var writer = new FileStream(fresh, FileMode.Create, FileAccess.Write, FileShare.None))
+        {
+            var buffer = new MemoryStream();
+            foreach (var answer in outstanding)
+            {
+                AppendOwed(buffer, answer);
+            }
+
+            if (lastId > 0)
+            {
+                AppendId(buffer, LastIdKind, lastId);
+            }
+
+            buffer.WriteTo(writer);
+            writer.Flush();
+            Native.FlushData(writer.SafeFileHandle);
+        }
+
+        lock (_lock)
+        {
+            if (_disposed)
+            {
+                // Closing while this ran: what was pending went to the current file, which stays.
+                File.Delete(fresh);
+                return;
             }
 
             _file.Dispose();
             File.Move(fresh, _path, overwrite: true);
-            Native.FlushDirectory(Path.GetDirectoryName(_path)!);
             _file = new FileStream(_path, FileMode.Append, FileAccess.Write, FileShare.Read);
             _bytes = _file.Length;
         }
+
+        Native.FlushDirectory(Path.GetDirectoryName(_path)!);
     }
 
     private static (long LastId, int Skipped) Read(byte[] bytes, Dictionary<long, OwedAnswer> outstanding)

@@ -155,6 +155,59 @@ public sealed class OwedAnswerTests : IDisposable
     }
 
     [Fact]
+    public async Task OwedAnswerFile_RewrittenWhileAnswersAreOwedAndSettled_KeepsExactlyWhatIsOwed()
+    {
+        var owedBytes = 0L;
+        var expected = new HashSet<long>();
+        using (var file = OwedAnswerFile.Open(_data.Path, compactionFloor: 4096))
+        {
+            // Four writers owe and settle at once while the file, past its floor after every group commit, is rewritten
+            // again and again beside them.
+            var writers = Enumerable.Range(0, 4).Select(w => Task.Run(async () =>
+            {
+                var kept = new List<long>();
+                var bytes = 0L;
+                for (var i = 0; i < 500; i++)
+                {
+                    var payload = Encoding.UTF8.GetBytes($"{{\"writer\":{w},\"answer\":{i}}}");
+                    var (answer, durable) = file.Owe($"client-{w}", "pos/s/t/decisions", [(byte)w], payload, DateTimeOffset.UnixEpoch);
+                    bytes += payload.Length + "client-0".Length + "pos/s/t/decisions".Length;
+                    if (i % 25 == 0)
+                    {
+                        await durable;
+                    }
+
+                    if (i % 3 == 0)
+                    {
+                        kept.Add(answer.Id);
+                    }
+                    else
+                    {
+                        file.Settle(answer.Id);
+                    }
+                }
+
+                return (kept, bytes);
+            })).ToArray();
+            foreach (var (kept, bytes) in await Task.WhenAll(writers))
+            {
+                expected.UnionWith(kept);
+                owedBytes += bytes;
+            }
+
+            await file.Owe("client-last", "pos/s/t/decisions", null, "{}"u8, DateTimeOffset.UnixEpoch).Durable;
+            expected.Add(file.Outstanding().Max(a => a.Id));
+        }
+
+        // Rewritten on the way: smaller than the payloads, client ids and topics alone of every answer ever owed.
+        Assert.True(new FileInfo(Path.Combine(_data.Path, OwedAnswerFile.FileName)).Length < owedBytes);
+        using var reopened = OwedAnswerFile.Open(_data.Path);
+        Assert.Equal(expected.Order(), reopened.Outstanding().Select(a => a.Id));
+        Assert.All(reopened.Outstanding().Where(a => a.ClientId != "client-last"),
+            a => Assert.Contains($"\"writer\":{a.Correlation![0]}", Encoding.UTF8.GetString(a.Payload), StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task OwedAnswerFile_ATornTail_IsCutOff_AndWhatWasWholeIsKept()
     {
         using (var file = OwedAnswerFile.Open(_data.Path))
