@@ -174,8 +174,8 @@ public sealed partial class EmbeddedBrokerIngest : IIngest
 
     /// <summary>
     /// The answer to a payment taken by this broker is owed to the client that sent it: kept until that client acknowledges
-    /// it, and the task (which the payment's PUBACK waits for) completes once it is kept durably and, when it was queued to
-    /// that client's connection, written there: the terminal has its answer before its PUBACK.
+    /// it. The task completes once it is kept durably; the payment's PUBACK also waits, in its interceptor, until it is
+    /// written to that client's connection (<see cref="PublishGate"/>): the terminal has its answer before its PUBACK.
     /// </summary>
     public Task PublishAsync(InboundMessage payment, string topic, byte[]? correlationData, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
@@ -191,7 +191,8 @@ public sealed partial class EmbeddedBrokerIngest : IIngest
         }
 
         var (answer, durable) = _context.Owed!.Owe(payer, topic, correlationData, payload, _context.Time.GetUtcNow());
-        return AnswerFirstAsync(answer, durable, cancellationToken);
+        ((PaymentSettlement)payment.Settlement).Answer = answer;
+        return AnswerAsync(answer, durable, cancellationToken);
     }
 
     public async ValueTask DisposeAsync()
@@ -209,8 +210,8 @@ public sealed partial class EmbeddedBrokerIngest : IIngest
         _context.PasswordChecks.Dispose();
     }
 
-    /// <summary>Completes once the answer is kept durably and, if it was queued to its payer's connection, written there.</summary>
-    private async Task AnswerFirstAsync(OwedAnswer answer, Task durable, CancellationToken cancellationToken)
+    /// <summary>Completes once the answer is routed and kept durably; its write is awaited by its payment's interceptor.</summary>
+    private async Task AnswerAsync(OwedAnswer answer, Task durable, CancellationToken cancellationToken)
     {
         // While it is routed, MQTTnet's events see the message object: queued to its payer, or taken by nobody (still owed).
         answer.Publishing = true;
@@ -224,21 +225,6 @@ public sealed partial class EmbeddedBrokerIngest : IIngest
             _routing.TryRemove(answer.Message, out _);
         }
 
-        if (answer.QueuedForPayer && _context.Connections.Of(answer.Payer) is not null)
-        {
-            // Bounded: a connection that does not read must not hold up its PUBACK, nor the payments recorded with this one.
-            // Past the wait the PUBACK goes; the answer stays owed and is offered again when the terminal resubscribes.
-            try
-            {
-                await answer.Written.WaitAsync(_context.Limits.AnswerWriteWait, _context.Time, CancellationToken.None);
-            }
-            catch (TimeoutException)
-            {
-                _context.Refusals.Report(RefusalReason.AnswerWriteWait, null);
-            }
-        }
-
-        answer.Publishing = false;
         await durable;
     }
 

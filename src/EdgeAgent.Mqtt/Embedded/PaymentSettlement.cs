@@ -5,7 +5,8 @@ namespace EdgeAgent.Mqtt.Embedded;
 /// <summary>
 /// The settlement of a payment the broker took: the publish interceptor (<see cref="PublishGate"/>) awaits
 /// <see cref="Recorded"/>, and MQTTnet queues the PUBACK only once the interceptor returns; abandoning it closes the
-/// connection without one (the terminal sends the payment again).
+/// connection without one (the terminal sends the payment again). Its answer's write is awaited there too, on the payer's
+/// own connection, never by the record loop, which acknowledges every terminal's payments of a commit in turn.
 /// </summary>
 internal sealed class PaymentSettlement(string payer) : IMessageSettlement
 {
@@ -24,4 +25,7 @@ internal sealed class PaymentSettlement(string payer) : IMessageSettlement
     }
 
     public void Abandon() => _recorded.TrySetResult(false);
+
+    /// <summary>The answer owed to <see cref="Payer"/> for this payment, once given; its PUBACK waits for it to be written.</summary>
+    public OwedAnswer? Answer { get; set; }
 }

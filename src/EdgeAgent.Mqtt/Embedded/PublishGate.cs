@@ -10,9 +10,9 @@ namespace EdgeAgent.Mqtt.Embedded;
 /// <summary>
 /// Every PUBLISH the broker receives (MQTTnet's InterceptingPublish event). MQTTnet awaits it on the client's receive
 /// loop and queues the PUBACK only after it returns (MqttConnectedClient.HandleIncomingPublishPacket), so a payment's
-/// PUBACK waits here until its record is durable and its answer written (<see cref="EmbeddedBrokerIngest"/>), by
-/// awaiting the pipeline's settlement. A payment is taken out of the broker here: never routed, never retained, handed
-/// to the pipeline with every property the client controls. The agent's own answers pass; anything else is routed as
+/// PUBACK waits here until its record is durable (the pipeline's settlement) and its answer written to this connection.
+/// A payment is taken out of the broker here: never routed, never retained, handed to the pipeline with every property
+/// the client controls. The agent's own answers pass; anything else is routed as
 /// usual if it is not retained and the access policy allows it. The price of holding the PUBACK here: the connection
 /// reads nothing else meanwhile, so one connection has one payment in the pipeline at a time.
 /// </summary>
@@ -71,10 +71,12 @@ internal sealed class PublishGate(string topicRoot, IBrokerAccess access, Broker
         }
 
         var settlement = new PaymentSettlement(e.ClientId);
+        var recorded = false;
         try
         {
             await sink.EnqueueAsync(Inbound(message, identity, e.ClientId, received, settlement), stopping);
-            if (!await settlement.Recorded.WaitAsync(stopping))
+            recorded = await settlement.Recorded.WaitAsync(stopping);
+            if (!recorded)
             {
                 e.CloseConnection = true;
             }
@@ -84,6 +86,34 @@ internal sealed class PublishGate(string topicRoot, IBrokerAccess access, Broker
             settlement.Abandon();
             e.CloseConnection = true;
         }
+
+        if (settlement.Answer is { } answer)
+        {
+            await AnswerWrittenAsync(answer, recorded);
+        }
+    }
+
+    /// <summary>
+    /// The payment's answer is on its payer's wire, or the bounded wait for that is over: its PUBACK may go. Awaited here,
+    /// on the payer's own connection, so a connection that does not read holds up its own PUBACK only, never the payments
+    /// recorded with it. Past the wait the PUBACK goes; the answer stays owed and is offered again when the terminal
+    /// resubscribes.
+    /// </summary>
+    private async Task AnswerWrittenAsync(OwedAnswer answer, bool recorded)
+    {
+        if (recorded && answer.QueuedForPayer && context.Connections.Of(answer.Payer) is not null)
+        {
+            try
+            {
+                await answer.Written.WaitAsync(context.Limits.AnswerWriteWait, context.Time, CancellationToken.None);
+            }
+            catch (TimeoutException)
+            {
+                context.Refusals.Report(RefusalReason.AnswerWriteWait, null);
+            }
+        }
+
+        answer.Publishing = false;
     }
 
     private InboundMessage Inbound(MqttApplicationMessage message, BrokerIdentity identity, string clientId, long received, PaymentSettlement settlement)

@@ -3,7 +3,9 @@ using System.Text;
 using EdgeAgent.IntegrationTests.EmbeddedBroker.Support;
 using EdgeAgent.IntegrationTests.Infrastructure;
 using EdgeAgent.Storage.Answers;
+using Microsoft.Extensions.Time.Testing;
 using MQTTnet.Formatter;
+using MQTTnet.Protocol;
 
 namespace EdgeAgent.IntegrationTests.EmbeddedBroker;
 
@@ -152,6 +154,50 @@ public sealed class OwedAnswerTests : IDisposable
         await using var again = await TestClient.ConnectAsync(broker.Port, "store-1-t4", MqttProtocolVersion.V311);
         await again.SubscribeAsync("pos/store-1/t4/decisions");
         await Assert.ThrowsAnyAsync<Exception>(() => again.NextAsync(TimeSpan.FromSeconds(2)));
+    }
+
+    [Fact]
+    public async Task ATerminalThatDoesNotRead_HoldsUpItsOwnPubAck_NotThoseOfThePaymentsCommittedWithIt()
+    {
+        // The clock stands still: the bounded wait for the silent terminal's answer to be written never ends by itself.
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var broker = await TestBroker.StartAsync(owedAnswers: () => new EdgeAgent.Hosting.FileOwedAnswers(Path.Combine(_data.Path, "owed")), time: time);
+        broker.Sink.Mode = SinkMode.Group;
+
+        // A terminal with a small receive window that reads nothing, and a flood on a topic it subscribed to: the broker's
+        // writes to it stop once the socket's buffers are full, so its answer waits behind the flood, unwritten.
+        await using var silent = await RawMqtt.OpenAsync(broker.Port, receiveBufferBytes: 4096);
+        await silent.SendAsync(RawMqtt.Connect(4, "store-1-silent", cleanSession: true, keepAlive: 60));
+        Assert.Equal(0x20, (await silent.ReadPacketAsync())!.Value.Header);
+        await silent.SendAsync(Subscribe(1, "pos/store-1/silent/decisions"));
+        Assert.Equal(0x90, (await silent.ReadPacketAsync())!.Value.Header);
+        await silent.SendAsync(Subscribe(2, "flood/silent"));
+        Assert.Equal(0x90, (await silent.ReadPacketAsync())!.Value.Header);
+        await using (var flood = await TestClient.ConnectAsync(broker.Port, "store-1-flood", MqttProtocolVersion.V311))
+        {
+            var chunk = new byte[60_000];
+            for (var i = 0; i < 200; i++) // 12 MB, three times the most Linux lets a socket's send buffer grow to
+            {
+                await flood.PublishAsync("flood/silent", chunk, qos: MqttQualityOfServiceLevel.AtMostOnce);
+            }
+        }
+
+        // Its payment and another terminal's are committed together, the silent one's first.
+        await silent.SendAsync(Publish(7, Payloads.Topic(terminal: "silent"), Payloads.Payment("tx-silent")));
+        await Eventually.TrueAsync(() => !broker.Sink.Received.IsEmpty, "the silent terminal's payment reached the pipeline");
+        await using var till = await TestClient.ConnectAsync(broker.Port, "store-1-till", MqttProtocolVersion.V311);
+        await till.SubscribeAsync("pos/store-1/till/decisions");
+        var pubAck = till.PublishAsync(Payloads.Topic(terminal: "till"), Payloads.Payment("tx-till"));
+
+        // The till has its PUBACK and its answer while the silent terminal's answer is still unwritten.
+        await pubAck.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Contains("\"answer\"", Encoding.UTF8.GetString((await till.NextAsync()).Payload.ToArray()), StringComparison.Ordinal);
+        Assert.Equal(0, broker.Metrics.Refusals("answer_write_wait"));
+
+        // Once the bounded wait is over the silent terminal's PUBACK goes too, counted; its answer stays owed.
+        time.Advance(TimeSpan.FromSeconds(6));
+        await Eventually.TrueAsync(() => broker.Metrics.Refusals("answer_write_wait") == 1, "the silent terminal's wait ended, counted");
+        await Eventually.TrueAsync(() => broker.Ingest.OwedAnswers == 1, "only the silent terminal's answer is still owed");
     }
 
     [Fact]

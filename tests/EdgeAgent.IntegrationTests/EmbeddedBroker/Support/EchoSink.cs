@@ -26,6 +26,11 @@ internal sealed class EchoSink : IInboundSink
 
     public ConcurrentQueue<InboundMessage> Received { get; } = new();
 
+    /// <summary>Payments per commit group in <see cref="SinkMode.Group"/>.</summary>
+    public int GroupSize { get; set; } = 2;
+
+    private readonly List<InboundMessage> _group = [];
+
     public static string AnswerTopicOf(InboundMessage message) =>
         message.ResponseTopic ?? message.Topic[..^"payments".Length] + "decisions";
 
@@ -35,6 +40,12 @@ internal sealed class EchoSink : IInboundSink
         if (Mode == SinkMode.Hold)
         {
             return; // never acknowledged: the terminal's PUBACK waits until the broker goes away
+        }
+
+        if (Mode == SinkMode.Group)
+        {
+            await CommitAsGroupAsync(message, cancellationToken);
+            return;
         }
 
         var answer = Encoding.UTF8.GetBytes($$"""{"answer":{{Interlocked.Increment(ref _sequence)}},"length":{{message.Length}}}""");
@@ -49,5 +60,34 @@ internal sealed class EchoSink : IInboundSink
         }
 
         await message.Settlement.AcknowledgeAsync(cancellationToken);
+    }
+
+    private async Task CommitAsGroupAsync(InboundMessage message, CancellationToken cancellationToken)
+    {
+        List<InboundMessage> group;
+        lock (_group)
+        {
+            _group.Add(message);
+            if (_group.Count < GroupSize)
+            {
+                return;
+            }
+
+            group = [.. _group];
+            _group.Clear();
+        }
+
+        var published = new List<Task>();
+        foreach (var payment in group)
+        {
+            var answer = Encoding.UTF8.GetBytes($$"""{"answer":{{Interlocked.Increment(ref _sequence)}},"length":{{payment.Length}}}""");
+            published.Add(Publisher!.PublishAsync(payment, AnswerTopicOf(payment), payment.CorrelationData, answer, cancellationToken));
+        }
+
+        for (var i = 0; i < group.Count; i++)
+        {
+            await published[i];
+            await group[i].Settlement.AcknowledgeAsync(cancellationToken);
+        }
     }
 }

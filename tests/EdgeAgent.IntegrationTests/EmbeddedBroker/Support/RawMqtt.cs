@@ -16,9 +16,14 @@ internal sealed class RawMqtt : IAsyncDisposable
     private RawMqtt(TcpClient tcp) => _tcp = tcp;
 
     /// <summary>Opens a connection to the broker on 127.0.0.1, from <paramref name="from"/> (another loopback address) when given.</summary>
-    public static async Task<RawMqtt> OpenAsync(int port, IPAddress? from = null)
+    public static async Task<RawMqtt> OpenAsync(int port, IPAddress? from = null, int? receiveBufferBytes = null)
     {
         var raw = new RawMqtt(from is null ? new TcpClient() : new TcpClient(new IPEndPoint(from, 0)));
+        if (receiveBufferBytes is { } bytes)
+        {
+            raw._tcp.ReceiveBufferSize = bytes; // before connecting, so the window it announces stays small
+        }
+
         await raw._tcp.ConnectAsync(IPAddress.Loopback, port);
         raw._stream = raw._tcp.GetStream();
         return raw;

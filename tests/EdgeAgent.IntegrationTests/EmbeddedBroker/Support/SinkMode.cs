@@ -10,4 +10,10 @@ internal enum SinkMode
 
     /// <summary>Neither answer nor acknowledge (the agent died before the record).</summary>
     Hold,
+
+    /// <summary>
+    /// As the record loop does with a commit group: payments gathered <see cref="EchoSink.GroupSize"/> at a time, every
+    /// answer published, then each answer awaited and each payment acknowledged, in arrival order.
+    /// </summary>
+    Group,
 }
