@@ -231,46 +231,9 @@ public sealed partial class ExternalBrokerIngest : IIngest
         }
     }
 
-    /// <summary>What the message carries, the payload handed over in place (see <see cref="ReceivedPayload"/>) when it is within the size limit.</summary>
-    private InboundMessage Inbound(MqttApplicationMessage message, long received, IMessageSettlement settlement)
-    {
-        var length = message.Payload.Length;
-        var (count, bytes) = UserPropertySize(message.UserProperties);
-        return new InboundMessage
-        {
-            Topic = message.Topic,
-            Payload = ReceivedPayload.Take(message.Payload, _options.MaxPacketBytes),
-            ReceivedLength = length,
-            ResponseTopic = message.ResponseTopic,
-            CorrelationData = message.CorrelationData,
-            ContentType = message.ContentType,
-            UserPropertyCount = count,
-            UserPropertyBytes = bytes,
-            Qos = (int)message.QualityOfServiceLevel,
-            Retain = message.Retain,
-            // The terminal's hop to the broker is out of sight: only a broker on this machine counts as loopback (Validation:ClearPan).
-            ArrivedOverLoopback = Security.BrokerExposure.IsLoopback(_options.Host),
-            ReceivedTimestamp = received,
-            ReceivedAt = _time.GetUtcNow(),
-            Settlement = settlement,
-        };
-    }
-
-    private static (int Count, int Bytes) UserPropertySize(List<MQTTnet.Packets.MqttUserProperty>? properties)
-    {
-        if (properties is null)
-        {
-            return (0, 0);
-        }
-
-        var bytes = 0;
-        foreach (var property in properties)
-        {
-            bytes += property.Name.Length + property.ValueBuffer.Length;
-        }
-
-        return (properties.Count, bytes);
-    }
+    // The terminal's hop to the broker is out of sight: only a broker on this machine counts as loopback (Validation:ClearPan).
+    private InboundMessage Inbound(MqttApplicationMessage message, long received, IMessageSettlement settlement) =>
+        InboundMapping.From(message, _options.MaxPacketBytes, senderId: null, Security.BrokerExposure.IsLoopback(_options.Host), received, _time.GetUtcNow(), settlement);
 
     [LoggerMessage(EventId = 200, Level = LogLevel.Information, Message = "Connected to {Host}:{Port}, subscribed to {Filter} (session resumed: {SessionPresent}, shared subscriptions: {Shared})")]
     private partial void LogConnected(string host, int port, string filter, bool sessionPresent, bool shared);

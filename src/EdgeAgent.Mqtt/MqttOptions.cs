@@ -252,7 +252,8 @@ public sealed class MqttOptions : IValidatableObject
     /// <summary>True when an external broker is configured.</summary>
     public bool UsesExternalBroker => !string.IsNullOrWhiteSpace(Host);
 
-    public string EffectiveClientId => string.IsNullOrWhiteSpace(ClientId) ? "edgeagent-" + Environment.MachineName : ClientId;
+    /// <summary><see cref="ClientId"/>, else one made of the machine's name.</summary>
+    public string EffectiveClientId => Shared.Mqtt.MqttClientSetup.ClientId(ClientId);
 
     #region Security: TLS, terminal identities, the exposure rule
 

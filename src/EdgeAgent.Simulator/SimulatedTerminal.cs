@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using EdgeAgent.Shared.Mqtt;
 using MQTTnet;
-using MQTTnet.Formatter;
 using MQTTnet.Protocol;
 
 namespace EdgeAgent.Simulator;
@@ -38,17 +38,8 @@ internal sealed class SimulatedTerminal : IAsyncDisposable
 
     public async Task ConnectAsync(LoadOptions options, string clientId, CancellationToken cancellationToken)
     {
-        var connect = new MqttClientOptionsBuilder()
-            .WithEndPoint(new System.Net.DnsEndPoint(options.Host, options.Port))
-            .WithTcpServer(tcp =>
-            {
-                tcp.BufferSize = options.TcpBufferBytes;
-                tcp.NoDelay = true;
-            })
-            .WithProtocolVersion(MqttProtocolVersion.V500)
-            .WithClientId(clientId)
-            .WithCleanStart(true)
-            .WithTimeout(TimeSpan.FromSeconds(10))
+        var connect = MqttClientSetup.Server(options.Host, options.Port, options.TcpBufferBytes)
+            .WithMqtt5(clientId)
             .Build();
         await _client.ConnectAsync(connect, cancellationToken);
         await _client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()

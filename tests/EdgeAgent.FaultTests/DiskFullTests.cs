@@ -68,11 +68,11 @@ public sealed class DiskFullTests(ITestOutputHelper output) : IAsyncLifetime
             Assert.Contains("disk full", await ready.Content.ReadAsStringAsync(), StringComparison.Ordinal);
             Assert.Equal(1, PrometheusText.Value(await http.GetStringAsync(agent.BaseUrl + "/metrics"), "edgeagent_intake_paused", ("reason", "disk_full")));
 
-            // The commit is retried while the disk stays full, for longer than the grace that stops the agent on other store
-            // failures; nothing more is acknowledged meanwhile.
-            var paused = DateTime.UtcNow;
-            await Eventually.TrueAsync(() => agent.Metrics.PersistFailures >= failures + 5 && DateTime.UtcNow - paused > TimeSpan.FromSeconds(3),
-                "the commit is retried on the full disk", TimeSpan.FromSeconds(60));
+            // The commit is retried while the disk stays full, for longer than the 1 s grace that stops the agent on other
+            // store failures; nothing more is acknowledged meanwhile. Counted in retries, not read off a clock: the record's
+            // backoff waits 50 ms, then twice as long each time (no jitter), on the agent's own TimeProvider, so five more
+            // failures come after at least five waits, 50 + 100 + 200 + 400 + 800 ms = 1.55 s of the agent's time since the first.
+            await Eventually.TrueAsync(() => agent.Metrics.PersistFailures >= failures + 5, "the commit is retried on the full disk", TimeSpan.FromSeconds(60));
             Assert.Equal(acknowledged, agent.Metrics.Acknowledged);
             Assert.True(agent.Status.IsReady is false);
 

@@ -29,9 +29,7 @@ public sealed class EmbeddedDoubleKillTests(ITestOutputHelper output) : IDisposa
 
     private async Task RunAsync(int busyCores, int perTerminal)
     {
-        var seed = Environment.TickCount;
-        var random = new Random(seed);
-        output.WriteLine($"seed {seed}");
+        var random = FaultSeed.Next(output, nameof(EmbeddedDoubleKillTests));
         string[] settings = [$"Mqtt:Port={_port}", "Inference:Provider=Cpu"];
         var ledger = new PaymentLedger();
         var busy = new List<ExternalProcess>();
@@ -79,7 +77,7 @@ public sealed class EmbeddedDoubleKillTests(ITestOutputHelper output) : IDisposa
             // Done means every payment acknowledged; each must have its answer at its terminal.
             var answered = await Wait.UntilAsync(() => Unanswered(terminals, perTerminal).Count == 0, TimeSpan.FromSeconds(30));
             Assert.True(answered, $"{Unanswered(terminals, perTerminal).Count} acknowledged payments never answered: "
-                + string.Join(", ", Unanswered(terminals, perTerminal).Take(20)) + $" (seed {seed})");
+                + string.Join(", ", Unanswered(terminals, perTerminal).Take(20)));
             await agent.StopAsync(TimeSpan.FromSeconds(30));
         }
         finally

@@ -7,9 +7,9 @@ using EdgeAgent.Core.Features;
 using EdgeAgent.Core.Fleet;
 using EdgeAgent.Core.Pipeline;
 using EdgeAgent.Core.Telemetry;
+using EdgeAgent.Shared.Mqtt;
 using Microsoft.Extensions.Logging;
 using MQTTnet;
-using MQTTnet.Formatter;
 using MQTTnet.Protocol;
 
 namespace EdgeAgent.Cloud.Fleet;
@@ -312,17 +312,10 @@ public sealed partial class FleetLink : IFirstSightFetch, IAsyncDisposable
 
     private async Task ConnectAsync(CancellationToken cancellationToken)
     {
-        var builder = new MqttClientOptionsBuilder()
-            .WithTcpServer(_options.Host, _options.Port)
-            .WithProtocolVersion(MqttProtocolVersion.V500)
-            .WithClientId("edgeagent-fleet-" + _options.StoreId)
-            .WithCleanStart(true)
-            .WithKeepAlivePeriod(TimeSpan.FromSeconds(15))
-            .WithTimeout(TimeSpan.FromSeconds(10));
-        if (!string.IsNullOrEmpty(_options.Username))
-        {
-            builder.WithCredentials(_options.Username, _options.Password);
-        }
+        var builder = MqttClientSetup.Server(_options.Host!, _options.Port)
+            .WithMqtt5("edgeagent-fleet-" + _options.StoreId)
+            .WithKeepAlivePeriod(MqttClientSetup.DefaultKeepAlive)
+            .WithOptionalCredentials(_options.Username, _options.Password);
 
         var result = await _client.ConnectAsync(builder.Build(), cancellationToken);
         if (result.ResultCode != MqttClientConnectResultCode.Success)

@@ -37,23 +37,4 @@ public static class CloudCertificates
 
         return bundle;
     }
-
-    /// <summary>
-    /// Validates a server chain against <paramref name="roots"/> only (a private CA, edgeHub's), as the system roots
-    /// would for a public one; the host name was already checked by the TLS handshake.
-    /// </summary>
-    public static bool ChainsTo(X509Certificate? certificate, X509Certificate2Collection roots, System.Net.Security.SslPolicyErrors errors)
-    {
-        if (certificate is null || (errors & System.Net.Security.SslPolicyErrors.RemoteCertificateNameMismatch) != 0)
-        {
-            return false;
-        }
-
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.AddRange(roots);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        using var leaf = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
-        return chain.Build(leaf);
-    }
 }

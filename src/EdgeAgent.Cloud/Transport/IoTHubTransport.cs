@@ -1,9 +1,9 @@
 using System.Buffers;
 using System.Collections.Concurrent;
-using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using EdgeAgent.Cloud.IoTHub;
+using EdgeAgent.Shared.Mqtt;
 using Microsoft.Extensions.Logging;
 using MQTTnet;
 using MQTTnet.Formatter;
@@ -116,29 +116,15 @@ public sealed partial class IoTHubTransport : MqttTransportBase
             _trust = CloudCertificates.LoadBundle(await _workload.GetTrustBundleAsync(cancellationToken));
         }
 
-        var trust = _trust;
-        var builder = new MqttClientOptionsBuilder()
-            .WithEndPoint(new DnsEndPoint(_settings.ConnectHost, _settings.Port))
-            .WithTcpServer(tcp => tcp.NoDelay = true)
+        // IoT Hub speaks MQTT 3.1.1 only, and always with its own TLS and a device identity in the user name.
+        var builder = MqttClientSetup.Server(_settings.ConnectHost, _settings.Port)
             .WithProtocolVersion(MqttProtocolVersion.V311)
             .WithClientId(_settings.ClientId)
             .WithCleanSession(true)
-            .WithKeepAlivePeriod(TimeSpan.FromSeconds(Options.KeepAliveSeconds))
+            .WithKeepAliveSeconds(Options.KeepAliveSeconds)
             .WithTimeout(SendTimeout)
-            .WithTlsOptions(tls =>
-            {
-                tls.UseTls().WithTargetHost(_settings.ConnectHost);
-                if (trust is not null)
-                {
-                    tls.WithCertificateValidationHandler(e => CloudCertificates.ChainsTo(e.Certificate, trust, e.SslPolicyErrors));
-                }
-
-                if (_clientCertificate is not null)
-                {
-                    tls.WithClientCertificates([_clientCertificate]);
-                }
-            });
-        builder = password is null ? builder.WithCredentials(_settings.Username, (string?)null) : builder.WithCredentials(_settings.Username, password);
+            .WithCredentials(_settings.Username, password)
+            .WithServerTls(_settings.ConnectHost, _trust, _clientCertificate, X509RevocationMode.Online);
 
         var result = await Client.ConnectAsync(builder.Build(), cancellationToken);
         if (result.ResultCode != MqttClientConnectResultCode.Success)

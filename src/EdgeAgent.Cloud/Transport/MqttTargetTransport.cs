@@ -1,12 +1,11 @@
 using System.Buffers;
 using System.Globalization;
-using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using EdgeAgent.Cloud.IoTHub;
+using EdgeAgent.Shared.Mqtt;
 using Microsoft.Extensions.Logging;
 using MQTTnet;
-using MQTTnet.Formatter;
 using MQTTnet.Protocol;
 
 namespace EdgeAgent.Cloud.Transport;
@@ -35,7 +34,7 @@ public sealed partial class MqttTargetTransport : MqttTransportBase
     {
         _logger = logger;
         // Distinct from the terminals' client id (Mqtt:ClientId), so the two never take over each other's session on a shared broker.
-        _clientId = string.IsNullOrWhiteSpace(options.ClientId) ? "edgeagent-" + Environment.MachineName + "-cloud" : options.ClientId;
+        _clientId = MqttClientSetup.ClientId(options.ClientId, "-cloud");
         _methodsPrefix = Expand(options.MethodsTopic, "");
         _desiredTopic = Expand(options.DesiredTopic, "");
         _reportedTopic = Expand(options.ReportedTopic, "");
@@ -79,35 +78,18 @@ public sealed partial class MqttTargetTransport : MqttTransportBase
 
     protected override async Task ConnectAsync(CancellationToken cancellationToken)
     {
-        var trust = _trust;
-        var builder = new MqttClientOptionsBuilder()
-            .WithEndPoint(new DnsEndPoint(Options.Host!, Port))
-            .WithTcpServer(tcp => tcp.NoDelay = true)
-            .WithProtocolVersion(MqttProtocolVersion.V500)
-            .WithClientId(_clientId)
-            .WithCleanStart(true)
-            .WithKeepAlivePeriod(TimeSpan.FromSeconds(Options.KeepAliveSeconds))
-            .WithTimeout(SendTimeout);
-        if (!string.IsNullOrEmpty(Options.Username))
-        {
-            builder.WithCredentials(Options.Username, Options.Password);
-        }
-
+        var builder = MqttClientSetup.Server(Options.Host!, Port)
+            .WithMqtt5(_clientId)
+            .WithKeepAliveSeconds(Options.KeepAliveSeconds)
+            .WithTimeout(SendTimeout)
+            .WithOptionalCredentials(Options.Username, Options.Password);
         if (Options.UseTls)
         {
-            builder.WithTlsOptions(tls =>
-            {
-                tls.UseTls().WithTargetHost(Options.Host);
-                if (trust is not null)
-                {
-                    tls.WithCertificateValidationHandler(e => CloudCertificates.ChainsTo(e.Certificate, trust, e.SslPolicyErrors));
-                }
-
-                if (!string.IsNullOrWhiteSpace(Options.CertificatePath))
-                {
-                    tls.WithClientCertificates([CloudCertificates.LoadClientCertificate(Options.CertificatePath, Options.CertificateKeyPath)]);
-                }
-            });
+            builder.WithServerTls(
+                Options.Host!,
+                _trust,
+                string.IsNullOrWhiteSpace(Options.CertificatePath) ? null : CloudCertificates.LoadClientCertificate(Options.CertificatePath, Options.CertificateKeyPath),
+                X509RevocationMode.Online);
         }
 
         var result = await Client.ConnectAsync(builder.Build(), cancellationToken);

@@ -4,11 +4,11 @@ using System.Text.Json;
 using EdgeAgent.Core.Fleet;
 using EdgeAgent.Fleet.Contracts;
 using EdgeAgent.Fleet.Hosting;
+using EdgeAgent.Shared.Mqtt;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MQTTnet;
-using MQTTnet.Formatter;
 using MQTTnet.Protocol;
 
 namespace EdgeAgent.Fleet.Uplink;
@@ -80,17 +80,10 @@ internal sealed partial class FleetUplinkService(
 
     private async Task ConnectAsync(IMqttClient client, CancellationToken cancellationToken)
     {
-        var builder = new MqttClientOptionsBuilder()
-            .WithTcpServer(_options.UplinkHost, _options.UplinkPort)
-            .WithProtocolVersion(MqttProtocolVersion.V500)
-            .WithClientId($"edgeagent-fleet-{_options.AdvertisedAddress}-{_options.SiloPort}")
-            .WithCleanStart(true)
-            .WithKeepAlivePeriod(TimeSpan.FromSeconds(15))
-            .WithTimeout(TimeSpan.FromSeconds(10));
-        if (!string.IsNullOrEmpty(_options.UplinkUsername))
-        {
-            builder.WithCredentials(_options.UplinkUsername, _options.UplinkPassword);
-        }
+        var builder = MqttClientSetup.Server(_options.UplinkHost, _options.UplinkPort)
+            .WithMqtt5($"edgeagent-fleet-{_options.AdvertisedAddress}-{_options.SiloPort}")
+            .WithKeepAlivePeriod(MqttClientSetup.DefaultKeepAlive)
+            .WithOptionalCredentials(_options.UplinkUsername, _options.UplinkPassword);
 
         var result = await client.ConnectAsync(builder.Build(), cancellationToken);
         if (result.ResultCode != MqttClientConnectResultCode.Success)

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Threading.Channels;
 using EdgeAgent.Core.Pipeline;
 using MQTTnet;
@@ -116,40 +115,17 @@ internal sealed class PublishGate(string topicRoot, IBrokerAccess access, Broker
         answer.Publishing = false;
     }
 
-    private InboundMessage Inbound(MqttApplicationMessage message, BrokerIdentity identity, string clientId, long received, PaymentSettlement settlement)
-    {
-        var length = message.Payload.Length;
-        var userProperties = message.UserProperties;
-        var userPropertyBytes = 0L;
-        if (userProperties is not null)
-        {
-            foreach (var property in userProperties)
-            {
-                userPropertyBytes += Encoding.UTF8.GetByteCount(property.Name) + property.ValueBuffer.Length;
-            }
-        }
-
-        return new InboundMessage
-        {
-            Topic = message.Topic,
-            // The broker refuses larger packets before reading them; the check stays so the payload is bounded whatever the path.
-            Payload = ReceivedPayload.Take(message.Payload, context.Limits.MaxPacketBytes),
-            ReceivedLength = length,
-            ResponseTopic = message.ResponseTopic,
-            CorrelationData = message.CorrelationData,
-            ContentType = message.ContentType,
-            UserPropertyCount = userProperties?.Count ?? 0,
-            UserPropertyBytes = (int)Math.Min(userPropertyBytes, int.MaxValue),
-            Qos = (int)message.QualityOfServiceLevel,
-            Retain = message.Retain,
-            SenderId = identity.Name,
-            // The terminal's own hop, seen by this broker: a card number in clear may come this way only (Validation:ClearPan).
-            ArrivedOverLoopback = Security.BrokerExposure.IsLoopback(context.Connections.Of(clientId)?.RemoteEndPoint),
-            ReceivedTimestamp = received,
-            ReceivedAt = context.Time.GetUtcNow(),
-            Settlement = settlement,
-        };
-    }
+    // The broker refuses larger packets before reading them; the payload check stays so it is bounded whatever the path.
+    // The terminal's own hop, seen by this broker: a card number in clear may come this way only (Validation:ClearPan).
+    private InboundMessage Inbound(MqttApplicationMessage message, BrokerIdentity identity, string clientId, long received, PaymentSettlement settlement) =>
+        InboundMapping.From(
+            message,
+            context.Limits.MaxPacketBytes,
+            identity.Name,
+            Security.BrokerExposure.IsLoopback(context.Connections.Of(clientId)?.RemoteEndPoint),
+            received,
+            context.Time.GetUtcNow(),
+            settlement);
 
     private void CheckOther(InterceptingPublishEventArgs e, MqttApplicationMessage message, BrokerIdentity? identity)
     {

@@ -23,7 +23,7 @@ public static class TrainGbtCommand
     /// <summary>Test rows on which the ONNX file is compared with ML.NET's own predictions.</summary>
     private const int FidelityRows = 5000;
 
-    public static int Run(TrainGbtOptions options, string command, TextWriter log)
+    public static int Run(TrainOptions<GbtSettings> options, string command, TextWriter log)
     {
         var clock = Stopwatch.StartNew();
         var dataSha256 = DataFiles.Sha256Of(options.Data);

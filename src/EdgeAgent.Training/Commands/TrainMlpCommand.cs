@@ -21,7 +21,7 @@ public static class TrainMlpCommand
     /// <summary>Test rows on which the ONNX file is compared with the trainer's forward pass.</summary>
     private const int FidelityRows = 5000;
 
-    public static int Run(TrainMlpOptions options, string command, TextWriter log)
+    public static int Run(TrainOptions<MlpSettings> options, string command, TextWriter log)
     {
         var clock = Stopwatch.StartNew();
         var dataSha256 = DataFiles.Sha256Of(options.Data);
@@ -76,7 +76,7 @@ public static class TrainMlpCommand
         return 0;
     }
 
-    private static MlpTrainingResult Train(FeatureMatrix train, FeatureMatrix validation, TrainMlpOptions options, string label, TextWriter log)
+    private static MlpTrainingResult Train(FeatureMatrix train, FeatureMatrix validation, TrainOptions<MlpSettings> options, string label, TextWriter log)
     {
         var clock = Stopwatch.StartNew();
         var trained = MlpTrainer.Train(

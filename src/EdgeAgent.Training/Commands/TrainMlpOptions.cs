@@ -1,62 +1,37 @@
 using System.CommandLine;
 using EdgeAgent.Training.Cli;
-using EdgeAgent.Training.Data;
-using EdgeAgent.Training.Layouts;
 using EdgeAgent.Training.Mlp;
 
 namespace EdgeAgent.Training.Commands;
 
-/// <summary>What <c>train-mlp</c> was asked to do.</summary>
-public sealed record TrainMlpOptions(
-    string Data,
-    string Out,
-    string Name,
-    string Version,
-    TimeSplit Split,
-    IReadOnlyList<StoreLayout> Layouts,
-    CardSplit Cards,
-    MlpSettings Settings,
-    double ReviewRate,
-    double DeclineRate,
-    string? SigningKey = null)
+/// <summary>The <c>train-mlp</c> command line: the shared training options and the MLP's own.</summary>
+public static class TrainMlpOptions
 {
     /// <summary>The <c>train-mlp</c> command and its options.</summary>
     public static Command Command()
     {
         var defaults = new MlpSettings();
-        var command = new Command("train-mlp", "trains the MLP, exports it to ONNX and writes the model card");
-        CommonOptions.AddData(command);
-        command.Options.Add(TrainingOption.Required("--out", "the folder the model and its card are written to"));
-        command.Options.Add(TrainingOption.Text("--name", "fraud-mlp", "the model's name"));
-        command.Options.Add(TrainingOption.Text("--version", "1.0.0", "the model's version"));
-        CommonOptions.AddSplit(command);
-        StoreLayouts.AddOptions(command);
-        CommonOptions.AddCards(command);
-        command.Options.Add(TrainingOption.Whole("--hidden1", defaults.Hidden1, "the first hidden layer's width"));
-        command.Options.Add(TrainingOption.Whole("--hidden2", defaults.Hidden2, "the second hidden layer's width"));
-        command.Options.Add(TrainingOption.Whole("--embedding", defaults.EmbeddingSize, "the merchant category embedding's size"));
-        command.Options.Add(TrainingOption.Whole("--min-category-rows", defaults.MinCategoryRows, "the fewest training rows a category needs for an embedding of its own"));
-        command.Options.Add(TrainingOption.Real("--category-dropout", defaults.CategoryDropout, "the share of rows trained as an unknown category"));
-        command.Options.Add(TrainingOption.Whole("--epochs", defaults.Epochs, "the most epochs"));
-        command.Options.Add(TrainingOption.Whole("--patience", defaults.Patience, "epochs without a better validation loss before stopping"));
-        command.Options.Add(TrainingOption.Whole("--batch-size", defaults.BatchSize, "rows per step"));
-        command.Options.Add(TrainingOption.Real("--learning-rate", defaults.LearningRate, "AdamW's learning rate"));
-        command.Options.Add(TrainingOption.Real("--weight-decay", defaults.WeightDecay, "AdamW's weight decay"));
-        command.Options.Add(TrainingOption.Whole("--seed", defaults.Seed, "the trainer's seed"));
-        CommonOptions.AddAlertRates(command);
-        CommonOptions.AddSigningKey(command);
-        return command;
+        return TrainCommandLine.Command("train-mlp", "trains the MLP, exports it to ONNX and writes the model card", "fraud-mlp", command =>
+        {
+            command.Options.Add(TrainingOption.Whole("--hidden1", defaults.Hidden1, "the first hidden layer's width"));
+            command.Options.Add(TrainingOption.Whole("--hidden2", defaults.Hidden2, "the second hidden layer's width"));
+            command.Options.Add(TrainingOption.Whole("--embedding", defaults.EmbeddingSize, "the merchant category embedding's size"));
+            command.Options.Add(TrainingOption.Whole("--min-category-rows", defaults.MinCategoryRows, "the fewest training rows a category needs for an embedding of its own"));
+            command.Options.Add(TrainingOption.Real("--category-dropout", defaults.CategoryDropout, "the share of rows trained as an unknown category"));
+            command.Options.Add(TrainingOption.Whole("--epochs", defaults.Epochs, "the most epochs"));
+            command.Options.Add(TrainingOption.Whole("--patience", defaults.Patience, "epochs without a better validation loss before stopping"));
+            command.Options.Add(TrainingOption.Whole("--batch-size", defaults.BatchSize, "rows per step"));
+            command.Options.Add(TrainingOption.Real("--learning-rate", defaults.LearningRate, "AdamW's learning rate"));
+            command.Options.Add(TrainingOption.Real("--weight-decay", defaults.WeightDecay, "AdamW's weight decay"));
+            command.Options.Add(TrainingOption.Whole("--seed", defaults.Seed, "the trainer's seed"));
+        });
     }
 
-    public static TrainMlpOptions From(ParseResult args)
+    /// <summary>What <c>train-mlp</c> was asked to do.</summary>
+    public static TrainOptions<MlpSettings> From(ParseResult args) => TrainCommandLine.From(args, Settings);
+
+    private static MlpSettings Settings(ParseResult args)
     {
-        var data = CommonOptions.DataFile(args);
-        var output = args.GetValue<string>("--out")!;
-        var name = args.GetValue<string>("--name")!;
-        var version = args.GetValue<string>("--version")!;
-        var split = CommonOptions.Split(args);
-        var layouts = StoreLayouts.Parse(args, split);
-        var cards = CommonOptions.Cards(args);
         var settings = new MlpSettings
         {
             Hidden1 = args.GetValue<int>("--hidden1"),
@@ -71,8 +46,6 @@ public sealed record TrainMlpOptions(
             WeightDecay = args.GetValue<double>("--weight-decay"),
             Seed = args.GetValue<int>("--seed"),
         };
-        var (review, decline) = CommonOptions.AlertRates(args);
-        var signingKey = CommonOptions.SigningKey(args);
         if (settings.Hidden1 < 1 || settings.Hidden2 < 1 || settings.EmbeddingSize < 1 || settings.Epochs < 1
             || settings.Patience < 1 || settings.BatchSize < 1 || settings.LearningRate <= 0 || settings.WeightDecay < 0
             || settings.MinCategoryRows < 0 || settings.CategoryDropout is < 0 or >= 1)
@@ -80,6 +53,6 @@ public sealed record TrainMlpOptions(
             throw new ArgumentException("Layer widths, embedding, epochs, patience and batch size ≥ 1, learning rate > 0, weight decay ≥ 0, min-category-rows ≥ 0 and 0 ≤ category-dropout < 1 are required.");
         }
 
-        return new TrainMlpOptions(data, output, name, version, split, layouts, cards, settings, review, decline, signingKey);
+        return settings;
     }
 }

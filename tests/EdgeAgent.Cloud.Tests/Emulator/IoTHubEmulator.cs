@@ -40,6 +40,8 @@ public sealed class IoTHubEmulator : IAsyncDisposable
     private JsonObject _desired = [];
     private long _desiredVersion = 1;
     private int _refuse;
+    private int _holdRecordsAfter = -1;
+    private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public IoTHubEmulator()
     {
@@ -80,6 +82,19 @@ public sealed class IoTHubEmulator : IAsyncDisposable
 
     /// <summary>The next <paramref name="count"/> telemetry messages are refused: the connection closes without a PUBACK.</summary>
     public void RefuseNext(int count) => Interlocked.Exchange(ref _refuse, count);
+
+    /// <summary>
+    /// Once <paramref name="count"/> records messages are in, the next ones are held without a PUBACK until
+    /// <see cref="ReleaseHeld"/>, then dropped (closed without a PUBACK): a hub that stops answering mid-drain.
+    /// </summary>
+    public void HoldRecordsAfter(int count) => Volatile.Write(ref _holdRecordsAfter, count);
+
+    /// <summary>Ends a hold: the held messages are dropped, as lost in flight, and later ones are taken.</summary>
+    public void ReleaseHeld()
+    {
+        Volatile.Write(ref _holdRecordsAfter, -1);
+        _released.TrySetResult();
+    }
 
     public async Task StartAsync()
     {
@@ -168,6 +183,7 @@ public sealed class IoTHubEmulator : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _released.TrySetResult();
         await _stopping.CancelAsync();
         await StopAsync();
         try
@@ -263,7 +279,16 @@ public sealed class IoTHubEmulator : IAsyncDisposable
             }
 
             Interlocked.Exchange(ref _refuse, 0);
-            Telemetry.Enqueue(new HubMessage(PropertyBag(topic[events.Length..]), payload));
+            var received = new HubMessage(PropertyBag(topic[events.Length..]), payload);
+            var holdAfter = Volatile.Read(ref _holdRecordsAfter);
+            if (holdAfter >= 0 && received.Type == "records" && Telemetry.Count(m => m.Type == "records") >= holdAfter)
+            {
+                await _released.Task.WaitAsync(_stopping.Token);
+                e.CloseConnection = true;
+                return;
+            }
+
+            Telemetry.Enqueue(received);
         }
         else if (topic.StartsWith("$iothub/twin/GET/", StringComparison.Ordinal))
         {

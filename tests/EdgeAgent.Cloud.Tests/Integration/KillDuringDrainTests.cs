@@ -32,11 +32,14 @@ public sealed class KillDuringDrainTests : IAsyncLifetime
                 await CloudAgent.PayAsync(terminal, "tx", Payments, concurrency: 4);
             }
 
-            // The hub comes back; the slow drain is cut short by SIGKILL after a few messages.
+            // The hub comes back, takes three messages of the drain and then answers no more: the SIGKILL lands mid-drain
+            // however fast the agent drains, with what followed the third message unacknowledged.
+            _hub.HoldRecordsAfter(3);
             await _hub.StartAsync();
             await Eventually.TrueAsync(() => _hub.Telemetry.Count(m => m.Type == "records") >= 3, "the drain began", TimeSpan.FromSeconds(60));
         }
 
+        _hub.ReleaseHeld();
         var beforeRestart = _hub.RecordSequences().Count;
         Assert.InRange(beforeRestart, 1, Payments - 1);
 

@@ -1,7 +1,7 @@
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 
-namespace EdgeAgent.Mqtt.Security;
+namespace EdgeAgent.Shared.Mqtt;
 
 /// <summary>Validates a broker's certificate against a private CA only, as the system roots would for a public one.</summary>
 public static class ServerCertificateCheck
