@@ -1,0 +1,76 @@
+using EdgeAgent.Fleet.Contracts;
+
+namespace EdgeAgent.Fleet.Rollout;
+
+/// <summary>
+/// The rollout grain's persisted state: the moving (or last) rollout, what the fleet last assigned each store, and the
+/// audit log. Written before anything is published, so a silo that dies mid-step leaves a state the next activation
+/// finishes from (an unconfirmed delivery is published again; a retained document published twice is the same one).
+/// </summary>
+[GenerateSerializer, Alias("EdgeAgent.Fleet.RolloutState")]
+public sealed class RolloutState
+{
+    [Id(0)]
+    public RolloutRun? Current { get; set; }
+
+    /// <summary>The desired document the fleet last published to each store, by store.</summary>
+    [Id(1)]
+    public Dictionary<string, StoreDesired> Desired { get; set; } = new(StringComparer.Ordinal);
+
+    [Id(2)]
+    public List<RolloutAuditEntry> Audit { get; set; } = [];
+
+    [Id(3)]
+    public long NextSequence { get; set; } = 1;
+
+    /// <summary>The last <c>$version</c> given to a desired document; each new one is higher.</summary>
+    [Id(4)]
+    public long LastDesiredVersion { get; set; }
+}
+
+/// <summary>One store's desired document: its <c>$version</c> and its model (an assignment object, or a card name).</summary>
+[GenerateSerializer, Immutable, Alias("EdgeAgent.Fleet.StoreDesired")]
+public sealed record StoreDesired(
+    [property: Id(0)] long Version,
+    [property: Id(1)] string ModelJson,
+    [property: Id(2)] bool Delivered);
+
+/// <summary>One rollout: its model, its rings, how far it came, and each assigned store's model before it.</summary>
+[GenerateSerializer, Alias("EdgeAgent.Fleet.RolloutRun")]
+public sealed class RolloutRun
+{
+    [Id(0)]
+    public string Id { get; set; } = "";
+
+    [Id(1)]
+    public RolloutModel Model { get; set; } = new("", "", "", "");
+
+    [Id(2)]
+    public List<List<string>> Rings { get; set; } = [];
+
+    /// <summary>The last ring assigned (0: the canary).</summary>
+    [Id(3)]
+    public int Ring { get; set; }
+
+    [Id(4)]
+    public DateTimeOffset RingAssignedAt { get; set; }
+
+    [Id(5)]
+    public RolloutPhase Phase { get; set; }
+
+    /// <summary>
+    /// Each assigned store's model before the rollout, as a desired <c>model</c> value (JSON): the fleet's previous
+    /// assignment, else the card its last snapshot reported; absent when neither was known.
+    /// </summary>
+    [Id(6)]
+    public Dictionary<string, string> Previous { get; set; } = new(StringComparer.Ordinal);
+
+    [Id(7)]
+    public List<RolloutStoreHealth> LastGate { get; set; } = [];
+
+    [Id(8)]
+    public DateTimeOffset StartedAt { get; set; }
+
+    /// <summary>The stores of every ring assigned so far.</summary>
+    public IEnumerable<string> AssignedStores => Rings.Take(Ring + 1).SelectMany(r => r);
+}
