@@ -34,8 +34,17 @@ public sealed class RolloutPlanTests
         StoreView View(string version, long scored, long flagged, double p99 = 5, long errors = 0, DateTimeOffset? received = null) =>
             StoreJudge.Judge("s1", new StoreSnapshot
             {
-                StoreId = "s1", Id = 9, At = received ?? Now, ReceivedAt = received ?? Now, IntervalSeconds = 1, Scored = scored, Flagged = flagged,
-                P99Ms = p99, ModelErrors = errors, Model = "fraud-gbt", ModelVersion = version,
+                StoreId = "s1",
+                Id = 9,
+                At = received ?? Now,
+                ReceivedAt = received ?? Now,
+                IntervalSeconds = 1,
+                Scored = scored,
+                Flagged = flagged,
+                P99Ms = p99,
+                ModelErrors = errors,
+                Model = "fraud-gbt",
+                ModelVersion = version,
             }, Now, Now - TimeSpan.FromHours(1), options);
 
         Assert.Equal(RolloutPlan.Pass, RolloutPlan.Judge(View("1.1.0", 40, 1), Model, assignedAt, "s1").Verdict);
@@ -56,6 +65,39 @@ public sealed class RolloutPlanTests
         Assert.Equal(StoreState.Offline, offline.State);
         Assert.Equal(RolloutPlan.Wait, RolloutPlan.Judge(offline, Model, Now - TimeSpan.FromMinutes(10), "s1").Verdict);
         Assert.Equal(RolloutPlan.Wait, RolloutPlan.Judge(null, Model, assignedAt, "s1").Verdict);
+    }
+
+    [Fact]
+    public void Evidence_counts_each_snapshot_on_the_new_version_once_and_leaves_out_the_one_it_switched_in()
+    {
+        StoreSnapshot Snapshot(long id, long scored, long flagged) => new()
+        {
+            StoreId = "s1",
+            Id = id,
+            At = Now.AddSeconds(id),
+            ReceivedAt = Now.AddSeconds(id),
+            Scored = scored,
+            Flagged = flagged,
+            Model = "fraud-gbt",
+            ModelVersion = "1.1.0",
+        };
+        var evidence = new StoreEvidence();
+
+        Assert.Equal(0, evidence.Take(Snapshot(1, 30, 0), running: false));
+        Assert.Equal(0, evidence.Take(Snapshot(2, 30, 30), running: true));
+        Assert.Equal(10, evidence.Take(Snapshot(3, 10, 10), running: true));
+        Assert.Equal(0, evidence.Take(Snapshot(3, 10, 10), running: true));
+        Assert.Equal(4, evidence.Take(Snapshot(4, 4, 4), running: true));
+        Assert.Equal((14L, 14L), (evidence.Scored, evidence.Flagged));
+
+        // 14 payments on the new version, all flagged: the last interval alone (4) is too few for the view, the sum is not.
+        var options = new FleetOptions { MinScoredForAlertRate = 5 };
+        var view = StoreJudge.Judge("s1", Snapshot(4, 4, 4), Now.AddSeconds(4), Now, options);
+        Assert.False(view.AlertRateOutOfBand);
+        var health = RolloutPlan.Judge(view, Model, Now, "s1", evidence, options.MinScoredForAlertRate);
+        Assert.Equal(RolloutPlan.Fail, health.Verdict);
+        Assert.Equal(1.0, health.AlertRate);
+        Assert.Equal(14, health.Scored);
     }
 
     [Fact]

@@ -151,6 +151,13 @@ public sealed class FleetOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
     public TimeSpan RolloutGateTimeout { get; set; } = TimeSpan.FromMinutes(30);
 
+    /// <summary>
+    /// Fewest payments the assigned stores must have scored on the new version since a ring was assigned for its gate to
+    /// pass; until then the gate waits (up to <see cref="RolloutGateTimeout"/> after the soak). Default 200.
+    /// </summary>
+    [Range(0, 100_000_000)]
+    public long RolloutMinScored { get; set; } = 200;
+
     /// <summary>Share of the fleet's stores in the second ring, the canary counted (at least one store more). Default 25.</summary>
     [Range(1, 99)]
     public int RolloutSharePercent { get; set; } = 25;

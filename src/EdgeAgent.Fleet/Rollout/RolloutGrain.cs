@@ -109,12 +109,29 @@ internal sealed partial class RolloutGrain(
         var judged = new List<RolloutStoreHealth>();
         foreach (var store in run.AssignedStores)
         {
-            judged.Add(RolloutPlan.Judge(await view.StoreAsync(store), run.Model, run.RingAssignedAt, store));
+            var seen = await view.StoreAsync(store);
+            if (!run.Evidence.TryGetValue(store, out var evidence))
+            {
+                evidence = run.Evidence[store] = new StoreEvidence();
+            }
+
+            if (seen?.Last is { } last)
+            {
+                run.RingScored += evidence.Take(last, last.Model == run.Model.Name && last.ModelVersion == run.Model.Version);
+            }
+
+            judged.Add(RolloutPlan.Judge(seen, run.Model, run.RingAssignedAt, store, evidence, _options.MinScoredForAlertRate));
         }
 
         var soaked = now - run.RingAssignedAt >= _options.RolloutSoak;
         var failed = judged.Where(j => j.Verdict == RolloutPlan.Fail).ToList();
         var waiting = judged.Where(j => j.Verdict == RolloutPlan.Wait).ToList();
+        if (run.RingScored < _options.RolloutMinScored)
+        {
+            // Not enough payments on the new version to have shown anything: a quiet ring proves nothing.
+            waiting.Add(new RolloutStoreHealth("(ring)", RolloutPlan.Wait, run.Model.CardName, null, 0, 0, null, 0, run.RingScored,
+                string.Create(CultureInfo.InvariantCulture, $"{run.RingScored} of the {_options.RolloutMinScored} payments (Fleet:RolloutMinScored) scored on {run.Model.CardName} since the ring was assigned")));
+        }
         var timedOut = now - run.RingAssignedAt >= _options.RolloutSoak + _options.RolloutGateTimeout;
         if (failed.Count > 0 || (waiting.Count > 0 && timedOut))
         {
@@ -131,7 +148,8 @@ internal sealed partial class RolloutGrain(
         if (soaked && waiting.Count == 0)
         {
             run.LastGate = judged;
-            Audit(run, "gate_passed", run.Ring, run.Rings[run.Ring], Figures(judged), "gate");
+            Audit(run, "gate_passed", run.Ring, run.Rings[run.Ring],
+                string.Create(CultureInfo.InvariantCulture, $"{run.RingScored} payments scored on the new version since the ring was assigned | ") + Figures(judged), "gate");
             await AssignNextRingAsync(run, "gate");
         }
     }
@@ -166,6 +184,7 @@ internal sealed partial class RolloutGrain(
 
         run.Ring++;
         run.RingAssignedAt = time.GetUtcNow();
+        run.RingScored = 0;
         var ring = run.Rings[run.Ring];
         var views = await GrainFactory.GetGrain<IFleetViewGrain>(IFleetViewGrain.Key).StoresAsync();
         var assignment = DesiredDocument.Assignment(run.Model);

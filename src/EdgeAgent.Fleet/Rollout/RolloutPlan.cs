@@ -23,11 +23,15 @@ internal static class RolloutPlan
     }
 
     /// <summary>
-    /// One store's health for the gate. Fail: it runs the new version and its last snapshot shows model errors, an
-    /// alert rate out of its band, or a p99 above the limit. Wait: it is not online, or its snapshots do not show the new
-    /// version yet (a refused model never does). Pass: online on the new version, within every band.
+    /// One store's health for the gate. Fail: it runs the new version and shows model errors, an alert rate out of its
+    /// band (over every payment it scored on the new version once they are <paramref name="minScored"/> or more, or
+    /// over its last interval as the view judges it), or a p99 above the limit. The last interval's figures count only
+    /// when <paramref name="evidence"/> counted that snapshot: the interval the store switched in holds the switch
+    /// itself (a model loaded while payments wait) and payments of the old model. Wait: it is not online, or its
+    /// snapshots do not show the new version yet (a refused model never does). Pass: online on the new version, within
+    /// every band.
     /// </summary>
-    public static RolloutStoreHealth Judge(StoreView? view, RolloutModel model, DateTimeOffset assignedAt, string storeId)
+    public static RolloutStoreHealth Judge(StoreView? view, RolloutModel model, DateTimeOffset assignedAt, string storeId, StoreEvidence? evidence = null, int minScored = int.MaxValue)
     {
         if (view is null)
         {
@@ -37,20 +41,24 @@ internal static class RolloutPlan
         var last = view.Last;
         var running = last is not null && last.Model == model.Name && last.ModelVersion == model.Version;
         var shown = last is null ? null : $"{last.Model}-{last.ModelVersion}";
+        var scored = evidence?.Scored ?? 0;
+        double? rate = scored > 0 ? (double)evidence!.Flagged / scored : view.AlertRate;
+        var lastCounts = evidence is null || evidence.LastCounted;
+        var errors = Math.Max(evidence?.ModelErrors ?? 0, lastCounts ? last?.ModelErrors ?? 0 : 0);
         RolloutStoreHealth Health(string verdict, string why) =>
-            new(storeId, verdict, shown, view.AlertRate, view.BandLow, view.BandHigh, last?.P99Ms, last?.ModelErrors ?? 0, last?.Scored ?? 0, why);
+            new(storeId, verdict, shown, rate, view.BandLow, view.BandHigh, last?.P99Ms, errors, scored, why);
 
-        if (running && last!.ModelErrors > 0)
+        if (running && errors > 0)
         {
-            return Health(Fail, $"{last.ModelErrors} model error(s)");
+            return Health(Fail, $"{errors} model error(s)");
         }
 
-        if (running && view.AlertRateOutOfBand)
+        if (running && ((lastCounts && view.AlertRateOutOfBand) || (scored >= minScored && (rate < view.BandLow || rate > view.BandHigh))))
         {
             return Health(Fail, "alert rate out of its band");
         }
 
-        if (running && view.LatencyOutOfBand)
+        if (running && lastCounts && view.LatencyOutOfBand)
         {
             return Health(Fail, "p99 above the limit");
         }
@@ -60,7 +68,7 @@ internal static class RolloutPlan
             return Health(Wait, view.State == StoreState.Offline ? "offline" : "not heard from yet");
         }
 
-        if (!running || last!.ReceivedAt < assignedAt)
+        if (!running || last!.ReceivedAt < assignedAt || !lastCounts)
         {
             return Health(Wait, "not running " + model.CardName + " yet");
         }

@@ -71,6 +71,73 @@ public sealed class RolloutRun
     [Id(8)]
     public DateTimeOffset StartedAt { get; set; }
 
+    /// <summary>Each assigned store's payments on the new version, from the snapshots the gate has seen.</summary>
+    [Id(9)]
+    public Dictionary<string, StoreEvidence> Evidence { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Payments scored on the new version by the assigned stores since the current ring was assigned.</summary>
+    [Id(10)]
+    public long RingScored { get; set; }
+
     /// <summary>The stores of every ring assigned so far.</summary>
     public IEnumerable<string> AssignedStores => Rings.Take(Ring + 1).SelectMany(r => r);
+}
+
+/// <summary>
+/// What a store's snapshots on the new version add up to, each snapshot counted once (by its id and time). The first
+/// snapshot that shows the new version is not counted: its interval holds payments of both models.
+/// </summary>
+[GenerateSerializer, Alias("EdgeAgent.Fleet.StoreEvidence")]
+public sealed class StoreEvidence
+{
+    [Id(0)]
+    public long LastId { get; set; } = -1;
+
+    [Id(1)]
+    public DateTimeOffset LastAt { get; set; }
+
+    [Id(2)]
+    public long Scored { get; set; }
+
+    [Id(3)]
+    public long Flagged { get; set; }
+
+    [Id(4)]
+    public long ModelErrors { get; set; }
+
+    /// <summary>Whether the store's last snapshot is one of those counted (on the new version, not the first).</summary>
+    [Id(5)]
+    public bool LastCounted { get; set; }
+
+    /// <summary>Takes <paramref name="last"/> if it is a snapshot on the new version not counted yet; returns its scored payments.</summary>
+    public long Take(Contracts.StoreSnapshot last, bool running)
+    {
+        if (last.Id == LastId && last.At == LastAt)
+        {
+            return 0;
+        }
+
+        var first = LastId < 0;
+        LastId = last.Id;
+        LastAt = last.At;
+        LastCounted = false;
+        if (!running)
+        {
+            // Back on another version (or not switched yet): the next snapshot on the new one is a first again.
+            LastId = -1;
+            return 0;
+        }
+
+        if (first)
+        {
+            return 0;
+        }
+
+        LastCounted = true;
+
+        Scored += last.Scored;
+        Flagged += last.Flagged;
+        ModelErrors += last.ModelErrors;
+        return last.Scored;
+    }
 }
