@@ -147,6 +147,12 @@ public sealed class RolloutTests(RolloutFleet fleet, ITestOutputHelper output) :
 
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"rollout start to every store on the new version: {clock.Elapsed.TotalSeconds:F1} s"));
 
+            // The rollout lives in grain storage: with every idle activation collected, what the grain reads back is the same.
+            await fleet.Cluster.Client.GetGrain<Orleans.Runtime.IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+            var reread = await fleet.Rollout.StatusAsync(1000);
+            Assert.Equal(Audit(status, id), Audit(reread, id));
+            Assert.Equal(RolloutPhase.Done, reread.Phase);
+
             (code, text) = await FleetCommandAsync("rollout", "status", "--url", fleet.HttpEndpoint.ToString(), "--token-file", fleet.ApiTokenFile);
             Assert.True(code == 0, text);
             Assert.Matches(@"(?m)^phase\s+done$", text);
