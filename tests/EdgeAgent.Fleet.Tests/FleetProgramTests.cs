@@ -12,6 +12,10 @@ public sealed class FleetProgramTests
     [InlineData("--Fleet:AdvertisedAddress=silo-0", "AdvertisedAddress")]
     [InlineData("--Fleet:UplinkHost=127.0.0.1", "KnownStores")]
     [InlineData("--Fleet:UplinkHost=127.0.0.1", "KeyFingerprints")]
+    [InlineData("--Fleet:RolloutSharePercent=100", "RolloutSharePercent")]
+    [InlineData("--Fleet:RolloutSoak=00:00:00", "RolloutSoak")]
+    [InlineData("--Fleet:DesiredTopic=edgeagent/desired", "DesiredTopic")]
+    [InlineData("--Fleet:ControlKeysFolder=/nonexistent/control-keys", "ControlKeysFolder")]
     public async Task A_bad_setting_stops_the_silo_at_start_with_exit_code_3_naming_it(string setting, string named)
     {
         using var silo = new ChildProcess(

@@ -57,6 +57,8 @@ public static class FleetHost
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<FleetMetrics>();
         builder.Services.AddSingleton<RefusalLog>();
+        builder.Services.AddSingleton<Rollout.DesiredPublisher>();
+        builder.Services.AddHostedService<Rollout.RolloutTicker>();
         if (!string.IsNullOrWhiteSpace(fleet.UplinkHost))
         {
             builder.Services.AddHostedService<Uplink.FleetUplinkService>();

@@ -17,6 +17,8 @@ public sealed class FleetMetrics
     public const string Snapshots = "edgeagent_fleet_snapshots_total";
     public const string SnapshotRefusals = "edgeagent_fleet_snapshot_refusals_total";
     public const string ApiRefusals = "edgeagent_fleet_api_refusals_total";
+    public const string RolloutSteps = "edgeagent_fleet_rollout_steps_total";
+    public const string RolloutRefusals = "edgeagent_fleet_rollout_refusals_total";
 
     private readonly Counter<long> _refusals;
     private readonly Counter<long> _deltas;
@@ -24,6 +26,8 @@ public sealed class FleetMetrics
     private readonly Counter<long> _snapshots;
     private readonly Counter<long> _snapshotRefusals;
     private readonly Counter<long> _apiRefusals;
+    private readonly Counter<long> _rolloutSteps;
+    private readonly Counter<long> _rolloutRefusals;
     private readonly ConcurrentDictionary<(string Name, string Label), long> _totals = new();
 
     public FleetMetrics(IMeterFactory meterFactory)
@@ -35,6 +39,8 @@ public sealed class FleetMetrics
         _snapshots = meter.CreateCounter<long>(Snapshots, description: "Agent metric snapshots taken into the fleet's view.");
         _snapshotRefusals = meter.CreateCounter<long>(SnapshotRefusals, description: "Agent metric messages refused, by reason.");
         _apiRefusals = meter.CreateCounter<long>(ApiRefusals, description: "Fleet API requests refused, by reason (token, cross_site).");
+        _rolloutSteps = meter.CreateCounter<long>(RolloutSteps, description: "Rollout steps taken, by step.");
+        _rolloutRefusals = meter.CreateCounter<long>(RolloutRefusals, description: "Rollout commands refused, by reason.");
     }
 
     /// <summary>
@@ -62,6 +68,8 @@ public sealed class FleetMetrics
                 Contracts.RefusalReasons.Malformed,
             ]),
             [ApiRefusals] = ("reason", "Fleet API requests this silo refused, by reason (token, cross_site).", ["token", "cross_site"]),
+            [RolloutSteps] = ("step", "Rollout steps taken on this silo, by step (delivery_failed: a desired document the broker did not take, retried).", Rollout.RolloutSteps.All),
+            [RolloutRefusals] = ("reason", "Rollout commands this silo refused, by reason.", Contracts.RolloutRefusals.All),
         };
 
     public void Refused(string reason, int count)
@@ -101,6 +109,18 @@ public sealed class FleetMetrics
     {
         _apiRefusals.Add(1, new KeyValuePair<string, object?>("reason", reason));
         Tally(ApiRefusals, reason, 1);
+    }
+
+    public void RolloutStep(string step)
+    {
+        _rolloutSteps.Add(1, new KeyValuePair<string, object?>("step", step));
+        Tally(RolloutSteps, step, 1);
+    }
+
+    public void RolloutRefused(string reason)
+    {
+        _rolloutRefusals.Add(1, new KeyValuePair<string, object?>("reason", reason));
+        Tally(RolloutRefusals, reason, 1);
     }
 
     /// <summary>The running totals, by counter and label value ("" for a counter without a label).</summary>

@@ -137,6 +137,52 @@ public sealed class FleetOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00.200", "00:10:00")]
     public TimeSpan PageRefresh { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// How long a rollout ring runs the new model before its health gate may promote it. Default 30 minutes: long
+    /// enough for several snapshot intervals of payments at the ring's stores.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
+    public TimeSpan RolloutSoak { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>
+    /// How long after the soak a ring's gate waits for a store that is offline or does not show the new version yet
+    /// before it fails (and the rollout rolls back). Default 30 minutes.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
+    public TimeSpan RolloutGateTimeout { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>
+    /// Fewest payments the assigned stores must have scored on the new version since a ring was assigned for its gate to
+    /// pass; until then the gate waits (up to <see cref="RolloutGateTimeout"/> after the soak). Default 200.
+    /// </summary>
+    [Range(0, 100_000_000)]
+    public long RolloutMinScored { get; set; } = 200;
+
+    /// <summary>Share of the fleet's stores in the second ring, the canary counted (at least one store more). Default 25.</summary>
+    [Range(1, 99)]
+    public int RolloutSharePercent { get; set; } = 25;
+
+    /// <summary>How often each silo moves the rollout on (deliveries retried, gate judged). Default 5 s.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
+    public TimeSpan RolloutCheckInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// A folder of model cards and files the HTTP endpoint serves at <c>/models/{file}</c>, for the agents to download
+    /// assigned models from (the card's signature is what they trust, so the files are served without a token). Empty: none.
+    /// </summary>
+    public string ModelsFolder { get; set; } = "";
+
+    /// <summary>
+    /// A folder of the stores' control keys, <c>{store}.key</c> (base64 of at least 32 bytes, the agent's
+    /// <c>Cloud:ControlKeyFile</c>): the fleet signs each store's desired document with it. Empty: no rollout can start.
+    /// </summary>
+    public string ControlKeysFolder { get; set; } = "";
+
+    /// <summary>The agents' desired-properties topic (their <c>Cloud:DesiredTopic</c>), <c>{store}</c> for the store id.</summary>
+    [Required(AllowEmptyStrings = false)]
+    [RegularExpression("^[A-Za-z0-9_./{}-]+$")]
+    public string DesiredTopic { get; set; } = "edgeagent/{store}/desired";
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (!System.Net.IPAddress.TryParse(AdvertisedAddress, out _))
@@ -157,6 +203,21 @@ public sealed class FleetOptions : IValidatableObject
         if (!string.IsNullOrWhiteSpace(ApiTokenFile) && !File.Exists(ApiTokenFile))
         {
             yield return new ValidationResult($"The field ApiTokenFile names {ApiTokenFile}, which does not exist.", [nameof(ApiTokenFile)]);
+        }
+
+        if (!DesiredTopic.Contains("{store}", StringComparison.Ordinal))
+        {
+            yield return new ValidationResult("The field DesiredTopic must hold {store}.", [nameof(DesiredTopic)]);
+        }
+
+        if (!string.IsNullOrWhiteSpace(ModelsFolder) && !Directory.Exists(ModelsFolder))
+        {
+            yield return new ValidationResult($"The field ModelsFolder names {ModelsFolder}, which does not exist.", [nameof(ModelsFolder)]);
+        }
+
+        if (!string.IsNullOrWhiteSpace(ControlKeysFolder) && !Directory.Exists(ControlKeysFolder))
+        {
+            yield return new ValidationResult($"The field ControlKeysFolder names {ControlKeysFolder}, which does not exist.", [nameof(ControlKeysFolder)]);
         }
 
         if (string.IsNullOrWhiteSpace(UplinkHost))

@@ -38,6 +38,30 @@ public sealed partial class RefusalLog(ILogger<RefusalLog> logger, TimeProvider 
         }
     }
 
+    /// <summary>A rollout command refused (one already moving, a bad model, an unknown canary).</summary>
+    public void RolloutRefused(string reason, string detail)
+    {
+        if (_throttle.TryLog("rollout:" + reason, 1, out var unlogged))
+        {
+            LogRolloutRefused(logger, reason, detail, unlogged + 1);
+        }
+    }
+
+    /// <summary>A store's desired document the uplink broker did not take; it is published again at the next check.</summary>
+    public void RolloutDeliveryFailed(string storeId, string why)
+    {
+        if (_throttle.TryLog("rollout-delivery", 1, out var unlogged))
+        {
+            LogDeliveryFailed(logger, storeId, why, unlogged + 1);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused {Count} rollout command(s) for reason {Reason} since the last report (latest: {Detail})")]
+    private static partial void LogRolloutRefused(ILogger logger, string reason, string detail, long count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} desired document(s) not delivered since the last report (latest to store {StoreId}: {Why}); retried")]
+    private static partial void LogDeliveryFailed(ILogger logger, string storeId, string why, long count);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refused {Count} delta(s) for reason {Reason} since the last report (latest from store {StoreId})")]
     private static partial void LogRefused(ILogger logger, string reason, string storeId, long count);
 

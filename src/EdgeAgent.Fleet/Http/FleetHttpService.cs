@@ -50,6 +50,9 @@ internal sealed partial class FleetHttpService(
         app.MapGet("/metrics", (Delegate)MetricsAsync);
         app.MapGet("/api/stores", (Delegate)StoresAsync);
         app.MapGet("/api/status", (Delegate)StatusAsync);
+        app.MapGet("/api/rollout", (Delegate)RolloutStatusAsync);
+        app.MapPost("/api/rollout/{command}", (Delegate)RolloutCommandAsync);
+        app.MapGet("/models/{file}", (Delegate)ModelFile);
         app.MapGet("/", (HttpContext context) =>
         {
             context.Response.Headers.CacheControl = "no-store";
@@ -96,6 +99,85 @@ internal sealed partial class FleetHttpService(
 
         var status = FleetStatus.Of(await View().StoresAsync(), _options, time.GetUtcNow());
         return Results.Bytes(JsonSerializer.SerializeToUtf8Bytes(status, FleetJson.Default.FleetStatus), "application/json");
+    }
+
+    private async Task<IResult> RolloutStatusAsync(HttpContext context)
+    {
+        if (Refused(context) is { } refused)
+        {
+            return refused;
+        }
+
+        var entries = int.TryParse(context.Request.Query["audit"], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : 100;
+        var status = await grains.GetGrain<IRolloutGrain>(IRolloutGrain.Key).StatusAsync(entries);
+        return Results.Bytes(JsonSerializer.SerializeToUtf8Bytes(status, FleetJson.Default.RolloutStatus), "application/json");
+    }
+
+    /// <summary><c>start</c> (body: name, version, sha256, url, optional canary), <c>promote</c>, <c>rollback</c> (body: optional reason).</summary>
+    private async Task<IResult> RolloutCommandAsync(HttpContext context, string command)
+    {
+        if (Refused(context) is { } refused)
+        {
+            return refused;
+        }
+
+        var rollout = grains.GetGrain<IRolloutGrain>(IRolloutGrain.Key);
+        var by = "api " + (context.Connection.RemoteIpAddress?.ToString() ?? "?");
+        RolloutCommandRequest? request = null;
+        if (context.Request.ContentLength is > 0 or null && context.Request.HasJsonContentType())
+        {
+            try
+            {
+                request = await context.Request.ReadFromJsonAsync(FleetJson.Default.RolloutCommandRequest, context.RequestAborted);
+            }
+            catch (JsonException)
+            {
+                request = null;
+            }
+        }
+
+        RolloutAnswer answer;
+        switch (command)
+        {
+            case "start" when request is { Name: { } name, Version: { } version, Sha256: { } sha256, Url: { } url }:
+                answer = await rollout.StartAsync(new RolloutModel(name, version, sha256, url), request.Canary, by);
+                break;
+            case "promote":
+                answer = await rollout.PromoteAsync(by);
+                break;
+            case "rollback":
+                answer = await rollout.RollbackAsync(request?.Reason ?? "", by);
+                break;
+            default:
+                metrics.RolloutRefused(RolloutRefusals.Malformed);
+                refusals.RolloutRefused(RolloutRefusals.Malformed, "rollout " + (command.Length <= 32 ? command : command[..32]));
+                answer = new RolloutAnswer(false, RolloutRefusals.Malformed, "rollout start takes a JSON body with name, version, sha256, url and optionally canary; promote and rollback take none", null);
+                break;
+        }
+
+        var status = answer.Done ? StatusCodes.Status200OK
+            : answer.Refusal is RolloutRefusals.Active or RolloutRefusals.NoneActive ? StatusCodes.Status409Conflict
+            : answer.Refusal is RolloutRefusals.NoDelivery ? StatusCodes.Status503ServiceUnavailable
+            : StatusCodes.Status400BadRequest;
+        return Results.Json(answer, FleetJson.Default.RolloutAnswer, statusCode: status);
+    }
+
+    /// <summary>
+    /// A model card or file of <c>Fleet:ModelsFolder</c>, for the agents' downloads: no token (an agent holds none; it
+    /// trusts a model by its card's signature, not by where it came from), plain file names only.
+    /// </summary>
+    private IResult ModelFile(HttpContext context, string file)
+    {
+        context.Response.Headers.CacheControl = "no-store";
+        var folder = _options.ModelsFolder;
+        if (string.IsNullOrWhiteSpace(folder) || file.StartsWith('.') || Path.GetFileName(file) != file
+            || !(file.EndsWith(".onnx", StringComparison.Ordinal) || file.EndsWith(".card.json", StringComparison.Ordinal)))
+        {
+            return Results.NotFound();
+        }
+
+        var path = Path.Combine(folder, file);
+        return File.Exists(path) ? Results.File(path, file.EndsWith(".json", StringComparison.Ordinal) ? "application/json" : "application/octet-stream") : Results.NotFound();
     }
 
     private IResult? Refused(HttpContext context)

@@ -43,6 +43,12 @@ internal sealed record FleetStatus(
 [JsonSerializable(typeof(IReadOnlyList<StoreView>))]
 [JsonSerializable(typeof(FleetStatus))]
 [JsonSerializable(typeof(ApiError))]
+[JsonSerializable(typeof(RolloutStatus))]
+[JsonSerializable(typeof(RolloutAnswer))]
+[JsonSerializable(typeof(RolloutCommandRequest))]
 internal sealed partial class FleetJson : JsonSerializerContext;
 
 internal sealed record ApiError(string Error);
+
+/// <summary>The body of a rollout command: the model to start (and its canary), or why a rollback is asked for.</summary>
+internal sealed record RolloutCommandRequest(string? Name, string? Version, string? Sha256, string? Url, string? Canary, string? Reason);

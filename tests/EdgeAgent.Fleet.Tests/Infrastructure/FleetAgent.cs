@@ -82,7 +82,7 @@ internal sealed class FleetAgent : IDisposable
 
     public void Dispose() => _process.Dispose();
 
-    private static string AgentDll()
+    internal static string AgentDll()
     {
         // Built beside the tests' own build (the project reference orders it), in the same configuration.
         var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;

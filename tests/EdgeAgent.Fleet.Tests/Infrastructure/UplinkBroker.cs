@@ -51,6 +51,7 @@ internal sealed class UplinkBroker : IAsyncDisposable
             topic write {Root}/+/profiles
             topic write {Root}/+/receipts
             topic read {TelemetryRoot}/+/metrics
+            topic write {TelemetryRoot}/+/desired
 
             pattern write {Root}/%u/deltas
             pattern write {Root}/%u/fetch
