@@ -27,7 +27,16 @@ public sealed partial class LiteDbOutcomeStore : IOutcomeStore, IOutcomeLog, IDi
 
     private readonly LiteDbFile _file;
     private readonly ArrayBufferWriter<byte> _encoded = new(64 * 1024);
+
+    /// <summary>The commit's write, made once: a commit allocates no delegate or closure for it.</summary>
+    private readonly Func<LiteDatabase, int> _writeGroup;
     private long _lastSequence;
+
+    /// <summary>The group the current commit writes (<see cref="WriteGroup"/>); set only for the duration of the commit.</summary>
+    private (IReadOnlyList<ScoredBatch> Batches, long First, long Last) _group;
+
+    /// <summary>The log collection of the database instance it came from, so a commit does not make a new one (a reopen does).</summary>
+    private (LiteDatabase? Database, ILiteCollection<BsonDocument>? Collection) _log;
 
     /// <summary>
     /// A commit failed after it may have reached the database (its write or its flush failed): the next commit writes its
@@ -39,6 +48,7 @@ public sealed partial class LiteDbOutcomeStore : IOutcomeStore, IOutcomeLog, IDi
     public LiteDbOutcomeStore(LiteDbFile file)
     {
         _file = file;
+        _writeGroup = WriteGroup;
         _lastSequence = file.Read(db => LastOnRecord(db.GetCollection(LogCollection).Query().OrderByDescending("_id").Limit(1).FirstOrDefault()));
     }
 
@@ -52,9 +62,9 @@ public sealed partial class LiteDbOutcomeStore : IOutcomeStore, IOutcomeLog, IDi
         _encoded.ResetWrittenCount();
         var committed = LastSequence;
         long first = 0, last = 0;
-        foreach (var batch in batches)
+        for (var i = 0; i < batches.Count; i++)
         {
-            var (batchFirst, batchLast) = Append(batch);
+            var (batchFirst, batchLast) = Append(batches[i]);
             if (batchLast > 0 && batchLast <= committed)
             {
                 // Already in: a retry after a failed flush. Nothing of it is inserted again.
@@ -67,28 +77,17 @@ public sealed partial class LiteDbOutcomeStore : IOutcomeStore, IOutcomeLog, IDi
 
         try
         {
-            _file.Write(db =>
-            {
-                // LiteDB transactions belong to the calling thread: nothing between BeginTrans and Commit may await.
-                db.BeginTrans();
-                try
-                {
-                    Write(db, batches, first, last);
-                    db.Commit();
-                }
-                catch
-                {
-                    db.Rollback();
-                    throw;
-                }
-
-                return 0;
-            });
+            _group = (batches, first, last);
+            _file.Write(_writeGroup);
         }
         catch (IOException ex)
         {
             _rewrite = true;
             throw _file.Unavailable(ex);
+        }
+        finally
+        {
+            _group = default;
         }
 
         // Acknowledged means on the device: flushed before the record loop acknowledges anything of this group. A failed
@@ -175,6 +174,35 @@ public sealed partial class LiteDbOutcomeStore : IOutcomeStore, IOutcomeLog, IDi
         return range;
     }
 
+    /// <summary>The group in one LiteDB transaction: its log document and, when one is due, the feature state's snapshot.</summary>
+    private int WriteGroup(LiteDatabase db)
+    {
+        // LiteDB transactions belong to the calling thread: nothing between BeginTrans and Commit may await.
+        db.BeginTrans();
+        try
+        {
+            Write(db, _group.Batches, _group.First, _group.Last);
+            db.Commit();
+        }
+        catch
+        {
+            db.Rollback();
+            throw;
+        }
+
+        return 0;
+    }
+
+    private ILiteCollection<BsonDocument> Log(LiteDatabase db)
+    {
+        if (!ReferenceEquals(_log.Database, db))
+        {
+            _log = (db, db.GetCollection(LogCollection));
+        }
+
+        return _log.Collection!;
+    }
+
     private void Write(LiteDatabase db, IReadOnlyList<ScoredBatch> batches, long first, long last)
     {
         if (last > 0)
@@ -187,23 +215,25 @@ public sealed partial class LiteDbOutcomeStore : IOutcomeStore, IOutcomeLog, IDi
             };
             if (_rewrite)
             {
-                db.GetCollection(LogCollection).Upsert(group);
+                Log(db).Upsert(group);
             }
             else
             {
-                db.GetCollection(LogCollection).Insert(group);
+                Log(db).Insert(group);
             }
         }
 
         long? snapshotSequence = null;
-        var cards = db.GetCollection(CardsCollection);
-        var merchants = db.GetCollection(MerchantsCollection);
-        foreach (var batch in batches)
+        for (var i = 0; i < batches.Count; i++)
         {
-            if (batch.Snapshot is not { } snapshot)
+            if (batches[i].Snapshot is not { } snapshot)
             {
                 continue;
             }
+
+            // Most groups carry no snapshot: the state's collections are opened only for one that does.
+            var cards = db.GetCollection(CardsCollection);
+            var merchants = db.GetCollection(MerchantsCollection);
 
             foreach (var card in snapshot.Cards)
             {

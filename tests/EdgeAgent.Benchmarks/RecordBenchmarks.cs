@@ -77,7 +77,7 @@ public class RecordBenchmarks
         return _sequence;
     }
 
-    private static Outcome Scored(long sequence) => new()
+    internal static Outcome Scored(long sequence) => new()
     {
         Message = new InboundMessage
         {

@@ -31,6 +31,8 @@ public sealed partial class LiteDbFile : IDisposable
     private long _spaceCheckedAt = long.MinValue;
     private bool _spaceLow;
     private volatile bool _broken;
+    private long _writes;
+    private long _flushes;
 
     private readonly Func<IOException?>? _flushFault;
 
@@ -56,6 +58,12 @@ public sealed partial class LiteDbFile : IDisposable
 
     /// <summary>Where the unusable file was moved, when it was.</summary>
     public string? KeptCopy { get; private set; }
+
+    /// <summary>How many writes went through <see cref="Write{T}"/> since the file was opened (each is one LiteDB transaction).</summary>
+    public long Writes => Interlocked.Read(ref _writes);
+
+    /// <summary>How many flushes of the write-ahead log reached the device since the file was opened.</summary>
+    public long Flushes => Interlocked.Read(ref _flushes);
 
     public T Read<T>(Func<LiteDatabase, T> read)
     {
@@ -85,6 +93,7 @@ public sealed partial class LiteDbFile : IDisposable
             }
         }
 
+        Interlocked.Increment(ref _writes);
         return Read(write);
     }
 
@@ -136,6 +145,7 @@ public sealed partial class LiteDbFile : IDisposable
             }
 
             Native.FlushData(_log);
+            Interlocked.Increment(ref _flushes);
         }
         catch (IOException ex)
         {

@@ -179,4 +179,41 @@ public sealed class CloudBufferTests : IDisposable
         Assert.Equal(CloudStream.Alerts, first.Stream);
         Assert.Equal((6, 7), (first.First, first.Last));
     }
+
+    [Fact]
+    public void TheScanner_WritesItsPositionWithTheAlertsItQueued_NotAfterEveryCommit_AndARestartQueuesNoAlertAgain()
+    {
+        var buffer = Open();
+        _log.Add(3, Now);
+        var writes = _file.File.Writes;
+        while (buffer.Scanner.ScanOnce() >= 0)
+        {
+        }
+
+        // Approvals only: the scan moved on without a LiteDB transaction of its own.
+        Assert.Equal(writes, _file.File.Writes);
+
+        _log.Add(2, Now, "decline");
+        while (buffer.Scanner.ScanOnce() >= 0)
+        {
+        }
+
+        var alerts = buffer.Next()!;
+        Assert.Equal((CloudStream.Alerts, 4L, 5L), (alerts.Stream, alerts.First, alerts.Last));
+        buffer.Acknowledge(alerts, Now);
+        _log.Add(3, Now);
+        while (buffer.Scanner.ScanOnce() >= 0)
+        {
+        }
+
+        // After a restart the scan starts past the alerts it queued and sent, though not past the approvals after them.
+        var restarted = Open();
+        Assert.Equal(5, restarted.Scanner.Scanned);
+        while (restarted.Scanner.ScanOnce() >= 0)
+        {
+        }
+
+        Assert.Equal(0, restarted.Alerts.Depth);
+        Assert.Equal(8, restarted.Scanner.Scanned);
+    }
 }
