@@ -105,6 +105,28 @@ public sealed class FleetCluster : IAsyncLifetime
     /// <summary>Kills one silo with SIGKILL: no graceful shutdown, no deactivation, no flush.</summary>
     public void KillSilo(int index) => _silos[index].Kill();
 
+    /// <summary>Starts one more silo into the cluster; returns its index once membership counts it active.</summary>
+    public async Task<int> AddSiloAsync(TimeSpan timeout)
+    {
+        var running = RunningSilos;
+        _silos.Add(StartSilo(_redis!.ConnectionString));
+        await WaitForActiveSilosAsync(running + 1, timeout);
+        return _silos.Count - 1;
+    }
+
+    /// <summary>Stops one silo with SIGTERM and waits for it to exit; false when it did not within <paramref name="timeout"/> (it is then killed).</summary>
+    public Task<bool> TerminateSiloAsync(int index, TimeSpan timeout)
+    {
+        _silos[index].Terminate();
+        return _silos[index].WaitForExitAsync(timeout);
+    }
+
+    /// <summary>The exit code of a silo that has exited.</summary>
+    public int SiloExitCode(int index) => _silos[index].ExitCode;
+
+    /// <summary>The cluster's redis-server, to kill and start again.</summary>
+    internal RedisServer Redis => _redis ?? throw new InvalidOperationException("The cluster is not started.");
+
     /// <summary>The cluster id, for clients of its own.</summary>
     public string ClusterId => _clusterId;
 
