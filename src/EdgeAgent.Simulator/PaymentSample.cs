@@ -75,8 +75,7 @@ public sealed class PaymentSample
     public static string Topic(SparkovRecord record, string root) =>
         string.Concat(root, "/", SparkovMapping.StoreId(record.Merchant), "/", SparkovMapping.TerminalId, "/payments");
 
-    /// <summary>The payment as a terminal sends it (see docs/terminal-contract.md).</summary>
-    /// <param name="at">The payment's time; the sample's own when null.</param>
+    /// <summary>The payment as a terminal sends it (see docs/terminal-contract.md), at <c>at</c> or else at the sample's own time.</summary>
     public static byte[] Payload(SparkovRecord record, string transactionId, string? pan = null, DateTimeOffset? at = null)
     {
         var (mcc, channel) = SparkovMapping.Category(record.Category);
