@@ -45,6 +45,8 @@ OUT=${OUT:-artifacts/fleet-bench}
 ROOT=edgeagent/fleet
 mkdir -p "$OUT"
 WORK=$(mktemp -d /tmp/edgeagent-fleet-bench.XXXXXX)
+# mosquitto started as root reads its files as the mosquitto user.
+chmod 755 "$WORK"
 SUMMARY="$OUT/summary.txt"
 : > "$SUMMARY"
 
@@ -62,6 +64,7 @@ cleanup() {
   stop_pids "${AGENT_PIDS[@]}"
   stop_pids "${SILO_PIDS[@]}"
   stop_pids "${PIDS[@]}"
+  cp "$WORK"/*.log "$OUT/" 2>/dev/null || true
   rm -rf "$WORK"
 }
 trap cleanup EXIT INT TERM
@@ -125,7 +128,16 @@ mosquitto -c "$WORK/uplink.conf" > "$WORK/uplink.log" 2>&1 &
 PIDS+=($!)
 mosquitto -c "$WORK/cloud.conf" > "$WORK/cloud.log" 2>&1 &
 PIDS+=($!)
-sleep 1
+wait_listening() {
+  for _ in $(seq 1 100); do
+    python3 -c 'import socket,sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1)' "$1" 2>/dev/null && return 0
+    sleep 0.2
+  done
+  echo "nothing listens on port $1: $2" >&2; cat "$2" >&2; exit 1
+}
+wait_listening "$REDIS_PORT" "$WORK/redis.log"
+wait_listening "$UPLINK_PORT" "$WORK/uplink.log"
+wait_listening "$CLOUD_PORT" "$WORK/cloud.log"
 
 SILO_HTTP=()
 # start_silos N CLUSTER: N silos with the uplink, each once it reads the uplink.
@@ -164,7 +176,7 @@ link_args() {
   echo "--Fleet:Host=127.0.0.1 --Fleet:Port=$UPLINK_PORT --Fleet:StoreId=$1 --Fleet:Username=$1 --Fleet:Password=pw-$1 --Fleet:FlushInterval=$FLUSH --Fleet:FetchBudget=$BUDGET"
 }
 
-cloud_bytes() { mosquitto_sub -p "$CLOUD_PORT" -C 1 -W 5 -t '$SYS/broker/bytes/received'; }
+cloud_bytes() { mosquitto_sub -p "$CLOUD_PORT" -C 1 -W 10 -t '$SYS/broker/bytes/received' || echo 0; }
 metrics() { curl -s "http://127.0.0.1:$1/metrics"; }
 
 # quantiles FILE METRIC: count, p50 and p99 of a Prometheus histogram over all its series, read from one or more
@@ -199,7 +211,7 @@ def q(p):
 print(f"n={int(total)} p50={q(0.5) * 1000:.1f}ms p99={q(0.99) * 1000:.1f}ms")
 PY
 }
-counter() { grep -E "^$2" "$1" | awk '{s += $NF} END {printf "%d", s}'; }
+counter() { awk -v pattern="^$2" '$0 ~ pattern {s += $NF} END {printf "%d", s}' "$1"; }
 
 say "fleet-bench $(date -u +%FT%TZ) on $(nproc) cores, load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 say "SILOS=$SILOS STORES=$STORES ROUNDS=$ROUNDS RATE=$RATE COUNT=$COUNT WARMUP=$WARMUP WARM=$WARM TERMINALS=$TERMINALS OTHER_RATE=$OTHER_RATE FLUSH=$FLUSH BUDGET=$BUDGET"
@@ -227,6 +239,7 @@ if [[ ",$PARTS," == *",agents,"* ]]; then
       start_agent store-1 "$http" "$mqtt" "$WORK/agent-1-$mode-$round" \
         --Cloud:Transport=Mqtt --Cloud:Host=127.0.0.1 --Cloud:Port="$CLOUD_PORT" --Cloud:UseTls=false --Cloud:ClientId=store-1 \
         "${extra[@]}"
+      AGENT_PIDS+=("$agent_pid")
       bytes_before=$(cloud_bytes)
       for i in "${!OTHER_HTTP[@]}"; do metrics "${OTHER_HTTP[i]}" > "$WORK/m-before-$i"; done
       $SIMULATOR loadgen --Load:Port="$mqtt" --Load:ProgressSeconds=0 --Load:Mode=Open --Load:Rate="$RATE" \
@@ -249,7 +262,7 @@ if [[ ",$PARTS," == *",agents,"* ]]; then
       metrics "$http" > "$OUT/store1-$mode-$round.metrics"
       for i in "${!OTHER_HTTP[@]}"; do metrics "${OTHER_HTTP[i]}" > "$OUT/store$((i + 2))-during-$mode-$round.metrics"; done
       payments=$((WARM + COUNT))
-      line=$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); l=r["latencyMs"]; print(f"answered {r[\"answered\"]}/{r[\"sent\"]} lost {r[\"lost\"]} throughput {r[\"throughput\"]}/s p50 {l[\"p50\"]} ms p99 {l[\"p99\"]} ms p999 {l[\"p999\"]} ms")' "$report")
+      line=$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); l=r["latencyMs"]; print("answered %s/%s lost %s throughput %s/s p50 %s ms p99 %s ms p999 %s ms" % (r["answered"], r["sent"], r["lost"], r["throughput"], l["p50"], l["p99"], l["p999"]))' "$report")
       say "round $round store-1 $mode (load average $load_avg): $line"
       say "  records to the cloud: $(( (bytes_after - bytes_before) / payments )) bytes/payment on the wire ($((bytes_after - bytes_before)) bytes for $payments payments, MQTT framing and the agent's metric snapshots included)"
       if [ "$mode" = linked ]; then
@@ -274,6 +287,7 @@ PY
       say "  pushes into stores 2..$STORES during the pass (A=store-1 mostly): $(quantiles edgeagent_fleet_push_lag_seconds "$WORK"/m-diff-*)"
       say "  first-sight fetches at stores 2..$STORES during the pass: $(quantiles edgeagent_fleet_fetch_seconds "$WORK"/m-diff-*)"
       stop_pids "$agent_pid"
+      unset 'AGENT_PIDS[-1]'
     done
   done
   for i in "${!OTHER_HTTP[@]}"; do metrics "${OTHER_HTTP[i]}" > "$OUT/store$((i + 2)).metrics"; done
