@@ -284,7 +284,7 @@ for line in open(sys.argv[2]):
     if m: print(m.group(1), float(m.group(2)) - before.get(m.group(1), 0))
 PY
       done
-      say "  pushes into stores 2..$STORES during the pass (A=store-1 mostly): $(quantiles edgeagent_fleet_push_lag_seconds "$WORK"/m-diff-*)"
+      say "  pushes into stores 2..$STORES during the pass (from store-1 when it is linked, and from one another): $(quantiles edgeagent_fleet_push_lag_seconds "$WORK"/m-diff-*)"
       say "  first-sight fetches at stores 2..$STORES during the pass: $(quantiles edgeagent_fleet_fetch_seconds "$WORK"/m-diff-*)"
       stop_pids "$agent_pid"
       unset 'AGENT_PIDS[-1]'

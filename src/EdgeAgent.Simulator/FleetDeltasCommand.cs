@@ -124,11 +124,8 @@ public static class FleetDeltasCommand
                 return Task.CompletedTask;
             };
             await client.ConnectAsync(new MqttClientOptionsBuilder()
-                .WithTcpServer(tcp =>
-                {
-                    tcp.RemoteEndpoint = new System.Net.DnsEndPoint(options.Host, options.Port);
-                    tcp.NoDelay = true;
-                })
+                .WithEndPoint(new System.Net.DnsEndPoint(options.Host, options.Port))
+                .WithTcpServer(tcp => tcp.NoDelay = true)
                 .WithProtocolVersion(MqttProtocolVersion.V500)
                 .WithClientId($"fleet-deltas-{store}-{Guid.NewGuid():N}")
                 .WithCredentials(store, options.PasswordPrefix + store)
