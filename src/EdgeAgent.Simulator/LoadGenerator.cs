@@ -178,7 +178,7 @@ public sealed class LoadGenerator
         Task publish;
         try
         {
-            publish = terminal.PublishAsync(PaymentSample.Topic(record, _options.TopicRoot), PaymentSample.Payload(record, transactionId, pan), i, cancellationToken);
+            publish = terminal.PublishAsync(PaymentSample.Topic(record, _options.TopicRoot), PaymentSample.Payload(record, transactionId, pan, _options.StampNow ? DateTimeOffset.FromUnixTimeMilliseconds(TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds()) : null), i, cancellationToken);
         }
         catch (MQTTnet.Exceptions.MqttCommunicationException)
         {

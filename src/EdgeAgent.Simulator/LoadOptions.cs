@@ -61,6 +61,13 @@ public sealed class LoadOptions
     /// </summary>
     public bool FreshIds { get; set; } = true;
 
+    /// <summary>
+    /// Stamp every payment with its send time (to the millisecond) instead of the sample's own time. Default false. A
+    /// fleet reads only payments of the last seven days, and its freshness is measured from the payment's time, so a
+    /// fleet benchmark pays live.
+    /// </summary>
+    public bool StampNow { get; set; }
+
     /// <summary>First topic level. Default <c>pos</c>.</summary>
     [Required]
     public string TopicRoot { get; set; } = "pos";

@@ -75,8 +75,8 @@ public sealed class PaymentSample
     public static string Topic(SparkovRecord record, string root) =>
         string.Concat(root, "/", SparkovMapping.StoreId(record.Merchant), "/", SparkovMapping.TerminalId, "/payments");
 
-    /// <summary>The payment as a terminal sends it (see docs/terminal-contract.md).</summary>
-    public static byte[] Payload(SparkovRecord record, string transactionId, string? pan = null)
+    /// <summary>The payment as a terminal sends it (see docs/terminal-contract.md), at <c>at</c> or else at the sample's own time.</summary>
+    public static byte[] Payload(SparkovRecord record, string transactionId, string? pan = null, DateTimeOffset? at = null)
     {
         var (mcc, channel) = SparkovMapping.Category(record.Category);
         var buffer = new ArrayBufferWriter<byte>(384);
@@ -84,7 +84,7 @@ public sealed class PaymentSample
         {
             json.WriteStartObject();
             json.WriteString("transactionId", transactionId);
-            json.WriteString("timestamp", DateTimeOffset.FromUnixTimeSeconds(record.UnixTime));
+            json.WriteString("timestamp", at ?? DateTimeOffset.FromUnixTimeSeconds(record.UnixTime));
             json.WriteNumber("amount", record.Amount);
             json.WriteString("currency", "USD");
             json.WriteString("pan", pan ?? record.CardNumber);

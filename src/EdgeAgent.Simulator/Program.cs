@@ -16,6 +16,8 @@ demo.TreatUnmatchedTokensAsErrors = false;
 root.Subcommands.Add(demo);
 root.Subcommands.Add(Bind(new Command("pipelines", "the same payments through edge, stream and batch pipelines, then an ablation; a report with charts"),
     "Evaluation", "--Evaluation:Quick=true for a short check, --Evaluation:Output=<folder> (docs/benchmarks.md);", RunPipelinesAsync));
+root.Subcommands.Add(Bind(new Command("fleet-deltas", "stores sending card deltas to a fleet's uplink as fast as it receipts them; deltas per second"),
+    "FleetLoad", "--FleetLoad:Port=1884 --FleetLoad:KeyFingerprint=<16 hex> --FleetLoad:Stores=4 --FleetLoad:Seconds=20 (docs/benchmarks.md);", FleetDeltasCommand.RunAsync));
 root.Subcommands.Add(Bind(new Command("link", "the emulated network link alone"),
     "Link", "--Link:ListenPort --Link:TargetPort --Link:RoundTripMilliseconds ...;", LinkCommand.RunAsync));
 

@@ -38,6 +38,9 @@ public sealed partial class FleetLink : IFirstSightFetch, IAsyncDisposable
     private readonly Counter<long> _refused;
     private readonly Counter<long> _dropped;
     private readonly Counter<long> _profiles;
+    private readonly Counter<long> _sentBytes;
+    private readonly Histogram<double> _fetchDuration;
+    private readonly Histogram<double> _pushLag;
     private readonly string _root;
     private long _lastProfileTicks;
     private long _pushed;
@@ -46,6 +49,14 @@ public sealed partial class FleetLink : IFirstSightFetch, IAsyncDisposable
     private long _lastFetchErrorLogged;
     private long _unloggedFetchErrors;
     private int _outboxCount;
+
+    /// <summary>Bounds of the fetch histogram, in seconds: dense around the 20 ms budget.</summary>
+    private static readonly double[] FetchBuckets =
+        [0.0005, 0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.015, 0.02, 0.025, 0.03, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
+
+    /// <summary>Bounds of the push-lag histogram, in seconds: dense around the fleet's 250 ms target, up to an hour behind.</summary>
+    private static readonly double[] PushLagBuckets =
+        [0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.75, 1, 2.5, 5, 10, 30, 60, 300, 3600];
 
     public FleetLink(FleetLinkOptions options, FeatureState features, string keyFingerprint, TimeProvider time, IMeterFactory meters, ILogger<FleetLink> logger)
     {
@@ -63,6 +74,13 @@ public sealed partial class FleetLink : IFirstSightFetch, IAsyncDisposable
         _refused = meter.CreateCounter<long>("edgeagent.fleet.refused", "{delta}", "Deltas or messages the fleet refused, by reason (from its receipts).");
         _dropped = meter.CreateCounter<long>("edgeagent.fleet.outbox_dropped", "{delta}", "Deltas dropped unsent because the outbox was full.");
         _profiles = meter.CreateCounter<long>("edgeagent.fleet.profiles", "{profile}", "Profiles received from the fleet, by how (push, fetch) and whether the state took them.");
+        _sentBytes = meter.CreateCounter<long>("edgeagent.fleet.sent", "By", "Payload bytes published to the fleet, by kind (deltas, resends included; fetch).");
+        _fetchDuration = meter.CreateHistogram("edgeagent.fleet.fetch", "s",
+            "Time from a first-sight fetch to the fleet's answer, by whether it came within the budget (in_budget, late).",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = FetchBuckets });
+        _pushLag = meter.CreateHistogram("edgeagent.fleet.push_lag", "s",
+            "Age of the newest payment in a pushed profile when it arrives: with live payment times, how long a payment at another store takes to reach this one.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = PushLagBuckets });
         _client.ApplicationMessageReceivedAsync += e =>
         {
             OnMessage(e.ApplicationMessage);
@@ -206,7 +224,10 @@ public sealed partial class FleetLink : IFirstSightFetch, IAsyncDisposable
             return false;
         }
 
-        var correlation = Guid.NewGuid().ToByteArray();
+        // The correlation data carries the fetch's start, so that an answer timed even when it comes after the budget.
+        var correlation = new byte[16];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(correlation, _time.GetTimestamp());
+        System.Security.Cryptography.RandomNumberGenerator.Fill(correlation.AsSpan(8));
         var id = Convert.ToHexString(correlation);
         var answer = new TaskCompletionSource<byte[]>(TaskCreationOptions.RunContinuationsAsynchronously);
         _fetches[id] = answer;
@@ -218,6 +239,7 @@ public sealed partial class FleetLink : IFirstSightFetch, IAsyncDisposable
                 .WithCorrelationData(correlation)
                 .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtMostOnce)
                 .Build(), cancellationToken);
+            _sentBytes.Add(Encoding.UTF8.GetByteCount(cardToken), new KeyValuePair<string, object?>("kind", "fetch"));
             var payload = await answer.Task.WaitAsync(_options.FetchBudget, _time, cancellationToken);
             Offer(cardToken, payload, "fetch");
             Interlocked.Increment(ref _fetched);
@@ -348,6 +370,7 @@ public sealed partial class FleetLink : IFirstSightFetch, IAsyncDisposable
                     .WithPayload(payload)
                     .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
                     .Build(), cancellationToken);
+                _sentBytes.Add(payload.Length, new KeyValuePair<string, object?>("kind", "deltas"));
                 return await receipt.Task.WaitAsync(_options.ReceiptTimeout, _time, cancellationToken);
             }
             catch (TimeoutException)
@@ -377,6 +400,14 @@ public sealed partial class FleetLink : IFirstSightFetch, IAsyncDisposable
             else if (message.Topic.EndsWith("/profiles", StringComparison.Ordinal))
             {
                 var payload = message.Payload.ToArray();
+                if (message.CorrelationData is { Length: 16 } fetch)
+                {
+                    var started = System.Buffers.Binary.BinaryPrimitives.ReadInt64LittleEndian(fetch);
+                    _fetchDuration.Record(
+                        _time.GetElapsedTime(started).TotalSeconds,
+                        new KeyValuePair<string, object?>("answer", _fetches.ContainsKey(id!) ? "in_budget" : "late"));
+                }
+
                 if (id is not null && _fetches.TryRemove(id, out var waiter))
                 {
                     waiter.TrySetResult(payload);
@@ -384,10 +415,14 @@ public sealed partial class FleetLink : IFirstSightFetch, IAsyncDisposable
                 else if (message.UserProperties?.FirstOrDefault(p => p.Name == "token") is { } token)
                 {
                     // A fetch answer that missed its budget is still the card's profile: the next payment uses it.
-                    Offer(Encoding.UTF8.GetString(token.ValueBuffer.Span), payload, id is null ? "push" : "late");
+                    var newest = Offer(Encoding.UTF8.GetString(token.ValueBuffer.Span), payload, id is null ? "push" : "late");
                     if (id is null)
                     {
                         Interlocked.Increment(ref _pushed);
+                        if (newest is { } newestMs)
+                        {
+                            _pushLag.Record(Math.Max(0, _time.GetUtcNow().ToUnixTimeMilliseconds() - newestMs) / 1000.0);
+                        }
                     }
                 }
             }
@@ -398,18 +433,22 @@ public sealed partial class FleetLink : IFirstSightFetch, IAsyncDisposable
         }
     }
 
-    private void Offer(string cardToken, byte[] payload, string how)
+    /// <summary>Offers a profile to the feature state; returns its newest payment's event time (Unix ms), null when empty.</summary>
+    private long? Offer(string cardToken, byte[] payload, string how)
     {
         var profile = FleetDeltaCodec.Decode(payload, out var error) ?? throw new InvalidOperationException("a profile that does not decode: " + error);
         var payments = new RecentPayment[profile.Deltas.Count];
+        long? newest = null;
         for (var i = 0; i < payments.Length; i++)
         {
             payments[i] = profile.Deltas[i].ToRecentPayment();
+            newest = Math.Max(newest ?? long.MinValue, profile.Deltas[i].EventUnixMs);
         }
 
         var taken = _features.OfferOtherStores(cardToken, payments, _time.GetUtcNow());
         Interlocked.Exchange(ref _lastProfileTicks, _time.GetTimestamp());
         _profiles.Add(1, new KeyValuePair<string, object?>("how", how), new KeyValuePair<string, object?>("taken", taken ? "yes" : "cap"));
+        return newest;
     }
 
     [LoggerMessage(EventId = 440, Level = LogLevel.Information, Message = "Fleet link up at {Host}:{Port}")]

@@ -58,17 +58,6 @@ public static class FleetHost
         builder.Services.AddSingleton<FleetMetrics>();
         builder.Services.AddSingleton<RefusalLog>();
         builder.Services.AddSingleton<Rollout.DesiredPublisher>();
-        builder.Services.AddHostedService<Rollout.RolloutTicker>();
-        if (!string.IsNullOrWhiteSpace(fleet.UplinkHost))
-        {
-            builder.Services.AddHostedService<Uplink.FleetUplinkService>();
-        }
-
-        if (fleet.HttpPort > 0)
-        {
-            builder.Services.AddSingleton<Http.FleetApiAccess>();
-            builder.Services.AddHostedService<Http.FleetHttpService>();
-        }
 
         builder.UseOrleans(silo =>
         {
@@ -87,6 +76,22 @@ public static class FleetHost
             silo.UseRedisClustering(o => o.ConfigurationOptions = RedisOptions(fleet.RedisConnectionString));
             silo.AddRedisGrainStorage(FleetStorage.Name, o => o.ConfigurationOptions = RedisOptions(fleet.RedisConnectionString));
         });
+
+        // Registered after the silo, so that they stop before it (hosted services stop in reverse order): on SIGTERM the
+        // uplink leaves the broker's shared subscription first, and the other silos take the stores' messages, instead of
+        // a stopping silo taking batches its grains can no longer record and retrying them until the host gives up. The
+        // rollout's ticker calls a grain too.
+        builder.Services.AddHostedService<Rollout.RolloutTicker>();
+        if (!string.IsNullOrWhiteSpace(fleet.UplinkHost))
+        {
+            builder.Services.AddHostedService<Uplink.FleetUplinkService>();
+        }
+
+        if (fleet.HttpPort > 0)
+        {
+            builder.Services.AddSingleton<Http.FleetApiAccess>();
+            builder.Services.AddHostedService<Http.FleetHttpService>();
+        }
 
         return builder.Build();
     }

@@ -171,24 +171,39 @@ internal sealed partial class FleetUplinkService(
             return;
         }
 
+        // The batch's cards are recorded at once: each is its own grain, and Redis (appendfsync always) flushes the
+        // writes that arrive together with one fsync, where one card after the other pays a flush each. The batch's size
+        // (at most the uplink message's) bounds the calls in flight.
+        var results = await Task.WhenAll(batch!.Deltas
+            .GroupBy(d => d.CardToken, StringComparer.Ordinal)
+            .Select(card => RecordCardAsync(store, card.Key, card, cancellationToken)));
         var receipt = new Receipt();
-        foreach (var card in batch!.Deltas.GroupBy(d => d.CardToken, StringComparer.Ordinal))
+        foreach (var result in results.SelectMany(r => r))
         {
-            var grain = grains.GetGrain<ICardProfileGrain>(card.Key);
-            foreach (var chunk in card.Chunk(_options.MaxBatchDeltas))
-            {
-                var deltas = chunk.Select(d => new CardDelta(
-                    CardDelta.CurrentSchema, d.CardToken, d.PaymentId, d.EventUnixMs, d.Amount, d.MerchantHash, d.Latitude, d.Longitude)).ToList();
-                receipt.Add(await RetryAsync(() => grain.RecordAsync(store, deltas), cancellationToken));
-            }
-
-            foreach (var profile in await RetryAsync(() => grain.ProfilesForOthersAsync(store), cancellationToken))
-            {
-                await PublishProfileAsync(profile, null, cancellationToken);
-            }
+            receipt.Add(result);
         }
 
         await ReceiptAsync(store, correlation, receipt, cancellationToken);
+    }
+
+    /// <summary>One card's deltas of a batch into its grain, then its profile pushed to the other stores that saw it.</summary>
+    private async Task<List<RecordResult>> RecordCardAsync(string store, string token, IEnumerable<FleetDelta> card, CancellationToken cancellationToken)
+    {
+        var grain = grains.GetGrain<ICardProfileGrain>(token);
+        var results = new List<RecordResult>(1);
+        foreach (var chunk in card.Chunk(_options.MaxBatchDeltas))
+        {
+            var deltas = chunk.Select(d => new CardDelta(
+                CardDelta.CurrentSchema, d.CardToken, d.PaymentId, d.EventUnixMs, d.Amount, d.MerchantHash, d.Latitude, d.Longitude)).ToList();
+            results.Add(await RetryAsync(() => grain.RecordAsync(store, deltas), cancellationToken));
+        }
+
+        foreach (var profile in await RetryAsync(() => grain.ProfilesForOthersAsync(store), cancellationToken))
+        {
+            await PublishProfileAsync(profile, null, cancellationToken);
+        }
+
+        return results;
     }
 
     /// <summary>

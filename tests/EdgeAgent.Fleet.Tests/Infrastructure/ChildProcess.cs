@@ -62,6 +62,13 @@ internal sealed class ChildProcess : IDisposable
         }
     }
 
+    /// <summary>SIGTERM, as an orchestrator stops a pod: the process's graceful stop runs.</summary>
+    public void Terminate()
+    {
+        using var signal = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        signal.WaitForExit();
+    }
+
     /// <summary>SIGKILL: no shutdown hook runs, nothing is flushed.</summary>
     public void Kill()
     {

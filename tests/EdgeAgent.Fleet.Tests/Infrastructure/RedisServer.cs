@@ -8,7 +8,7 @@ namespace EdgeAgent.Fleet.Tests.Infrastructure;
 /// </summary>
 internal sealed class RedisServer : IAsyncDisposable
 {
-    private readonly ChildProcess _process;
+    private ChildProcess _process;
 
     private RedisServer(string directory, int port, ChildProcess process)
     {
@@ -28,25 +28,47 @@ internal sealed class RedisServer : IAsyncDisposable
         var directory = Path.Combine(Path.GetTempPath(), "edgeagent-fleet-redis-" + Guid.NewGuid().ToString("N")[..12]);
         System.IO.Directory.CreateDirectory(directory);
         var port = FreePort.Next();
-        var executable = File.Exists("/usr/bin/redis-server") ? "/usr/bin/redis-server" : "redis-server";
-        var process = new ChildProcess(
-            executable,
-            ["--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--dir", directory,
-             "--appendonly", "yes", "--appendfsync", "always", "--save", "", "--protected-mode", "yes"],
-            directory);
-        var server = new RedisServer(directory, port, process);
+        var server = new RedisServer(directory, port, Launch(directory, port));
         try
         {
             await FreePort.WaitUntilListeningAsync(port, TimeSpan.FromSeconds(30));
         }
         catch
         {
-            var output = process.Output;
+            var output = server._process.Output;
             await server.DisposeAsync();
             throw new InvalidOperationException("redis-server did not start:\n" + output);
         }
 
         return server;
+    }
+
+    /// <summary>SIGKILL: no shutdown, no last write; what Redis acknowledged is in its append-only file already.</summary>
+    public void Kill() => _process.Kill();
+
+    /// <summary>Starts redis-server again on the same port and folder: it loads the append-only file before it listens.</summary>
+    public async Task RestartAsync()
+    {
+        _process.Dispose();
+        _process = Launch(Directory, Port);
+        try
+        {
+            await FreePort.WaitUntilListeningAsync(Port, TimeSpan.FromSeconds(60));
+        }
+        catch (Exception ex)
+        {
+            throw new InvalidOperationException("redis-server did not start again:\n" + _process.Output, ex);
+        }
+    }
+
+    private static ChildProcess Launch(string directory, int port)
+    {
+        var executable = File.Exists("/usr/bin/redis-server") ? "/usr/bin/redis-server" : "redis-server";
+        return new ChildProcess(
+            executable,
+            ["--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--dir", directory,
+             "--appendonly", "yes", "--appendfsync", "always", "--save", "", "--protected-mode", "yes"],
+            directory);
     }
 
     public ValueTask DisposeAsync()

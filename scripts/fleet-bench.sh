@@ -1,0 +1,317 @@
+#!/usr/bin/env bash
+# The fleet at scale, measured with real processes on this machine: a redis-server (AOF fsynced on every write), a
+# mosquitto as the uplink (a login and ACL per store), SILOS silos reading it, STORES agent programs with their link on
+# (embedded brokers, MQTT terminals from the load generator paying live, so the fleet takes their deltas), and a second
+# mosquitto standing for the cloud that store-1's records sync to.
+#
+#   scripts/fleet-bench.sh                       # both parts, results in artifacts/fleet-bench/ (summary.txt)
+#   PARTS=agents scripts/fleet-bench.sh          # (a) fetch, (b) store A -> B, (c) store-1's answers with and without
+#                                                # its link, (e) bytes per payment
+#   PARTS=deltas scripts/fleet-bench.sh          # (d) deltas per second with 1 silo and with SILOS silos, memory per card
+#   ROUNDS=2 RATE=1000 COUNT=20000 OTHER_RATE=50 FLUSH=00:00:00.2 scripts/fleet-bench.sh
+#
+# Part "agents": stores 2..STORES pay the bundled sample at OTHER_RATE/s each (its cards, stamped with the send time),
+# the whole time. Store-1 then runs twice per round on a fresh data folder, the same agent program with the same cloud
+# sync, first without its fleet link, then with it: warmed (WARM payments), then RATE/s open loop from TERMINALS
+# terminals (COUNT payments, the first WARMUP not counted). The load generator times each answer from its intended send
+# time. The agents' own histograms give the rest: edgeagent_fleet_fetch_seconds (store-1's first sights) and
+# edgeagent_fleet_push_lag_seconds (every store: a pushed profile's newest payment time to its arrival, which with live
+# payment times is the store A -> store B latency). Quantiles from those histograms are interpolated inside a bucket,
+# as Prometheus' histogram_quantile does.
+# Part "deltas": EdgeAgent.Simulator fleet-deltas (STORES stores, each with INFLIGHT batches of BATCH deltas waiting for
+# their receipts, over DELTA_CARDS cards, for DELTA_SECONDS) against 1 silo, then against SILOS silos, each time a
+# fresh cluster; the silos' and Redis' memory before and after, divided by the cards.
+#
+# Needs: redis-server, mosquitto, mosquitto_passwd, mosquitto_sub, redis-cli, python3, curl, openssl.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SILOS=${SILOS:-3}
+STORES=${STORES:-4}
+ROUNDS=${ROUNDS:-1}
+RATE=${RATE:-1000}
+COUNT=${COUNT:-20000}
+WARMUP=${WARMUP:-3000}
+WARM=${WARM:-5000}
+TERMINALS=${TERMINALS:-64}
+OTHER_RATE=${OTHER_RATE:-50}
+FLUSH=${FLUSH:-00:00:00.2}
+BUDGET=${BUDGET:-00:00:00.02}
+DELTA_SECONDS=${DELTA_SECONDS:-20}
+DELTA_CARDS=${DELTA_CARDS:-20000}
+BATCH=${BATCH:-64}
+INFLIGHT=${INFLIGHT:-4}
+PARTS=${PARTS:-agents,deltas}
+OUT=${OUT:-artifacts/fleet-bench}
+ROOT=edgeagent/fleet
+mkdir -p "$OUT"
+WORK=$(mktemp -d /tmp/edgeagent-fleet-bench.XXXXXX)
+# mosquitto started as root reads its files as the mosquitto user.
+chmod 755 "$WORK"
+SUMMARY="$OUT/summary.txt"
+: > "$SUMMARY"
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+say() { echo "$*" | tee -a "$SUMMARY"; }
+
+PIDS=()
+SILO_PIDS=()
+AGENT_PIDS=()
+LOAD_PIDS=()
+stop_pids() { for p in "$@"; do kill -TERM "$p" 2>/dev/null || true; done; for p in "$@"; do wait "$p" 2>/dev/null || true; done; }
+cleanup() {
+  trap - EXIT INT TERM
+  stop_pids "${LOAD_PIDS[@]}"
+  stop_pids "${AGENT_PIDS[@]}"
+  stop_pids "${SILO_PIDS[@]}"
+  stop_pids "${PIDS[@]}"
+  cp "$WORK"/*.log "$OUT/" 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT INT TERM
+
+dotnet build -c Release src/EdgeAgent.Simulator -v quiet -nologo > "$WORK/build.log"
+dotnet build -c Release src/EdgeAgent.Fleet -v quiet -nologo >> "$WORK/build.log"
+AGENT_DLL=src/EdgeAgent/bin/Release/net10.0/EdgeAgent.dll
+FLEET_DLL=src/EdgeAgent.Fleet/bin/Release/net10.0/EdgeAgent.Fleet.dll
+SIMULATOR="dotnet src/EdgeAgent.Simulator/bin/Release/net10.0/EdgeAgent.Simulator.dll"
+
+# The fleet's tokenization key: the stores take the file, the fleet its fingerprint.
+(umask 077 && echo "k1:$(head -c 32 /dev/urandom | base64 -w0)" > "$WORK/tokenization.key")
+KEY_HEX=$(cut -d: -f2 "$WORK/tokenization.key" | base64 -d | od -An -tx1 | tr -d ' \n')
+FINGERPRINT=$(printf 'EdgeAgent tokenization key check v1' | openssl dgst -sha256 -mac HMAC -macopt "hexkey:$KEY_HEX" | awk '{print $NF}' | cut -c1-16)
+
+mosquitto_passwd -c -b "$WORK/passwd" fleet pw-fleet
+STORE_ARGS=()
+for i in $(seq 1 "$STORES"); do
+  mosquitto_passwd -b "$WORK/passwd" "store-$i" "pw-store-$i"
+  STORE_ARGS+=("--Fleet:KnownStores:$((i - 1))=store-$i")
+done
+cat > "$WORK/acl" <<ACL
+user fleet
+topic read $ROOT/+/deltas
+topic read $ROOT/+/fetch
+topic write $ROOT/+/profiles
+topic write $ROOT/+/receipts
+topic read edgeagent/+/metrics
+
+pattern write $ROOT/%u/deltas
+pattern write $ROOT/%u/fetch
+pattern read $ROOT/%u/profiles
+pattern read $ROOT/%u/receipts
+ACL
+UPLINK_PORT=$(free_port)
+CLOUD_PORT=$(free_port)
+REDIS_PORT=$(free_port)
+cat > "$WORK/uplink.conf" <<CONF
+listener $UPLINK_PORT 127.0.0.1
+allow_anonymous false
+password_file $WORK/passwd
+acl_file $WORK/acl
+persistence false
+set_tcp_nodelay true
+max_inflight_messages 4096
+max_queued_messages 1000000
+CONF
+# The cloud stand-in: what store-1's record sync sends, counted by the broker ($SYS bytes received, every second).
+cat > "$WORK/cloud.conf" <<CONF
+listener $CLOUD_PORT 127.0.0.1
+allow_anonymous true
+persistence false
+set_tcp_nodelay true
+sys_interval 1
+CONF
+mkdir -p "$WORK/redis"
+redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$WORK/redis" --appendonly yes --appendfsync always --save "" \
+  > "$WORK/redis.log" 2>&1 &
+PIDS+=($!)
+mosquitto -c "$WORK/uplink.conf" > "$WORK/uplink.log" 2>&1 &
+PIDS+=($!)
+mosquitto -c "$WORK/cloud.conf" > "$WORK/cloud.log" 2>&1 &
+PIDS+=($!)
+wait_listening() {
+  for _ in $(seq 1 100); do
+    python3 -c 'import socket,sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1)' "$1" 2>/dev/null && return 0
+    sleep 0.2
+  done
+  echo "nothing listens on port $1: $2" >&2; cat "$2" >&2; exit 1
+}
+wait_listening "$REDIS_PORT" "$WORK/redis.log"
+wait_listening "$UPLINK_PORT" "$WORK/uplink.log"
+wait_listening "$CLOUD_PORT" "$WORK/cloud.log"
+
+SILO_HTTP=()
+# start_silos N CLUSTER: N silos with the uplink, each once it reads the uplink.
+start_silos() {
+  local n=$1 cluster=$2
+  SILO_PIDS=(); SILO_HTTP=()
+  for i in $(seq 0 $((n - 1))); do
+    local http; http=$(free_port)
+    dotnet "$FLEET_DLL" --Fleet:RedisConnectionString=127.0.0.1:$REDIS_PORT --Fleet:ClusterId="$cluster" \
+      --Fleet:SiloPort="$(free_port)" --Fleet:GatewayPort="$(free_port)" --Fleet:HttpPort="$http" \
+      --Fleet:UplinkHost=127.0.0.1 --Fleet:UplinkPort="$UPLINK_PORT" --Fleet:UplinkUsername=fleet --Fleet:UplinkPassword=pw-fleet \
+      --Fleet:KeyFingerprints:0="$FINGERPRINT" "${STORE_ARGS[@]}" > "$WORK/silo-$cluster-$i.log" 2>&1 &
+    SILO_PIDS+=($!); SILO_HTTP+=("$http")
+  done
+  for i in $(seq 0 $((n - 1))); do
+    until grep -q "Uplink connected" "$WORK/silo-$cluster-$i.log"; do
+      kill -0 "${SILO_PIDS[i]}" 2>/dev/null || { cat "$WORK/silo-$cluster-$i.log" >&2; exit 1; }
+      sleep 0.5
+    done
+  done
+}
+
+# start_agent STORE HTTP MQTT DATA [more settings]: an agent program for the store, once ready; sets agent_pid.
+start_agent() {
+  local store=$1 http=$2 mqtt=$3 data=$4; shift 4
+  mkdir -p "$data"
+  dotnet "$AGENT_DLL" run --Storage:Path="$data" --Mqtt:Port="$mqtt" --Http:Urls="http://127.0.0.1:$http" \
+    --Inference:Provider=Cpu --Tokenization:KeyFile="$WORK/tokenization.key" "$@" > "$data.log" 2>&1 &
+  agent_pid=$!
+  until curl -sf "http://127.0.0.1:$http/health/ready" > /dev/null; do
+    kill -0 "$agent_pid" 2>/dev/null || { cat "$data.log" >&2; exit 1; }
+    sleep 0.2
+  done
+}
+link_args() {
+  echo "--Fleet:Host=127.0.0.1 --Fleet:Port=$UPLINK_PORT --Fleet:StoreId=$1 --Fleet:Username=$1 --Fleet:Password=pw-$1 --Fleet:FlushInterval=$FLUSH --Fleet:FetchBudget=$BUDGET"
+}
+
+cloud_bytes() { mosquitto_sub -p "$CLOUD_PORT" -C 1 -W 10 -t '$SYS/broker/bytes/received' || echo 0; }
+metrics() { curl -s "http://127.0.0.1:$1/metrics"; }
+
+# quantiles FILE METRIC: count, p50 and p99 of a Prometheus histogram over all its series, read from one or more
+# /metrics files; the bucket (count) after the last bound is +Inf.
+quantiles() {
+  local metric=$1; shift
+  python3 - "$metric" "$@" <<'PY'
+import re, sys
+metric, files = sys.argv[1], sys.argv[2:]
+buckets = {}
+for f in files:
+    for line in open(f):
+        m = re.match(r'^' + metric + r'_bucket\{(.*)\} ([0-9.eE+-]+)', line)
+        if not m:
+            continue
+        le = re.search(r'le="([^"]+)"', m.group(1)).group(1)
+        bound = float('inf') if le == '+Inf' else float(le)
+        buckets[bound] = buckets.get(bound, 0) + float(m.group(2))
+bounds = sorted(buckets)
+total = buckets.get(float('inf'), 0)
+def q(p):
+    if total == 0:
+        return float('nan')
+    rank, lower, below = p * total, 0.0, 0.0
+    for b in bounds:
+        if buckets[b] >= rank:
+            if b == float('inf'):
+                return float('inf')
+            return lower + (b - lower) * (rank - below) / max(buckets[b] - below, 1e-9)
+        lower, below = b, buckets[b]
+    return float('inf')
+print(f"n={int(total)} p50={q(0.5) * 1000:.1f}ms p99={q(0.99) * 1000:.1f}ms")
+PY
+}
+counter() { awk -v pattern="^$2" '$0 ~ pattern {s += $NF} END {printf "%d", s}' "$1"; }
+
+say "fleet-bench $(date -u +%FT%TZ) on $(nproc) cores, load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+say "SILOS=$SILOS STORES=$STORES ROUNDS=$ROUNDS RATE=$RATE COUNT=$COUNT WARMUP=$WARMUP WARM=$WARM TERMINALS=$TERMINALS OTHER_RATE=$OTHER_RATE FLUSH=$FLUSH BUDGET=$BUDGET"
+
+if [[ ",$PARTS," == *",agents,"* ]]; then
+  start_silos "$SILOS" bench-agents
+  OTHER_HTTP=()
+  for i in $(seq 2 "$STORES"); do
+    http=$(free_port); mqtt=$(free_port)
+    # shellcheck disable=SC2046 # the link's settings are separate words
+    start_agent "store-$i" "$http" "$mqtt" "$WORK/agent-$i" $(link_args "store-$i")
+    AGENT_PIDS+=("$agent_pid"); OTHER_HTTP+=("$http")
+    $SIMULATOR loadgen --Load:Port="$mqtt" --Load:ProgressSeconds=0 --Load:Mode=Open --Load:Rate="$OTHER_RATE" \
+      --Load:Terminals=8 --Load:StampNow=true --Load:Count=10000000 > "$WORK/load-$i.log" 2>&1 &
+    LOAD_PIDS+=($!)
+  done
+  say "load average with the fleet and stores 2..$STORES running: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+  for round in $(seq 1 "$ROUNDS"); do
+    for mode in alone linked; do
+      http=$(free_port); mqtt=$(free_port)
+      extra=()
+      # shellcheck disable=SC2207 # separate words
+      if [ "$mode" = linked ]; then extra=($(link_args store-1)); fi
+      start_agent store-1 "$http" "$mqtt" "$WORK/agent-1-$mode-$round" \
+        --Cloud:Transport=Mqtt --Cloud:Host=127.0.0.1 --Cloud:Port="$CLOUD_PORT" --Cloud:UseTls=false --Cloud:ClientId=store-1 \
+        "${extra[@]}"
+      AGENT_PIDS+=("$agent_pid")
+      bytes_before=$(cloud_bytes)
+      for i in "${!OTHER_HTTP[@]}"; do metrics "${OTHER_HTTP[i]}" > "$WORK/m-before-$i"; done
+      $SIMULATOR loadgen --Load:Port="$mqtt" --Load:ProgressSeconds=0 --Load:Mode=Open --Load:Rate="$RATE" \
+        --Load:Terminals="$TERMINALS" --Load:StampNow=true --Load:Count="$WARM" > /dev/null 2>&1 || true
+      report="$OUT/store1-$mode-$round.json"
+      load_avg=$(cut -d' ' -f1 /proc/loadavg)
+      $SIMULATOR loadgen --Load:Port="$mqtt" --Load:ProgressSeconds=0 --Load:Mode=Open --Load:Rate="$RATE" \
+        --Load:Terminals="$TERMINALS" --Load:StampNow=true --Load:Count="$COUNT" --Load:Warmup="$WARMUP" \
+        --Load:AnswerTimeoutSeconds=60 --Load:ReportFile="$report" > "$report.log" 2>&1 || true
+      # Every record synced and every delta receipted before the bytes are read.
+      for _ in $(seq 1 120); do
+        metrics "$http" > "$WORK/m-store1"
+        unsent=$(counter "$WORK/m-store1" 'edgeagent_cloud_unsent\{')
+        outbox=$(counter "$WORK/m-store1" 'edgeagent_fleet_outbox ')
+        [ "${unsent:-0}" = 0 ] && [ "${outbox:-0}" = 0 ] && break
+        sleep 1
+      done
+      sleep 2
+      bytes_after=$(cloud_bytes)
+      metrics "$http" > "$OUT/store1-$mode-$round.metrics"
+      for i in "${!OTHER_HTTP[@]}"; do metrics "${OTHER_HTTP[i]}" > "$OUT/store$((i + 2))-during-$mode-$round.metrics"; done
+      payments=$((WARM + COUNT))
+      line=$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); l=r["latencyMs"]; print("answered %s/%s lost %s throughput %s/s p50 %s ms p99 %s ms p999 %s ms" % (r["answered"], r["sent"], r["lost"], r["throughput"], l["p50"], l["p99"], l["p999"]))' "$report")
+      say "round $round store-1 $mode (load average $load_avg): $line"
+      say "  records to the cloud: $(( (bytes_after - bytes_before) / payments )) bytes/payment on the wire ($((bytes_after - bytes_before)) bytes for $payments payments, MQTT framing and the agent's metric snapshots included)"
+      if [ "$mode" = linked ]; then
+        deltas=$(counter "$OUT/store1-$mode-$round.metrics" 'edgeagent_fleet_sent_bytes_total\{.*kind="deltas"')
+        say "  deltas to the fleet: $((deltas / payments)) bytes/payment of payload ($deltas bytes, resends included)"
+        say "  first-sight fetch at store-1: $(quantiles edgeagent_fleet_fetch_seconds "$OUT/store1-$mode-$round.metrics"); misses: $(grep -E '^edgeagent_fleet_fetch_misses_total' "$OUT/store1-$mode-$round.metrics" | tr '\n' ' ')"
+        say "  pushes into store-1 (other stores' payments, B=store-1): $(quantiles edgeagent_fleet_push_lag_seconds "$OUT/store1-$mode-$round.metrics")"
+      fi
+      # The other stores' pushes during this pass only: the difference of their histograms.
+      for i in "${!OTHER_HTTP[@]}"; do
+        python3 - "$WORK/m-before-$i" "$OUT/store$((i + 2))-during-$mode-$round.metrics" > "$WORK/m-diff-$i" <<'PY'
+import re, sys
+before = {}
+for line in open(sys.argv[1]):
+    m = re.match(r'^(\S+) ([0-9.eE+-]+)$', line.strip())
+    if m: before[m.group(1)] = float(m.group(2))
+for line in open(sys.argv[2]):
+    m = re.match(r'^(\S+) ([0-9.eE+-]+)$', line.strip())
+    if m: print(m.group(1), float(m.group(2)) - before.get(m.group(1), 0))
+PY
+      done
+      say "  pushes into stores 2..$STORES during the pass (from store-1 when it is linked, and from one another): $(quantiles edgeagent_fleet_push_lag_seconds "$WORK"/m-diff-*)"
+      say "  first-sight fetches at stores 2..$STORES during the pass: $(quantiles edgeagent_fleet_fetch_seconds "$WORK"/m-diff-*)"
+      stop_pids "$agent_pid"
+      unset 'AGENT_PIDS[-1]'
+    done
+  done
+  for i in "${!OTHER_HTTP[@]}"; do metrics "${OTHER_HTTP[i]}" > "$OUT/store$((i + 2)).metrics"; done
+  for i in "${!SILO_HTTP[@]}"; do metrics "${SILO_HTTP[i]}" > "$OUT/silo-$i.metrics"; done
+  stop_pids "${LOAD_PIDS[@]}"; LOAD_PIDS=()
+  stop_pids "${AGENT_PIDS[@]}"; AGENT_PIDS=()
+  stop_pids "${SILO_PIDS[@]}"; SILO_PIDS=()
+fi
+
+if [[ ",$PARTS," == *",deltas,"* ]]; then
+  for n in 1 "$SILOS"; do
+    start_silos "$n" "bench-deltas-$n"
+    rss_before=0; for p in "${SILO_PIDS[@]}"; do rss_before=$((rss_before + $(awk '/VmRSS/ {print $2}' "/proc/$p/status"))); done
+    redis_before=$(redis-cli -p "$REDIS_PORT" info memory | awk -F: '/^used_memory:/ {print $2}' | tr -d '\r')
+    load_avg=$(cut -d' ' -f1 /proc/loadavg)
+    $SIMULATOR fleet-deltas --FleetLoad:Port="$UPLINK_PORT" --FleetLoad:KeyFingerprint="$FINGERPRINT" --FleetLoad:Stores="$STORES" \
+      --FleetLoad:Cards="$DELTA_CARDS" --FleetLoad:BatchDeltas="$BATCH" --FleetLoad:InFlight="$INFLIGHT" \
+      --FleetLoad:Seconds="$DELTA_SECONDS" --FleetLoad:ReportFile="$OUT/deltas-$n.json" > "$OUT/deltas-$n.log" 2>&1 || true
+    rss_after=0; for p in "${SILO_PIDS[@]}"; do rss_after=$((rss_after + $(awk '/VmRSS/ {print $2}' "/proc/$p/status"))); done
+    redis_after=$(redis-cli -p "$REDIS_PORT" info memory | awk -F: '/^used_memory:/ {print $2}' | tr -d '\r')
+    say "deltas, $n silo(s) (load average $load_avg): $(cat "$OUT/deltas-$n.json")"
+    say "  silos' resident memory $((rss_before / 1024)) -> $((rss_after / 1024)) MiB: $(( (rss_after - rss_before) * 1024 / DELTA_CARDS )) bytes/card; Redis used_memory +$(( (redis_after - redis_before) / DELTA_CARDS )) bytes/card ($DELTA_CARDS cards)"
+    stop_pids "${SILO_PIDS[@]}"; SILO_PIDS=()
+    redis-cli -p "$REDIS_PORT" flushall > /dev/null
+  done
+fi
+say "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
