@@ -20,16 +20,23 @@ public static class AgentHost
         await using var app = Build(command, settings, configure);
         try
         {
-            await app.RunAsync(cancellationToken);
+            await app.StartAsync(cancellationToken);
+        }
+        catch (OperationCanceledException) when (app.Lifetime.ApplicationStopping.IsCancellationRequested || cancellationToken.IsCancellationRequested)
+        {
+            // Stopped (SIGTERM) while still starting: the payment path may already be taking payments, so what started
+            // stops below as at any other stop, draining what it took, rather than the process failing its start.
         }
         catch (Exception ex) when (ex is Microsoft.Extensions.Options.OptionsValidationException or Onnx.ModelLoadException
                                        or InvalidOperationException or IOException)
         {
-            // The host is already disposed here, and with it the loggers: the reason goes straight to stderr.
+            // The loggers may not have written yet: the reason goes straight to stderr.
             Console.Error.WriteLine("EdgeAgent refused to start: " + ex.Message);
             return StartRefused;
         }
 
+        // Returns once the host was told to stop (SIGTERM, or the token) and has stopped its services in reverse order.
+        await app.WaitForShutdownAsync(cancellationToken);
         return Environment.ExitCode;
     }
 
