@@ -1,4 +1,5 @@
 using EdgeAgent.Fleet.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -10,7 +11,18 @@ if (EdgeAgent.Fleet.Http.FleetCommands.Handles(args))
 try
 {
     using var host = FleetHost.Build(args);
-    await host.RunAsync();
+    try
+    {
+        await host.StartAsync();
+    }
+    catch (OperationCanceledException) when (host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested)
+    {
+        // Stopped (SIGTERM) while still starting, as a pod may be: what started stops below as at any other stop,
+        // rather than the process failing its start.
+    }
+
+    // Returns once the host was told to stop and has stopped its services, the silo last.
+    await host.WaitForShutdownAsync();
     return 0;
 }
 catch (OptionsValidationException ex)
