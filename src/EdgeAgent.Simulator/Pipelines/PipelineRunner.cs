@@ -33,10 +33,13 @@ internal sealed class PipelineRunner
         await using var pipeline = await RunningPipeline.StartAsync(architecture.Name, _folder, _tokenizationKey, architecture.Link, [], cancellationToken,
             dataRoot: _options.DataFolder);
 
-        // One connection's payments are read one at a time, each after the previous one's record is durable, so the
-        // pass lasts as long as its records do: on a busy disk, far past the steps' answer timeout. The pass checks
-        // scores, not latency: it gives up only once no answer came for the answer timeout.
-        var scoringLoad = Open(pipeline, _options.ScoringRate, _options.ScoringCount, terminals: 1);
+        // In order, one payment at a time, each sent once the previous one is answered and acknowledged: a till's pattern,
+        // so every pipeline sees the same order, whatever its latency. The pass checks scores, not latency, and gives up
+        // only once no answer came for the answer timeout.
+        var scoringLoad = Options(pipeline, _options.ScoringCount, terminals: 1);
+        scoringLoad.Mode = LoadMode.Closed;
+        scoringLoad.Concurrency = 1;
+        scoringLoad.WaitForPubAck = true;
         scoringLoad.WaitWhileAnswering = true;
         var (scoring, generator) = await LoadAsync(pipeline, scoringLoad, cancellationToken);
         var scores = new Dictionary<string, double>(StringComparer.Ordinal);
