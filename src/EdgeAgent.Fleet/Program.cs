@@ -30,3 +30,10 @@ catch (OptionsValidationException ex)
     Console.Error.WriteLine("Invalid fleet settings: " + string.Join("; ", ex.Failures));
     return 3;
 }
+catch (Orleans.Runtime.OrleansException ex)
+{
+    // A silo that cannot join (no peer would complete TLS with it, or membership refused it) ends with a line that
+    // says so, not a crash dump.
+    Console.Error.WriteLine("The silo could not join its cluster: " + ex.Message);
+    return 4;
+}

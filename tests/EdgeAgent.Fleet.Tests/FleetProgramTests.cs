@@ -10,6 +10,8 @@ public sealed class FleetProgramTests
     [InlineData("--Fleet:RedisConnectionString=", "RedisConnectionString")]
     [InlineData("--Fleet:MaxFutureSkew=02:00:00", "MaxFutureSkew")]
     [InlineData("--Fleet:AdvertisedAddress=silo-0", "AdvertisedAddress")]
+    [InlineData("--Fleet:AdvertisedAddress=10.0.0.5", "without TLS")]
+    [InlineData("--Fleet:SiloCertificateFile=/nonexistent/silo.crt", "SiloKeyFile")]
     [InlineData("--Fleet:UplinkHost=127.0.0.1", "KnownStores")]
     [InlineData("--Fleet:UplinkHost=127.0.0.1", "KeyFingerprints")]
     [InlineData("--Fleet:RolloutSharePercent=100", "RolloutSharePercent")]

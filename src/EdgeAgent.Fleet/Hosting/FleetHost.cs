@@ -73,6 +73,12 @@ public static class FleetHost
             // declared dead in seconds.
             silo.Services.Configure<ClusterMembershipOptions>(builder.Configuration.GetSection("Orleans:Membership"));
             silo.Services.Configure<SiloMessagingOptions>(builder.Configuration.GetSection("Orleans:Messaging"));
+            if (fleet.SiloTls)
+            {
+                var tls = SiloTls.Load(fleet.SiloCertificateFile, fleet.SiloKeyFile, fleet.SiloAuthorityFile);
+                silo.UseTls(tls.Certificate, tls.Configure);
+            }
+
             silo.UseRedisClustering(o => o.ConfigurationOptions = RedisOptions(fleet.RedisConnectionString));
             silo.AddRedisGrainStorage(FleetStorage.Name, o => o.ConfigurationOptions = RedisOptions(fleet.RedisConnectionString));
         });

@@ -31,6 +31,28 @@ public sealed class FleetOptions : IValidatableObject
     [Required(AllowEmptyStrings = false)]
     public string ServiceId { get; set; } = "edgeagent-fleet";
 
+    /// <summary>
+    /// PEM certificate this silo presents to the other silos and to clients of its gateway (mutual TLS). With
+    /// <see cref="SiloKeyFile"/> and <see cref="SiloAuthorityFile"/>; all three or none. Empty: silo traffic in clear,
+    /// which only a silo on loopback or with <see cref="AllowPlaintextSilos"/> may run.
+    /// </summary>
+    public string SiloCertificateFile { get; set; } = "";
+
+    /// <summary>PEM private key of <see cref="SiloCertificateFile"/>.</summary>
+    public string SiloKeyFile { get; set; } = "";
+
+    /// <summary>
+    /// PEM certificate of the fleet's own certificate authority: a peer silo or gateway client is accepted only with a
+    /// certificate it signed (names are not checked: silos come and go on pod addresses).
+    /// </summary>
+    public string SiloAuthorityFile { get; set; } = "";
+
+    /// <summary>Lets a silo advertised on a non-loopback address run without TLS (a network already encrypted below it). Default false.</summary>
+    public bool AllowPlaintextSilos { get; set; }
+
+    /// <summary>True when the silo's connections are TLS.</summary>
+    public bool SiloTls => !string.IsNullOrWhiteSpace(SiloCertificateFile);
+
     /// <summary>Most deltas in one batch; a larger batch is refused whole. Default 512, an agent's per-card history.</summary>
     [Range(1, 4096)]
     public int MaxBatchDeltas { get; set; } = 512;
@@ -183,6 +205,32 @@ public sealed class FleetOptions : IValidatableObject
     [RegularExpression("^[A-Za-z0-9_./{}-]+$")]
     public string DesiredTopic { get; set; } = "edgeagent/{store}/desired";
 
+    private IEnumerable<ValidationResult> SiloTlsProblems()
+    {
+        string[] files = [SiloCertificateFile, SiloKeyFile, SiloAuthorityFile];
+        var set = files.Count(f => !string.IsNullOrWhiteSpace(f));
+        if (set is > 0 and < 3)
+        {
+            yield return new ValidationResult(
+                "The fields SiloCertificateFile, SiloKeyFile and SiloAuthorityFile go together: set all three or none.",
+                [nameof(SiloCertificateFile)]);
+        }
+
+        foreach (var file in files.Where(f => !string.IsNullOrWhiteSpace(f) && !File.Exists(f)))
+        {
+            yield return new ValidationResult($"The silo TLS file {file} does not exist.", [nameof(SiloCertificateFile)]);
+        }
+
+        if (set == 0 && !AllowPlaintextSilos
+            && System.Net.IPAddress.TryParse(AdvertisedAddress, out var address) && !System.Net.IPAddress.IsLoopback(address))
+        {
+            yield return new ValidationResult(
+                $"The silo advertises {AdvertisedAddress}, off loopback, without TLS: set SiloCertificateFile, SiloKeyFile and "
+                + "SiloAuthorityFile (or AllowPlaintextSilos where the network below is already encrypted).",
+                [nameof(SiloCertificateFile)]);
+        }
+    }
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (!System.Net.IPAddress.TryParse(AdvertisedAddress, out _))
@@ -193,6 +241,11 @@ public sealed class FleetOptions : IValidatableObject
         if (!System.Net.IPAddress.TryParse(HttpAddress, out _))
         {
             yield return new ValidationResult("The field HttpAddress must be an IP address.", [nameof(HttpAddress)]);
+        }
+
+        foreach (var problem in SiloTlsProblems())
+        {
+            yield return problem;
         }
 
         if (AlertRateBandLow > AlertRateBandHigh)

@@ -10,7 +10,8 @@ namespace EdgeAgent.Fleet.Tests.Infrastructure;
 
 /// <summary>
 /// A real fleet cluster: one redis-server (membership and card state), silos as separate processes of the fleet
-/// program (<c>dotnet EdgeAgent.Fleet.dll</c>), and an Orleans client connected through their gateways.
+/// program (<c>dotnet EdgeAgent.Fleet.dll</c>), and an Orleans client connected through their gateways. Every
+/// connection between them is mutual TLS under an authority made for the cluster, as a deployed fleet runs.
 /// </summary>
 public sealed class FleetCluster : IAsyncLifetime
 {
@@ -20,6 +21,8 @@ public sealed class FleetCluster : IAsyncLifetime
     private readonly List<(int SiloPort, string[] Arguments)> _siloStarts = [];
     private readonly string _clusterId = "fleet-test-" + Guid.NewGuid().ToString("N")[..8];
     private readonly Func<IEnumerable<string>> _extraArguments;
+    private readonly TempDirectory _folder = new();
+    private SiloCertificates? _certificates;
     private RedisServer? _redis;
     private IHost? _clientHost;
 
@@ -42,6 +45,7 @@ public sealed class FleetCluster : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _redis = await RedisServer.StartAsync();
+        _certificates = SiloCertificates.Create(Path.Combine(_folder.Path, "tls"), "edgeagent-fleet-test-authority");
         for (var i = 0; i < SiloCount; i++)
         {
             _silos.Add(StartSilo(_redis.ConnectionString));
@@ -56,6 +60,9 @@ public sealed class FleetCluster : IAsyncLifetime
                 o.ServiceId = "edgeagent-fleet-test";
             });
             c.UseRedisClustering(_redis.ConnectionString);
+            var (certificate, key) = _certificates.Issue("client");
+            var tls = Hosting.SiloTls.Load(certificate, key, _certificates.AuthorityFile);
+            c.UseTls(tls.Certificate, tls.Configure);
             c.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(1));
             c.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(5));
 
@@ -176,6 +183,18 @@ public sealed class FleetCluster : IAsyncLifetime
     /// <summary>The cluster's redis-server, to kill and start again.</summary>
     internal RedisServer Redis => _redis ?? throw new InvalidOperationException("The cluster is not started.");
 
+    /// <summary>The cluster's certificate authority, to issue certificates from or to start a silo outside the cluster with.</summary>
+    internal SiloCertificates Certificates => _certificates ?? throw new InvalidOperationException("The cluster is not started.");
+
+    /// <summary>The port silo <paramref name="index"/> talks to the other silos on.</summary>
+    public int SiloPort(int index) => _siloStarts[index].SiloPort;
+
+    /// <summary>
+    /// The command line of a silo of this cluster on fresh ports, for a test to start one of its own (with other TLS
+    /// settings after it, which override those given first).
+    /// </summary>
+    internal string[] SiloArguments() => StartArguments(_redis!.ConnectionString).Arguments;
+
     /// <summary>The cluster id, for clients of its own.</summary>
     public string ClusterId => _clusterId;
 
@@ -205,9 +224,18 @@ public sealed class FleetCluster : IAsyncLifetime
         {
             await _redis.DisposeAsync();
         }
+
+        _folder.Dispose();
     }
 
     private ChildProcess StartSilo(string redis)
+    {
+        var (siloPort, arguments) = StartArguments(redis);
+        _siloStarts.Add((siloPort, arguments));
+        return new ChildProcess("dotnet", arguments, Path.GetDirectoryName(arguments[0])!);
+    }
+
+    private (int SiloPort, string[] Arguments) StartArguments(string redis)
     {
         var dll = FleetDll();
         string Port() => FreePort.Next().ToString(CultureInfo.InvariantCulture);
@@ -226,10 +254,10 @@ public sealed class FleetCluster : IAsyncLifetime
                 "--Orleans:Messaging:ResponseTimeout=00:00:05",
                 "--Serilog:MinimumLevel:Default=Warning",
                 "--Fleet:HttpPort=0",
+                .. Certificates.SiloArguments("silo-" + siloPort.ToString(CultureInfo.InvariantCulture)),
                 .. _extraArguments(),
             ];
-        _siloStarts.Add((siloPort, arguments));
-        return new ChildProcess("dotnet", arguments, Path.GetDirectoryName(dll)!);
+        return (siloPort, arguments);
     }
 
     internal static string FleetDll()
