@@ -237,7 +237,7 @@ public sealed class RolloutTests(RolloutFleet fleet, ITestOutputHelper output) :
             var port = (await management.GetActivationAddress(fleet.Rollout))?.Endpoint.Port ?? 0;
             var index = fleet.Cluster.SiloIndexOf(port);
             var victim = index > 0 ? index : 1;
-            output.WriteLine($"rollout grain on silo port {port}; killing silo {victim}");
+            output.WriteLine($"rollout grain on silo {index} (port {port}); killing silo {victim}");
             fleet.Cluster.KillSilo(victim);
 
             var status = await UntilAsync(s => s.RolloutId == id && s.Phase != RolloutPhase.Soaking, "the rollout ended after the kill");
