@@ -84,11 +84,11 @@ public sealed class RolloutTests(RolloutFleet fleet, ITestOutputHelper output) :
 
             // The canary is back on what it ran before; no other store ever had the model in its folder.
             await UntilStoreAsync(canary, before[canary]);
-            Assert.True(File.Exists(Path.Combine(fleet.Agents[canary].ModelsFolder, "fraud-gbt-1.2.0.card.json")), "the canary did install the bad model");
+            Assert.True(File.Exists(Path.Combine(fleet.Agents[canary].ModelsFolder!, "fraud-gbt-1.2.0.card.json")), "the canary did install the bad model");
             foreach (var store in RolloutFleet.Stores.Where(s => s != canary))
             {
-                Assert.False(File.Exists(Path.Combine(fleet.Agents[store].ModelsFolder, "fraud-gbt-1.2.0.card.json")), store + " received the bad model");
-                Assert.False(File.Exists(Path.Combine(fleet.Agents[store].ModelsFolder, "fraud-gbt-1.2.0.onnx")), store + " received the bad model");
+                Assert.False(File.Exists(Path.Combine(fleet.Agents[store].ModelsFolder!, "fraud-gbt-1.2.0.card.json")), store + " received the bad model");
+                Assert.False(File.Exists(Path.Combine(fleet.Agents[store].ModelsFolder!, "fraud-gbt-1.2.0.onnx")), store + " received the bad model");
             }
         });
     }
@@ -206,7 +206,7 @@ public sealed class RolloutTests(RolloutFleet fleet, ITestOutputHelper output) :
             Assert.Contains("fraud-gbt-1.3.0", fleet.Agents[canary].Output, StringComparison.Ordinal);
             foreach (var store in RolloutFleet.Stores)
             {
-                Assert.False(File.Exists(Path.Combine(fleet.Agents[store].ModelsFolder, "fraud-gbt-1.3.0.card.json")), store + " installed the forged model");
+                Assert.False(File.Exists(Path.Combine(fleet.Agents[store].ModelsFolder!, "fraud-gbt-1.3.0.card.json")), store + " installed the forged model");
             }
 
             Assert.Equal(before[canary], (await ModelsAsync())[canary]);
@@ -220,9 +220,18 @@ public sealed class RolloutTests(RolloutFleet fleet, ITestOutputHelper output) :
     [Fact]
     public async Task A_silo_killed_with_SIGKILL_mid_rollout_leaves_a_rollout_that_finishes_with_every_step_logged_once()
     {
+        // The silo to kill is the one holding the rollout grain, which must not be silo 0 (it serves the model files).
+        // Idle activations are collected until the grain comes back elsewhere; the fleet view, collected too, is whole
+        // again one snapshot later (ReadyAsync waits for it).
+        var management = fleet.Cluster.Client.GetGrain<Orleans.Runtime.IManagementGrain>(0);
+        for (var tries = 0; tries < 10 && await SiloOfRolloutAsync(management) <= 0; tries++)
+        {
+            await management.ForceActivationCollection(TimeSpan.Zero);
+            await fleet.Rollout.StatusAsync(0);
+        }
+
         await ReadyAsync();
         var model = fleet.Serve("1.4.0");
-        var management = fleet.Cluster.Client.GetGrain<Orleans.Runtime.IManagementGrain>(0);
         await PayingAsync(RolloutFleet.Stores[0], async () =>
         {
             var started = await fleet.Rollout.StartAsync(model, RolloutFleet.Stores[0], "test");
@@ -232,12 +241,11 @@ public sealed class RolloutTests(RolloutFleet fleet, ITestOutputHelper output) :
             // Mid-rollout: the canary's gate passed and the second ring is assigned.
             await UntilAsync(s => Steps(s, id).Count(e => e.Step == "ring_assigned") == 2, "the second ring was assigned");
 
-            // The silo that holds the rollout grain dies, unless that is the one serving the model files (silo 0): then
-            // another one does, and the grain's calls from it (ticks, deliveries) stop halfway all the same.
-            var port = (await management.GetActivationAddress(fleet.Rollout))?.Endpoint.Port ?? 0;
-            var index = fleet.Cluster.SiloIndexOf(port);
+            // The silo that holds the rollout grain dies; should the grain have stayed on silo 0, another silo does,
+            // and that silo's ticks and deliveries stop halfway all the same (the output says which).
+            var index = await SiloOfRolloutAsync(management);
             var victim = index > 0 ? index : 1;
-            output.WriteLine($"rollout grain on silo {index} (port {port}); killing silo {victim}");
+            output.WriteLine($"rollout grain on silo {index}; killing silo {victim}");
             fleet.Cluster.KillSilo(victim);
 
             var status = await UntilAsync(s => s.RolloutId == id && s.Phase != RolloutPhase.Soaking, "the rollout ended after the kill");
@@ -315,13 +323,21 @@ public sealed class RolloutTests(RolloutFleet fleet, ITestOutputHelper output) :
 
             foreach (var store in RolloutFleet.Stores.Except(assigned))
             {
-                Assert.False(File.Exists(Path.Combine(fleet.Agents[store].ModelsFolder, "fraud-gbt-1.5.0.card.json")), store + " received the model");
+                Assert.False(File.Exists(Path.Combine(fleet.Agents[store].ModelsFolder!, "fraud-gbt-1.5.0.card.json")), store + " received the model");
             }
         }
         catch (Exception) when (Dump())
         {
             throw;
         }
+    }
+
+    /// <summary>The index of the silo that holds the rollout grain; -1 when not known.</summary>
+    private async Task<int> SiloOfRolloutAsync(Orleans.Runtime.IManagementGrain management)
+    {
+        await fleet.Rollout.StatusAsync(0);
+        var address = await management.GetActivationAddress(fleet.Rollout);
+        return address is null ? -1 : fleet.Cluster.SiloIndexOf(address.Endpoint.Port);
     }
 
     /// <summary>Waits until no rollout moves (a test before may have left one) and every store is online.</summary>

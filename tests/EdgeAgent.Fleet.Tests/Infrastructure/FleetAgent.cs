@@ -12,17 +12,21 @@ internal sealed class FleetAgent : IDisposable
 {
     private readonly ChildProcess _process;
 
-    private FleetAgent(ChildProcess process, int mqttPort, int httpPort)
+    internal FleetAgent(ChildProcess process, int mqttPort, int httpPort, string? modelsFolder = null)
     {
         _process = process;
         MqttPort = mqttPort;
         HttpPort = httpPort;
+        ModelsFolder = modelsFolder;
     }
 
     /// <summary>Where the terminals connect (the embedded broker).</summary>
     public int MqttPort { get; }
 
     public int HttpPort { get; }
+
+    /// <summary>Its own models folder (<c>Inference:ModelsPath</c>) when it was given one.</summary>
+    public string? ModelsFolder { get; }
 
     public string Output => _process.Output;
 

@@ -43,7 +43,7 @@ public sealed class RolloutFleet : IAsyncLifetime
     public static readonly string ApiToken = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "edgeagent-rollout-" + Guid.NewGuid().ToString("N")[..12]);
-    private readonly Dictionary<string, RolloutAgent> _agents = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, FleetAgent> _agents = new(StringComparer.Ordinal);
     private int _httpPort;
     private UplinkBroker? _broker;
 
@@ -58,7 +58,7 @@ public sealed class RolloutFleet : IAsyncLifetime
 
     public string KeysFolder => Path.Combine(_directory, "keys");
 
-    internal IReadOnlyDictionary<string, RolloutAgent> Agents => _agents;
+    internal IReadOnlyDictionary<string, FleetAgent> Agents => _agents;
 
     public async Task InitializeAsync()
     {
@@ -187,31 +187,16 @@ public sealed class RolloutFleetCollection : ICollectionFixture<RolloutFleet>
 }
 
 /// <summary>
-/// The agent program (<c>dotnet EdgeAgent.dll run</c>) of one store with its MQTT cloud on the uplink broker, logged in
-/// as the store: it sends its metric snapshots there and reads its desired document (signed with its control key),
+/// Starts the agent program (<c>dotnet EdgeAgent.dll run</c>, as <see cref="FleetAgent"/> runs it) of one store with its
+/// own models folder and its MQTT cloud on the uplink broker, logged in as the store: it sends its metric snapshots there and reads its desired document (signed with its control key),
 /// downloads an assigned model into its own models folder and switches to it only when the card is signed by a key
 /// it trusts (the shipped key and the tests' key).
 /// </summary>
-internal sealed class RolloutAgent : IDisposable
+internal static class RolloutAgent
 {
-    private readonly ChildProcess _process;
-
-    private RolloutAgent(ChildProcess process, int mqttPort, string modelsFolder)
-    {
-        _process = process;
-        MqttPort = mqttPort;
-        ModelsFolder = modelsFolder;
-    }
-
     public static string BundledModels => Path.Combine(Path.GetDirectoryName(FleetAgent.AgentDll())!, "models");
 
-    public int MqttPort { get; }
-
-    public string ModelsFolder { get; }
-
-    public string Output => _process.Output;
-
-    public static async Task<RolloutAgent> StartAsync(string folder, string store, int brokerPort, string controlKeyFile)
+    public static async Task<FleetAgent> StartAsync(string folder, string store, int brokerPort, string controlKeyFile)
     {
         var data = Path.Combine(folder, "data");
         var models = Path.Combine(folder, "models");
@@ -225,7 +210,8 @@ internal sealed class RolloutAgent : IDisposable
         }
 
         var mqtt = FreePort.Next();
-        var process = await FleetAgent.RunAsync(data, mqtt, FreePort.Next(), folder, TimeSpan.FromSeconds(120),
+        var http = FreePort.Next();
+        var process = await FleetAgent.RunAsync(data, mqtt, http, folder, TimeSpan.FromSeconds(120),
         [
             "--Inference:ModelsPath=" + models,
             "--Inference:ModelSigningKeys:0=" + Path.Combine(BundledModels, "model-signing.pub.pem"),
@@ -242,10 +228,6 @@ internal sealed class RolloutAgent : IDisposable
             "--Cloud:MetricsIntervalSeconds=" + RolloutFleet.SnapshotInterval.TotalSeconds.ToString(CultureInfo.InvariantCulture),
             "--Cloud:RetryMaxDelaySeconds=2",
         ]);
-        return new RolloutAgent(process, mqtt, models);
+        return new FleetAgent(process, mqtt, http, models);
     }
-
-    public void Kill() => _process.Kill();
-
-    public void Dispose() => _process.Dispose();
 }
