@@ -93,6 +93,7 @@ topic read $ROOT/+/fetch
 topic write $ROOT/+/profiles
 topic write $ROOT/+/receipts
 topic read edgeagent/+/metrics
+topic read edgeagent/+/reported
 
 pattern write $ROOT/%u/deltas
 pattern write $ROOT/%u/fetch

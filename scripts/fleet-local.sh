@@ -71,6 +71,7 @@ pattern read $ROOT/%u/receipts
 
 # The agents' cloud telemetry (Cloud:Transport=Mqtt, Cloud:ClientId = the store): each store writes only its own.
 topic read edgeagent/+/metrics
+topic read edgeagent/+/reported
 pattern write edgeagent/%u/+
 pattern read edgeagent/%u/desired
 pattern read edgeagent/%u/methods/+

@@ -138,10 +138,37 @@ public sealed class FleetViewRulesTests
 
         Assert.Equal(40, lines.Count(l => l.StartsWith("edgeagent_fleet_store_up{", StringComparison.Ordinal)));
         Assert.Equal(40, lines.Count(l => l.StartsWith("edgeagent_fleet_store_alert_ratio{", StringComparison.Ordinal)));
+        Assert.Equal(80, lines.Count(l => l.StartsWith("edgeagent_fleet_store_alert_band{", StringComparison.Ordinal)));
+        Assert.Contains("edgeagent_fleet_store_alert_band{store=\"s0\",bound=\"high\"} 0.15", lines);
         Assert.Equal(FleetExposition.MaxModels + 1, lines.Count(l => l.StartsWith("edgeagent_fleet_stores_by_model{", StringComparison.Ordinal)));
         Assert.Contains("edgeagent_fleet_stores_by_model{model=\"other\",version=\"other\"} 8", lines);
         Assert.Contains("edgeagent_fleet_snapshot_refusals_total{reason=\"malformed\"} 3", lines);
         Assert.Contains("edgeagent_fleet_snapshot_refusals_total{reason=\"unknown_store\"} 0", lines);
+    }
+
+    [Fact]
+    public void A_report_gives_its_desired_version_and_last_model_request_with_names_cut_short()
+    {
+        var detail = new string('x', 500);
+        var payload = $$"""
+            {"agent":{"version":"1.0.0","model":"fraud-gbt","modelVersion":"1.0.0","provider":"Cpu","modelStatus":"refused"},
+             "settings":{"metricsIntervalSeconds":2},"desired":{"version":1765000000123,"errors":"model: bad signature"},
+             "model":{"card":"fraud-gbt-1.0.0","name":"fraud-gbt","version":"1.0.0","signedBy":"k1",
+              "request":{"card":"fraud-gbt-1.3.0","sha256":"ABCDEF","url":"http://fleet/models/x","outcome":"refused","reason":"bad_signature","detail":"{{detail}}","at":"2026-12-06T12:00:00Z"} } }
+            """;
+
+        var report = ReportReader.Read(Encoding.UTF8.GetBytes(payload), "s1", Now, out var error)!;
+
+        Assert.Null(error);
+        Assert.Equal(("s1", 1765000000123L, "fraud-gbt-1.0.0"), (report.StoreId, report.DesiredVersion, report.ActiveCard));
+        Assert.Equal(("fraud-gbt-1.3.0", "abcdef", "refused", "bad_signature"), (report.RequestCard, report.RequestSha256, report.RequestOutcome, report.RefusalReason));
+        Assert.Equal(200, report.RefusalDetail!.Length);
+
+        // Not a report: no desired version, not JSON.
+        Assert.Null(ReportReader.Read("{\"agent\":{}}"u8, "s1", Now, out error));
+        Assert.NotNull(error);
+        Assert.Null(ReportReader.Read("{\"desired\":"u8, "s1", Now, out error));
+        Assert.NotNull(error);
     }
 
     private static StoreSnapshot? Read(string message) =>

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using EdgeAgent.Fleet.Contracts;
 using EdgeAgent.Fleet.Tests.Infrastructure;
 using Orleans.Runtime;
@@ -13,72 +12,24 @@ namespace EdgeAgent.Fleet.Tests;
 [Collection(FleetClusterCollection.Name)]
 public sealed class RedisKillTests(FleetCluster cluster, ITestOutputHelper output)
 {
-    private static readonly string[] Stores = ["store-a", "store-b", "store-c", "store-d"];
-
     [Fact]
     public async Task Redis_killed_mid_stream_and_restarted_on_its_append_only_file_loses_no_acknowledged_delta()
     {
         var silos = cluster.RunningSilos;
         var random = new Random(29);
-        var cards = Enumerable.Range(0, 20).Select(i => $"tok-redis-{i:d2}-{Guid.NewGuid():N}").ToList();
-        var payments = TestPayments.Generate(random, cards, Stores, perCardPerStore: 4, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
-        var batches = TestPayments.WithDuplicatesAndReplays(random, payments);
-        var acknowledged = new ConcurrentDictionary<(string Store, string PaymentId), byte>();
-        var failedTries = 0;
-        var sent = 0;
-        var killAt = batches.Count / 3;
-        var killed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var failedDuringOutage = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        var stream = Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (b, ct) =>
-        {
-            if (Interlocked.Increment(ref sent) > killAt)
-            {
-                // The rest of the stream goes out only once Redis is dead, so it meets the outage for sure.
-                await killed.Task.WaitAsync(ct);
-            }
-
-            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(180);
-            while (true)
-            {
-                try
-                {
-                    await cluster.Client.GetGrain<ICardProfileGrain>(b.Card).RecordAsync(b.Store, b.Batch);
-                    foreach (var d in b.Batch)
-                    {
-                        acknowledged.TryAdd((b.Store, d.PaymentId), 0);
-                    }
-
-                    return;
-                }
-                catch (Exception ex) when (DateTime.UtcNow < deadline && ex is not Xunit.Sdk.XunitException)
-                {
-                    // A store's uplink resends until the receipt comes; per-store slots keyed by payment id make it harmless.
-                    Interlocked.Increment(ref failedTries);
-                    if (killed.Task.IsCompleted)
-                    {
-                        failedDuringOutage.TrySetResult();
-                    }
-
-                    await Task.Delay(200, ct);
-                }
-            }
-        });
-
-        while (Volatile.Read(ref sent) < killAt && !stream.IsCompleted)
-        {
-            await Task.Delay(10);
-        }
-
+        var stream = new DeltaStream(cluster, random, "tok-redis", 20, TimeSpan.FromSeconds(180));
+        await stream.FirstThirdSentAsync();
         cluster.Redis.Kill();
-        killed.SetResult();
+        stream.Release();
 
         // Redis stays down until a write has failed for it (or the stream is done): the outage is seen, not assumed.
-        await Task.WhenAny(failedDuringOutage.Task, stream, Task.Delay(TimeSpan.FromSeconds(60)));
+        await Task.WhenAny(stream.FailedAfterRelease, stream.Completion, Task.Delay(TimeSpan.FromSeconds(60)));
         await cluster.Redis.RestartAsync();
-        await stream;
-        output.WriteLine($"{batches.Count} batches, {failedTries} failed tries retried around the outage");
-        Assert.True(failedTries > 0, "no write failed while Redis was down: the outage was not exercised");
+        await stream.Completion;
+        output.WriteLine($"{stream.Batches} batches, {stream.FailedTries} failed tries retried around the outage");
+        Assert.True(stream.FailedTries > 0, "no write failed while Redis was down: the outage was not exercised");
+        var payments = stream.Payments;
+        var cards = stream.Cards;
 
         // Every activation dropped, so each profile below is what Redis holds, not what a silo kept in memory.
         await cluster.Client.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
@@ -95,13 +46,13 @@ public sealed class RedisKillTests(FleetCluster cluster, ITestOutputHelper outpu
             Assert.Equal(TestPayments.SeenOnce(payments.Where(p => p.Delta.CardToken == card)), TestPayments.AsRecent(profile));
         }
 
-        Assert.Equal(payments.Count, acknowledged.Count);
+        Assert.Equal(payments.Count, stream.Acknowledged.Count);
 
         // The silos serve on: none left the cluster, and a new card is written and read back.
         Assert.Equal(silos, cluster.RunningSilos);
         await cluster.WaitForActiveSilosAsync(silos, TimeSpan.FromSeconds(60));
         var after = $"tok-redis-after-{Guid.NewGuid():N}";
-        var fresh = TestPayments.Generate(random, [after], Stores, perCardPerStore: 1, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        var fresh = TestPayments.Generate(random, [after], DeltaStream.Stores, perCardPerStore: 1, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
         foreach (var payment in fresh)
         {
             var result = await cluster.Client.GetGrain<ICardProfileGrain>(after).RecordAsync(payment.StoreId, [payment.Delta]);

@@ -27,6 +27,42 @@ public sealed class RolloutPlanTests
     }
 
     [Fact]
+    public void The_gate_fails_a_store_whose_report_refuses_this_assignment_and_no_other()
+    {
+        var options = new FleetOptions();
+        var online = StoreJudge.Judge("s1", new StoreSnapshot
+        {
+            StoreId = "s1",
+            Id = 3,
+            At = Now,
+            ReceivedAt = Now,
+            IntervalSeconds = 1,
+            Model = "fraud-gbt",
+            ModelVersion = "1.0.0",
+        }, Now, Now - TimeSpan.FromHours(1), options);
+        var refused = new StoreReport
+        {
+            StoreId = "s1",
+            DesiredVersion = 500,
+            RequestCard = "fraud-gbt-1.1.0",
+            RequestSha256 = Model.Sha256,
+            RequestOutcome = "refused",
+            RefusalReason = "bad_signature",
+            RefusalDetail = "the card's signature does not verify",
+        };
+
+        var judged = RolloutPlan.Judge(online with { Report = refused }, Model, Now, "s1", desiredVersion: 500);
+        Assert.Equal((RolloutPlan.Fail, "refused (bad_signature): the card's signature does not verify"), (judged.Verdict, judged.Why));
+
+        // A refusal of an earlier assignment (a lower desired version), of another model or of other bytes, or a model
+        // taken, is not this assignment's: the store is waited for.
+        Assert.Equal(RolloutPlan.Wait, RolloutPlan.Judge(online with { Report = refused }, Model, Now, "s1", desiredVersion: 501).Verdict);
+        Assert.Equal(RolloutPlan.Wait, RolloutPlan.Judge(online with { Report = refused with { RequestCard = "fraud-gbt-1.2.0" } }, Model, Now, "s1", desiredVersion: 500).Verdict);
+        Assert.Equal(RolloutPlan.Wait, RolloutPlan.Judge(online with { Report = refused with { RequestSha256 = new string('b', 64) } }, Model, Now, "s1", desiredVersion: 500).Verdict);
+        Assert.Equal(RolloutPlan.Wait, RolloutPlan.Judge(online with { Report = refused with { RequestOutcome = "active" } }, Model, Now, "s1", desiredVersion: 500).Verdict);
+    }
+
+    [Fact]
     public void The_gate_fails_a_store_out_of_band_on_the_new_version_and_waits_for_one_offline_or_still_on_the_old()
     {
         var options = new FleetOptions { MinScoredForAlertRate = 20, P99LimitMs = 250 };

@@ -116,6 +116,7 @@ public sealed class MetricSnapshotter
             json.WriteString("at", now.At);
             json.WriteNumber("intervalSeconds", Math.Round(seconds, 3));
             WriteAgent(json);
+            WriteDrift(json);
 
             json.WriteStartObject("events");
             json.WriteNumber("received", now.Received - before.Received);
@@ -199,6 +200,35 @@ public sealed class MetricSnapshotter
         if (_agent.Provider() is { } provider)
         {
             json.WriteString("provider", provider);
+        }
+
+        json.WriteEndObject();
+    }
+
+    /// <summary>
+    /// The running model's card band and score PSI (<c>drift</c>: <c>scorePsi</c>, <c>band.hourlyLow</c>,
+    /// <c>band.hourlyHigh</c>), so the fleet judges the store against the band of the model it runs; written only
+    /// when the figures are of the model named in <c>agent</c>.
+    /// </summary>
+    private void WriteDrift(Utf8JsonWriter json)
+    {
+        if (_agent.Drift?.Invoke() is not { } drift || drift.Model != _agent.Model() || (drift.Band is null && drift.ScorePsi is null))
+        {
+            return;
+        }
+
+        json.WriteStartObject("drift");
+        if (drift.ScorePsi is { } psi && double.IsFinite(psi))
+        {
+            json.WriteNumber("scorePsi", Math.Round(psi, 4));
+        }
+
+        if (drift.Band is { } band)
+        {
+            json.WriteStartObject("band");
+            json.WriteNumber("hourlyLow", band.HourlyLow);
+            json.WriteNumber("hourlyHigh", band.HourlyHigh);
+            json.WriteEndObject();
         }
 
         json.WriteEndObject();

@@ -15,6 +15,10 @@ public interface IFleetViewGrain : IGrainWithStringKey
     [Alias("Record")]
     Task RecordAsync(StoreSnapshot snapshot);
 
+    /// <summary>Takes a store's reported properties; one for an older desired version than the store's last is ignored.</summary>
+    [Alias("RecordReport")]
+    Task RecordReportAsync(StoreReport report);
+
     /// <summary>Every known store's view at this moment, stores without a snapshot included.</summary>
     [Alias("Stores")]
     Task<IReadOnlyList<StoreView>> StoresAsync();

@@ -12,6 +12,12 @@ public interface IRolloutGrain : IGrainWithStringKey
     /// <summary>The one key of the fleet's rollout.</summary>
     public const string Key = "fleet";
 
+    /// <summary>How long a silo holds the deliveries it claimed; its publishing gives up well before (<see cref="DeliveryBudget"/>).</summary>
+    public static readonly TimeSpan DeliveryLease = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a silo spends publishing one claim, connection included.</summary>
+    public static readonly TimeSpan DeliveryBudget = TimeSpan.FromSeconds(10);
+
     /// <summary>Starts a rollout of <paramref name="model"/>; refused while another one moves.</summary>
     [Alias("Start")]
     Task<RolloutAnswer> StartAsync(RolloutModel model, string? canary, string by);
@@ -27,6 +33,17 @@ public interface IRolloutGrain : IGrainWithStringKey
     /// <summary>Moves the rollout on when its time has come: deliveries retried, gate judged, promotion or rollback.</summary>
     [Alias("Tick")]
     Task TickAsync();
+
+    /// <summary>
+    /// The desired documents not yet acknowledged by the broker, for <paramref name="silo"/> to publish outside the
+    /// grain; empty when none is owed or another silo holds them (for <see cref="DeliveryLease"/> at the most).
+    /// </summary>
+    [Alias("ClaimDeliveries")]
+    Task<IReadOnlyList<DesiredDelivery>> ClaimDeliveriesAsync(string silo);
+
+    /// <summary>Marks what <paramref name="silo"/> published (and the broker acknowledged) delivered, and gives the claim back.</summary>
+    [Alias("Delivered")]
+    Task DeliveredAsync(string silo, IReadOnlyList<DesiredDelivery> delivered);
 
     /// <summary>The rollout now and the audit log's last <paramref name="auditEntries"/> entries.</summary>
     [Alias("Status")]
@@ -44,6 +61,13 @@ public sealed record RolloutModel(
     /// <summary>The card's name in an agent's models folder, as its snapshots report the model.</summary>
     public string CardName => $"{Name}-{Version}";
 }
+
+/// <summary>A store's desired document owed: its <c>$version</c> and its <c>model</c> value (JSON).</summary>
+[GenerateSerializer, Immutable, Alias("EdgeAgent.Fleet.DesiredDelivery")]
+public sealed record DesiredDelivery(
+    [property: Id(0)] string Store,
+    [property: Id(1)] long Version,
+    [property: Id(2)] string ModelJson);
 
 /// <summary>Where a rollout stands.</summary>
 public enum RolloutPhase

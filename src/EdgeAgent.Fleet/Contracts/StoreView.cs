@@ -44,6 +44,9 @@ public sealed record StoreView
     /// <summary>The last snapshot; null when none since the view started.</summary>
     [Id(10)] public StoreSnapshot? Last { get; init; }
 
+    /// <summary>The store's last reported properties; null when none since the view started.</summary>
+    [Id(11)] public StoreReport? Report { get; init; }
+
     /// <summary>Something an operator should look at: offline, a band left, or model errors.</summary>
     public bool Wrong => State == StoreState.Offline || AlertRateOutOfBand || LatencyOutOfBand || (Last?.ModelErrors ?? 0) > 0;
 }

@@ -16,6 +16,7 @@ public sealed class FleetMetrics
     public const string Reads = "edgeagent_fleet_profile_reads_total";
     public const string Snapshots = "edgeagent_fleet_snapshots_total";
     public const string SnapshotRefusals = "edgeagent_fleet_snapshot_refusals_total";
+    public const string Reports = "edgeagent_fleet_reports_total";
     public const string ApiRefusals = "edgeagent_fleet_api_refusals_total";
     public const string RolloutSteps = "edgeagent_fleet_rollout_steps_total";
     public const string RolloutRefusals = "edgeagent_fleet_rollout_refusals_total";
@@ -25,6 +26,7 @@ public sealed class FleetMetrics
     private readonly Counter<long> _reads;
     private readonly Counter<long> _snapshots;
     private readonly Counter<long> _snapshotRefusals;
+    private readonly Counter<long> _reports;
     private readonly Counter<long> _apiRefusals;
     private readonly Counter<long> _rolloutSteps;
     private readonly Counter<long> _rolloutRefusals;
@@ -37,7 +39,8 @@ public sealed class FleetMetrics
         _deltas = meter.CreateCounter<long>(Deltas, description: "Deltas recorded, by outcome (accepted, duplicate, stale).");
         _reads = meter.CreateCounter<long>(Reads, description: "Card profiles read.");
         _snapshots = meter.CreateCounter<long>(Snapshots, description: "Agent metric snapshots taken into the fleet's view.");
-        _snapshotRefusals = meter.CreateCounter<long>(SnapshotRefusals, description: "Agent metric messages refused, by reason.");
+        _snapshotRefusals = meter.CreateCounter<long>(SnapshotRefusals, description: "Agent metric and reported-properties messages refused, by reason.");
+        _reports = meter.CreateCounter<long>(Reports, description: "Agent reported properties taken into the fleet's view.");
         _apiRefusals = meter.CreateCounter<long>(ApiRefusals, description: "Fleet API requests refused, by reason (token, cross_site).");
         _rolloutSteps = meter.CreateCounter<long>(RolloutSteps, description: "Rollout steps taken, by step.");
         _rolloutRefusals = meter.CreateCounter<long>(RolloutRefusals, description: "Rollout commands refused, by reason.");
@@ -62,11 +65,12 @@ public sealed class FleetMetrics
             [Deltas] = ("outcome", "Deltas recorded through this silo, by outcome (accepted, duplicate, stale).", ["accepted", "duplicate", "stale"]),
             [Reads] = ("", "Card profiles read on this silo.", []),
             [Snapshots] = ("", "Agent metric snapshots this silo took into the fleet's view.", []),
-            [SnapshotRefusals] = ("reason", "Agent metric messages this silo refused, by reason.",
+            [SnapshotRefusals] = ("reason", "Agent metric and reported-properties messages this silo refused, by reason.",
             [
                 Contracts.RefusalReasons.UnknownStore, Contracts.RefusalReasons.ForgedStore, Contracts.RefusalReasons.Oversized,
                 Contracts.RefusalReasons.Malformed,
             ]),
+            [Reports] = ("", "Agent reported properties this silo took into the fleet's view (every silo reads every report).", []),
             [ApiRefusals] = ("reason", "Fleet API requests this silo refused, by reason (token, cross_site).", ["token", "cross_site"]),
             [RolloutSteps] = ("step", "Rollout steps taken on this silo, by step (delivery_failed: a desired document the broker did not take, retried).", Rollout.RolloutSteps.All),
             [RolloutRefusals] = ("reason", "Rollout commands this silo refused, by reason.", Contracts.RolloutRefusals.All),
@@ -103,6 +107,12 @@ public sealed class FleetMetrics
     {
         _snapshotRefusals.Add(1, new KeyValuePair<string, object?>("reason", reason));
         Tally(SnapshotRefusals, reason, 1);
+    }
+
+    public void ReportTaken()
+    {
+        _reports.Add(1);
+        Tally(Reports, "", 1);
     }
 
     public void ApiRefused(string reason)

@@ -111,7 +111,8 @@ public sealed class FleetOptions : IValidatableObject
 
     /// <summary>
     /// Root of the agents' cloud telemetry topics: the fleet reads <c>{root}/{store}/metrics</c>, the agent's
-    /// <c>Cloud:Topic</c> (<c>edgeagent/{clientId}/{type}</c>) with the store id as its client id and broker login.
+    /// <c>Cloud:Topic</c> (<c>edgeagent/{clientId}/{type}</c>) with the store id as its client id and broker login, and
+    /// <c>{root}/{store}/reported</c>, its <c>Cloud:ReportedTopic</c>.
     /// </summary>
     [Required(AllowEmptyStrings = false)]
     [RegularExpression("^[A-Za-z0-9_./-]+$")]
@@ -184,7 +185,7 @@ public sealed class FleetOptions : IValidatableObject
     [Range(1, 99)]
     public int RolloutSharePercent { get; set; } = 25;
 
-    /// <summary>How often each silo moves the rollout on (deliveries retried, gate judged). Default 5 s.</summary>
+    /// <summary>How often each silo moves the rollout on (gate judged) and publishes the desired documents it owes. Default 5 s.</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
     public TimeSpan RolloutCheckInterval { get; set; } = TimeSpan.FromSeconds(5);
 

@@ -7,7 +7,7 @@ namespace EdgeAgent.Fleet.Http;
 
 /// <summary>
 /// The Prometheus text of one silo. Label sets are bounded by configuration, never by what arrives: fleet totals
-/// carry no store label; the per-store series are three (<c>up</c>, p99, alert rate) for each of
+/// carry no store label; the per-store series are six (<c>up</c>, p99, alert rate, the band's two bounds, score PSI) for each of
 /// <c>Fleet:KnownStores</c> and no other store; model labels are capped at <see cref="MaxModels"/> pairs, the rest
 /// summed as <c>other</c>; the silo's counters carry only fixed reasons and outcomes. Every silo serves the same
 /// view, so the view's series repeat per scraped silo (take <c>max</c> across instances); the counters are the
@@ -72,6 +72,22 @@ internal static class FleetExposition
             Sample(text, "edgeagent_fleet_store_alert_ratio", "store", store.StoreId, store.AlertRate!.Value);
         }
 
+        Header(text, "edgeagent_fleet_store_alert_band", "gauge", "The alert-rate band the store is judged against (bound low, high): its model card's when its snapshot carries it, else the fleet's.");
+        foreach (var store in stores.Where(s => s.Last is not null))
+        {
+            SampleBound(text, store.StoreId, "low", store.BandLow);
+            SampleBound(text, store.StoreId, "high", store.BandHigh);
+        }
+
+        Header(text, "edgeagent_fleet_store_score_psi", "gauge", "The population stability index of the store's score against its model card, once its drift window is judged.");
+        foreach (var store in stores.Where(s => s.Last?.ScorePsi is not null))
+        {
+            Sample(text, "edgeagent_fleet_store_score_psi", "store", store.StoreId, store.Last!.ScorePsi!.Value);
+        }
+
+        Header(text, "edgeagent_fleet_stores_model_refused", "gauge", "Stores whose last reported properties say their last model request was refused.");
+        Sample(text, "edgeagent_fleet_stores_model_refused", null, null, stores.Count(s => s.Report?.RequestOutcome == "refused"));
+
         foreach (var (name, (label, help, known)) in FleetMetrics.Described)
         {
             Header(text, name, "counter", help);
@@ -95,6 +111,10 @@ internal static class FleetExposition
 
     private static void Header(StringBuilder text, string name, string type, string help) =>
         text.Append("# HELP ").Append(name).Append(' ').Append(help).Append("\n# TYPE ").Append(name).Append(' ').Append(type).Append('\n');
+
+    private static void SampleBound(StringBuilder text, string store, string bound, double sample) =>
+        text.Append("edgeagent_fleet_store_alert_band{store=\"").Append(Escape(store)).Append("\",bound=\"").Append(bound).Append("\"} ")
+            .Append(sample.ToString("R", CultureInfo.InvariantCulture)).Append('\n');
 
     private static void Sample(StringBuilder text, string name, string? label, string? value, double sample)
     {

@@ -13,7 +13,8 @@ namespace EdgeAgent.Fleet.Rollout;
 /// Publishes a store's desired document on the uplink broker, retained, at QoS 1, signed with the store's control key
 /// (<c>{Fleet:ControlKeysFolder}/{store}.key</c>, base64 of at least 32 bytes, the same secret as the agent's
 /// <c>Cloud:ControlKeyFile</c>). Retained, so an agent that is offline now reads it when it connects again. A publish
-/// returns once the broker has acknowledged it. One client per silo, connected on first use.
+/// returns once the broker has acknowledged it. One client per silo, connected on first use; the silo's
+/// <see cref="RolloutTicker"/> publishes with it what the rollout grain owes, outside the grain's calls.
 /// </summary>
 internal sealed partial class DesiredPublisher(IOptions<FleetOptions> options, TimeProvider time, ILogger<DesiredPublisher> logger) : IAsyncDisposable
 {
@@ -22,7 +23,10 @@ internal sealed partial class DesiredPublisher(IOptions<FleetOptions> options, T
     private IMqttClient? _client;
 
     /// <summary>Whether this fleet can deliver at all: an uplink broker and a folder of control keys.</summary>
-    public bool Configured => !string.IsNullOrWhiteSpace(_options.UplinkHost) && !string.IsNullOrWhiteSpace(_options.ControlKeysFolder);
+    public bool Configured => IsConfigured(_options);
+
+    public static bool IsConfigured(FleetOptions options) =>
+        !string.IsNullOrWhiteSpace(options.UplinkHost) && !string.IsNullOrWhiteSpace(options.ControlKeysFolder);
 
     public string TopicOf(string store) => _options.DesiredTopic.Replace("{store}", store, StringComparison.Ordinal);
 

@@ -11,14 +11,16 @@ namespace EdgeAgent.Fleet.Rollout;
 /// The fleet's rollout (see <see cref="IRolloutGrain"/>). Every step is written to grain storage before it is acted on,
 /// and each silo's <see cref="RolloutTicker"/> calls <see cref="TickAsync"/>, so the rollout moves on from the state
 /// storage holds whichever silo dies. A ring is judged on the fleet view's health of every store assigned so far: a
-/// store that fails (model errors, alert rate out of its band, p99 above the limit, on the new version) rolls the
-/// rollout back at once; after the soak, all passing promotes; a store still waiting (offline, or not showing the new
-/// version, as when it refused the model) fails the gate once <c>Fleet:RolloutGateTimeout</c> has passed after the soak.
+/// store that fails (it reports the assignment refused, or on the new version shows model errors, an alert rate out
+/// of its model card's band, a p99 above the limit) rolls the rollout back at once; after the soak, all passing
+/// promotes; a store still waiting (offline, or not showing the new version) fails the gate once
+/// <c>Fleet:RolloutGateTimeout</c> has passed after the soak. The grain only decides and persists: the desired
+/// documents it owes are published by the tickers outside its calls (<see cref="ClaimDeliveriesAsync"/>), so a slow or
+/// absent uplink broker never holds a grain call.
 /// </summary>
 internal sealed partial class RolloutGrain(
     [PersistentState("rollout", FleetStorage.Name)] IPersistentState<RolloutState> state,
     IOptions<FleetOptions> options,
-    DesiredPublisher publisher,
     FleetMetrics metrics,
     RefusalLog refusals,
     TimeProvider time,
@@ -29,6 +31,9 @@ internal sealed partial class RolloutGrain(
 
     private readonly FleetOptions _options = options.Value;
 
+    /// <summary>The silo that holds the deliveries now and until when; in memory (a new activation grants afresh).</summary>
+    private (string Silo, DateTimeOffset Until)? _claim;
+
     public async Task<RolloutAnswer> StartAsync(RolloutModel model, string? canary, string by)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -38,7 +43,7 @@ internal sealed partial class RolloutGrain(
             return Refuse(RolloutRefusals.Active, $"rollout {moving.Id} is moving; promote it or roll it back first", moving.Id);
         }
 
-        if (!publisher.Configured)
+        if (!DesiredPublisher.IsConfigured(_options))
         {
             return Refuse(RolloutRefusals.NoDelivery, "the fleet has no uplink (Fleet:UplinkHost) or no control keys (Fleet:ControlKeysFolder) to deliver with", null);
         }
@@ -97,8 +102,6 @@ internal sealed partial class RolloutGrain(
 
     public async Task TickAsync()
     {
-        // Deliveries not yet acknowledged by the broker (the uplink was down, a silo died mid-step) go out again first.
-        await DeliverPendingAsync();
         if (state.State.Current is not { Phase: RolloutPhase.Soaking } run)
         {
             return;
@@ -120,7 +123,8 @@ internal sealed partial class RolloutGrain(
                 run.RingScored += evidence.Take(last, last.Model == run.Model.Name && last.ModelVersion == run.Model.Version);
             }
 
-            judged.Add(RolloutPlan.Judge(seen, run.Model, run.RingAssignedAt, store, evidence, _options.MinScoredForAlertRate));
+            var assigned = state.State.Desired.TryGetValue(store, out var desired) ? desired.Version : long.MaxValue;
+            judged.Add(RolloutPlan.Judge(seen, run.Model, run.RingAssignedAt, store, evidence, _options.MinScoredForAlertRate, assigned));
         }
 
         var soaked = now - run.RingAssignedAt >= _options.RolloutSoak;
@@ -171,7 +175,47 @@ internal sealed partial class RolloutGrain(
             audit));
     }
 
-    /// <summary>Assigns the next ring (or finishes when none is left): state written first, then the documents published.</summary>
+    public Task<IReadOnlyList<DesiredDelivery>> ClaimDeliveriesAsync(string silo)
+    {
+        var now = time.GetUtcNow();
+        var pending = state.State.Desired.Where(d => !d.Value.Delivered).ToList();
+        if (pending.Count == 0 || (_claim is { } held && held.Silo != silo && held.Until > now))
+        {
+            return Task.FromResult<IReadOnlyList<DesiredDelivery>>([]);
+        }
+
+        // One silo at a time: two publishing at once could leave an older document retained after a newer one.
+        _claim = (silo, now + IRolloutGrain.DeliveryLease);
+        return Task.FromResult<IReadOnlyList<DesiredDelivery>>(
+            pending.Select(d => new DesiredDelivery(d.Key, d.Value.Version, d.Value.ModelJson)).ToList());
+    }
+
+    public async Task DeliveredAsync(string silo, IReadOnlyList<DesiredDelivery> delivered)
+    {
+        ArgumentNullException.ThrowIfNull(delivered);
+        if (_claim is { } held && held.Silo == silo)
+        {
+            _claim = null;
+        }
+
+        var changed = false;
+        foreach (var d in delivered)
+        {
+            // A document replaced while it was on its way stays pending: the newer one is still owed.
+            if (state.State.Desired.TryGetValue(d.Store, out var current) && current.Version == d.Version && !current.Delivered)
+            {
+                state.State.Desired[d.Store] = current with { Delivered = true };
+                changed = true;
+            }
+        }
+
+        if (changed)
+        {
+            await state.WriteStateAsync();
+        }
+    }
+
+    /// <summary>Assigns the next ring (or finishes when none is left): state written; the tickers publish the documents.</summary>
     private async Task AssignNextRingAsync(RolloutRun run, string by)
     {
         if (run.Ring + 1 >= run.Rings.Count)
@@ -204,7 +248,7 @@ internal sealed partial class RolloutGrain(
                 unknown.Add(store);
             }
 
-            state.State.Desired[store] = new StoreDesired(NextDesiredVersion(), assignment, Delivered: false);
+            Desire(store, assignment);
         }
 
         var detail = $"{run.Model.CardName} to {string.Join(",", ring)}";
@@ -215,7 +259,6 @@ internal sealed partial class RolloutGrain(
 
         Audit(run, "ring_assigned", run.Ring, ring, detail, by);
         await state.WriteStateAsync();
-        await DeliverPendingAsync();
     }
 
     private async Task RollBackAsync(RolloutRun run, string why, string by)
@@ -226,7 +269,7 @@ internal sealed partial class RolloutGrain(
         {
             if (run.Previous.TryGetValue(store, out var previous))
             {
-                state.State.Desired[store] = new StoreDesired(NextDesiredVersion(), previous, Delivered: false);
+                Desire(store, previous);
                 restored.Add(store);
             }
         }
@@ -234,41 +277,11 @@ internal sealed partial class RolloutGrain(
         var kept = run.AssignedStores.Except(restored).ToList();
         Audit(run, "rollback", run.Ring, restored, why + (kept.Count > 0 ? "; no previous model known for " + string.Join(",", kept) : ""), by);
         await state.WriteStateAsync();
-        await DeliverPendingAsync();
     }
 
-    /// <summary>Publishes every desired document not yet acknowledged; one that fails stays pending for the next tick.</summary>
-    private async Task DeliverPendingAsync()
-    {
-        var pending = state.State.Desired.Where(d => !d.Value.Delivered).ToList();
-        if (pending.Count == 0)
-        {
-            return;
-        }
-
-        var delivered = 0;
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-        foreach (var (store, desired) in pending)
-        {
-            try
-            {
-                await publisher.PublishAsync(store, DesiredDocument.Write(desired.Version, desired.ModelJson), timeout.Token);
-                state.State.Desired[store] = desired with { Delivered = true };
-                delivered++;
-            }
-            catch (Exception ex) when (ex is InvalidOperationException or IOException or UnauthorizedAccessException or OperationCanceledException
-                or MQTTnet.Exceptions.MqttCommunicationException)
-            {
-                metrics.RolloutStep("delivery_failed");
-                refusals.RolloutDeliveryFailed(store, ex.Message);
-            }
-        }
-
-        if (delivered > 0)
-        {
-            await state.WriteStateAsync();
-        }
-    }
+    /// <summary>Owes <paramref name="store"/> a desired document with <paramref name="modelJson"/>, under a new version.</summary>
+    private void Desire(string store, string modelJson) =>
+        state.State.Desired[store] = new StoreDesired(NextDesiredVersion(), modelJson, Delivered: false);
 
     private long NextDesiredVersion()
     {

@@ -23,15 +23,18 @@ internal static class RolloutPlan
     }
 
     /// <summary>
-    /// One store's health for the gate. Fail: it runs the new version and shows model errors, an alert rate out of its
-    /// band (over every payment it scored on the new version once they are <paramref name="minScored"/> or more, or
+    /// One store's health for the gate. Fail: its reported properties say it refused the assignment sent to it as
+    /// <paramref name="desiredVersion"/> (or a later one); or it runs the new version and shows model errors, an alert
+    /// rate out of its band, the band of the model card it runs as its snapshots carry it (over every payment it scored on the new version once they are <paramref name="minScored"/> or more, or
     /// over its last interval as the view judges it), or a p99 above the limit. The last interval's figures count only
     /// when <paramref name="evidence"/> counted that snapshot: the interval the store switched in holds the switch
     /// itself (a model loaded while payments wait) and payments of the old model. Wait: it is not online, or its
-    /// snapshots do not show the new version yet (a refused model never does). Pass: online on the new version, within
+    /// snapshots do not show the new version yet. Pass: online on the new version, within
     /// every band.
     /// </summary>
-    public static RolloutStoreHealth Judge(StoreView? view, RolloutModel model, DateTimeOffset assignedAt, string storeId, StoreEvidence? evidence = null, int minScored = int.MaxValue)
+    public static RolloutStoreHealth Judge(
+        StoreView? view, RolloutModel model, DateTimeOffset assignedAt, string storeId, StoreEvidence? evidence = null, int minScored = int.MaxValue,
+        long desiredVersion = long.MaxValue)
     {
         if (view is null)
         {
@@ -47,6 +50,11 @@ internal static class RolloutPlan
         var errors = Math.Max(evidence?.ModelErrors ?? 0, lastCounts ? last?.ModelErrors ?? 0 : 0);
         RolloutStoreHealth Health(string verdict, string why) =>
             new(storeId, verdict, shown, rate, view.BandLow, view.BandHigh, last?.P99Ms, errors, scored, why);
+
+        if (view.Report is { } report && report.Refused(model, desiredVersion))
+        {
+            return Health(Fail, $"refused ({report.RefusalReason ?? "no reason"}): {report.RefusalDetail}");
+        }
 
         if (running && errors > 0)
         {

@@ -41,16 +41,24 @@ public static class FleetTopics
     /// <summary>The kind of an agent's metric snapshot topic, <c>{telemetry root}/{store}/metrics</c>.</summary>
     public const string Metrics = "metrics";
 
+    /// <summary>The kind of an agent's reported-properties topic, <c>{telemetry root}/{store}/reported</c> (its <c>Cloud:ReportedTopic</c>).</summary>
+    public const string Reported = "reported";
+
     /// <summary>The store of an agent's metrics topic <c>{root}/{store}/metrics</c>.</summary>
-    public static bool TryParseMetrics(string root, string topic, out string store)
+    public static bool TryParseMetrics(string root, string topic, out string store) => TryParseAgent(root, topic, Metrics, out store);
+
+    /// <summary>The store of an agent's reported-properties topic <c>{root}/{store}/reported</c>.</summary>
+    public static bool TryParseReported(string root, string topic, out string store) => TryParseAgent(root, topic, Reported, out store);
+
+    private static bool TryParseAgent(string root, string topic, string kind, out string store)
     {
         store = "";
-        if (!topic.StartsWith(root + "/", StringComparison.Ordinal) || !topic.EndsWith("/" + Metrics, StringComparison.Ordinal))
+        if (!topic.StartsWith(root + "/", StringComparison.Ordinal) || !topic.EndsWith("/" + kind, StringComparison.Ordinal))
         {
             return false;
         }
 
-        var middle = topic[(root.Length + 1)..^(Metrics.Length + 1)];
+        var middle = topic[(root.Length + 1)..^(kind.Length + 1)];
         if (middle.Length == 0 || middle.Contains('/', StringComparison.Ordinal))
         {
             return false;

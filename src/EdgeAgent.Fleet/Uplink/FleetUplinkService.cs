@@ -98,10 +98,23 @@ internal sealed partial class FleetUplinkService(
             .WithTopicFilter(f => f
                 .WithTopic($"$share/{_options.UplinkShareGroup}/{_options.TelemetryTopicRoot}/+/{FleetTopics.Metrics}")
                 .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce))
+
+            // Not shared: every silo takes every report, and the retained ones come again at each connect, so the view
+            // holds each store's last report even after it started again empty.
+            .WithTopicFilter(f => f
+                .WithTopic($"{_options.TelemetryTopicRoot}/+/{FleetTopics.Reported}")
+                .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce))
             .Build(), cancellationToken);
-        if (subscribed.Items.Any(i => (int)i.ResultCode > 2))
+        var refused = subscribed.Items.Where(i => (int)i.ResultCode > 2).ToList();
+        if (refused.Any(i => !i.TopicFilter.Topic.EndsWith("/" + FleetTopics.Reported, StringComparison.Ordinal)))
         {
             throw new InvalidOperationException("subscription refused: " + string.Join(", ", subscribed.Items.Select(i => i.ResultCode)));
+        }
+
+        if (refused.Count > 0)
+        {
+            // A broker whose ACL predates the reports: everything else works, a refused model is then seen only by the gate's timeout.
+            LogReportsRefused(refused[0].TopicFilter.Topic, refused[0].ResultCode.ToString());
         }
     }
 
@@ -111,6 +124,12 @@ internal sealed partial class FleetUplinkService(
         if (FleetTopics.TryParseMetrics(_options.TelemetryTopicRoot, message.Topic, out var agent))
         {
             await TakeSnapshotAsync(agent, message, cancellationToken);
+            return;
+        }
+
+        if (FleetTopics.TryParseReported(_options.TelemetryTopicRoot, message.Topic, out var reporter))
+        {
+            await TakeReportAsync(reporter, message, cancellationToken);
             return;
         }
 
@@ -210,10 +229,44 @@ internal sealed partial class FleetUplinkService(
     /// An agent's metrics message into the fleet's view, under the same trust rule as its deltas: the store is the
     /// topic's, which the broker lets only that store's login publish, and the message must name the same source.
     /// </summary>
-    private async Task TakeSnapshotAsync(string store, MqttApplicationMessage message, CancellationToken cancellationToken)
+    private Task TakeSnapshotAsync(string store, MqttApplicationMessage message, CancellationToken cancellationToken) =>
+        TakeAgentMessageAsync(store, message, payload =>
+        {
+            var snapshot = View.SnapshotReader.Read(payload, store, time.GetUtcNow(), out var source, out var error);
+            var refusal = snapshot is null ? RefusalReasons.Malformed
+                : !string.Equals(source, store, StringComparison.Ordinal) ? RefusalReasons.ForgedStore
+                : null;
+            return (snapshot, refusal, error);
+        }, (view, snapshot) => view.RecordAsync(snapshot), metrics.SnapshotTaken, cancellationToken);
+
+    /// <summary>
+    /// An agent's reported properties into the fleet's view, under the trust rule of its snapshots: the store is the
+    /// topic's. An empty retained message (a report cleared) is no report.
+    /// </summary>
+    private Task TakeReportAsync(string store, MqttApplicationMessage message, CancellationToken cancellationToken) =>
+        message.Payload.Length == 0
+            ? Task.CompletedTask
+            : TakeAgentMessageAsync(store, message, payload =>
+            {
+                var report = View.ReportReader.Read(payload, store, time.GetUtcNow(), out var error);
+                return (report, report is null ? RefusalReasons.Malformed : null, error);
+            }, (view, report) => view.RecordReportAsync(report), metrics.ReportTaken, cancellationToken);
+
+    /// <summary>
+    /// Reads one agent message of a known store within the size bound and records it in the fleet's view; what is
+    /// refused is counted on <c>edgeagent_fleet_snapshot_refusals_total{reason}</c> and logged through the throttle.
+    /// </summary>
+    private async Task TakeAgentMessageAsync<T>(
+        string store,
+        MqttApplicationMessage message,
+        Func<byte[], (T? Value, string? Refusal, string? Error)> read,
+        Func<IFleetViewGrain, T, Task> record,
+        Action taken,
+        CancellationToken cancellationToken)
+        where T : class
     {
         string? refusal;
-        StoreSnapshot? snapshot = null;
+        T? value = null;
         if (!_stores.Contains(store))
         {
             refusal = RefusalReasons.UnknownStore;
@@ -224,18 +277,16 @@ internal sealed partial class FleetUplinkService(
         }
         else
         {
-            snapshot = View.SnapshotReader.Read(message.Payload.ToArray(), store, time.GetUtcNow(), out var source, out var error);
-            refusal = snapshot is null ? RefusalReasons.Malformed
-                : !string.Equals(source, store, StringComparison.Ordinal) ? RefusalReasons.ForgedStore
-                : null;
+            (value, refusal, var error) = read(message.Payload.ToArray());
             if (error is not null)
             {
                 LogMalformedSnapshot(store, error);
             }
         }
 
-        if (refusal is not null)
+        if (refusal is not null || value is null)
         {
+            refusal ??= RefusalReasons.Malformed;
             metrics.SnapshotRefused(refusal);
             refusals.SnapshotRefused(refusal, Profiles.CardProfileMerge.IsWellFormedId(store) ? store : "(malformed)");
             return;
@@ -243,10 +294,10 @@ internal sealed partial class FleetUplinkService(
 
         await RetryAsync(async () =>
         {
-            await grains.GetGrain<IFleetViewGrain>(IFleetViewGrain.Key).RecordAsync(snapshot!);
+            await record(grains.GetGrain<IFleetViewGrain>(IFleetViewGrain.Key), value);
             return true;
         }, cancellationToken);
-        metrics.SnapshotTaken();
+        taken();
     }
 
     private async Task AnswerFetchAsync(string store, MqttApplicationMessage message, CancellationToken cancellationToken)
@@ -330,10 +381,13 @@ internal sealed partial class FleetUplinkService(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Uplink at {Host}:{Port} not reachable ({Reason}); trying again")]
     private partial void LogConnectFailed(string host, int port, string reason);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The uplink broker refused the subscription to {Topic} ({Code}): the fleet does not see the stores' reported properties, and a rollout sees a refused model only when its gate times out")]
+    private partial void LogReportsRefused(string topic, string code);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "An uplink message of store {Store} could not be handled")]
     private partial void LogHandleFailed(string store, Exception exception);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "A metrics message of store {Store} does not read: {Error}")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "A metrics or reported-properties message of store {Store} does not read: {Error}")]
     private partial void LogMalformedSnapshot(string store, string error);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "An uplink message of store {Store} does not decode: {Error}")]

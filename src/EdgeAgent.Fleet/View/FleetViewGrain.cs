@@ -17,6 +17,7 @@ internal sealed class FleetViewGrain(IOptions<FleetOptions> options, TimeProvide
 {
     private readonly FleetOptions _options = options.Value;
     private readonly Dictionary<string, StoreSnapshot> _last = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, StoreReport> _reports = new(StringComparer.Ordinal);
     private DateTimeOffset _started;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
@@ -37,6 +38,20 @@ internal sealed class FleetViewGrain(IOptions<FleetOptions> options, TimeProvide
         return Task.CompletedTask;
     }
 
+    public Task RecordReportAsync(StoreReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+
+        // Every silo reads the retained reports when it connects: an older one arriving late does not replace a newer.
+        if (_options.KnownStores.Contains(report.StoreId, StringComparer.Ordinal)
+            && (!_reports.TryGetValue(report.StoreId, out var previous) || report.DesiredVersion >= previous.DesiredVersion))
+        {
+            _reports[report.StoreId] = report;
+        }
+
+        return Task.CompletedTask;
+    }
+
     [ReadOnly]
     public Task<IReadOnlyList<StoreView>> StoresAsync()
     {
@@ -49,5 +64,5 @@ internal sealed class FleetViewGrain(IOptions<FleetOptions> options, TimeProvide
         Task.FromResult(_options.KnownStores.Contains(storeId, StringComparer.Ordinal) ? Judge(storeId, time.GetUtcNow()) : null);
 
     private StoreView Judge(string storeId, DateTimeOffset now) =>
-        StoreJudge.Judge(storeId, _last.GetValueOrDefault(storeId), now, _started, _options);
+        StoreJudge.Judge(storeId, _last.GetValueOrDefault(storeId), now, _started, _options) with { Report = _reports.GetValueOrDefault(storeId) };
 }

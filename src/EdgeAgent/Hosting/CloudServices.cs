@@ -33,11 +33,15 @@ public static class CloudServices
             // The model-control seam when the host has one; else the model the holder scores with.
             var control = sp.GetService<IModelControl>();
             var holder = sp.GetService<ModelHolder>();
+            var drift = sp.GetService<Core.Scoring.Drift.DriftMonitor>();
             return new AgentDescription(
                 AgentStatus.Version,
                 () => control?.Active ?? holder?.Current.Model,
                 () => control?.Provider ?? holder?.Current.Provider.Name,
-                () => holder?.Current.Thresholds);
+                () => holder?.Current.Thresholds)
+            {
+                Drift = () => ModelDriftOf(holder, drift),
+            };
         });
         services.AddSingleton(sp =>
         {
@@ -91,6 +95,22 @@ public static class CloudServices
             : sp.GetRequiredService<CloudSyncService>());
         services.AddHostedService<RecordRetentionService>();
         return services;
+    }
+
+    /// <summary>
+    /// The scoring model's card band and, once the drift watch has judged a window of its payments, its score PSI.
+    /// Both read from the scorer the holder lends now, so the band is always the card of the model the snapshot names.
+    /// </summary>
+    private static ModelDrift? ModelDriftOf(ModelHolder? holder, Core.Scoring.Drift.DriftMonitor? monitor)
+    {
+        if (holder?.Current.Card is not { } card)
+        {
+            return null;
+        }
+
+        var watched = monitor?.Snapshot();
+        double? psi = watched is { Judged: true } w && w.Model == card.Identity ? w.ScorePsi : null;
+        return new ModelDrift(card.Identity, card.Reference?.AlertRate, psi);
     }
 
     /// <summary>The name the messages carry as their source: the IoT Hub identity, or the MQTT client id.</summary>

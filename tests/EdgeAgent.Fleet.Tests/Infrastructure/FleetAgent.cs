@@ -12,11 +12,12 @@ internal sealed class FleetAgent : IDisposable
 {
     private readonly ChildProcess _process;
 
-    private FleetAgent(ChildProcess process, int mqttPort, int httpPort)
+    internal FleetAgent(ChildProcess process, int mqttPort, int httpPort, string? modelsFolder = null)
     {
         _process = process;
         MqttPort = mqttPort;
         HttpPort = httpPort;
+        ModelsFolder = modelsFolder;
     }
 
     /// <summary>Where the terminals connect (the embedded broker).</summary>
@@ -24,22 +25,18 @@ internal sealed class FleetAgent : IDisposable
 
     public int HttpPort { get; }
 
+    /// <summary>Its own models folder (<c>Inference:ModelsPath</c>) when it was given one.</summary>
+    public string? ModelsFolder { get; }
+
     public string Output => _process.Output;
 
     /// <summary>Starts the agent; it is ready when it logs so (record restored, broker listening).</summary>
     public static async Task<FleetAgent> StartAsync(string dataPath, string storeId, int uplinkPort, TimeSpan patience)
     {
-        Directory.CreateDirectory(dataPath);
         var mqtt = FreePort.Next();
         var http = FreePort.Next();
-        var agent = new FleetAgent(new ChildProcess("dotnet",
+        var process = await RunAsync(dataPath, mqtt, http, dataPath, patience,
         [
-            AgentDll(),
-            "run",
-            "--Storage:Path=" + dataPath,
-            "--Mqtt:Port=" + mqtt.ToString(CultureInfo.InvariantCulture),
-            "--Http:Urls=http://127.0.0.1:" + http.ToString(CultureInfo.InvariantCulture),
-            "--Inference:Provider=Cpu",
             "--Tokenization:Key=" + Convert.ToBase64String(FleetLinkCluster.FleetKey),
             "--Fleet:Host=127.0.0.1",
             "--Fleet:Port=" + uplinkPort.ToString(CultureInfo.InvariantCulture),
@@ -49,21 +46,42 @@ internal sealed class FleetAgent : IDisposable
 
             // The test is about what the answer holds, not about speed: on a loaded machine a 20 ms answer may come late.
             "--Fleet:FetchBudget=00:00:01",
-        ], dataPath), mqtt, http);
+        ]);
+        return new FleetAgent(process, mqtt, http);
+    }
+
+    /// <summary>
+    /// Runs the agent program (<c>dotnet EdgeAgent.dll run</c>) on <paramref name="dataPath"/>, its embedded broker on
+    /// <paramref name="mqttPort"/>, its HTTP on <paramref name="httpPort"/>, CPU inference, with <paramref name="settings"/>
+    /// added; returns once it logs that it is ready, or throws with its output.
+    /// </summary>
+    internal static async Task<ChildProcess> RunAsync(string dataPath, int mqttPort, int httpPort, string workDirectory, TimeSpan patience, IEnumerable<string> settings)
+    {
+        Directory.CreateDirectory(dataPath);
+        var process = new ChildProcess("dotnet",
+        [
+            AgentDll(),
+            "run",
+            "--Storage:Path=" + dataPath,
+            "--Mqtt:Port=" + mqttPort.ToString(CultureInfo.InvariantCulture),
+            "--Http:Urls=http://127.0.0.1:" + httpPort.ToString(CultureInfo.InvariantCulture),
+            "--Inference:Provider=Cpu",
+            .. settings,
+        ], workDirectory);
         var deadline = DateTime.UtcNow + patience;
-        while (!agent.Output.Contains("Ready:", StringComparison.Ordinal))
+        while (!process.Output.Contains("Ready:", StringComparison.Ordinal))
         {
-            if (agent._process.HasExited || DateTime.UtcNow > deadline)
+            if (process.HasExited || DateTime.UtcNow > deadline)
             {
-                var output = agent.Output;
-                agent.Dispose();
+                var output = process.Output;
+                process.Dispose();
                 throw new InvalidOperationException("The agent did not become ready:\n" + output);
             }
 
             await Task.Delay(100);
         }
 
-        return agent;
+        return process;
     }
 
     /// <summary>The <c>fleet</c> record of <c>/status</c>.</summary>

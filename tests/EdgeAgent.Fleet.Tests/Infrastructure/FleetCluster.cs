@@ -155,6 +155,9 @@ public sealed class FleetCluster : IAsyncLifetime
         throw new TimeoutException($"Cluster has {seen} active silos, expected {count}.\n" + SiloOutput());
     }
 
+    /// <summary>The index of the silo started on <paramref name="siloPort"/>; -1 when none was.</summary>
+    public int SiloIndexOf(int siloPort) => _siloStarts.FindIndex(s => s.SiloPort == siloPort);
+
     /// <summary>Whether silo <paramref name="index"/> still runs.</summary>
     public bool SiloRunning(int index) => !_silos[index].HasExited;
 

@@ -51,6 +51,7 @@ internal sealed class UplinkBroker : IAsyncDisposable
             topic write {Root}/+/profiles
             topic write {Root}/+/receipts
             topic read {TelemetryRoot}/+/metrics
+            topic read {TelemetryRoot}/+/reported
             topic write {TelemetryRoot}/+/desired
 
             pattern write {Root}/%u/deltas
