@@ -3,7 +3,7 @@ using System.Text;
 using BenchmarkDotNet.Attributes;
 using EdgeAgent.Core.Payments;
 using EdgeAgent.Core.Payments.Encryption;
-using EdgeAgent.Core.Tests.Payments.Encryption;
+using EdgeAgent.Testing;
 using EdgeAgent.Core.Tokenization;
 
 namespace EdgeAgent.Benchmarks;
