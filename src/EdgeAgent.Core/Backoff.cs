@@ -3,7 +3,7 @@ namespace EdgeAgent.Core;
 /// <summary>
 /// Exponential backoff from a first to a longest delay, each delay spread by ±<c>jitter</c> (20 % unless told), so
 /// that clients that failed together do not retry together. The one backoff of the agent: the cloud's sync and
-/// reconnects, and the record's retries (with no jitter: one device, nothing to spread).
+/// reconnects, the external broker's reconnects, and the record's retries (with no jitter: one device, nothing to spread).
 /// </summary>
 public sealed class Backoff(TimeSpan first, TimeSpan longest, double jitter = 0.2)
 {

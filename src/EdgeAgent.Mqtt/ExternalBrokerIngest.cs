@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Diagnostics;
+using EdgeAgent.Core;
 using EdgeAgent.Core.Pipeline;
 using Microsoft.Extensions.Logging;
 using MQTTnet;
@@ -137,8 +138,9 @@ public sealed partial class ExternalBrokerIngest : IIngest
 
     private async Task KeepConnectedAsync(CancellationToken cancellationToken)
     {
-        var delay = TimeSpan.FromSeconds(_options.ReconnectMinDelaySeconds);
-        var maxDelay = TimeSpan.FromSeconds(_options.ReconnectMaxDelaySeconds);
+        // Jittered: the agents of one shared subscription group lose a restarted broker together, and should not all
+        // come back in the same instant.
+        var backoff = new Backoff(TimeSpan.FromSeconds(_options.ReconnectMinDelaySeconds), TimeSpan.FromSeconds(_options.ReconnectMaxDelaySeconds));
         while (!cancellationToken.IsCancellationRequested)
         {
             try
@@ -146,7 +148,7 @@ public sealed partial class ExternalBrokerIngest : IIngest
                 if (!_client.IsConnected)
                 {
                     await ConnectAndSubscribeAsync(cancellationToken);
-                    delay = TimeSpan.FromSeconds(_options.ReconnectMinDelaySeconds);
+                    backoff.Reset();
                 }
 
                 // Wake on a disconnect, or check again after a keep-alive period in case one was missed.
@@ -158,6 +160,7 @@ public sealed partial class ExternalBrokerIngest : IIngest
             }
             catch (Exception ex)
             {
+                var delay = backoff.Next();
                 LogConnectFailed(_options.Host!, _options.Port, delay.TotalSeconds, ex.Message);
                 try
                 {
@@ -167,8 +170,6 @@ public sealed partial class ExternalBrokerIngest : IIngest
                 {
                     return;
                 }
-
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, maxDelay.Ticks));
             }
         }
     }

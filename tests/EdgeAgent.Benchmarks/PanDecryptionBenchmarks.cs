@@ -3,8 +3,8 @@ using System.Text;
 using BenchmarkDotNet.Attributes;
 using EdgeAgent.Core.Payments;
 using EdgeAgent.Core.Payments.Encryption;
-using EdgeAgent.Core.Tests.Payments.Encryption;
 using EdgeAgent.Core.Tokenization;
+using EdgeAgent.Testing;
 
 namespace EdgeAgent.Benchmarks;
 

@@ -1,6 +1,5 @@
-using EdgeAgent.Cloud.Tests.Emulator;
 using EdgeAgent.FaultTests.Support;
-using EdgeAgent.IntegrationTests.Infrastructure;
+using EdgeAgent.Testing.Emulator;
 using Xunit.Abstractions;
 
 namespace EdgeAgent.FaultTests;

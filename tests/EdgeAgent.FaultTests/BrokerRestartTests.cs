@@ -1,5 +1,4 @@
 using EdgeAgent.FaultTests.Support;
-using EdgeAgent.IntegrationTests.Infrastructure;
 using Xunit.Abstractions;
 
 namespace EdgeAgent.FaultTests;
@@ -50,7 +49,7 @@ public sealed class BrokerRestartTests(ITestOutputHelper output) : IAsyncLifetim
                 await flow;
                 Assert.Contains(ledger.TransactionIds, id => ledger.AckEpoch(id) == 1); // the flow went on after the restart
 
-                var all = await Wait.UntilAsync(() => ledger.Unanswered().Count == 0, TimeSpan.FromSeconds(signal == "TERM" ? 60 : 20));
+                var all = await Eventually.WithinAsync(() => ledger.Unanswered().Count == 0, TimeSpan.FromSeconds(signal == "TERM" ? 60 : 20));
                 var lost = ledger.Unanswered();
                 output.WriteLine($"after the flow: {ledger.Summary()}");
                 output.WriteLine($"agent: received {agent.Metrics.Received}, scored {agent.Metrics.Scored}, duplicates {agent.Metrics.Duplicates}, answers {agent.Metrics.AnswersPublished}, answer failures {agent.Metrics.AnswerFailures}, acknowledged {agent.Metrics.Acknowledged}");

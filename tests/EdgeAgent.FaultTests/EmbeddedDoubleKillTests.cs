@@ -1,5 +1,4 @@
 using EdgeAgent.FaultTests.Support;
-using EdgeAgent.IntegrationTests.Infrastructure;
 using Xunit.Abstractions;
 
 namespace EdgeAgent.FaultTests;
@@ -75,7 +74,7 @@ public sealed class EmbeddedDoubleKillTests(ITestOutputHelper output) : IDisposa
             }
 
             // Done means every payment acknowledged; each must have its answer at its terminal.
-            var answered = await Wait.UntilAsync(() => Unanswered(terminals, perTerminal).Count == 0, TimeSpan.FromSeconds(30));
+            var answered = await Eventually.WithinAsync(() => Unanswered(terminals, perTerminal).Count == 0, TimeSpan.FromSeconds(30));
             Assert.True(answered, $"{Unanswered(terminals, perTerminal).Count} acknowledged payments never answered: "
                 + string.Join(", ", Unanswered(terminals, perTerminal).Take(20)));
             await agent.StopAsync(TimeSpan.FromSeconds(30));

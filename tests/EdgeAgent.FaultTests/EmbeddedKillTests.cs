@@ -1,5 +1,4 @@
 using EdgeAgent.FaultTests.Support;
-using EdgeAgent.IntegrationTests.Infrastructure;
 using Xunit.Abstractions;
 
 namespace EdgeAgent.FaultTests;
@@ -60,7 +59,7 @@ public sealed class EmbeddedKillTests(ITestOutputHelper output) : IDisposable
                 await terminal.DoneAsync(TimeSpan.FromSeconds(120));
             }
 
-            var all = await Wait.UntilAsync(() => Collect(terminals).Unanswered().Count == 0, TimeSpan.FromSeconds(60));
+            var all = await Eventually.WithinAsync(() => Collect(terminals).Unanswered().Count == 0, TimeSpan.FromSeconds(60));
             Assert.True(all, "every payment is answered at its terminal: " + Collect(terminals).Summary()
                 + "; reconnections " + string.Join(",", terminals.Select(t => t.Connects - 1)));
             await agent.StopAsync(TimeSpan.FromSeconds(30));

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Diagnostics;
-using EdgeAgent.IntegrationTests.Infrastructure;
 using MQTTnet;
 using MQTTnet.Protocol;
 using Xunit.Abstractions;

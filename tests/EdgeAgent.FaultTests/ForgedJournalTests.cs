@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Json;
 using EdgeAgent.FaultTests.Support;
-using EdgeAgent.IntegrationTests.Infrastructure;
 
 namespace EdgeAgent.FaultTests;
 

@@ -1,5 +1,4 @@
 using EdgeAgent.FaultTests.Support;
-using EdgeAgent.IntegrationTests.Infrastructure;
 using Xunit.Abstractions;
 
 namespace EdgeAgent.FaultTests;

@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Collections.Concurrent;
 using System.Text;
 using EdgeAgent.FaultTests.Support;
-using EdgeAgent.IntegrationTests.Infrastructure;
 using MQTTnet;
 using MQTTnet.Protocol;
 using Xunit.Abstractions;
@@ -88,7 +87,7 @@ public sealed class PoisonCorpusTests(ITestOutputHelper output) : IDisposable
             }
             else
             {
-                outcome = await Wait.UntilAsync(() => answers.ContainsKey(terminalId), TimeSpan.FromSeconds(10))
+                outcome = await Eventually.WithinAsync(() => answers.ContainsKey(terminalId), TimeSpan.FromSeconds(10))
                     ? Answers.Status(answers[terminalId]) + ":" + string.Join(",", Answers.ErrorCodes(answers[terminalId]))
                     : "no answer";
             }

@@ -1,5 +1,4 @@
 using EdgeAgent.FaultTests.Support;
-using EdgeAgent.IntegrationTests.Infrastructure;
 using Xunit.Abstractions;
 
 namespace EdgeAgent.FaultTests;
@@ -72,7 +71,7 @@ public sealed class PoisonUnderLoadTests(ITestOutputHelper output) : IDisposable
             }
 
             // Every payment is acknowledged; each is answered under its own transaction id, or refused without one.
-            var settled = await Wait.UntilAsync(() => Collect(terminals) is var seen && seen.Unanswered().Count <= seen.Strays.Count, TimeSpan.FromSeconds(60));
+            var settled = await Eventually.WithinAsync(() => Collect(terminals) is var seen && seen.Unanswered().Count <= seen.Strays.Count, TimeSpan.FromSeconds(60));
             Assert.True(settled, "every payment is answered: " + Collect(terminals).Summary());
             Assert.Equal(CrashLimit, crashes);
             Assert.False(agent.HasExited);

@@ -4,7 +4,6 @@ using EdgeAgent.Core.Records;
 using EdgeAgent.Core.Tokenization;
 using EdgeAgent.Fleet.Contracts;
 using EdgeAgent.Fleet.Tests.Infrastructure;
-using EdgeAgent.IntegrationTests.Infrastructure;
 using EdgeAgent.Storage;
 using EdgeAgent.Storage.Files;
 using Microsoft.Extensions.Logging.Abstractions;

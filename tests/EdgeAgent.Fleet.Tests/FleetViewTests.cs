@@ -4,7 +4,6 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using EdgeAgent.Fleet.Tests.Infrastructure;
-using EdgeAgent.IntegrationTests.Infrastructure;
 using Microsoft.Extensions.Time.Testing;
 using MQTTnet;
 using MQTTnet.Formatter;

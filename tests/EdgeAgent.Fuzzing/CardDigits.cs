@@ -9,7 +9,7 @@ namespace EdgeAgent.Fuzzing;
 /// card number from the check that uses it. Digits glued to letters are part of a token (a hex id), not a printed card
 /// number; the payment's own card number is looked for in those by the checks that know it.
 /// </summary>
-internal static class CardDigits
+public static class CardDigits
 {
     public static bool In(string? text) => text is not null && (CardNumberScanner.Contains(text) || HasLuhnRun(text));
 

@@ -13,7 +13,7 @@ namespace EdgeAgent.Fuzzing;
 /// communication errors come out (they end that one connection, which the broker survives), and that reading allocates in
 /// proportion to what was sent: a few bytes announcing a huge packet must never make the broker allocate it.
 /// </summary>
-internal static class PacketTarget
+public static class PacketTarget
 {
     /// <summary>The broker's limit on a packet, small so that the fuzzer reaches it easily.</summary>
     public const int MaxPacketBytes = 4096;

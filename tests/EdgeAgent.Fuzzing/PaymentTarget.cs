@@ -11,7 +11,7 @@ namespace EdgeAgent.Fuzzing;
 /// event exactly when there is no error; every error carries a known code; and no card digits (nor the pan's own digits)
 /// reach anything returned: the result, its errors, the event, the skeleton.
 /// </summary>
-internal static class PaymentTarget
+public static class PaymentTarget
 {
     public const string Topic = "pos/store-1/t1/payments";
 

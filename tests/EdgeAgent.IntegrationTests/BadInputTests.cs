@@ -1,5 +1,4 @@
 using System.Text;
-using EdgeAgent.IntegrationTests.Infrastructure;
 
 namespace EdgeAgent.IntegrationTests;
 

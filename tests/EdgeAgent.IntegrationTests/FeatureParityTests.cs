@@ -1,7 +1,6 @@
 using System.Text;
 using EdgeAgent.Core.Features;
 using EdgeAgent.Core.Tokenization;
-using EdgeAgent.IntegrationTests.Infrastructure;
 using EdgeAgent.Simulator;
 using EdgeAgent.Sparkov;
 

@@ -1,5 +1,4 @@
 using EdgeAgent.Core.Pipeline;
-using EdgeAgent.IntegrationTests.Infrastructure;
 using EdgeAgent.Storage;
 using EdgeAgent.Storage.Files;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using EdgeAgent.Core.Scoring;
-using EdgeAgent.IntegrationTests.Infrastructure;
 using EdgeAgent.Onnx;
 using EdgeAgent.Simulator;
 using Microsoft.Extensions.DependencyInjection;

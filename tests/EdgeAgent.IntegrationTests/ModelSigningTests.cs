@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using EdgeAgent.Core.Scoring;
-using EdgeAgent.IntegrationTests.Infrastructure;
 using EdgeAgent.Onnx;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,5 +1,4 @@
 using EdgeAgent.Core.Features;
-using EdgeAgent.IntegrationTests.Infrastructure;
 
 namespace EdgeAgent.IntegrationTests;
 

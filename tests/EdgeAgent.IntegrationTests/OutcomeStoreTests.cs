@@ -1,12 +1,13 @@
 using System.Diagnostics;
 using System.Text;
+using EdgeAgent.Cloud.Buffer;
 using EdgeAgent.Core.Features;
 using EdgeAgent.Core.Payments;
 using EdgeAgent.Core.Pipeline;
 using EdgeAgent.Core.Scoring;
-using EdgeAgent.IntegrationTests.Infrastructure;
 using EdgeAgent.Storage;
 using EdgeAgent.Storage.Files;
+using EdgeAgent.Storage.Queues;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EdgeAgent.IntegrationTests;
@@ -139,25 +140,20 @@ public sealed class OutcomeStoreTests : IDisposable
     [Fact]
     public void RetentionWithoutCloud_DeletesWhatIsOlderThanTheCutoff_AndKeepsTheRest()
     {
-        using var store = Open();
+        var file = new LiteDbFile(Options, NullLogger.Instance, TimeProvider.System);
+        using var store = new LiteDbOutcomeStore(file);
         var now = DateTimeOffset.UtcNow;
         var old = new[] { Scored(1, receivedAt: now.AddDays(-10)), Scored(2, receivedAt: now.AddDays(-9)) };
         var recent = Scored(3, receivedAt: now.AddHours(-1));
         store.Commit([new ScoredBatch(old, [Update(old[0]), Update(old[1])], null)]);
         store.Commit([new ScoredBatch([recent], [Update(recent)], new FeatureStateChanges([], [], CoveredThrough: 3))]);
-        var retention = new Hosting.RecordRetentionService(
-            store,
-            Microsoft.Extensions.Options.Options.Create(new StorageOptions { Path = _data.Path, RetentionHours = 168 }),
-            Microsoft.Extensions.Options.Options.Create(new PipelineOptions()),
-            Microsoft.Extensions.Options.Options.Create(new Cloud.CloudOptions()),
-            TimeProvider.System,
-            Microsoft.Extensions.Logging.Abstractions.NullLogger<Hosting.RecordRetentionService>.Instance);
+        var retention = new RecordRetention(store, new LiteDbCheckpoints(file, CloudBuffer.StateCollection), TimeSpan.FromDays(7));
 
-        var removed = retention.DeleteOlderThan(now.AddDays(-7));
+        var removed = Hosting.RecordRetentionService.DeleteExpired(retention, now);
 
         Assert.Equal(2, removed);
         Assert.Equal([3], store.ReadAfter(0, 10).Select(o => o.Sequence));
-        Assert.Equal(0, retention.DeleteOlderThan(now.AddDays(-7)));
+        Assert.Equal(0, Hosting.RecordRetentionService.DeleteExpired(retention, now));
     }
 
     [Fact]

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using EdgeAgent.IntegrationTests.Infrastructure;
 using EdgeAgent.Simulator.Pipelines;
 
 namespace EdgeAgent.IntegrationTests;

@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
 using EdgeAgent.Core.Pipeline;
-using EdgeAgent.IntegrationTests.Infrastructure;
 using EdgeAgent.Storage.Files;
 
 namespace EdgeAgent.IntegrationTests;
@@ -27,23 +26,6 @@ public sealed class PoisonLedgerTests : IDisposable
         Settlement = null!,
     };
 
-    /// <summary>The unkeyed hash an older ledger kept: FNV-1a over topic and payload, xor the length.</summary>
-    private static long Unkeyed(InboundMessage message)
-    {
-        var hash = 14695981039346656037UL;
-        foreach (var c in message.Topic)
-        {
-            hash = (hash ^ c) * 1099511628211UL;
-        }
-
-        foreach (var b in message.Payload.Span)
-        {
-            hash = (hash ^ b) * 1099511628211UL;
-        }
-
-        return (long)(hash ^ (ulong)message.Length);
-    }
-
     private static bool Holds(byte[] file, long hash)
     {
         Span<byte> bytes = stackalloc byte[8];
@@ -59,14 +41,14 @@ public sealed class PoisonLedgerTests : IDisposable
         using (var ledger = new MappedPoisonLedger(LedgerFile, TimeProvider.System))
         {
             hash = ledger.HashOf(message);
-            Assert.NotEqual(Unkeyed(message), hash);
+            Assert.NotEqual(UnkeyedHash.Of(message), hash);
             Assert.NotEqual(hash, ledger.HashOf(Message("5555555555554444")));
             ledger.Enter(hash);
 
             // The process dies here, the message in its slot.
             var onDisk = File.ReadAllBytes(LedgerFile);
             Assert.True(Holds(onDisk, hash));
-            Assert.False(Holds(onDisk, Unkeyed(message)));
+            Assert.False(Holds(onDisk, UnkeyedHash.Of(message)));
         }
 
         using (var reopened = new MappedPoisonLedger(LedgerFile, TimeProvider.System))
@@ -86,7 +68,7 @@ public sealed class PoisonLedgerTests : IDisposable
         // An older agent's file: 90,112 bytes, a slot holding an unkeyed hash in a crash.
         var message = Message(Payloads.Pan);
         var old = new byte[(4096 * 16) + (1024 * 24)];
-        BinaryPrimitives.WriteInt64LittleEndian(old.AsSpan(16), Unkeyed(message));
+        BinaryPrimitives.WriteInt64LittleEndian(old.AsSpan(16), UnkeyedHash.Of(message));
         BinaryPrimitives.WriteInt64LittleEndian(old.AsSpan(24), 1);
         File.WriteAllBytes(LedgerFile, old);
 
@@ -96,6 +78,6 @@ public sealed class PoisonLedgerTests : IDisposable
             Assert.Equal(0, ledger.SuspectCount);
         }
 
-        Assert.False(Holds(File.ReadAllBytes(LedgerFile), Unkeyed(message)));
+        Assert.False(Holds(File.ReadAllBytes(LedgerFile), UnkeyedHash.Of(message)));
     }
 }

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Text;
 using EdgeAgent.Core.Payments;
 using EdgeAgent.Core.Pipeline;
-using EdgeAgent.IntegrationTests.Infrastructure;
 using EdgeAgent.Storage;
 using EdgeAgent.Storage.Files;
 using LiteDB;

@@ -1,4 +1,3 @@
-using EdgeAgent.IntegrationTests.Infrastructure;
 
 namespace EdgeAgent.IntegrationTests;
 

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using EdgeAgent.IntegrationTests.Infrastructure;
 using EdgeAgent.Simulator.Pipelines;
 
 namespace EdgeAgent.IntegrationTests;

@@ -10,9 +10,11 @@ using EdgeAgent.Core.Records;
 using EdgeAgent.Core.Scoring;
 using EdgeAgent.Core.Telemetry;
 using EdgeAgent.Onnx;
+using EdgeAgent.Storage;
 using EdgeAgent.Storage.Files;
 using EdgeAgent.Storage.Queues;
 using EdgeAgent.Telemetry;
+using Microsoft.Extensions.Options;
 
 namespace EdgeAgent.Hosting;
 
@@ -93,7 +95,10 @@ public static class CloudServices
         services.AddSingleton<IHostedService>(sp => sp.Value<CloudOptions>().Transport == CloudTransportKind.None
             ? new CloudOffService(sp.GetRequiredService<ILogger<CloudOffService>>())
             : sp.GetRequiredService<CloudSyncService>());
-        services.AddHostedService<RecordRetentionService>();
+        services.AddHostedService(sp => new RecordRetentionService(
+            sp.GetRequiredService<IOutcomeLog>(), new LiteDbCheckpoints(sp.GetRequiredService<LiteDbFile>(), CloudBuffer.StateCollection),
+            sp.GetRequiredService<IOptions<StorageOptions>>(), sp.GetRequiredService<IOptions<PipelineOptions>>(), sp.GetRequiredService<IOptions<CloudOptions>>(),
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<RecordRetentionService>>()));
         return services;
     }
 

@@ -1,3 +1,4 @@
+using EdgeAgent.Cloud.Buffer;
 using EdgeAgent.Core.Pipeline;
 using EdgeAgent.Core.Records;
 using EdgeAgent.Storage;
@@ -8,19 +9,21 @@ namespace EdgeAgent.Hosting;
 /// <summary>
 /// With no cloud, keeps the record from growing without end: every few minutes deletes the outcomes older than
 /// <c>Storage:RetentionHours</c> (never younger than the deduplication window, so retries are still answered from the
-/// record). The record itself refuses to delete the journal after its last state snapshot. With a cloud, the sync
-/// deletes outcomes once the cloud has them.
+/// record). The deletion is the cloud's own <see cref="RecordRetention"/>, with every outcome counting as sent, and
+/// its position is kept in the same checkpoint, so that a cloud turned on later goes on from there. With a cloud, the
+/// sync deletes outcomes once the cloud has them.
 /// </summary>
 internal sealed partial class RecordRetentionService(
     IOutcomeLog log,
+    ICheckpointTable checkpoints,
     IOptions<StorageOptions> storage,
     IOptions<PipelineOptions> pipeline,
     IOptions<Cloud.CloudOptions> cloud,
     TimeProvider time,
     ILogger<RecordRetentionService> logger) : BackgroundService
 {
-    private const int Step = 2000;
     private static readonly TimeSpan Period = TimeSpan.FromMinutes(5);
+    private readonly TimeSpan _keep = TimeSpan.FromHours(Math.Max(storage.Value.RetentionHours, pipeline.Value.DeduplicationWindowHours));
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -29,15 +32,15 @@ internal sealed partial class RecordRetentionService(
             return; // the sync deletes what the cloud has
         }
 
-        var keep = TimeSpan.FromHours(Math.Max(storage.Value.RetentionHours, pipeline.Value.DeduplicationWindowHours));
+        var retention = new RecordRetention(log, checkpoints, _keep);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                var removed = DeleteOlderThan(time.GetUtcNow() - keep);
+                var removed = DeleteExpired(retention, time.GetUtcNow());
                 if (removed > 0)
                 {
-                    LogDeleted(removed, keep.TotalHours);
+                    LogDeleted(removed, _keep.TotalHours);
                 }
 
                 await Task.Delay(Period, time, stoppingToken);
@@ -54,22 +57,16 @@ internal sealed partial class RecordRetentionService(
         }
     }
 
-    /// <summary>Deletes, in steps, every outcome received before <paramref name="cutoff"/>; returns how many went.</summary>
-    internal int DeleteOlderThan(DateTimeOffset cutoff)
+    /// <summary>Deletes, in steps, every outcome older than the retention at <paramref name="now"/>; returns how many went.</summary>
+    internal static int DeleteExpired(RecordRetention retention, DateTimeOffset now)
     {
         var removed = 0;
-        while (true)
+        for (int step; (step = retention.RunOnce(now, sentUpTo: long.MaxValue)) > 0;)
         {
-            // After each step the oldest outcome left is the first one after sequence 0.
-            var boundary = log.ReadAfter(0, Step).TakeWhile(o => o.ReceivedAt < cutoff).LastOrDefault()?.Sequence;
-            var step = boundary is { } upTo ? log.DeleteUpTo(upTo) : 0;
-            if (step == 0)
-            {
-                return removed;
-            }
-
             removed += step;
         }
+
+        return removed;
     }
 
     [LoggerMessage(EventId = 460, Level = LogLevel.Information, Message = "Record retention: deleted {Count} outcomes older than {Hours} h")]

@@ -1,6 +1,5 @@
 using EdgeAgent.Cloud.Buffer;
 using EdgeAgent.Core.Records;
-using EdgeAgent.IntegrationTests.Infrastructure;
 using EdgeAgent.Storage;
 using EdgeAgent.Storage.Files;
 using EdgeAgent.Storage.Queues;

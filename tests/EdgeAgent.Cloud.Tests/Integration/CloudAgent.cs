@@ -1,5 +1,4 @@
-using EdgeAgent.Cloud.Tests.Emulator;
-using EdgeAgent.IntegrationTests.Infrastructure;
+using EdgeAgent.Testing.Emulator;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace EdgeAgent.Cloud.Tests.Integration;

@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
-using EdgeAgent.Cloud.Tests.Emulator;
 using EdgeAgent.Core.Pipeline;
-using EdgeAgent.IntegrationTests.Infrastructure;
+using EdgeAgent.Testing.Emulator;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 

@@ -1,5 +1,4 @@
-using EdgeAgent.Cloud.Tests.Emulator;
-using EdgeAgent.IntegrationTests.Infrastructure;
+using EdgeAgent.Testing.Emulator;
 
 namespace EdgeAgent.Cloud.Tests.Integration;
 

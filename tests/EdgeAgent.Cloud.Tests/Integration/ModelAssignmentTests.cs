@@ -1,8 +1,7 @@
 using System.Text.Json.Nodes;
-using EdgeAgent.Cloud.Tests.Emulator;
 using EdgeAgent.Core.Scoring;
-using EdgeAgent.IntegrationTests.Infrastructure;
 using EdgeAgent.Onnx;
+using EdgeAgent.Testing.Emulator;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace EdgeAgent.Cloud.Tests.Integration;

@@ -192,22 +192,8 @@ internal sealed class MemoryLedger : IPoisonLedger
 
     private int _next;
 
-    /// <summary>FNV-1a over topic and payload: a fake needs no key, only the same hash for the same message.</summary>
-    public long HashOf(InboundMessage message)
-    {
-        var hash = 14695981039346656037UL;
-        foreach (var c in message.Topic)
-        {
-            hash = (hash ^ c) * 1099511628211UL;
-        }
-
-        foreach (var b in message.Payload.Span)
-        {
-            hash = (hash ^ b) * 1099511628211UL;
-        }
-
-        return (long)(hash ^ (ulong)message.Length);
-    }
+    /// <summary>A fake needs no key, only the same hash for the same message.</summary>
+    public long HashOf(InboundMessage message) => UnkeyedHash.Of(message);
 
     public int Enter(long messageHash)
     {

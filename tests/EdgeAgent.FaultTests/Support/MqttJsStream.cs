@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using EdgeAgent.IntegrationTests.Infrastructure;
 
 namespace EdgeAgent.FaultTests.Support;
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using EdgeAgent.IntegrationTests.Infrastructure;
 
 namespace EdgeAgent.FaultTests.Support;
 

@@ -1,5 +1,4 @@
 using System.Text;
-using EdgeAgent.IntegrationTests.EmbeddedBroker.Support;
 
 namespace EdgeAgent.FaultTests.Support;
 

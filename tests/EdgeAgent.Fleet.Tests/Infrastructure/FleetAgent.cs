@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using EdgeAgent.IntegrationTests.Infrastructure;
 
 namespace EdgeAgent.Fleet.Tests.Infrastructure;
 

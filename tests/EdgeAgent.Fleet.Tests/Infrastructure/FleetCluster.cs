@@ -1,5 +1,4 @@
 using System.Globalization;
-using EdgeAgent.IntegrationTests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans;

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using EdgeAgent.Core.Tokenization;
-using EdgeAgent.IntegrationTests.Infrastructure;
 
 namespace EdgeAgent.Fleet.Tests.Infrastructure;
 

@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using EdgeAgent.Core.Tokenization;
 using EdgeAgent.Fleet.Contracts;
-using EdgeAgent.IntegrationTests.Infrastructure;
 
 namespace EdgeAgent.Fleet.Tests.Infrastructure;
 

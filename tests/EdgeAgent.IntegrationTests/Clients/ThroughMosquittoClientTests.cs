@@ -28,7 +28,7 @@ public sealed class ThroughMosquittoClientTests(MosquittoAgentFixture rig) : ICl
     {
         var script = ReadmeExample.ForPort(ReadmeExample.Script(), rig.Broker.Port);
 
-        var (exit, output) = await Infrastructure.ExternalProcess.RunAsync("bash", ["-euo", "pipefail", "-c", script], TimeSpan.FromSeconds(60));
+        var (exit, output) = await ExternalProcess.RunAsync("bash", ["-euo", "pipefail", "-c", script], TimeSpan.FromSeconds(60));
 
         Assert.True(exit == 0, $"the README example failed ({exit}):\n{output}");
         ClientScenarios.AssertScored(Assert.Single(output.Split('\n'), l => l.StartsWith('{')), "T-1");

@@ -1,6 +1,5 @@
 using System.Buffers;
 using EdgeAgent.IntegrationTests.EmbeddedBroker.Support;
-using EdgeAgent.IntegrationTests.Infrastructure;
 using Microsoft.Extensions.Time.Testing;
 using MQTTnet;
 using MQTTnet.Protocol;

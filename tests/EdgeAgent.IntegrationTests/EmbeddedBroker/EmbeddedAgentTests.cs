@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using EdgeAgent.IntegrationTests.EmbeddedBroker.Support;
-using EdgeAgent.IntegrationTests.Infrastructure;
 using EdgeAgent.Mqtt;
 using EdgeAgent.Mqtt.Embedded;
 using Microsoft.Extensions.DependencyInjection;
@@ -126,7 +125,7 @@ public sealed class EmbeddedAgentTests : IAsyncLifetime
     /// <summary>The README's two mosquitto commands, split as the shell would (single quotes, a trailing '&amp;'), program names dropped.</summary>
     private static (string[] Sub, string[] Pub) ReadmeExample()
     {
-        var readme = File.ReadAllLines(Path.Combine(ExternalClients.RepositoryRoot, "README.md"));
+        var readme = File.ReadAllLines(Repository.PathOf("README.md"));
         return (Words(readme.Single(l => l.StartsWith("mosquitto_sub ", StringComparison.Ordinal))),
             Words(readme.Single(l => l.StartsWith("mosquitto_pub ", StringComparison.Ordinal))));
 

@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using EdgeAgent.IntegrationTests.EmbeddedBroker.Support;
-using EdgeAgent.IntegrationTests.Infrastructure;
 
 namespace EdgeAgent.IntegrationTests.EmbeddedBroker;
 

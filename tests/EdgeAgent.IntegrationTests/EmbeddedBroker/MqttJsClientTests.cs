@@ -1,6 +1,5 @@
 using System.Text.Json;
 using EdgeAgent.IntegrationTests.EmbeddedBroker.Support;
-using EdgeAgent.IntegrationTests.Infrastructure;
 using EdgeAgent.Mqtt.Embedded;
 
 namespace EdgeAgent.IntegrationTests.EmbeddedBroker;

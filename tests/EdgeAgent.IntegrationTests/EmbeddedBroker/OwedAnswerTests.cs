@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Text;
 using EdgeAgent.IntegrationTests.EmbeddedBroker.Support;
-using EdgeAgent.IntegrationTests.Infrastructure;
 using EdgeAgent.Storage.Answers;
 using Microsoft.Extensions.Time.Testing;
 using MQTTnet.Formatter;

@@ -6,7 +6,7 @@ namespace EdgeAgent.IntegrationTests.EmbeddedBroker;
 public sealed class PacketSizeGuardTests
 {
     private static byte[] Packet(byte header, int bodyLength) =>
-        [header, .. Support.RawMqtt.RemainingLength(bodyLength), .. new byte[bodyLength]];
+        [header, .. RawMqtt.RemainingLength(bodyLength), .. new byte[bodyLength]];
 
     public static IEnumerable<object[]> ChunkSizes() => [[1], [2], [3], [7], [4096]];
 
@@ -43,7 +43,7 @@ public sealed class PacketSizeGuardTests
     {
         var guard = new PacketSizeGuard(65_536);
 
-        var passed = guard.Inspect([0x10, .. Support.RawMqtt.RemainingLength(200_000_000)]);
+        var passed = guard.Inspect([0x10, .. RawMqtt.RemainingLength(200_000_000)]);
 
         Assert.True(guard.Refused);
         Assert.Equal(4, passed);

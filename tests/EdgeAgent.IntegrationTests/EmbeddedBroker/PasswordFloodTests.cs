@@ -1,5 +1,4 @@
 using EdgeAgent.IntegrationTests.EmbeddedBroker.Support;
-using EdgeAgent.IntegrationTests.Infrastructure;
 using EdgeAgent.Mqtt;
 using EdgeAgent.Mqtt.Security;
 using Microsoft.Extensions.Time.Testing;

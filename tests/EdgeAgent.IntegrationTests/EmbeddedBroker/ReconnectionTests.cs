@@ -1,5 +1,4 @@
 using EdgeAgent.IntegrationTests.EmbeddedBroker.Support;
-using EdgeAgent.IntegrationTests.Infrastructure;
 using MQTTnet;
 
 namespace EdgeAgent.IntegrationTests.EmbeddedBroker;

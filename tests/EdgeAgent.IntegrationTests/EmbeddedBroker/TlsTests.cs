@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Security;
 using EdgeAgent.IntegrationTests.EmbeddedBroker.Support;
-using EdgeAgent.IntegrationTests.Infrastructure;
 using EdgeAgent.Mqtt.Embedded;
 using Microsoft.Extensions.Time.Testing;
 using MQTTnet;

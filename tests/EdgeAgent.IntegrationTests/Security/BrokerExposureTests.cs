@@ -1,4 +1,3 @@
-using EdgeAgent.IntegrationTests.Infrastructure;
 using EdgeAgent.Mqtt;
 using EdgeAgent.Mqtt.Security;
 

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using EdgeAgent.IntegrationTests.Infrastructure;
 using EdgeAgent.Security;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using EdgeAgent.Commands;
-using EdgeAgent.IntegrationTests.Infrastructure;
 using EdgeAgent.Mqtt.Security;
 using EdgeAgent.Security;
 

@@ -2,7 +2,6 @@ using System.Text;
 using System.Text.Json;
 using EdgeAgent.Commands;
 using EdgeAgent.Core.Payments;
-using EdgeAgent.IntegrationTests.Infrastructure;
 
 namespace EdgeAgent.IntegrationTests.Security;
 

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text;
-using EdgeAgent.IntegrationTests.Infrastructure;
 using EdgeAgent.Mqtt.Security;
 
 namespace EdgeAgent.IntegrationTests.Security;

@@ -1,6 +1,5 @@
 using System.Text;
 using EdgeAgent.Core.Tokenization;
-using EdgeAgent.IntegrationTests.Infrastructure;
 using EdgeAgent.Security;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;

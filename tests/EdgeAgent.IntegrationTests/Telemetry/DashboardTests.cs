@@ -1,7 +1,6 @@
 using System.Diagnostics.Metrics;
 using System.Text.Json;
 using EdgeAgent.Core.Telemetry;
-using EdgeAgent.IntegrationTests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace EdgeAgent.IntegrationTests.Telemetry;

@@ -1,7 +1,6 @@
 using System.Net;
 using EdgeAgent.Commands;
 using EdgeAgent.Core.Health;
-using EdgeAgent.IntegrationTests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace EdgeAgent.IntegrationTests.Telemetry;

@@ -1,6 +1,5 @@
 using System.Diagnostics.Metrics;
 using EdgeAgent.Core.Telemetry;
-using EdgeAgent.IntegrationTests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace EdgeAgent.IntegrationTests.Telemetry;

@@ -1,5 +1,4 @@
 using System.Text;
-using EdgeAgent.IntegrationTests.Infrastructure;
 using EdgeAgent.Telemetry;
 
 namespace EdgeAgent.IntegrationTests.Telemetry;

@@ -1,5 +1,4 @@
 using System.Text;
-using EdgeAgent.IntegrationTests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 

@@ -1,5 +1,4 @@
 using System.Net;
-using EdgeAgent.IntegrationTests.Infrastructure;
 using Microsoft.Playwright;
 
 namespace EdgeAgent.IntegrationTests.Telemetry;

@@ -14,7 +14,7 @@ public sealed class CommandLineTests
     [InlineData("sample", "--card")]
     public void An_unknown_option_is_refused_by_name_before_anything_runs(string command, string typo)
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         File.WriteAllText(folder.File("data.csv"), EdgeAgent.Sparkov.SparkovCsv.Header + "\n");
         File.WriteAllText(folder.File("m.onnx"), "not read");
         var dataOption = command == "quantize" ? "--calibration" : "--data";
@@ -40,7 +40,7 @@ public sealed class CommandLineTests
     [InlineData("--fleet-lags", "1d")]
     public void A_value_that_does_not_parse_names_its_option(string option, string value)
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         File.WriteAllText(folder.File("data.csv"), EdgeAgent.Sparkov.SparkovCsv.Header + "\n");
         using var error = new StringWriter();
 
@@ -90,7 +90,7 @@ public sealed class CommandLineTests
     [Fact]
     public void Options_left_out_take_the_documented_defaults_and_given_ones_override_them()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         File.WriteAllText(folder.File("data.csv"), EdgeAgent.Sparkov.SparkovCsv.Header + "\n");
         var parsed = TrainGbtOptions.Command().Parse(["--data", folder.File("data.csv"), "--out", "models", "--learning-rate=0.1", "--l2", "1.5"]);
         Assert.Empty(parsed.Errors);

@@ -11,7 +11,7 @@ public sealed class MlpCommandsTests
     [Fact]
     public void Train_quantize_and_evaluate_write_models_cards_and_one_report()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         var data = folder.File("year.csv.gz");
         SyntheticCsv.Write(data, SyntheticCsv.Year(cards: 40, seed: 5));
         var models = folder.File("models");
@@ -62,7 +62,7 @@ public sealed class MlpCommandsTests
     [Fact]
     public void Quantize_refuses_a_model_it_cannot_quantize_with_exit_one_and_the_node()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         File.WriteAllBytes(folder.File("odd.onnx"), TinyGraphs.WithUnknownOperator());
         File.WriteAllText(folder.File("data.csv"), EdgeAgent.Sparkov.SparkovCsv.Header + "\n");
         using var error = new StringWriter();
@@ -77,7 +77,7 @@ public sealed class MlpCommandsTests
     [Fact]
     public void Quantize_refuses_a_file_that_is_not_onnx()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         File.WriteAllText(folder.File("notes.onnx"), "not a model");
         File.WriteAllText(folder.File("data.csv"), EdgeAgent.Sparkov.SparkovCsv.Header + "\n");
         using var error = new StringWriter();

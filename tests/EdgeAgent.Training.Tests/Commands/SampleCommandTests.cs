@@ -13,7 +13,7 @@ public sealed class SampleCommandTests
     [Fact]
     public void Writes_every_row_of_the_chosen_cards_from_the_date_in_time_order()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         var cards = Enumerable.Range(0, 8).Select(i => "4000000000000" + i.ToString("D3", System.Globalization.CultureInfo.InvariantCulture)).ToList();
         var rows = new List<SparkovRecord>();
         for (var i = 0; i < cards.Count; i++)
@@ -48,7 +48,7 @@ public sealed class SampleCommandTests
     [Fact]
     public void Output_uses_the_data_files_format_byte_for_byte()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         var row = new SparkovRecord(Nov1, "abc", "4111111111111111", "misc_net", 51.20m, "fraud_Kuvalis Ltd", 43.245553, -84.10722, false);
         SyntheticCsv.Write(folder.File("data.csv"), [row]);
 

@@ -13,7 +13,7 @@ public sealed class SigningCommandTests
     [Fact]
     public void TrainedWithASigningKey_TheCardLoadsWithTheKeyTrusted_AndIsRefusedOtherwise()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         SyntheticCsv.Write(folder.File("year.csv.gz"), SyntheticCsv.Year(cards: 40, seed: 5));
         var key = folder.File("keys/training.pem");
         var other = folder.File("keys/other.pem");
@@ -64,7 +64,7 @@ public sealed class SigningCommandTests
     [Fact]
     public void Keys_NeverOverwritesAKey_AndTheNodeRefusesAPrivateKey()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         var key = folder.File("k.pem");
         Assert.Equal(0, CommandRunner.Run(["keys", "--out", key], TextWriter.Null, TextWriter.Null));
         var before = File.ReadAllText(key);

@@ -10,7 +10,7 @@ public sealed class TrainGbtCommandTests
     [Fact]
     public void Trains_exports_and_writes_a_card_that_matches_the_file()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         SyntheticCsv.Write(folder.File("year.csv.gz"), SyntheticCsv.Year(cards: 40, seed: 5));
         var output = folder.File("models");
         using var log = new StringWriter();

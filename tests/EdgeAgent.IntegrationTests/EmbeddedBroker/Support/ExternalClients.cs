@@ -15,26 +15,10 @@ internal static class ExternalClients
 
     public static string MosquittoSub => Find("mosquitto_sub");
 
-    public static string RepositoryRoot
-    {
-        get
-        {
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "EdgeAgent.sln")))
-                {
-                    return dir.FullName;
-                }
-            }
-
-            throw new DirectoryNotFoundException("EdgeAgent.sln not found above " + AppContext.BaseDirectory);
-        }
-    }
-
     /// <summary>tests/clients/node_modules, with MQTT.js in it (installed on first use).</summary>
     public static async Task<string> MqttJsModulesAsync()
     {
-        var clients = Path.Combine(RepositoryRoot, "tests", "clients");
+        var clients = Repository.PathOf(Path.Combine("tests", "clients"));
         var modules = Path.Combine(clients, "node_modules");
         await NpmInstall.WaitAsync();
         try

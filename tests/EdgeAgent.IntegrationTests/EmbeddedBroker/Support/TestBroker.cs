@@ -80,7 +80,7 @@ internal sealed class TestBroker : IAsyncDisposable
 
     /// <summary>Waits until the broker has seen <paramref name="count"/> more subscriptions than <paramref name="before"/>.</summary>
     public Task SubscribedAsync(long before, int count = 1) =>
-        Infrastructure.Eventually.TrueAsync(() => Ingest.Subscriptions >= before + count, "the broker saw the subscription");
+        Eventually.TrueAsync(() => Ingest.Subscriptions >= before + count, "the broker saw the subscription");
 
     public async ValueTask DisposeAsync()
     {
