@@ -13,6 +13,7 @@ using EdgeAgent.Onnx;
 using EdgeAgent.Storage.Files;
 using EdgeAgent.Storage.Queues;
 using EdgeAgent.Telemetry;
+using EdgeAgent.Telemetry.Readback;
 
 namespace EdgeAgent.Hosting;
 
@@ -66,7 +67,7 @@ public static class CloudServices
         services.AddSingleton<ICloudStatus>(sp =>
             sp.Value<CloudOptions>().Transport == CloudTransportKind.None ? CloudStatus.Off : sp.GetRequiredService<CloudStatus>());
         services.AddSingleton(sp => new MetricSnapshotter(
-            sp.GetRequiredService<PipelineMetrics>(), sp.GetRequiredService<ICloudStatus>(), sp.GetRequiredService<AgentDescription>(),
+            sp.GetRequiredService<PipelineReadings>(), sp.GetRequiredService<ICloudStatus>(), sp.GetRequiredService<AgentDescription>(),
             sp.GetRequiredService<CloudBuffer>(), sp.Value<CloudOptions>().MetricsHistory, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new DesiredPropertiesApplier(
             sp.Value<CloudOptions>(), sp.Value<DecisionOptions>(), sp.GetService<DecisionPolicy>(), sp.GetService<IModelControl>(),

@@ -1,7 +1,8 @@
+using EdgeAgent.Core.Telemetry;
 using System.Diagnostics.Metrics;
 using System.Globalization;
 
-namespace EdgeAgent.Core.Telemetry;
+namespace EdgeAgent.Telemetry.Readback;
 
 /// <summary>What a <see cref="MeterReader"/> holds of one instrument: its series, one per set of tag values.</summary>
 public sealed class InstrumentReading
