@@ -1,6 +1,6 @@
-using EdgeAgent.Core.Telemetry;
 using System.Diagnostics.Metrics;
 using System.Globalization;
+using EdgeAgent.Core.Telemetry;
 
 namespace EdgeAgent.Telemetry.Readback;
 

@@ -1,6 +1,6 @@
-using EdgeAgent.Core.Telemetry;
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
+using EdgeAgent.Core.Telemetry;
 
 namespace EdgeAgent.Telemetry.Readback;
 

@@ -1,4 +1,5 @@
 using EdgeAgent.Core.Telemetry;
+
 namespace EdgeAgent.Telemetry.Readback;
 
 /// <summary>One series of an instrument: its tag values, and its total, last value or distribution.</summary>
