@@ -25,7 +25,7 @@ public sealed class SiloTlsTests(FleetCluster cluster, ITestOutputHelper output)
     {
         await cluster.WaitForActiveSilosAsync(cluster.RunningSilos, TimeSpan.FromSeconds(60));
         var active = cluster.RunningSilos;
-        using var folder = new EdgeAgent.IntegrationTests.Infrastructure.TempDirectory();
+        using var folder = new TempDirectory();
         string[] tls = rogue == "no TLS"
             ? ["--Fleet:SiloCertificateFile=", "--Fleet:SiloKeyFile=", "--Fleet:SiloAuthorityFile="]
             : SiloCertificates.Create(folder.Path, "rogue-authority").SiloArguments("rogue-silo");
@@ -71,7 +71,7 @@ public sealed class SiloTlsTests(FleetCluster cluster, ITestOutputHelper output)
         }
 
         // Another authority's certificate, or none: the silo ends the connection.
-        using var other = new EdgeAgent.IntegrationTests.Infrastructure.TempDirectory();
+        using var other = new TempDirectory();
         var (rogueCertificate, rogueKey) = SiloCertificates.Create(other.Path, "rogue-authority").Issue("rogue");
         using var rogue = X509Certificate2.CreateFromPemFile(rogueCertificate, rogueKey);
         foreach (var presented in new[] { rogue, null })

@@ -1,7 +1,7 @@
 using EdgeAgent.Commands;
-using EdgeAgent.Core.Telemetry;
 using EdgeAgent.Hosting;
 using EdgeAgent.Telemetry;
+using EdgeAgent.Telemetry.Readback;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -20,7 +20,8 @@ public sealed class InProcessAgent : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public PipelineMetrics Metrics => Services.GetRequiredService<PipelineMetrics>();
+    /// <summary>The pipeline's figures as the host reads them back.</summary>
+    public PipelineReadings Metrics => Services.GetRequiredService<PipelineReadings>();
 
     public AgentStatus Status => Services.GetRequiredService<AgentStatus>();
 

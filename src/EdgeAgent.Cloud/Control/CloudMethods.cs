@@ -52,19 +52,9 @@ public sealed class CloudMethods(MetricSnapshotter snapshots, ICloudStatus statu
             history.RemoveAt(0);
         }
 
-        return new CloudMethodResponse(200, Write(json =>
-        {
-            json.WritePropertyName("latest");
-            json.WriteRawValue(latest, skipInputValidation: true);
-            json.WriteStartArray("history");
-            foreach (var snapshot in history)
-            {
-                json.WriteRawValue(snapshot, skipInputValidation: true);
-            }
-
-            json.WriteEndArray();
-            CloudStatusJson.WriteBuffer(json, status);
-        }));
+        // The snapshots are kept as the bytes that were queued for the cloud; the answer carries them as they are.
+        var answer = new TelemetryAnswer(Parse(latest), [.. history.Select(Parse)], CloudBufferState.Of(status));
+        return new CloudMethodResponse(200, JsonSerializer.SerializeToUtf8Bytes(answer, CloudJson.Default.TelemetryAnswer));
     }
 
     private async Task<CloudMethodResponse> FlushAsync(TimeSpan wait, CancellationToken cancellationToken)
@@ -83,17 +73,10 @@ public sealed class CloudMethods(MetricSnapshotter snapshots, ICloudStatus statu
 
     private long Unsent() => Enum.GetValues<CloudStream>().Sum(s => status.Stream(s).Unsent);
 
-    private static byte[] Write(Action<Utf8JsonWriter> body)
+    private static JsonElement Parse(byte[] snapshot)
     {
-        using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer))
-        {
-            json.WriteStartObject();
-            body(json);
-            json.WriteEndObject();
-        }
-
-        return buffer.ToArray();
+        using var document = JsonDocument.Parse(snapshot);
+        return document.RootElement.Clone();
     }
 
     /// <summary>An optional integer property of a JSON object payload (an empty payload or <c>null</c> takes the default).</summary>
@@ -144,3 +127,6 @@ public sealed class CloudMethods(MetricSnapshotter snapshots, ICloudStatus statu
 
 /// <summary>The answer to <c>Flush</c>: whether the buffer emptied within the wait, and its state.</summary>
 public sealed record FlushResult(bool Flushed, CloudBufferState Buffer);
+
+/// <summary>The answer to <c>GetTelemetry</c>: the latest snapshot, those before it (oldest first) and the buffer now.</summary>
+public sealed record TelemetryAnswer(JsonElement Latest, IReadOnlyList<JsonElement> History, CloudBufferState Buffer);

@@ -19,7 +19,7 @@ public sealed class MetricSnapshotter
     private const string NextIdState = "metrics-next";
     private static readonly PipelineStage[] Stages = Enum.GetValues<PipelineStage>();
 
-    private readonly PipelineMetrics _metrics;
+    private readonly IPipelineFigures _metrics;
     private readonly ICloudStatus _status;
     private readonly AgentDescription _agent;
     private readonly CloudBuffer _buffer;
@@ -30,7 +30,7 @@ public sealed class MetricSnapshotter
     private Baseline _baseline;
     private long _nextId;
 
-    public MetricSnapshotter(PipelineMetrics metrics, ICloudStatus status, AgentDescription agent, CloudBuffer buffer, int historySize, TimeProvider time)
+    public MetricSnapshotter(IPipelineFigures metrics, ICloudStatus status, AgentDescription agent, CloudBuffer buffer, int historySize, TimeProvider time)
     {
         _metrics = metrics;
         _status = status;
@@ -100,7 +100,7 @@ public sealed class MetricSnapshotter
             _metrics.InferenceRows,
             Enum.GetValues<Decision>().Select(_metrics.DecisionCount).ToArray(),
             _metrics.RejectionsByCode(),
-            Stages.Select(s => _metrics.Stage(s).Snapshot()).ToArray(),
+            Stages.Select(_metrics.Stage).ToArray(),
             process.TotalProcessorTime,
             process.WorkingSet64);
     }
@@ -108,130 +108,60 @@ public sealed class MetricSnapshotter
     private byte[] Write(long id, Baseline before, Baseline now)
     {
         var seconds = Math.Max((now.At - before.At).TotalSeconds, 1e-3);
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(4096);
-        using (var json = new Utf8JsonWriter(buffer))
-        {
-            json.WriteStartObject();
-            json.WriteNumber("id", id);
-            json.WriteString("at", now.At);
-            json.WriteNumber("intervalSeconds", Math.Round(seconds, 3));
-            WriteAgent(json);
-            WriteDrift(json);
-
-            json.WriteStartObject("events");
-            json.WriteNumber("received", now.Received - before.Received);
-            json.WriteNumber("scored", now.Scored - before.Scored);
-            json.WriteNumber("rejected", now.Rejected - before.Rejected);
-            json.WriteNumber("duplicates", now.Duplicates - before.Duplicates);
-            json.WriteNumber("acknowledged", now.Acknowledged - before.Acknowledged);
-            json.WriteNumber("modelErrors", now.ModelErrors - before.ModelErrors);
-            json.WriteNumber("answerFailures", now.AnswerFailures - before.AnswerFailures);
-            json.WriteEndObject();
-
-            json.WriteStartObject("decisions");
-            var decisions = Enum.GetValues<Decision>();
-            for (var i = 0; i < decisions.Length; i++)
-            {
-                json.WriteNumber(AnswerWriter.DecisionName(decisions[i]), now.Decisions[i] - before.Decisions[i]);
-            }
-
-            json.WriteEndObject();
-            json.WriteStartObject("rejections");
-            foreach (var (code, count) in now.Rejections)
-            {
-                var delta = count - before.Rejections.GetValueOrDefault(code);
-                if (delta > 0)
-                {
-                    json.WriteNumber(code, delta);
-                }
-            }
-
-            json.WriteEndObject();
-            json.WriteStartObject("totals");
-            json.WriteNumber("received", now.Received);
-            json.WriteNumber("scored", now.Scored);
-            json.WriteNumber("rejected", now.Rejected);
-            json.WriteNumber("duplicates", now.Duplicates);
-            json.WriteEndObject();
-
-            json.WriteNumber("throughputPerSecond", Math.Round((now.Scored + now.Rejected - before.Scored - before.Rejected) / seconds, 3));
-            var batches = now.Batches - before.Batches;
-            json.WriteNumber("averageBatchSize", batches == 0 ? 0 : Math.Round((double)(now.Rows - before.Rows) / batches, 2));
-
-            json.WriteStartObject("latencyMs");
-            for (var i = 0; i < Stages.Length; i++)
-            {
-                var interval = now.Stages[i].Since(before.Stages[i]);
-                json.WriteStartObject(PipelineStageNames.Of(Stages[i]));
-                json.WriteNumber("count", interval.Count);
-                json.WriteNumber("mean", Math.Round(interval.MeanMicros / 1000, 3));
-                json.WriteNumber("p50", Math.Round(interval.Percentile(0.5) / 1000, 3));
-                json.WriteNumber("p90", Math.Round(interval.Percentile(0.9) / 1000, 3));
-                json.WriteNumber("p99", Math.Round(interval.Percentile(0.99) / 1000, 3));
-                json.WriteEndObject();
-            }
-
-            json.WriteEndObject();
-
-            json.WriteStartObject("process");
-            json.WriteNumber("cpuPercent", Math.Round((now.Cpu - before.Cpu).TotalSeconds / seconds * 100, 2));
-            json.WriteNumber("cores", Environment.ProcessorCount);
-            json.WriteNumber("workingSetBytes", now.WorkingSet);
-            json.WriteNumber("managedHeapBytes", GC.GetTotalMemory(forceFullCollection: false));
-            json.WriteEndObject();
-
-            CloudStatusJson.WriteBuffer(json, _status);
-            json.WriteEndObject();
-        }
-
-        return buffer.WrittenSpan.ToArray();
+        var decisions = Enum.GetValues<Decision>();
+        var batches = now.Batches - before.Batches;
+        var model = _agent.Model();
+        var snapshot = new MetricSnapshot(
+            id,
+            now.At,
+            Math.Round(seconds, 3),
+            new SnapshotAgentInfo(_agent.Version, model?.Name, model?.Version, _agent.Provider()),
+            Drift(model),
+            new SnapshotEvents(
+                now.Received - before.Received,
+                now.Scored - before.Scored,
+                now.Rejected - before.Rejected,
+                now.Duplicates - before.Duplicates,
+                now.Acknowledged - before.Acknowledged,
+                now.ModelErrors - before.ModelErrors,
+                now.AnswerFailures - before.AnswerFailures),
+            decisions.Select((d, i) => (d, i)).ToDictionary(x => AnswerWriter.DecisionName(x.d), x => now.Decisions[x.i] - before.Decisions[x.i]),
+            now.Rejections.Select(r => (r.Key, Delta: r.Value - before.Rejections.GetValueOrDefault(r.Key))).Where(r => r.Delta > 0)
+                .ToDictionary(r => r.Key, r => r.Delta),
+            new SnapshotTotals(now.Received, now.Scored, now.Rejected, now.Duplicates),
+            Math.Round((now.Scored + now.Rejected - before.Scored - before.Rejected) / seconds, 3),
+            batches == 0 ? 0 : Math.Round((double)(now.Rows - before.Rows) / batches, 2),
+            Stages.Select((stage, i) => (stage, i)).ToDictionary(x => PipelineStageNames.Of(x.stage), x => Interval(now.Stages[x.i].Since(before.Stages[x.i]))),
+            new SnapshotProcess(
+                Math.Round((now.Cpu - before.Cpu).TotalSeconds / seconds * 100, 2),
+                Environment.ProcessorCount,
+                now.WorkingSet,
+                GC.GetTotalMemory(forceFullCollection: false)),
+            CloudBufferState.Of(_status));
+        return JsonSerializer.SerializeToUtf8Bytes(snapshot, CloudJson.Default.MetricSnapshot);
     }
 
-    private void WriteAgent(Utf8JsonWriter json)
-    {
-        json.WriteStartObject("agent");
-        json.WriteString("version", _agent.Version);
-        if (_agent.Model() is { } model)
-        {
-            json.WriteString("model", model.Name);
-            json.WriteString("modelVersion", model.Version);
-        }
-
-        if (_agent.Provider() is { } provider)
-        {
-            json.WriteString("provider", provider);
-        }
-
-        json.WriteEndObject();
-    }
+    private static StageInterval Interval(HistogramSnapshot interval) => new(
+        interval.Count,
+        Math.Round(interval.MeanMicros / 1000, 3),
+        Math.Round(interval.Percentile(0.5) / 1000, 3),
+        Math.Round(interval.Percentile(0.9) / 1000, 3),
+        Math.Round(interval.Percentile(0.99) / 1000, 3));
 
     /// <summary>
-    /// The running model's card band and score PSI (<c>drift</c>: <c>scorePsi</c>, <c>band.hourlyLow</c>,
-    /// <c>band.hourlyHigh</c>), so the fleet judges the store against the band of the model it runs; written only
-    /// when the figures are of the model named in <c>agent</c>.
+    /// The running model's card band and score PSI, so the fleet judges the store against the band of the model it
+    /// runs; null (left out) unless the figures are of the model named in <c>agent</c>.
     /// </summary>
-    private void WriteDrift(Utf8JsonWriter json)
+    private SnapshotDrift? Drift(ModelIdentity? model)
     {
-        if (_agent.Drift?.Invoke() is not { } drift || drift.Model != _agent.Model() || (drift.Band is null && drift.ScorePsi is null))
+        if (_agent.Drift?.Invoke() is not { } drift || drift.Model != model || (drift.Band is null && drift.ScorePsi is null))
         {
-            return;
+            return null;
         }
 
-        json.WriteStartObject("drift");
-        if (drift.ScorePsi is { } psi && double.IsFinite(psi))
-        {
-            json.WriteNumber("scorePsi", Math.Round(psi, 4));
-        }
-
-        if (drift.Band is { } band)
-        {
-            json.WriteStartObject("band");
-            json.WriteNumber("hourlyLow", band.HourlyLow);
-            json.WriteNumber("hourlyHigh", band.HourlyHigh);
-            json.WriteEndObject();
-        }
-
-        json.WriteEndObject();
+        return new SnapshotDrift(
+            drift.ScorePsi is { } psi && double.IsFinite(psi) ? Math.Round(psi, 4) : null,
+            drift.Band is { } band ? new SnapshotBand(band.HourlyLow, band.HourlyHigh) : null);
     }
 
     private sealed record Baseline(

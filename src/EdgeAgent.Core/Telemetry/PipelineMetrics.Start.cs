@@ -9,31 +9,20 @@ public sealed partial class PipelineMetrics
 
     private StartCounters Start => _start ??= new StartCounters(Meter);
 
-    /// <summary>Answer-journal entries refused at start, by reason.</summary>
-    public IReadOnlyDictionary<string, long> JournalEntriesRefused => Reader.TotalsBy(StartCounters.JournalRefused, StartCounters.ReasonTag);
-
-    /// <summary>Stored cards and merchants a start left in the store (over the caps), by kind (<c>card</c>, <c>merchant</c>).</summary>
-    public IReadOnlyDictionary<string, long> StateLeftAtStart => Reader.TotalsBy(StartCounters.StateLeft, StartCounters.KindTag);
-
     /// <paramref name="entries"/> journal entries refused at start, for <paramref name="reason"/>.
     public void CountJournalRefused(string reason, int entries) =>
-        Start.JournalRefusedCount.Add(entries, new KeyValuePair<string, object?>(StartCounters.ReasonTag, reason));
+        Start.JournalRefusedCount.Add(entries, new KeyValuePair<string, object?>(FaultMetricNames.ReasonTag, reason));
 
     /// <paramref name="entities"/> stored cards or merchants (<paramref name="kind"/>) left in the store at start.
     public void CountStateLeftAtStart(string kind, long entities) =>
-        Start.StateLeftCount.Add(entities, new KeyValuePair<string, object?>(StartCounters.KindTag, kind));
+        Start.StateLeftCount.Add(entities, new KeyValuePair<string, object?>(FaultMetricNames.KindTag, kind));
 
     private sealed class StartCounters(Meter meter)
     {
-        public const string JournalRefused = "edgeagent.journal.refused";
-        public const string StateLeft = "edgeagent.state.left_at_start";
-        public const string ReasonTag = "reason";
-        public const string KindTag = "kind";
-
-        public Counter<long> JournalRefusedCount { get; } = meter.CreateCounter<long>(JournalRefused, "{entry}",
+        public Counter<long> JournalRefusedCount { get; } = meter.CreateCounter<long>(FaultMetricNames.JournalRefused, "{entry}",
             "Answer-journal entries refused at start (not recorded), by reason; the start goes on without them.");
 
-        public Counter<long> StateLeftCount { get; } = meter.CreateCounter<long>(StateLeft, "{entity}",
+        public Counter<long> StateLeftCount { get; } = meter.CreateCounter<long>(FaultMetricNames.StateLeftAtStart, "{entity}",
             "Stored cards and merchants a start did not load into memory (over Pipeline:MaxCardsInMemory or MaxMerchantsInMemory); read when a payment needs them.");
     }
 }

@@ -7,10 +7,10 @@ namespace EdgeAgent.Core.Telemetry;
 
 /// <summary>
 /// The pipeline's counters and stage latencies as <see cref="System.Diagnostics.Metrics"/> instruments on the
-/// <see cref="AgentMeter"/> meter: the loops call the <c>Count…</c> methods and <see cref="Stage"/>; the exporter
-/// (Prometheus, OTLP) and this host's <see cref="Reader"/> both take the same measurements. The read properties
-/// come from the reader, so /status, the cloud snapshots and /metrics never disagree. Every call is
-/// allocation-free and lock-free on the caller's side.
+/// <see cref="AgentMeter"/> meter: the loops call the <c>Count…</c> methods and <see cref="Stage"/>. This is the
+/// write side only: the exporters (Prometheus, OTLP) and the host's read-back, which feeds /status and the cloud
+/// snapshots, take the same measurements from the meter, so they never disagree. Every call is allocation-free and
+/// lock-free on the caller's side.
 /// </summary>
 public sealed partial class PipelineMetrics : IDisposable
 {
@@ -44,7 +44,7 @@ public sealed partial class PipelineMetrics : IDisposable
     {
     }
 
-    /// <summary>Metrics on the host's <see cref="AgentMeter"/> meter, read back by a reader of that host alone.</summary>
+    /// <summary>Metrics on the host's <see cref="AgentMeter"/> meter, which the host's exporters and read-back take alone.</summary>
     /// <param name="meterFactory">The host's meter factory.</param>
     /// <param name="time">The clock whose timestamps the stages are given (the pipeline's); the system clock by default.</param>
     public PipelineMetrics(IMeterFactory meterFactory, TimeProvider? time = null)
@@ -56,12 +56,6 @@ public sealed partial class PipelineMetrics : IDisposable
     {
         _ownMeter = scope is null ? meter : null;
         Meter = meter;
-
-        // Every instrument of this host's meter (and of its other versions, which the same factory makes) is read,
-        // including those other components add later.
-        Reader = scope is null
-            ? new MeterReader(m => ReferenceEquals(m, meter))
-            : new MeterReader(m => ReferenceEquals(m.Scope, scope) && m.Name == AgentMeter.Name);
 
         _received = meter.CreateCounter<long>(MetricNames.PaymentsReceived, "{message}", "Messages received from terminals.");
         _scored = meter.CreateCounter<long>(MetricNames.PaymentsScored, "{payment}", "Payments scored, by decision.");
@@ -83,7 +77,7 @@ public sealed partial class PipelineMetrics : IDisposable
         var stageDuration = meter.CreateHistogram(MetricNames.StageDuration, "s",
             "Time spent per pipeline stage: per message, or per batch for compute_infer, answer, commit_wait and persist.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LatencyBuckets.Seconds });
-        _stages = Enum.GetValues<PipelineStage>().Select(s => new StageTimer(stageDuration, Reader, s, time.TimestampFrequency)).ToArray();
+        _stages = Enum.GetValues<PipelineStage>().Select(s => new StageTimer(stageDuration, s, time.TimestampFrequency)).ToArray();
 
         _decisionTags = Enum.GetValues<Decision>().Select(d => new KeyValuePair<string, object?>(MetricNames.DecisionTag, AnswerWriter.DecisionName(d))).ToArray();
         _codeTags = ValidationCodes.All.Select(c => new KeyValuePair<string, object?>(MetricNames.CodeTag, c)).ToArray();
@@ -96,67 +90,8 @@ public sealed partial class PipelineMetrics : IDisposable
     /// <summary>The last rejected payloads (code, store, terminal, time) for the status page.</summary>
     public RecentRejections RecentRejections { get; } = new();
 
-    /// <summary>This host's reader of the meter: every instrument on it, this host's measurements only.</summary>
-    public MeterReader Reader { get; }
-
-    /// <summary>Messages received on the payments topics.</summary>
-    public long Received => Reader.Total(MetricNames.PaymentsReceived);
-
-    /// <summary>Payments decided by the model or the fallback.</summary>
-    public long Scored => Reader.Total(MetricNames.PaymentsScored);
-
-    /// <summary>Repeats answered with the first answer.</summary>
-    public long Duplicates => Reader.Total(MetricNames.PaymentsDuplicates);
-
-    /// <summary>Payments refused.</summary>
-    public long Rejected => Reader.Total(MetricNames.PaymentsRejected);
-
-    /// <summary>Messages acknowledged, each after its outcome was on record.</summary>
-    public long Acknowledged => Reader.Total(MetricNames.MessagesAcknowledged);
-
-    /// <summary>Answers published.</summary>
-    public long AnswersPublished => Reader.Total(MetricNames.AnswersPublished);
-
-    /// <summary>Answers the transport could not publish.</summary>
-    public long AnswerFailures => Reader.Total(MetricNames.AnswersFailed);
-
-    /// <summary>Batches decided by the fallback because the model failed.</summary>
-    public long ModelErrors => Reader.Total(MetricNames.ModelErrors);
-
-    /// <summary>Commits of the record that failed and were retried.</summary>
-    public long PersistFailures => Reader.Total(MetricNames.PersistFailures);
-
-    /// <summary>Model runs (Triton's exec count); rows divided by runs is the average batch size.</summary>
-    public long InferenceBatches => Reader.Total(MetricNames.InferenceExecutions);
-
-    /// <summary>Rows scored (Triton's inference count).</summary>
-    public long InferenceRows => Reader.Total(MetricNames.InferenceRows);
-
-    /// <summary>Payments the shadow model scored.</summary>
-    public long ShadowRows => Reader.Total(MetricNames.ShadowRows);
-
-    /// <summary>Payments where the shadow model, with its own thresholds, would have decided as the live model did.</summary>
-    public long ShadowAgreements => Reader.Total(MetricNames.ShadowAgreements);
-
-    /// <summary>Batches the shadow model failed on (the live answers were unaffected).</summary>
-    public long ShadowErrors => Reader.Total(MetricNames.ShadowErrors);
-
-    /// <summary>Messages received and not yet acknowledged.</summary>
-    public long InFlight => Math.Max(0, Received - Acknowledged);
-
     /// <summary>The timer of one stage of the pipeline.</summary>
     public StageTimer Stage(PipelineStage stage) => _stages[(int)stage];
-
-    /// <summary>Payments scored with <paramref name="decision"/>.</summary>
-    public long DecisionCount(Decision decision) =>
-        Reader.Total(MetricNames.PaymentsScored, MetricNames.DecisionTag, AnswerWriter.DecisionName(decision));
-
-    /// <summary>Rejections by reason code; a payload with several errors counts once per distinct code.</summary>
-    public IReadOnlyDictionary<string, long> RejectionsByCode()
-    {
-        var counted = Reader.TotalsBy(MetricNames.RejectionReasons, MetricNames.CodeTag);
-        return ValidationCodes.All.ToDictionary(code => code, code => counted.GetValueOrDefault(code));
-    }
 
     /// <summary>
     /// Records a zero on every counter, every decision and every rejection code, so that each series exists from
@@ -258,7 +193,6 @@ public sealed partial class PipelineMetrics : IDisposable
     /// <inheritdoc/>
     public void Dispose()
     {
-        Reader.Dispose();
         _ownMeter?.Dispose();
     }
 

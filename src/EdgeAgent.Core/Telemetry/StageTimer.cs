@@ -9,14 +9,12 @@ namespace EdgeAgent.Core.Telemetry;
 public sealed class StageTimer
 {
     private readonly Histogram<double> _histogram;
-    private readonly MeterReader _reader;
     private readonly KeyValuePair<string, object?> _tag;
     private readonly double _timestampFrequency;
 
-    internal StageTimer(Histogram<double> histogram, MeterReader reader, PipelineStage stage, long timestampFrequency)
+    internal StageTimer(Histogram<double> histogram, PipelineStage stage, long timestampFrequency)
     {
         _histogram = histogram;
-        _reader = reader;
         _timestampFrequency = timestampFrequency;
         Name = PipelineStageNames.Of(stage);
         _tag = new(MetricNames.StageTag, Name);
@@ -72,7 +70,4 @@ public sealed class StageTimer
             TaskContinuationOptions.ExecuteSynchronously,
             TaskScheduler.Default);
     }
-
-    /// <summary>What this host recorded so far, in microseconds (read back from the instrument).</summary>
-    public HistogramSnapshot Snapshot() => _reader.Histogram(MetricNames.StageDuration, MetricNames.StageTag, Name);
 }

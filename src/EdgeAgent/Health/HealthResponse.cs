@@ -1,4 +1,5 @@
 using System.Text.Json;
+using EdgeAgent.Telemetry;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace EdgeAgent.Health;
@@ -15,32 +16,11 @@ public static class HealthResponse
         ArgumentNullException.ThrowIfNull(report);
         context.Response.ContentType = "application/json";
         context.Response.Headers.CacheControl = "no-store";
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(512);
-        using (var json = new Utf8JsonWriter(buffer))
-        {
-            json.WriteStartObject();
-            json.WriteString("status", Name(report.Status));
-            json.WriteStartArray("reasons");
-            foreach (var (_, entry) in report.Entries.Where(e => e.Value.Status != HealthStatus.Healthy))
-            {
-                json.WriteStringValue(entry.Description);
-            }
-
-            json.WriteEndArray();
-            json.WriteStartObject("checks");
-            foreach (var (name, entry) in report.Entries)
-            {
-                json.WriteStartObject(name);
-                json.WriteString("status", Name(entry.Status));
-                json.WriteString("description", entry.Description);
-                json.WriteEndObject();
-            }
-
-            json.WriteEndObject();
-            json.WriteEndObject();
-        }
-
-        return context.Response.Body.WriteAsync(buffer.WrittenMemory).AsTask();
+        var document = new HealthDocument(
+            Name(report.Status),
+            [.. report.Entries.Values.Where(e => e.Status != HealthStatus.Healthy).Select(e => e.Description)],
+            report.Entries.ToDictionary(e => e.Key, e => new HealthCheckState(Name(e.Value.Status), e.Value.Description)));
+        return JsonSerializer.SerializeAsync(context.Response.Body, document, HttpJson.Default.HealthDocument, context.RequestAborted);
     }
 
     private static string Name(HealthStatus status) => status switch
@@ -50,3 +30,9 @@ public static class HealthResponse
         _ => "unhealthy",
     };
 }
+
+/// <summary>A health response: the overall status, why it is not healthy, and each check by name.</summary>
+public sealed record HealthDocument(string Status, IReadOnlyList<string?> Reasons, IReadOnlyDictionary<string, HealthCheckState> Checks);
+
+/// <summary>One check: its status and what it says.</summary>
+public sealed record HealthCheckState(string Status, string? Description);

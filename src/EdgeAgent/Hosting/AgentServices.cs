@@ -8,6 +8,7 @@ using EdgeAgent.Security;
 using EdgeAgent.Storage;
 using EdgeAgent.Storage.Files;
 using EdgeAgent.Telemetry;
+using EdgeAgent.Telemetry.Readback;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace EdgeAgent.Hosting;
@@ -22,7 +23,13 @@ public static class AgentServices
         services.AddOptions<PipelineOptions>().PostConfigure<Microsoft.Extensions.Options.IOptions<MqttOptions>>((pipeline, mqtt) =>
             pipeline.CommitDelayMilliseconds ??= mqtt.Value.UsesExternalBroker ? 2 : 0);
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<PipelineMetrics>();
+        // The read-back listens before the pipeline's instruments record anything: a listener sees only what comes after it.
+        services.AddSingleton(sp => new PipelineReadings(sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
+        services.AddSingleton(sp =>
+        {
+            _ = sp.GetRequiredService<PipelineReadings>();
+            return new PipelineMetrics(sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), sp.GetRequiredService<TimeProvider>());
+        });
         services.TryAddSingleton<IBrokerAccess>(sp => new Mqtt.Security.PolicyBrokerAccess(
             sp.GetRequiredService<Mqtt.Security.ITerminalAccessPolicy>(), sp.Value<PipelineOptions>().TopicRoot));
         services.TryAddSingleton<IRecentAnswerSource, NoRecentAnswers>();

@@ -14,6 +14,7 @@ using EdgeAgent.Storage;
 using EdgeAgent.Storage.Files;
 using EdgeAgent.Storage.Queues;
 using EdgeAgent.Telemetry;
+using EdgeAgent.Telemetry.Readback;
 using Microsoft.Extensions.Options;
 
 namespace EdgeAgent.Hosting;
@@ -72,7 +73,7 @@ public static class CloudServices
         services.AddSingleton<ICloudStatus>(sp =>
             sp.Value<CloudOptions>().Transport == CloudTransportKind.None ? CloudStatus.Off : sp.GetRequiredService<CloudStatus>());
         services.AddSingleton(sp => new MetricSnapshotter(
-            sp.GetRequiredService<PipelineMetrics>(), sp.GetRequiredService<ICloudStatus>(), sp.GetRequiredService<AgentDescription>(),
+            sp.GetRequiredService<PipelineReadings>(), sp.GetRequiredService<ICloudStatus>(), sp.GetRequiredService<AgentDescription>(),
             sp.GetRequiredService<CloudBuffer>(), sp.Value<CloudOptions>().MetricsHistory, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new DesiredPropertiesApplier(
             sp.Value<CloudOptions>(), sp.Value<DecisionOptions>(), sp.GetService<DecisionPolicy>(), sp.GetService<IModelControl>(),

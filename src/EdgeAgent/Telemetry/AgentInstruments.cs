@@ -35,7 +35,7 @@ public sealed class AgentInstruments
         meter.CreateObservableGauge(AgentInfo, () => new Measurement<int>(1,
             new KeyValuePair<string, object?>("version", AgentStatus.Version), new KeyValuePair<string, object?>("mode", status.State.Mode)),
             null, "The agent's version and mode (scoring or echo); always 1.");
-        meter.CreateObservableUpDownCounter(InFlight, () => status.Metrics.InFlight, "{message}", "Messages received and not yet acknowledged.");
+        meter.CreateObservableUpDownCounter(InFlight, () => status.Readings.InFlight, "{message}", "Messages received and not yet acknowledged.");
         meter.CreateObservableUpDownCounter(Queued, () => status.Pipeline?.QueuedMessages ?? 0, "{message}", "Messages waiting for the scoring loop.");
         meter.CreateObservableUpDownCounter(Unrecorded, () => status.Pipeline?.UnrecordedPayments ?? 0, "{payment}",
             "Payments answered and not yet recorded and acknowledged (bounded by Pipeline:RecordBacklog; the device's lag).");

@@ -5,6 +5,7 @@ using EdgeAgent.Core.Telemetry;
 using EdgeAgent.Hosting;
 using EdgeAgent.Mqtt;
 using EdgeAgent.Onnx;
+using EdgeAgent.Telemetry.Readback;
 
 namespace EdgeAgent.Telemetry;
 
@@ -16,6 +17,7 @@ namespace EdgeAgent.Telemetry;
 public sealed class AgentStatus(
     IIngest ingest,
     PipelineMetrics metrics,
+    PipelineReadings readings,
     IReadinessGate gate,
     TimeProvider time,
     ModelHolder? model = null,
@@ -43,6 +45,9 @@ public sealed class AgentStatus(
     public bool EmbeddedBroker => ingest is Mqtt.Embedded.EmbeddedBrokerIngest;
 
     public PipelineMetrics Metrics => metrics;
+
+    /// <summary>The pipeline's figures, read back from this host's meter.</summary>
+    public PipelineReadings Readings => readings;
 
     /// <summary>Problems other components reported (disk full, intake stopped, …).</summary>
     public IReadinessGate Gate => gate;

@@ -1,5 +1,6 @@
 using EdgeAgent.Core.Scoring;
 using EdgeAgent.Core.Telemetry;
+using EdgeAgent.Telemetry.Readback;
 using Microsoft.Extensions.Options;
 
 namespace EdgeAgent.Telemetry;
@@ -20,7 +21,7 @@ public sealed record StatusCharts(int IntervalSeconds, IReadOnlyList<ChartPoint>
 /// own figures are since the start. Kept in memory for <see cref="Capacity"/> intervals (ten minutes at the
 /// default), so a page opened after a replay still shows it.
 /// </summary>
-internal sealed class StatusHistory(PipelineMetrics metrics, IOptions<TelemetryOptions> options, TimeProvider time) : BackgroundService
+internal sealed class StatusHistory(PipelineReadings readings, IOptions<TelemetryOptions> options, TimeProvider time) : BackgroundService
 {
     public const int Capacity = 120;
 
@@ -82,10 +83,10 @@ internal sealed class StatusHistory(PipelineMetrics metrics, IOptions<TelemetryO
 
     private Totals Read() => new(
         time.GetTimestamp(),
-        metrics.Scored + metrics.Rejected + metrics.Duplicates,
-        metrics.Scored,
-        metrics.DecisionCount(Decision.Review) + metrics.DecisionCount(Decision.Decline),
-        metrics.Stage(PipelineStage.Total).Snapshot());
+        readings.Scored + readings.Rejected + readings.Duplicates,
+        readings.Scored,
+        readings.DecisionCount(Decision.Review) + readings.DecisionCount(Decision.Decline),
+        readings.Stage(PipelineStage.Total));
 
     private readonly record struct Totals(long Timestamp, long Handled, long Scored, long Alerts, HistogramSnapshot Latency);
 }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using EdgeAgent.Cloud.Telemetry;
 using EdgeAgent.Core.Scoring;
 using EdgeAgent.Core.Telemetry;
+using EdgeAgent.Telemetry.Readback;
 
 namespace EdgeAgent.Telemetry;
 
@@ -26,8 +27,8 @@ public static class StatusJson
     public static StatusDocument Document(AgentStatus status, bool operatorView, StatusCharts? charts = null)
     {
         ArgumentNullException.ThrowIfNull(status);
-        var metrics = status.Metrics;
-        metrics.Reader.Observe();
+        var readings = status.Readings;
+        readings.Reader.Observe();
         var state = status.State;
         var cloud = status.Cloud is { Enabled: true } link ? link : null;
         return new StatusDocument(
@@ -48,9 +49,9 @@ public static class StatusJson
             operatorView ? cloud?.Target : null,
             cloud is null ? null : CloudBufferState.Of(cloud),
             Fleet(status),
-            Enum.GetValues<PipelineStage>().Select(metrics.Stage).ToDictionary(timer => timer.Name, timer => Latency(timer.Snapshot())),
-            [.. metrics.RecentRejections.Latest().Select(r => new RejectionStatus(r.Code, r.StoreId, r.TerminalId, r.At))],
-            OtherInstruments(metrics.Reader),
+            Enum.GetValues<PipelineStage>().ToDictionary(PipelineStageNames.Of, stage => Latency(readings.Stage(stage))),
+            [.. status.Metrics.RecentRejections.Latest().Select(r => new RejectionStatus(r.Code, r.StoreId, r.TerminalId, r.At))],
+            OtherInstruments(readings.Reader),
             charts);
     }
 
@@ -66,10 +67,10 @@ public static class StatusJson
             return null;
         }
 
-        var metrics = status.Metrics;
+        var readings = status.Readings;
         var shadow = status.Shadow is { } other
-            ? new ShadowStatus(other.Model.ToString(), metrics.ShadowRows,
-                metrics.ShadowRows == 0 ? 0 : Math.Round((double)metrics.ShadowAgreements / metrics.ShadowRows, 5), metrics.ShadowErrors)
+            ? new ShadowStatus(other.Model.ToString(), readings.ShadowRows,
+                readings.ShadowRows == 0 ? 0 : Math.Round((double)readings.ShadowAgreements / readings.ShadowRows, 5), readings.ShadowErrors)
             : null;
         return new ModelStatus(
             model.Model.Name,
@@ -95,23 +96,23 @@ public static class StatusJson
 
     private static PaymentCounts Payments(AgentStatus status)
     {
-        var metrics = status.Metrics;
+        var readings = status.Readings;
         return new PaymentCounts(
-            metrics.Received,
-            metrics.Scored,
-            metrics.Rejected,
-            metrics.Duplicates,
-            metrics.Acknowledged,
-            metrics.InFlight,
+            readings.Received,
+            readings.Scored,
+            readings.Rejected,
+            readings.Duplicates,
+            readings.Acknowledged,
+            readings.InFlight,
             status.Pipeline?.QueuedMessages ?? 0,
             status.Pipeline?.CardsInMemory ?? 0,
-            metrics.AnswersPublished,
-            metrics.AnswerFailures,
-            metrics.ModelErrors,
-            metrics.PersistFailures,
-            metrics.InferenceBatches == 0 ? 0 : Math.Round((double)metrics.InferenceRows / metrics.InferenceBatches, 2),
-            Enum.GetValues<Decision>().ToDictionary(Core.Pipeline.AnswerWriter.DecisionName, metrics.DecisionCount),
-            metrics.RejectionsByCode().Where(r => r.Value > 0).ToDictionary());
+            readings.AnswersPublished,
+            readings.AnswerFailures,
+            readings.ModelErrors,
+            readings.PersistFailures,
+            readings.InferenceBatches == 0 ? 0 : Math.Round((double)readings.InferenceRows / readings.InferenceBatches, 2),
+            Enum.GetValues<Decision>().ToDictionary(Core.Pipeline.AnswerWriter.DecisionName, readings.DecisionCount),
+            readings.RejectionsByCode().Where(r => r.Value > 0).ToDictionary());
     }
 
     private static StageLatency Latency(HistogramSnapshot snapshot) => new(

@@ -3,6 +3,7 @@ using System.Text.Json;
 using EdgeAgent.Core.Payments;
 using EdgeAgent.Core.Pipeline;
 using EdgeAgent.Core.Telemetry;
+using EdgeAgent.Core.Tests.Telemetry;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EdgeAgent.Core.Tests.Pipeline;
@@ -14,10 +15,12 @@ public sealed class PipelineIsolationTests
     private readonly MemoryStore _store;
     private readonly AmountScorer _scorer = new();
     private readonly PipelineMetrics _metrics = new();
+    private readonly PipelineCounts _counts;
     private readonly RecordingPublisher _publisher;
 
     public PipelineIsolationTests()
     {
+        _counts = new PipelineCounts(_metrics.Meter);
         _store = new MemoryStore(_events);
         _publisher = new RecordingPublisher(_events);
     }
@@ -39,7 +42,7 @@ public sealed class PipelineIsolationTests
         }
 
         Assert.Equal("approve", answers["ok"].GetProperty("decision").GetString());
-        Assert.Equal(2, _metrics.ModelErrors);
+        Assert.Equal(2, _counts.ModelErrors);
         Assert.Equal(3, _store.Scored.Count);
     }
 
@@ -141,7 +144,7 @@ public sealed class PipelineIsolationTests
         await RunAsync(Messages.Create(_events, TestPayments.Json(), "m", topic: "pos/4111111111111111/t1/payments", responseTopic: null));
 
         Assert.Empty(_publisher.Published);
-        Assert.Equal(1, _metrics.RejectionsByCode()["card_data_misplaced"]);
+        Assert.Equal(1, _counts.RejectionsByCode()["card_data_misplaced"]);
     }
 
     [Fact]
@@ -157,7 +160,7 @@ public sealed class PipelineIsolationTests
         var answer = Json(_publisher.Published.Last().Payload);
         Assert.Equal("poison_message", answer.GetProperty("errors")[0].GetProperty("code").GetString());
         Assert.True(((TestSettlement)message.Settlement).Acknowledged);
-        Assert.Equal(1, _metrics.PoisonMessages);
+        Assert.Equal(1, _counts.PoisonMessages);
     }
 
     [Fact]
@@ -185,7 +188,7 @@ public sealed class PipelineIsolationTests
 
         Assert.Equal(50, _publisher.Published.Count);
         Assert.Equal(5, _store.DeadLetters.Count);
-        Assert.Equal(45, _metrics.DeadLettersDropped);
+        Assert.Equal(45, _counts.DeadLettersDropped);
         Assert.All(messages, m => Assert.True(((TestSettlement)m.Settlement).Acknowledged));
     }
 
@@ -265,8 +268,8 @@ public sealed class PipelineIsolationTests
         Assert.Equal(["a", "b"], _store.Scored.Select(o => o.TransactionId).Order());
         Assert.Equal("internal_error", Assert.Single(_store.DeadLetters).Errors[0].Code);
         Assert.All(messages, m => Assert.True(((TestSettlement)m.Settlement).Acknowledged));
-        Assert.Equal(1, _metrics.IntakePauses.GetValueOrDefault("store_unavailable"));
-        Assert.Equal(1, _metrics.IntakeResumes);
+        Assert.Equal(1, _counts.IntakePauses.GetValueOrDefault("store_unavailable"));
+        Assert.Equal(1, _counts.IntakeResumes);
     }
 
     private ScoringPipeline CreatePipeline(PipelineOptions? options = null, IPoisonLedger? ledger = null, IRecordingObserver? observer = null) => new(

@@ -1,5 +1,6 @@
 using EdgeAgent.Core.Pipeline;
 using EdgeAgent.Core.Telemetry;
+using EdgeAgent.Core.Tests.Telemetry;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EdgeAgent.Core.Tests.Pipeline;
@@ -16,9 +17,11 @@ public sealed class RecordBacklogTests
     private readonly MemoryStore _store;
     private readonly RecordingPublisher _publisher;
     private readonly PipelineMetrics _metrics = new();
+    private readonly PipelineCounts _counts;
 
     public RecordBacklogTests()
     {
+        _counts = new PipelineCounts(_metrics.Meter);
         _store = new MemoryStore(_events);
         _publisher = new RecordingPublisher(_events);
     }
@@ -52,21 +55,21 @@ public sealed class RecordBacklogTests
             Assert.Equal(i + 1, _publisher.Published.Count);
         }
 
-        Assert.Equal(0, _metrics.Acknowledged);
+        Assert.Equal(0, _counts.Acknowledged);
         Assert.Equal(Backlog, pipeline.UnrecordedPayments);
-        Assert.Equal(0, _metrics.RecordWaits);
+        Assert.Equal(0, _counts.RecordWaits);
 
         // At the bound: the next payment is answered, then the scoring loop waits to hand it over.
         var waiting = pipeline.EnqueueAsync(messages[Backlog], CancellationToken.None);
         Assert.False(waiting.IsCompleted);
         Assert.Equal(Backlog + 1, _publisher.Published.Count);
-        Assert.Equal(1, _metrics.RecordWaits);
+        Assert.Equal(1, _counts.RecordWaits);
 
         // Intake pauses: what arrives now is queued, not scored or answered.
         await pipeline.EnqueueAsync(messages[Backlog + 1], CancellationToken.None);
         Assert.Equal(1, pipeline.QueuedMessages);
         Assert.Equal(Backlog + 1, _publisher.Published.Count);
-        Assert.Equal(0, _metrics.Acknowledged);
+        Assert.Equal(0, _counts.Acknowledged);
 
         _store.Device.Set();
         await waiting.AsTask().WaitAsync(TimeSpan.FromSeconds(30));
@@ -74,7 +77,7 @@ public sealed class RecordBacklogTests
         await run.WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal(Backlog + 2, _publisher.Published.Count);
-        Assert.Equal(Backlog + 2, _metrics.Acknowledged);
+        Assert.Equal(Backlog + 2, _counts.Acknowledged);
         Assert.Equal(0, pipeline.UnrecordedPayments);
         Assert.All(messages, m => Assert.True(((TestSettlement)m.Settlement).Acknowledged));
         Assert.Equal(Backlog + 2, _store.Scored.Count);

@@ -3,6 +3,7 @@ using System.Text.Json;
 using EdgeAgent.Core.Pipeline;
 using EdgeAgent.Core.Scoring;
 using EdgeAgent.Core.Telemetry;
+using EdgeAgent.Core.Tests.Telemetry;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EdgeAgent.Core.Tests.Pipeline;
@@ -13,10 +14,12 @@ public sealed class ScoringPipelineTests
     private readonly MemoryStore _store;
     private readonly AmountScorer _scorer = new();
     private readonly PipelineMetrics _metrics = new();
+    private readonly PipelineCounts _counts;
     private readonly RecordingPublisher _publisher;
 
     public ScoringPipelineTests()
     {
+        _counts = new PipelineCounts(_metrics.Meter);
         _store = new MemoryStore(_events);
         _publisher = new RecordingPublisher(_events);
     }
@@ -100,8 +103,8 @@ public sealed class ScoringPipelineTests
         Assert.Equal(0.6, answer.GetProperty("score").GetDouble(), 5);
         Assert.Equal("amount-rule", answer.GetProperty("model").GetProperty("name").GetString());
         Assert.Equal(payload, _store.Answers["store-1/t1/tx-1"]);
-        Assert.Equal(1, _metrics.Scored);
-        Assert.Equal(1, _metrics.Acknowledged);
+        Assert.Equal(1, _counts.Scored);
+        Assert.Equal(1, _counts.Acknowledged);
     }
 
     [Fact]
@@ -136,8 +139,8 @@ public sealed class ScoringPipelineTests
         Assert.Equal(answers[0], answers[1]);
         Assert.Equal(1, _scorer.Batches.Sum());
         Assert.Single(_store.Scored);
-        Assert.Equal(1, _metrics.Scored);
-        Assert.Equal(1, _metrics.Duplicates);
+        Assert.Equal(1, _counts.Scored);
+        Assert.Equal(1, _counts.Duplicates);
         Assert.Single(_store.Cards.Single().Value.Recent);
         Assert.True(((TestSettlement)retry.Settlement).Acknowledged);
     }
@@ -155,7 +158,7 @@ public sealed class ScoringPipelineTests
         Assert.Equal("rejected", answers[1].GetProperty("status").GetString());
         Assert.Equal("duplicate_conflict", answers[1].GetProperty("errors")[0].GetProperty("code").GetString());
         Assert.Equal(1, _scorer.Batches.Sum());
-        Assert.Equal(1, _metrics.DuplicateConflicts);
+        Assert.Equal(1, _counts.DuplicateConflicts);
         Assert.True(((TestSettlement)forged.Settlement).Acknowledged);
     }
 
@@ -190,9 +193,9 @@ public sealed class ScoringPipelineTests
         Assert.DoesNotContain("4111111111111112", kept, StringComparison.Ordinal);
         Assert.DoesNotContain("-3", kept, StringComparison.Ordinal);
         Assert.Contains("\"name\":\"amount\"", kept, StringComparison.Ordinal);
-        Assert.Equal(1, _metrics.RejectionsByCode()["luhn_check_failed"]);
-        Assert.Equal(1, _metrics.Rejected);
-        Assert.Equal(0, _metrics.Scored);
+        Assert.Equal(1, _counts.RejectionsByCode()["luhn_check_failed"]);
+        Assert.Equal(1, _counts.Rejected);
+        Assert.Equal(0, _counts.Scored);
     }
 
     [Fact]
@@ -220,8 +223,8 @@ public sealed class ScoringPipelineTests
         await RunAsync(Messages.Create(_events, TestPayments.Json(transactionId: "tx-1"), "tx-1"));
 
         Assert.Equal(["answer pos/store-1/t1/responses/r1", "commit tx-1", "ack tx-1"], _events);
-        Assert.Equal(2, _metrics.PersistFailures);
-        Assert.Equal(1, _metrics.IntakeResumes);
+        Assert.Equal(2, _counts.PersistFailures);
+        Assert.Equal(1, _counts.IntakeResumes);
     }
 
     [Fact]
@@ -235,7 +238,7 @@ public sealed class ScoringPipelineTests
         Assert.Equal("review", answer.GetProperty("decision").GetString());
         Assert.Equal(JsonValueKind.Null, answer.GetProperty("score").ValueKind);
         Assert.Equal("model_unavailable", answer.GetProperty("reason").GetString());
-        Assert.Equal(1, _metrics.ModelErrors);
+        Assert.Equal(1, _counts.ModelErrors);
     }
 
     [Fact]
@@ -249,7 +252,7 @@ public sealed class ScoringPipelineTests
         Assert.Equal(50, _scorer.Batches.Sum());
         Assert.All(_scorer.Batches, rows => Assert.InRange(rows, 1, _scorer.MaxBatchSize));
         Assert.Equal(50, _publisher.Published.Count);
-        Assert.Equal(50, _metrics.Acknowledged);
+        Assert.Equal(50, _counts.Acknowledged);
     }
 
     [Fact]

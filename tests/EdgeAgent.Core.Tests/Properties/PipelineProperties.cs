@@ -5,6 +5,7 @@ using CsCheck;
 using EdgeAgent.Core.Pipeline;
 using EdgeAgent.Core.Telemetry;
 using EdgeAgent.Core.Tests.Pipeline;
+using EdgeAgent.Core.Tests.Telemetry;
 using EdgeAgent.Fuzzing;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -34,6 +35,7 @@ public sealed class PipelineProperties
         var store = new MemoryStore(events);
         var publisher = new RecordingPublisher(events);
         using var metrics = new PipelineMetrics();
+        using var counts = new PipelineCounts(metrics.Meter);
         using var pipeline = new ScoringPipeline(
             new PipelineParts
             {
@@ -65,9 +67,9 @@ public sealed class PipelineProperties
         await run.WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.All(messages, m => Assert.True(((TestSettlement)m.Settlement).Acknowledged));
-        Assert.Equal(messages.Count, metrics.Received);
-        Assert.Equal(messages.Count, metrics.Acknowledged);
-        Assert.Equal(messages.Count, metrics.Scored + metrics.Duplicates + metrics.Rejected);
+        Assert.Equal(messages.Count, counts.Received);
+        Assert.Equal(messages.Count, counts.Acknowledged);
+        Assert.Equal(messages.Count, counts.Scored + counts.Duplicates + counts.Rejected);
 
         var usable = inputs.Count(i => i.Envelope.TopicUsable) + 1;
         var published = publisher.Published.ToList();

@@ -15,15 +15,15 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace EdgeAgent.Fleet.Tests.Infrastructure;
 
 /// <summary>
-/// One store's agent as far as its metric snapshots go, built from the agent's own parts: its pipeline counters, its
+/// One store's agent as far as its metric snapshots go, built from the agent's own parts: its
 /// <see cref="MetricSnapshotter"/> and cloud buffer in a real LiteDB file, and its MQTT cloud transport logged in at
 /// the broker as the store (client id and login = store id), which publishes on <c>edgeagent/{store}/metrics</c>.
-/// Scoring is not run: the counters are fed as the scoring loop feeds them.
+/// Scoring is not run: the figures the host would read back from its meter are counted here.
 /// </summary>
 internal sealed class SnapshotAgent : IAsyncDisposable
 {
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "edgeagent-snapagent-" + Guid.NewGuid().ToString("N")[..12]);
-    private readonly PipelineMetrics _metrics = new();
+    private readonly FedFigures _figures = new();
     private readonly LiteDbFile _file;
     private readonly CloudBuffer _buffer;
     private readonly MqttTargetTransport _transport;
@@ -59,7 +59,7 @@ internal sealed class SnapshotAgent : IAsyncDisposable
         _transport = new MqttTargetTransport(cloud, TimeProvider.System, _log);
         var status = new CloudStatus(_buffer, _transport, new CloudRuntimeSettings(cloud), TimeProvider.System);
         var agent = new AgentDescription("1.0.0-test", () => new ModelIdentity(model, "1.0.0"), () => provider, () => null);
-        _snapshotter = new MetricSnapshotter(_metrics, status, agent, _buffer, 8, clock ?? TimeProvider.System);
+        _snapshotter = new MetricSnapshotter(_figures, status, agent, _buffer, 8, clock ?? TimeProvider.System);
     }
 
     public string StoreId { get; }
@@ -98,9 +98,7 @@ internal sealed class SnapshotAgent : IAsyncDisposable
             var declines = (int)Math.Round(payments * flagged);
             for (var i = 0; i < payments; i++)
             {
-                _metrics.CountReceived();
-                _metrics.CountScored(i < declines ? Decision.Decline : Decision.Approve);
-                _metrics.Stage(PipelineStage.Total).Record(latencyMs * 1000);
+                _figures.Count(i < declines ? Decision.Decline : Decision.Approve, latencyMs * 1000);
             }
 
             snapshot = _snapshotter.Take();
@@ -135,7 +133,6 @@ internal sealed class SnapshotAgent : IAsyncDisposable
     {
         await _transport.StopAsync(CancellationToken.None);
         await _transport.DisposeAsync();
-        _metrics.Dispose();
         _file.Dispose();
         try
         {
@@ -165,6 +162,43 @@ internal sealed class SnapshotAgent : IAsyncDisposable
         }
 
         public override string ToString() => string.Join('\n', _lines);
+    }
+
+    /// <summary>Scored payments, their decisions and their time from receipt to answer; nothing else happens here.</summary>
+    private sealed class FedFigures : IPipelineFigures
+    {
+        private readonly LatencyHistogram _total = new();
+        private readonly long[] _decisions = new long[Enum.GetValues<Decision>().Length];
+
+        public long Received => _decisions.Sum();
+
+        public long Scored => _decisions.Sum();
+
+        public long Rejected => 0;
+
+        public long Duplicates => 0;
+
+        public long Acknowledged => 0;
+
+        public long ModelErrors => 0;
+
+        public long AnswerFailures => 0;
+
+        public long InferenceBatches => 0;
+
+        public long InferenceRows => 0;
+
+        public void Count(Decision decision, double micros)
+        {
+            _decisions[(int)decision]++;
+            _total.Record(micros);
+        }
+
+        public long DecisionCount(Decision decision) => _decisions[(int)decision];
+
+        public IReadOnlyDictionary<string, long> RejectionsByCode() => new Dictionary<string, long>();
+
+        public HistogramSnapshot Stage(PipelineStage stage) => stage == PipelineStage.Total ? _total.Snapshot() : HistogramSnapshot.Empty;
     }
 
     /// <summary>No records: this agent only sends snapshots.</summary>

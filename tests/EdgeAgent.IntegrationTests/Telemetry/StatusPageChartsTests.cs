@@ -44,7 +44,7 @@ public sealed class StatusPageChartsTests : IAsyncLifetime
         };
 
         // A component's instrument with a long name and a long series, which the page lists under "Other instruments".
-        _agent.Metrics.Meter.CreateCounter<long>("edgeagent.extension.an_instrument_whose_name_and_series_do_not_break_anywhere")
+        _agent.Services.GetRequiredService<Core.Telemetry.PipelineMetrics>().Meter.CreateCounter<long>("edgeagent.extension.an_instrument_whose_name_and_series_do_not_break_anywhere")
             .Add(1, new KeyValuePair<string, object?>("series", "value_" + new string('x', 120)));
         await page.GotoAsync(_agent.BaseUrl + "/");
         await page.WaitForFunctionAsync("() => Number(document.body.dataset.updates) >= 1");

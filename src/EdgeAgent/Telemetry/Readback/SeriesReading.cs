@@ -1,4 +1,6 @@
-namespace EdgeAgent.Core.Telemetry;
+using EdgeAgent.Core.Telemetry;
+
+namespace EdgeAgent.Telemetry.Readback;
 
 /// <summary>One series of an instrument: its tag values, and its total, last value or distribution.</summary>
 public sealed class SeriesReading

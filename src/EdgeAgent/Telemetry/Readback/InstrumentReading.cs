@@ -1,7 +1,8 @@
 using System.Diagnostics.Metrics;
 using System.Globalization;
+using EdgeAgent.Core.Telemetry;
 
-namespace EdgeAgent.Core.Telemetry;
+namespace EdgeAgent.Telemetry.Readback;
 
 /// <summary>What a <see cref="MeterReader"/> holds of one instrument: its series, one per set of tag values.</summary>
 public sealed class InstrumentReading

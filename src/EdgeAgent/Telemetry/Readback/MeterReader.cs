@@ -1,12 +1,13 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
+using EdgeAgent.Core.Telemetry;
 
-namespace EdgeAgent.Core.Telemetry;
+namespace EdgeAgent.Telemetry.Readback;
 
 /// <summary>
-/// Reads the instruments of one host's meter in-process: the single source that <c>/status</c>, the status page,
-/// the cloud snapshots and <see cref="PipelineMetrics"/>' read properties take their figures from, the same
-/// measurements the exporter sends to Prometheus. It listens only to meters the filter accepts (the meters its
+/// Reads the instruments of one host's meter in-process: the single source that <c>/status</c>, the status page and
+/// the cloud snapshots take their figures from (through <see cref="PipelineReadings"/>), the same measurements the
+/// exporter sends to Prometheus. It listens only to meters the filter accepts (the meters its
 /// host's <see cref="IMeterFactory"/> made), so two agents hosted in one process never see each other's counts,
 /// and it picks up instruments that components add to the meter later. Counters keep totals, gauges their last
 /// value, duration histograms a <see cref="LatencyHistogram"/> (about 4 % resolution) per series.

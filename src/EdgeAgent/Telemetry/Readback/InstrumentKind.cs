@@ -1,4 +1,4 @@
-namespace EdgeAgent.Core.Telemetry;
+namespace EdgeAgent.Telemetry.Readback;
 
 /// <summary>How a <see cref="MeterReader"/> keeps an instrument's measurements.</summary>
 public enum InstrumentKind
