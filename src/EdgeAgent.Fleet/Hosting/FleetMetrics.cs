@@ -65,7 +65,7 @@ public sealed class FleetMetrics
             [SnapshotRefusals] = ("reason", "Agent metric messages this silo refused, by reason.",
             [
                 Contracts.RefusalReasons.UnknownStore, Contracts.RefusalReasons.ForgedStore, Contracts.RefusalReasons.Oversized,
-                Contracts.RefusalReasons.Malformed,
+                Contracts.RefusalReasons.InflatedOversized, Contracts.RefusalReasons.Malformed,
             ]),
             [ApiRefusals] = ("reason", "Fleet API requests this silo refused, by reason (token, cross_site).", ["token", "cross_site"]),
             [RolloutSteps] = ("step", "Rollout steps taken on this silo, by step (delivery_failed: a desired document the broker did not take, retried).", Rollout.RolloutSteps.All),

@@ -5,6 +5,7 @@ using EdgeAgent.Core.Fleet;
 using EdgeAgent.Fleet.Contracts;
 using EdgeAgent.Fleet.Hosting;
 using EdgeAgent.Shared.Mqtt;
+using EdgeAgent.Shared.Uplink;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -222,9 +223,15 @@ internal sealed partial class FleetUplinkService(
         {
             refusal = RefusalReasons.Oversized;
         }
+        else if (UplinkPayload.TryOpen(message.Payload.ToArray(), UplinkPayload.MaxInflatedBytes, out var json) is var opened
+            and (UplinkOpenResult.TooLarge or UplinkOpenResult.Corrupt))
+        {
+            // The agent compresses its snapshot batches; one that inflates past the cap is refused before more is held.
+            refusal = opened == UplinkOpenResult.TooLarge ? RefusalReasons.InflatedOversized : RefusalReasons.Malformed;
+        }
         else
         {
-            snapshot = View.SnapshotReader.Read(message.Payload.ToArray(), store, time.GetUtcNow(), out var source, out var error);
+            snapshot = View.SnapshotReader.Read(json.Span, store, time.GetUtcNow(), out var source, out var error);
             refusal = snapshot is null ? RefusalReasons.Malformed
                 : !string.Equals(source, store, StringComparison.Ordinal) ? RefusalReasons.ForgedStore
                 : null;
