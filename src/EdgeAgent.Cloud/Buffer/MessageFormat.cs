@@ -12,9 +12,9 @@ namespace EdgeAgent.Cloud.Buffer;
 /// <c>{"type":…,"source":…,"epoch":…,"first":…,"last":…,"count":…,"items":[…]}</c>. The message id is
 /// <c>{epoch}-{type}-{first}-{last}</c>: the same items give the same id after a failure or a restart, and a new
 /// database (a new epoch) never reuses an id the cloud has seen. Record and snapshot batches are gzip-compressed
-/// (<see cref="UplinkPayload"/>): a batch of a few hundred JSON records shrinks about fivefold (the names and values that
-/// repeat from record to record cost next to nothing). Alerts stay plain: one or a few at a time, they would hardly shrink, and they stay
-/// readable to a route on the body.
+/// (<see cref="UplinkPayload"/>): a batch of a few hundred JSON records shrinks about fivefold (the names and values
+/// that repeat from record to record cost next to nothing). Alerts stay plain: one or a few at a time, they would hardly
+/// shrink, and they stay readable to a route on the body.
 /// </summary>
 public sealed class MessageFormat
 {
