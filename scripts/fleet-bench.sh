@@ -47,13 +47,14 @@ mkdir -p "$OUT"
 WORK=$(mktemp -d /tmp/edgeagent-fleet-bench.XXXXXX)
 # mosquitto started as root reads its files as the mosquitto user.
 chmod 755 "$WORK"
+DIR=$WORK
+# shellcheck source=lib/fleet-rig.sh
+. scripts/lib/fleet-rig.sh
 SUMMARY="$OUT/summary.txt"
 : > "$SUMMARY"
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 say() { echo "$*" | tee -a "$SUMMARY"; }
 
-PIDS=()
 SILO_PIDS=()
 AGENT_PIDS=()
 LOAD_PIDS=()
@@ -75,44 +76,11 @@ AGENT_DLL=src/EdgeAgent/bin/Release/net10.0/EdgeAgent.dll
 FLEET_DLL=src/EdgeAgent.Fleet/bin/Release/net10.0/EdgeAgent.Fleet.dll
 SIMULATOR="dotnet src/EdgeAgent.Simulator/bin/Release/net10.0/EdgeAgent.Simulator.dll"
 
-# The fleet's tokenization key: the stores take the file, the fleet its fingerprint.
-(umask 077 && echo "k1:$(head -c 32 /dev/urandom | base64 -w0)" > "$WORK/tokenization.key")
-KEY_HEX=$(cut -d: -f2 "$WORK/tokenization.key" | base64 -d | od -An -tx1 | tr -d ' \n')
-FINGERPRINT=$(printf 'EdgeAgent tokenization key check v1' | openssl dgst -sha256 -mac HMAC -macopt "hexkey:$KEY_HEX" | awk '{print $NF}' | cut -c1-16)
-
-mosquitto_passwd -c -b "$WORK/passwd" fleet pw-fleet
-STORE_ARGS=()
-for i in $(seq 1 "$STORES"); do
-  mosquitto_passwd -b "$WORK/passwd" "store-$i" "pw-store-$i"
-  STORE_ARGS+=("--Fleet:KnownStores:$((i - 1))=store-$i")
-done
-cat > "$WORK/acl" <<ACL
-user fleet
-topic read $ROOT/+/deltas
-topic read $ROOT/+/fetch
-topic write $ROOT/+/profiles
-topic write $ROOT/+/receipts
-topic read edgeagent/+/metrics
-topic read edgeagent/+/reported
-
-pattern write $ROOT/%u/deltas
-pattern write $ROOT/%u/fetch
-pattern read $ROOT/%u/profiles
-pattern read $ROOT/%u/receipts
-ACL
+fleet_files
 UPLINK_PORT=$(free_port)
 CLOUD_PORT=$(free_port)
 REDIS_PORT=$(free_port)
-cat > "$WORK/uplink.conf" <<CONF
-listener $UPLINK_PORT 127.0.0.1
-allow_anonymous false
-password_file $WORK/passwd
-acl_file $WORK/acl
-persistence false
-set_tcp_nodelay true
-max_inflight_messages 4096
-max_queued_messages 1000000
-CONF
+fleet_broker_conf "$WORK/uplink.conf" "$UPLINK_PORT"
 # The cloud stand-in: what store-1's record sync sends, counted by the broker ($SYS bytes received, every second).
 cat > "$WORK/cloud.conf" <<CONF
 listener $CLOUD_PORT 127.0.0.1
@@ -121,24 +89,15 @@ persistence false
 set_tcp_nodelay true
 sys_interval 1
 CONF
-mkdir -p "$WORK/redis"
-redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$WORK/redis" --appendonly yes --appendfsync always --save "" \
-  > "$WORK/redis.log" 2>&1 &
-PIDS+=($!)
+start_redis "$REDIS_PORT"
 mosquitto -c "$WORK/uplink.conf" > "$WORK/uplink.log" 2>&1 &
 PIDS+=($!)
 mosquitto -c "$WORK/cloud.conf" > "$WORK/cloud.log" 2>&1 &
 PIDS+=($!)
-wait_listening() {
-  for _ in $(seq 1 100); do
-    python3 -c 'import socket,sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1)' "$1" 2>/dev/null && return 0
-    sleep 0.2
-  done
-  echo "nothing listens on port $1: $2" >&2; cat "$2" >&2; exit 1
-}
 wait_listening "$REDIS_PORT" "$WORK/redis.log"
 wait_listening "$UPLINK_PORT" "$WORK/uplink.log"
 wait_listening "$CLOUD_PORT" "$WORK/cloud.log"
+silo_args "$REDIS_PORT" "$UPLINK_PORT"
 
 SILO_HTTP=()
 # start_silos N CLUSTER: N silos with the uplink, each once it reads the uplink.
@@ -147,10 +106,8 @@ start_silos() {
   SILO_PIDS=(); SILO_HTTP=()
   for i in $(seq 0 $((n - 1))); do
     local http; http=$(free_port)
-    dotnet "$FLEET_DLL" --Fleet:RedisConnectionString=127.0.0.1:$REDIS_PORT --Fleet:ClusterId="$cluster" \
-      --Fleet:SiloPort="$(free_port)" --Fleet:GatewayPort="$(free_port)" --Fleet:HttpPort="$http" \
-      --Fleet:UplinkHost=127.0.0.1 --Fleet:UplinkPort="$UPLINK_PORT" --Fleet:UplinkUsername=fleet --Fleet:UplinkPassword=pw-fleet \
-      --Fleet:KeyFingerprints:0="$FINGERPRINT" "${STORE_ARGS[@]}" > "$WORK/silo-$cluster-$i.log" 2>&1 &
+    dotnet "$FLEET_DLL" "${SILO_ARGS[@]}" --Fleet:ClusterId="$cluster" \
+      --Fleet:SiloPort="$(free_port)" --Fleet:GatewayPort="$(free_port)" --Fleet:HttpPort="$http" > "$WORK/silo-$cluster-$i.log" 2>&1 &
     SILO_PIDS+=($!); SILO_HTTP+=("$http")
   done
   for i in $(seq 0 $((n - 1))); do
@@ -173,9 +130,7 @@ start_agent() {
     sleep 0.2
   done
 }
-link_args() {
-  echo "--Fleet:Host=127.0.0.1 --Fleet:Port=$UPLINK_PORT --Fleet:StoreId=$1 --Fleet:Username=$1 --Fleet:Password=pw-$1 --Fleet:FlushInterval=$FLUSH --Fleet:FetchBudget=$BUDGET"
-}
+store_link() { link_args "$1" "$UPLINK_PORT" "--Fleet:FlushInterval=$FLUSH" "--Fleet:FetchBudget=$BUDGET"; }
 
 cloud_bytes() { mosquitto_sub -p "$CLOUD_PORT" -C 1 -W 10 -t '$SYS/broker/bytes/received' || echo 0; }
 metrics() { curl -s "http://127.0.0.1:$1/metrics"; }
@@ -223,7 +178,7 @@ if [[ ",$PARTS," == *",agents,"* ]]; then
   for i in $(seq 2 "$STORES"); do
     http=$(free_port); mqtt=$(free_port)
     # shellcheck disable=SC2046 # the link's settings are separate words
-    start_agent "store-$i" "$http" "$mqtt" "$WORK/agent-$i" $(link_args "store-$i")
+    start_agent "store-$i" "$http" "$mqtt" "$WORK/agent-$i" $(store_link "store-$i")
     AGENT_PIDS+=("$agent_pid"); OTHER_HTTP+=("$http")
     $SIMULATOR loadgen --Load:Port="$mqtt" --Load:ProgressSeconds=0 --Load:Mode=Open --Load:Rate="$OTHER_RATE" \
       --Load:Terminals=8 --Load:StampNow=true --Load:Count=10000000 > "$WORK/load-$i.log" 2>&1 &
@@ -236,7 +191,7 @@ if [[ ",$PARTS," == *",agents,"* ]]; then
       http=$(free_port); mqtt=$(free_port)
       extra=()
       # shellcheck disable=SC2207 # separate words
-      if [ "$mode" = linked ]; then extra=($(link_args store-1)); fi
+      if [ "$mode" = linked ]; then extra=($(store_link store-1)); fi
       start_agent store-1 "$http" "$mqtt" "$WORK/agent-1-$mode-$round" \
         --Cloud:Transport=Mqtt --Cloud:Host=127.0.0.1 --Cloud:Port="$CLOUD_PORT" --Cloud:UseTls=false --Cloud:ClientId=store-1 \
         "${extra[@]}"
@@ -269,6 +224,7 @@ if [[ ",$PARTS," == *",agents,"* ]]; then
       if [ "$mode" = linked ]; then
         deltas=$(counter "$OUT/store1-$mode-$round.metrics" 'edgeagent_fleet_sent_bytes_total\{.*kind="deltas"')
         say "  deltas to the fleet: $((deltas / payments)) bytes/payment of payload ($deltas bytes, resends included)"
+        say "  records and deltas together: $(( (bytes_after - bytes_before + deltas) / payments )) bytes/payment"
         say "  first-sight fetch at store-1: $(quantiles edgeagent_fleet_fetch_seconds "$OUT/store1-$mode-$round.metrics"); misses: $(grep -E '^edgeagent_fleet_fetch_misses_total' "$OUT/store1-$mode-$round.metrics" | tr '\n' ' ')"
         say "  pushes into store-1 (other stores' payments, B=store-1): $(quantiles edgeagent_fleet_push_lag_seconds "$OUT/store1-$mode-$round.metrics")"
       fi

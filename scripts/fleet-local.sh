@@ -20,7 +20,9 @@ REDIS_PORT=${REDIS_PORT:-6379}
 MQTT_PORT=${MQTT_PORT:-1884}
 ROOT=edgeagent/fleet
 mkdir -p "$DIR"
-PIDS=()
+# shellcheck source=lib/fleet-rig.sh
+. scripts/lib/fleet-rig.sh
+UPLINK_PORT=$MQTT_PORT
 # Agents and silos first (the silos' graceful stop writes to Redis), then the broker and Redis.
 cleanup() {
   trap - EXIT INT TERM
@@ -38,65 +40,24 @@ DLL=src/EdgeAgent.Fleet/bin/Debug/net10.0/EdgeAgent.Fleet.dll
 if [ "$AGENTS" -gt 0 ]; then dotnet build src/EdgeAgent -v q -nologo >/dev/null; fi
 AGENT_DLL=src/EdgeAgent/bin/Debug/net10.0/EdgeAgent.dll
 
-# The fleet's tokenization key: every store takes the file (Tokenization:KeyFile), the fleet only its fingerprint.
-if [ ! -f "$DIR/tokenization.key" ]; then
-  (umask 077 && echo "k1:$(head -c 32 /dev/urandom | base64 -w0)" > "$DIR/tokenization.key")
-fi
-KEY_HEX=$(cut -d: -f2 "$DIR/tokenization.key" | base64 -d | od -An -tx1 | tr -d ' \n')
-FINGERPRINT=$(printf 'EdgeAgent tokenization key check v1' | openssl dgst -sha256 -mac HMAC -macopt "hexkey:$KEY_HEX" | awk '{print $NF}' | cut -c1-16)
+fleet_files
 
 # The fleet API's bearer token (the page asks for it; /metrics is open).
 if [ ! -f "$DIR/api.token" ]; then
   (umask 077 && head -c 32 /dev/urandom | base64 -w0 > "$DIR/api.token")
 fi
 
-# mosquitto started as root reads its files as the mosquitto user: leave the password file as mosquitto_passwd makes it.
-mosquitto_passwd -c -b "$DIR/passwd" fleet pw-fleet
-STORE_ARGS=()
-for i in $(seq 1 "$STORES"); do
-  mosquitto_passwd -b "$DIR/passwd" "store-$i" "pw-store-$i"
-  STORE_ARGS+=("--Fleet:KnownStores:$((i - 1))=store-$i")
-done
-cat > "$DIR/acl" <<ACL
-user fleet
-topic read $ROOT/+/deltas
-topic read $ROOT/+/fetch
-topic write $ROOT/+/profiles
-topic write $ROOT/+/receipts
-
-pattern write $ROOT/%u/deltas
-pattern write $ROOT/%u/fetch
-pattern read $ROOT/%u/profiles
-pattern read $ROOT/%u/receipts
-
-# The agents' cloud telemetry (Cloud:Transport=Mqtt, Cloud:ClientId = the store): each store writes only its own.
-topic read edgeagent/+/metrics
-topic read edgeagent/+/reported
-pattern write edgeagent/%u/+
-pattern read edgeagent/%u/desired
-pattern read edgeagent/%u/methods/+
-ACL
-cat > "$DIR/mosquitto.conf" <<CONF
-listener $MQTT_PORT 127.0.0.1
-allow_anonymous false
-password_file $DIR/passwd
-acl_file $DIR/acl
-persistence false
-CONF
-
-mkdir -p "$DIR/redis"
-redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$DIR/redis" --appendonly yes --appendfsync always --save "" \
-  > "$DIR/redis.log" 2>&1 &
-PIDS+=($!)
+fleet_broker_conf "$DIR/mosquitto.conf" "$UPLINK_PORT"
+start_redis "$REDIS_PORT"
 mosquitto -c "$DIR/mosquitto.conf" > "$DIR/mosquitto.log" 2>&1 &
 PIDS+=($!)
+wait_listening "$REDIS_PORT" "$DIR/redis.log"
+wait_listening "$UPLINK_PORT" "$DIR/mosquitto.log"
+silo_args "$REDIS_PORT" "$UPLINK_PORT"
 echo "redis      127.0.0.1:$REDIS_PORT   (log $DIR/redis.log)"
 echo "uplink     127.0.0.1:$MQTT_PORT   mosquitto, logins store-1..store-$STORES (password pw-<store>), fleet"
 for i in $(seq 0 $((SILOS - 1))); do
-  dotnet "$DLL" --Fleet:RedisConnectionString=127.0.0.1:$REDIS_PORT \
-    --Fleet:SiloPort=$((11111 + i)) --Fleet:GatewayPort=$((30000 + i)) \
-    --Fleet:UplinkHost=127.0.0.1 --Fleet:UplinkPort=$MQTT_PORT --Fleet:UplinkUsername=fleet --Fleet:UplinkPassword=pw-fleet \
-    --Fleet:KeyFingerprints:0="$FINGERPRINT" "${STORE_ARGS[@]}" \
+  dotnet "$DLL" "${SILO_ARGS[@]}" --Fleet:SiloPort=$((11111 + i)) --Fleet:GatewayPort=$((30000 + i)) \
     --Fleet:HttpPort=$((8090 + i)) --Fleet:ApiTokenFile="$DIR/api.token" > "$DIR/silo-$i.log" 2>&1 &
   PIDS+=($!)
   echo "silo $i     silo port $((11111 + i)), gateway $((30000 + i)), http://127.0.0.1:$((8090 + i))/   (log $DIR/silo-$i.log)"
@@ -106,8 +67,7 @@ for i in $(seq 1 "$AGENTS"); do
   mkdir -p "$DIR/agent-$i"
   dotnet "$AGENT_DLL" run --Storage:Path="$DIR/agent-$i" \
     --Mqtt:Port=$((AGENT_MQTT_PORT + i - 1)) --Http:Urls=http://127.0.0.1:$((AGENT_HTTP_PORT + i - 1)) \
-    --Tokenization:KeyFile="$DIR/tokenization.key" \
-    --Fleet:Host=127.0.0.1 --Fleet:Port=$MQTT_PORT --Fleet:StoreId=store-$i --Fleet:Username=store-$i --Fleet:Password=pw-store-$i \
+    --Tokenization:KeyFile="$DIR/tokenization.key" $(link_args "store-$i" "$UPLINK_PORT") \
     --Cloud:Transport=Mqtt --Cloud:Host=127.0.0.1 --Cloud:Port=$MQTT_PORT --Cloud:UseTls=false \
     --Cloud:ClientId=store-$i --Cloud:Username=store-$i --Cloud:Password=pw-store-$i \
     > "$DIR/agent-$i.log" 2>&1 &

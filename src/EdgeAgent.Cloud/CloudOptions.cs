@@ -147,6 +147,15 @@ public sealed class CloudOptions : IValidatableObject
     public int MaxItemsPerMessage { get; set; } = 1000;
 
     /// <summary>
+    /// Longest time a record waits for others to share its message, in seconds; a full message
+    /// (<see cref="MaxItemsPerMessage"/>) goes at once. Batches of records are compressed, and a few records a message
+    /// cost several times what a batch of hundreds costs a record on the wire. Alerts never wait. Default 5; 0 sends as
+    /// soon as committed.
+    /// </summary>
+    [Range(0, 600)]
+    public double RecordBatchSeconds { get; set; } = 5;
+
+    /// <summary>
     /// Most messages sent per second, so a backlog drains without taking the node's CPU and disk from the payments
     /// or the uplink's bandwidth; also keeps under IoT Hub's throttles. Default 20.
     /// </summary>

@@ -168,6 +168,14 @@ public sealed class FleetViewTests(FleetLinkCluster fleet, ITestOutputHelper out
         await AssertRefusedAsync(silos, "malformed", () => PublishAsync(raw, topicB, "{\"type\":\"metrics\",\"items\":[{\"id\":"u8.ToArray()));
         await AssertRefusedAsync(silos, "oversized", () => PublishAsync(raw, topicB, new byte[70_000]));
 
+        // Compressed as the agent sends its batches: one that inflates without end (a bomb well under the size limit),
+        // and one cut off.
+        var bomb = Gzip(new byte[32 * 1024 * 1024]);
+        Assert.True(bomb.Length < 65_536, $"{bomb.Length} bytes");
+        await AssertRefusedAsync(silos, "inflated_oversized", () => PublishAsync(raw, topicB, bomb));
+        var whole = Gzip(Encoding.UTF8.GetBytes($"{{\"type\":\"metrics\",\"source\":\"store-b\",\"items\":[{own.RootElement.GetRawText()}]}}"));
+        await AssertRefusedAsync(silos, "malformed", () => PublishAsync(raw, topicB, whole[..(whole.Length - 9)]));
+
         // store-b's own topic carrying a message that says it is store-a's.
         var forged = Encoding.UTF8.GetBytes(
             $"{{\"type\":\"metrics\",\"source\":\"store-a\",\"epoch\":\"e\",\"first\":1,\"last\":1,\"count\":1,\"items\":[{own.RootElement.GetRawText()}]}}");
@@ -413,6 +421,17 @@ public sealed class FleetViewTests(FleetLinkCluster fleet, ITestOutputHelper out
             .Build());
         Assert.Equal(MqttClientConnectResultCode.Success, result.ResultCode);
         return client;
+    }
+
+    private static byte[] Gzip(byte[] data)
+    {
+        using var output = new MemoryStream();
+        using (var gzip = new System.IO.Compression.GZipStream(output, System.IO.Compression.CompressionLevel.SmallestSize, leaveOpen: true))
+        {
+            gzip.Write(data);
+        }
+
+        return output.ToArray();
     }
 
     private static async Task PublishAsync(IMqttClient client, string topic, byte[] payload)

@@ -21,15 +21,17 @@ public sealed class CloudBuffer
     /// <param name="source">The name the messages carry as their source.</param>
     /// <param name="options">The cloud options (message size and items).</param>
     /// <param name="deduplicationWindow">How long sent outcomes stay in the record.</param>
+    /// <param name="time">The clock records gather by (<see cref="CloudOptions.RecordBatchSeconds"/>); the system's when null.</param>
     public CloudBuffer(
-        IOutcomeLog log, ICheckpointTable state, IItemQueue alerts, IItemQueue metrics, string source, CloudOptions options, TimeSpan deduplicationWindow)
+        IOutcomeLog log, ICheckpointTable state, IItemQueue alerts, IItemQueue metrics, string source, CloudOptions options, TimeSpan deduplicationWindow,
+        TimeProvider? time = null)
     {
         State = state;
 
         // A new database starts a new epoch: message ids never collide with those of an earlier database.
         var epoch = state.GetOrAddText("epoch", Guid.NewGuid().ToString("N")[..12]);
         Format = new MessageFormat(source, epoch, options.MaxMessageBytes, options.MaxItemsPerMessage);
-        Records = new RecordStream(log, State, Format);
+        Records = new RecordStream(log, State, Format, TimeSpan.FromSeconds(options.RecordBatchSeconds), time ?? TimeProvider.System);
         Alerts = new QueueStream(CloudStream.Alerts, alerts, State, Format);
         Metrics = new QueueStream(CloudStream.Metrics, metrics, State, Format);
         Scanner = new AlertScanner(log, Alerts, Records, State);

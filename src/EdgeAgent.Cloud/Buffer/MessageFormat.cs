@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using EdgeAgent.Cloud.Transport;
 using EdgeAgent.Core.Records;
+using EdgeAgent.Shared.Uplink;
 
 namespace EdgeAgent.Cloud.Buffer;
 
@@ -10,7 +11,10 @@ namespace EdgeAgent.Cloud.Buffer;
 /// The envelope every message shares and the batching under the size limit:
 /// <c>{"type":…,"source":…,"epoch":…,"first":…,"last":…,"count":…,"items":[…]}</c>. The message id is
 /// <c>{epoch}-{type}-{first}-{last}</c>: the same items give the same id after a failure or a restart, and a new
-/// database (a new epoch) never reuses an id the cloud has seen.
+/// database (a new epoch) never reuses an id the cloud has seen. Record and snapshot batches are gzip-compressed
+/// (<see cref="UplinkPayload"/>): a batch of a few hundred JSON records shrinks about fivefold (the names and values
+/// that repeat from record to record cost next to nothing). Alerts stay plain: one or a few at a time, they would hardly
+/// shrink, and they stay readable to a route on the body.
 /// </summary>
 public sealed class MessageFormat
 {
@@ -38,27 +42,35 @@ public sealed class MessageFormat
     public string MessageId(CloudStream stream, long first, long last) =>
         string.Create(CultureInfo.InvariantCulture, $"{_epoch}-{CloudMessage.TypeName(stream)}-{first}-{last}");
 
-    /// <summary>How many of <paramref name="items"/>, from the first, fit one message; 0 when not even the first does.</summary>
-    public int CountThatFit(IReadOnlyList<EncodedItem> items)
+    /// <summary>Whether messages of <paramref name="stream"/> are compressed.</summary>
+    public static bool Compresses(CloudStream stream) => stream != CloudStream.Alerts;
+
+    /// <summary>
+    /// The message of as many of <paramref name="items"/>, from the first, as fit <see cref="MaxBytes"/> on the wire
+    /// and <see cref="MaxItems"/>; null when not even the first does. A compressed batch is sized by its JSON first
+    /// (at most <see cref="UplinkPayload.MaxInflatedBytes"/>, what a reader inflates) and, when it compresses to more
+    /// than the limit, made smaller until it fits.
+    /// </summary>
+    public CloudMessage? BuildFitting(CloudStream stream, IReadOnlyList<EncodedItem> items)
     {
-        var size = Overhead;
-        var count = 0;
-        foreach (var item in items)
+        var compressed = Compresses(stream);
+        var count = CountThatFit(items, compressed ? UplinkPayload.MaxInflatedBytes : MaxBytes);
+        while (count > 0)
         {
-            var added = item.Json.Length + (count == 0 ? 0 : 1);
-            if (count == MaxItems || size + added > MaxBytes)
+            var message = Build(stream, items, count);
+            if (message.Body.Length <= MaxBytes)
             {
-                break;
+                return message;
             }
 
-            size += added;
-            count++;
+            // Shrink by the overshoot and a little more, so that one or two more tries find a batch that fits.
+            count = Math.Min(count - 1, (int)(count * 0.95 * MaxBytes / message.Body.Length));
         }
 
-        return count;
+        return null;
     }
 
-    /// <summary>A message of the first <paramref name="count"/> items.</summary>
+    /// <summary>A message of the first <paramref name="count"/> items, whatever its size (a message rebuilt for a resend).</summary>
     public CloudMessage Build(CloudStream stream, IReadOnlyList<EncodedItem> items, int count)
     {
         var first = items[0].Id;
@@ -86,7 +98,27 @@ public sealed class MessageFormat
 
         body[at++] = (byte)']';
         body[at] = (byte)'}';
-        return new CloudMessage(stream, MessageId(stream, first, last), body, first, last, count);
+        var compressed = Compresses(stream);
+        return new CloudMessage(stream, MessageId(stream, first, last), compressed ? UplinkPayload.Compress(body) : body, first, last, count, compressed);
+    }
+
+    private int CountThatFit(IReadOnlyList<EncodedItem> items, int maxJsonBytes)
+    {
+        var size = Overhead;
+        var count = 0;
+        foreach (var item in items)
+        {
+            var added = item.Json.Length + (count == 0 ? 0 : 1);
+            if (count == MaxItems || size + added > maxJsonBytes)
+            {
+                break;
+            }
+
+            size += added;
+            count++;
+        }
+
+        return count;
     }
 
     private byte[] Header(CloudStream stream, long first, long last, int count)

@@ -64,14 +64,13 @@ public sealed class QueueStream : OutboundStream
             return null;
         }
 
-        var count = Format.CountThatFit(items);
-        if (count == 0)
+        var message = Format.BuildFitting(Kind, items);
+        if (message is null)
         {
             Drop([items[0].Id], expired: false);
-            return null;
         }
 
-        return Format.Build(Kind, items, count);
+        return message;
     }
 
     protected override CloudMessage? Rebuild(long first, long last)

@@ -71,7 +71,7 @@ public sealed partial class IoTHubTransport : MqttTransportBase
         [
             new("$.mid", message.MessageId),
             new("$.ct", CloudMessage.ContentType),
-            new("$.ce", CloudMessage.ContentEncoding),
+            new("$.ce", message.ContentEncoding),
             new("messageType", message.Type),
         ];
         if (_settings.ModuleId is not null)

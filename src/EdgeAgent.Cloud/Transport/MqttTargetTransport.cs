@@ -61,9 +61,13 @@ public sealed partial class MqttTargetTransport : MqttTransportBase
             .WithTopic(TopicFor(message.Stream))
             .WithPayload(message.Body)
             .WithContentType(CloudMessage.ContentType)
-            .WithPayloadFormatIndicator(MqttPayloadFormatIndicator.CharacterData)
+
+            // A compressed body is bytes, not UTF-8: MQTT 5 has no content encoding, so a user property says it, as
+            // $.ce does at IoT Hub.
+            .WithPayloadFormatIndicator(message.Compressed ? MqttPayloadFormatIndicator.Unspecified : MqttPayloadFormatIndicator.CharacterData)
             .WithUserProperty("mid", System.Text.Encoding.UTF8.GetBytes(message.MessageId))
             .WithUserProperty("messageType", System.Text.Encoding.UTF8.GetBytes(message.Type))
+            .WithUserProperty("content-encoding", System.Text.Encoding.UTF8.GetBytes(message.ContentEncoding))
             .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
             .Build(), cancellationToken);
 

@@ -25,6 +25,9 @@ public static class RefusalReasons
     /// <summary>An uplink message larger than <c>Fleet:MaxUplinkMessageBytes</c>.</summary>
     public const string Oversized = "oversized";
 
+    /// <summary>A compressed uplink message that inflates past <c>UplinkPayload.MaxInflatedBytes</c> (a compression bomb).</summary>
+    public const string InflatedOversized = "inflated_oversized";
+
     /// <summary>An uplink message that does not decode as a batch of deltas.</summary>
     public const string Malformed = "malformed";
 

@@ -68,7 +68,7 @@ public sealed class FleetMetrics
             [SnapshotRefusals] = ("reason", "Agent metric and reported-properties messages this silo refused, by reason.",
             [
                 Contracts.RefusalReasons.UnknownStore, Contracts.RefusalReasons.ForgedStore, Contracts.RefusalReasons.Oversized,
-                Contracts.RefusalReasons.Malformed,
+                Contracts.RefusalReasons.InflatedOversized, Contracts.RefusalReasons.Malformed,
             ]),
             [Reports] = ("", "Agent reported properties this silo took into the fleet's view (every silo reads every report).", []),
             [ApiRefusals] = ("reason", "Fleet API requests this silo refused, by reason (token, cross_site).", ["token", "cross_site"]),

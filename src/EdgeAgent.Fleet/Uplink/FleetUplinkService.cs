@@ -5,6 +5,7 @@ using EdgeAgent.Core.Fleet;
 using EdgeAgent.Fleet.Contracts;
 using EdgeAgent.Fleet.Hosting;
 using EdgeAgent.Shared.Mqtt;
+using EdgeAgent.Shared.Uplink;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -232,7 +233,7 @@ internal sealed partial class FleetUplinkService(
     private Task TakeSnapshotAsync(string store, MqttApplicationMessage message, CancellationToken cancellationToken) =>
         TakeAgentMessageAsync(store, message, payload =>
         {
-            var snapshot = View.SnapshotReader.Read(payload, store, time.GetUtcNow(), out var source, out var error);
+            var snapshot = View.SnapshotReader.Read(payload.Span, store, time.GetUtcNow(), out var source, out var error);
             var refusal = snapshot is null ? RefusalReasons.Malformed
                 : !string.Equals(source, store, StringComparison.Ordinal) ? RefusalReasons.ForgedStore
                 : null;
@@ -248,7 +249,7 @@ internal sealed partial class FleetUplinkService(
             ? Task.CompletedTask
             : TakeAgentMessageAsync(store, message, payload =>
             {
-                var report = View.ReportReader.Read(payload, store, time.GetUtcNow(), out var error);
+                var report = View.ReportReader.Read(payload.Span, store, time.GetUtcNow(), out var error);
                 return (report, report is null ? RefusalReasons.Malformed : null, error);
             }, (view, report) => view.RecordReportAsync(report), metrics.ReportTaken, cancellationToken);
 
@@ -259,7 +260,7 @@ internal sealed partial class FleetUplinkService(
     private async Task TakeAgentMessageAsync<T>(
         string store,
         MqttApplicationMessage message,
-        Func<byte[], (T? Value, string? Refusal, string? Error)> read,
+        Func<ReadOnlyMemory<byte>, (T? Value, string? Refusal, string? Error)> read,
         Func<IFleetViewGrain, T, Task> record,
         Action taken,
         CancellationToken cancellationToken)
@@ -275,9 +276,16 @@ internal sealed partial class FleetUplinkService(
         {
             refusal = RefusalReasons.Oversized;
         }
+        else if (UplinkPayload.TryOpen(message.Payload.ToArray(), UplinkPayload.MaxInflatedBytes, out var json) is var opened
+            and (UplinkOpenResult.TooLarge or UplinkOpenResult.Corrupt))
+        {
+            // The agent compresses its snapshot batches; one that inflates past the cap is refused before more is held. Plain
+            // JSON (reported properties) is taken as it is.
+            refusal = opened == UplinkOpenResult.TooLarge ? RefusalReasons.InflatedOversized : RefusalReasons.Malformed;
+        }
         else
         {
-            (value, refusal, var error) = read(message.Payload.ToArray());
+            (value, refusal, var error) = read(json);
             if (error is not null)
             {
                 LogMalformedSnapshot(store, error);

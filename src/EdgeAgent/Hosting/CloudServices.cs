@@ -58,7 +58,8 @@ public static class CloudServices
                 new LiteDbQueue(file, QueueStream.CollectionName(CloudStream.Metrics)),
                 SourceName(options),
                 options,
-                TimeSpan.FromHours(sp.Value<PipelineOptions>().DeduplicationWindowHours));
+                TimeSpan.FromHours(sp.Value<PipelineOptions>().DeduplicationWindowHours),
+                sp.GetRequiredService<TimeProvider>());
         });
         services.AddSingleton<ICloudTransport>(sp =>
         {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using EdgeAgent.Cloud.Buffer;
+using EdgeAgent.Shared.Uplink;
 
 namespace EdgeAgent.Cloud.Tests.Buffer;
 
@@ -30,7 +31,7 @@ public sealed class CloudBufferTests : IDisposable
         while (buffer.Next() is { } message)
         {
             Assert.True(message.Body.Length <= 8192, $"{message.Body.Length} bytes");
-            var json = JsonDocument.Parse(message.Body).RootElement;
+            var json = JsonDocument.Parse(UplinkPayload.Open(message.Body)).RootElement;
             Assert.Equal("records", json.GetProperty("type").GetString());
             Assert.Equal(message.Count, json.GetProperty("count").GetInt32());
             seen.AddRange(json.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("seq").GetInt64()));
@@ -40,6 +41,36 @@ public sealed class CloudBufferTests : IDisposable
         Assert.Equal(Enumerable.Range(1, 500).Select(i => (long)i), seen);
         Assert.Equal(0, buffer.Records.Depth);
         Assert.Equal(500, buffer.Records.State.SentItems);
+    }
+
+    [Fact]
+    public void ABatchThatCompressesPastTheLimit_Splits_AndEveryRecordGoesOnceUnderIdsThatNameIt()
+    {
+        _log.AddVaried(3000, Now);
+        var buffer = Open(maxBytes: 16_384);
+        var seen = new List<long>();
+        var jsonBytes = new List<int>();
+        var messages = 0;
+
+        while (buffer.Next() is { } message)
+        {
+            Assert.True(message.Compressed);
+            Assert.True(message.Body.Length <= 16_384, $"{message.Body.Length} bytes");
+            var text = UplinkPayload.Open(message.Body);
+            var items = JsonDocument.Parse(text).RootElement.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("seq").GetInt64()).ToList();
+            jsonBytes.Add(text.Length);
+            Assert.Equal(message.Count, items.Count);
+            Assert.EndsWith($"-records-{items[0]}-{items[^1]}", message.MessageId, StringComparison.Ordinal);
+            seen.AddRange(items);
+            buffer.Acknowledge(message, Now);
+            messages++;
+        }
+
+        Assert.Equal(Enumerable.Range(1, 3000).Select(i => (long)i), seen);
+        Assert.True(messages >= 3000 / 1000 * 2, $"{messages} messages: the 1,000-record batches were split");
+
+        // Every message but the last carried more JSON than the limit: the limit is on the wire, not on the JSON.
+        Assert.All(jsonBytes[..^1], bytes => Assert.True(bytes > 16_384, $"{bytes} bytes of JSON"));
     }
 
     [Fact]
@@ -86,7 +117,7 @@ public sealed class CloudBufferTests : IDisposable
         Assert.Equal(7, buffer.Metrics.State.DroppedFull);
         Assert.Equal(3, buffer.Metrics.Depth);
         Assert.Equal(100, buffer.Records.Depth);
-        Assert.Equal(8, JsonDocument.Parse(buffer.Metrics.Next()!.Body).RootElement.GetProperty("first").GetInt64());
+        Assert.Equal(8, JsonDocument.Parse(UplinkPayload.Open(buffer.Metrics.Next()!.Body)).RootElement.GetProperty("first").GetInt64());
     }
 
     [Fact]

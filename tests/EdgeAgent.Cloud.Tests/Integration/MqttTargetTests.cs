@@ -157,5 +157,5 @@ public sealed class MqttTargetTests(MosquittoBroker broker) : IClassFixture<Mosq
         new(_received.Where(m => m.Topic.EndsWith("/records", StringComparison.Ordinal)).SelectMany(Items).Select(i => i.GetProperty("seq").GetInt64()));
 
     private static List<JsonElement> Items(MqttApplicationMessage message) =>
-        JsonDocument.Parse(message.Payload.ToArray()).RootElement.GetProperty("items").EnumerateArray().Select(e => e.Clone()).ToList();
+        JsonDocument.Parse(EdgeAgent.Shared.Uplink.UplinkPayload.Open(message.Payload.ToArray())).RootElement.GetProperty("items").EnumerateArray().Select(e => e.Clone()).ToList();
 }

@@ -1,15 +1,19 @@
 using System.Text.Json;
+using EdgeAgent.Shared.Uplink;
 
 namespace EdgeAgent.Testing.Emulator;
 
-/// <summary>A telemetry message as the hub received it: its properties from the topic's bag and its body.</summary>
+/// <summary>A telemetry message as the hub received it: its properties from the topic's bag and its body (gzip or plain JSON).</summary>
 public sealed record HubMessage(IReadOnlyDictionary<string, string> Properties, byte[] Body)
 {
     public string MessageId => Properties["$.mid"];
 
     public string Type => Properties["messageType"];
 
-    public JsonElement Json => JsonDocument.Parse(Body).RootElement.Clone();
+    /// <summary>The body's JSON text, inflated when it is compressed.</summary>
+    public byte[] Text => UplinkPayload.Open(Body);
+
+    public JsonElement Json => JsonDocument.Parse(Text).RootElement.Clone();
 
     public IReadOnlyList<JsonElement> Items() => Json.GetProperty("items").EnumerateArray().ToList();
 }
