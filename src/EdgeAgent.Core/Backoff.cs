@@ -2,8 +2,9 @@ namespace EdgeAgent.Core;
 
 /// <summary>
 /// Exponential backoff from a first to a longest delay, each delay spread by ±<c>jitter</c> (20 % unless told), so
-/// that clients that failed together do not retry together. The one backoff of the agent: the cloud's sync and
-/// reconnects, the external broker's reconnects, and the record's retries (with no jitter: one device, nothing to spread).
+/// that clients that failed together do not retry together. The one backoff of the product: the cloud's sync and
+/// reconnects, the external broker's reconnects, the fleet link's and the fleet's uplink reconnects, and the
+/// record's retries (with no jitter: one device, nothing to spread).
 /// </summary>
 public sealed class Backoff(TimeSpan first, TimeSpan longest, double jitter = 0.2)
 {

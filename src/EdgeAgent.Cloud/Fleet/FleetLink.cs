@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Text;
 using System.Text.Json;
+using EdgeAgent.Core;
 using EdgeAgent.Core.Features;
 using EdgeAgent.Core.Fleet;
 using EdgeAgent.Core.Pipeline;
@@ -129,7 +130,7 @@ public sealed partial class FleetLink : IFirstSightFetch, IAsyncDisposable
     /// </summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        var delay = TimeSpan.FromMilliseconds(200);
+        var backoff = new Backoff(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10));
         var lastFlush = _time.GetTimestamp();
         while (!cancellationToken.IsCancellationRequested)
         {
@@ -141,7 +142,7 @@ public sealed partial class FleetLink : IFirstSightFetch, IAsyncDisposable
                     LogConnected(_options.Host!, _options.Port);
                 }
 
-                delay = TimeSpan.FromMilliseconds(200);
+                backoff.Reset();
                 if (_options.FlushInterval > TimeSpan.Zero && _time.GetElapsedTime(lastFlush) >= _options.FlushInterval)
                 {
                     lastFlush = _time.GetTimestamp();
@@ -159,14 +160,12 @@ public sealed partial class FleetLink : IFirstSightFetch, IAsyncDisposable
                 LogLinkDown(_options.Host!, _options.Port, ex.Message);
                 try
                 {
-                    await Task.Delay(delay, _time, cancellationToken);
+                    await Task.Delay(backoff.Next(), _time, cancellationToken);
                 }
                 catch (OperationCanceledException)
                 {
                     break;
                 }
-
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(10).Ticks));
             }
         }
     }

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
+using EdgeAgent.Core;
 using EdgeAgent.Core.Fleet;
 using EdgeAgent.Fleet.Contracts;
 using EdgeAgent.Fleet.Hosting;
@@ -47,7 +48,7 @@ internal sealed partial class FleetUplinkService(
         using var client = new MqttClientFactory().CreateMqttClient();
         _client = client;
         client.ApplicationMessageReceivedAsync += e => OnMessageAsync(e, stoppingToken);
-        var delay = TimeSpan.FromMilliseconds(200);
+        var backoff = new Backoff(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10));
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -58,7 +59,7 @@ internal sealed partial class FleetUplinkService(
                     LogConnected(_options.UplinkHost, _options.UplinkPort);
                 }
 
-                delay = TimeSpan.FromMilliseconds(200);
+                backoff.Reset();
                 await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -68,8 +69,7 @@ internal sealed partial class FleetUplinkService(
             catch (Exception ex)
             {
                 LogConnectFailed(_options.UplinkHost, _options.UplinkPort, ex.Message);
-                await Task.Delay(delay, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(10).Ticks));
+                await Task.Delay(backoff.Next(), stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
             }
         }
 
