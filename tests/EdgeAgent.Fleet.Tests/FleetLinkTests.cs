@@ -177,7 +177,7 @@ public sealed class FleetLinkTests(FleetLinkCluster fleet, ITestOutputHelper out
             // Each refusal is counted and logged (through the throttle, the first at once).
             foreach (var reason in new[] { "unknown_store", "forged_store", "foreign_key", "oversized", "malformed", "future", "expired" })
             {
-                await Eventually(() => fleet.Cluster.SiloOutput().Contains("for reason " + reason, StringComparison.Ordinal), "log of " + reason);
+                await Eventually.TrueAsync(() => fleet.Cluster.SiloOutput().Contains("for reason " + reason, StringComparison.Ordinal), "log of " + reason, Patience);
             }
         }
         catch (Exception) when (Dump())
@@ -199,20 +199,6 @@ public sealed class FleetLinkTests(FleetLinkCluster fleet, ITestOutputHelper out
         }
 
         return false;
-    }
-
-    private static async Task Eventually(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException("never: " + what);
-            }
-
-            await Task.Delay(100);
-        }
     }
 
     private bool Dump()
