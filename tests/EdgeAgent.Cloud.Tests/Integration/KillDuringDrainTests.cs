@@ -26,9 +26,20 @@ public sealed class KillDuringDrainTests : IAsyncLifetime
 
         await using (var doomed = await AgentProcess.StartAsync(_data.Path, Settings(2)))
         {
-            await using (var terminal = await TestTerminal.ConnectAsync(_mqttPort))
+            // Four tills, each with one payment outstanding, as a store's terminals pay: the embedded broker reads a
+            // connection's next payment once its current one is settled, so payments pipelined on one connection would
+            // each wait for all those ahead of it.
+            var terminals = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => TestTerminal.ConnectAsync(_mqttPort)));
+            try
             {
-                await CloudAgent.PayAsync(terminal, "tx", Payments, concurrency: 4);
+                await Task.WhenAll(terminals.Select((terminal, n) => CloudAgent.PayAsync(terminal, $"tx{n}", Payments / 4)));
+            }
+            finally
+            {
+                foreach (var terminal in terminals)
+                {
+                    await terminal.DisposeAsync();
+                }
             }
 
             // The hub comes back, takes three messages of the drain and then answers no more: the SIGKILL lands mid-drain
