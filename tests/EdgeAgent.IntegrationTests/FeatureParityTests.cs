@@ -40,9 +40,11 @@ public sealed class FeatureParityTests : IDisposable
         }).ToArray();
     }
 
+    // The answer timeout is generous: this test is about the features a replay gives, not how fast answers come on a
+    // machine busy with other test projects (a fresh-clone run saw answers later than the load generator's default 10 s).
     private static Task<LoadReport> ReplayAsync(int port, PaymentSample sample, int count) =>
         new LoadGenerator(
-            new LoadOptions { Port = port, Mode = LoadMode.Closed, Concurrency = 1, Terminals = 1, Count = count, FreshIds = false, ProgressSeconds = 0 },
+            new LoadOptions { Port = port, Mode = LoadMode.Closed, Concurrency = 1, Terminals = 1, Count = count, FreshIds = false, ProgressSeconds = 0, AnswerTimeoutSeconds = 60 },
             sample,
             progress: null).RunAsync(CancellationToken.None);
 
