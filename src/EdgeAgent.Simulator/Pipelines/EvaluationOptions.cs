@@ -19,6 +19,10 @@ public sealed class EvaluationOptions
     [Range(10, 1_000_000)]
     public int ScoringCount { get; set; } = 2000;
 
+    /// <summary>Payments per second of the scoring pass, sent over one connection. Default 400.</summary>
+    [Range(1, 100_000)]
+    public double ScoringRate { get; set; } = 400;
+
     /// <summary>Offered rates of the step search, payments per second, ascending, comma-separated. Default 250 to 8000.</summary>
     [Required]
     public string Rates { get; set; } = "250,500,1000,2000,3000,4000,6000,8000";

@@ -33,13 +33,11 @@ internal sealed class PipelineRunner
         await using var pipeline = await RunningPipeline.StartAsync(architecture.Name, _folder, _tokenizationKey, architecture.Link, [], cancellationToken,
             dataRoot: _options.DataFolder);
 
-        // In order, one payment at a time, each sent once the previous one is answered and acknowledged: a till's pattern,
-        // so every pipeline sees the same order, whatever its latency. The pass checks scores, not latency, and gives up
-        // only once no answer came for the answer timeout.
-        var scoringLoad = Options(pipeline, _options.ScoringCount, terminals: 1);
-        scoringLoad.Mode = LoadMode.Closed;
-        scoringLoad.Concurrency = 1;
-        scoringLoad.WaitForPubAck = true;
+        // In order over one connection at ScoringRate: the agent reads a connection's next payment only once the previous
+        // one is settled, so every pipeline builds the same histories in the same order, whatever its latency, and a
+        // pipeline that holds payments (the batch window) is not paced by one payment per window. The pass checks scores,
+        // not latency, and gives up only once no answer came for the answer timeout.
+        var scoringLoad = Open(pipeline, _options.ScoringRate, _options.ScoringCount, terminals: 1);
         scoringLoad.WaitWhileAnswering = true;
         var (scoring, generator) = await LoadAsync(pipeline, scoringLoad, cancellationToken);
         var scores = new Dictionary<string, double>(StringComparer.Ordinal);
