@@ -76,7 +76,7 @@ for i in $(seq 1 "$AGENTS"); do
 done
 echo "fleet page and API token: $DIR/api.token"
 echo "another store's agent points at the fleet (its link, and its snapshots into the fleet view) with:"
-echo "                --Fleet:Host=127.0.0.1 --Fleet:Port=$MQTT_PORT --Fleet:StoreId=store-N --Fleet:Username=store-N --Fleet:Password=pw-store-N"
+echo "                --Fleet:Host=127.0.0.1 --Fleet:Port=$MQTT_PORT --Fleet:StoreId=store-N --Fleet:Username=store-N --Fleet:Password=pw-store-N --Fleet:UseTls=false"
 echo "                --Cloud:Transport=Mqtt --Cloud:Host=127.0.0.1 --Cloud:Port=$MQTT_PORT --Cloud:UseTls=false"
 echo "                --Cloud:ClientId=store-N --Cloud:Username=store-N --Cloud:Password=pw-store-N"
 echo "                --Tokenization:KeyFile=$DIR/tokenization.key"
