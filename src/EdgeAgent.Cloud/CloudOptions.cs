@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
-using EdgeAgent.Shared.Mqtt;
 using EdgeAgent.Cloud.IoTHub;
+using EdgeAgent.Shared.Mqtt;
 
 namespace EdgeAgent.Cloud;
 
