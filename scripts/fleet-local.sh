@@ -14,7 +14,7 @@ SILOS=${SILOS:-3}
 STORES=${STORES:-4}
 AGENTS=${AGENTS:-$STORES}
 AGENT_MQTT_PORT=${AGENT_MQTT_PORT:-1891}
-AGENT_HTTP_PORT=${AGENT_HTTP_PORT:-8091}
+AGENT_HTTP_PORT=${AGENT_HTTP_PORT:-8181}   # the silos take 8090 and up
 DIR=${DIR:-/tmp/edgeagent-fleet}
 REDIS_PORT=${REDIS_PORT:-6379}
 MQTT_PORT=${MQTT_PORT:-1884}
@@ -76,7 +76,7 @@ for i in $(seq 1 "$AGENTS"); do
 done
 echo "fleet page and API token: $DIR/api.token"
 echo "another store's agent points at the fleet (its link, and its snapshots into the fleet view) with:"
-echo "                --Fleet:Host=127.0.0.1 --Fleet:Port=$MQTT_PORT --Fleet:StoreId=store-N --Fleet:Username=store-N --Fleet:Password=pw-store-N"
+echo "                --Fleet:Host=127.0.0.1 --Fleet:Port=$MQTT_PORT --Fleet:StoreId=store-N --Fleet:Username=store-N --Fleet:Password=pw-store-N --Fleet:UseTls=false"
 echo "                --Cloud:Transport=Mqtt --Cloud:Host=127.0.0.1 --Cloud:Port=$MQTT_PORT --Cloud:UseTls=false"
 echo "                --Cloud:ClientId=store-N --Cloud:Username=store-N --Cloud:Password=pw-store-N"
 echo "                --Tokenization:KeyFile=$DIR/tokenization.key"

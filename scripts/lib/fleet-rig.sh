@@ -82,12 +82,12 @@ wait_listening() {
 # fingerprint, the stores), into SILO_ARGS.
 silo_args() {
   SILO_ARGS=(--Fleet:RedisConnectionString="127.0.0.1:$1" --Fleet:UplinkHost=127.0.0.1 --Fleet:UplinkPort="$2"
-    --Fleet:UplinkUsername=fleet --Fleet:UplinkPassword=pw-fleet --Fleet:KeyFingerprints:0="$FINGERPRINT" "${STORE_ARGS[@]}")
+    --Fleet:UplinkUsername=fleet --Fleet:UplinkPassword=pw-fleet --Fleet:UplinkUseTls=false --Fleet:KeyFingerprints:0="$FINGERPRINT" "${STORE_ARGS[@]}")
 }
 
 # link_args STORE UPLINK_PORT [more]: an agent's link to the fleet as STORE, one word a line.
 link_args() {
   local store=$1 port=$2; shift 2
   printf '%s\n' "--Fleet:Host=127.0.0.1" "--Fleet:Port=$port" "--Fleet:StoreId=$store" "--Fleet:Username=$store" \
-    "--Fleet:Password=pw-$store" "$@"
+    "--Fleet:Password=pw-$store" "--Fleet:UseTls=false" "$@"
 }

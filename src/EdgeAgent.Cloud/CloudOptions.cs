@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using EdgeAgent.Cloud.IoTHub;
+using EdgeAgent.Shared.Mqtt;
 
 namespace EdgeAgent.Cloud;
 
@@ -264,7 +265,5 @@ public sealed class CloudOptions : IValidatableObject
         return plaintext is null && unsigned is null ? null : string.Join("; ", new[] { plaintext, unsigned }.Where(p => p is not null));
     }
 
-    private static bool IsLoopback(string? host) =>
-        string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase)
-        || (System.Net.IPAddress.TryParse(host, out var address) && System.Net.IPAddress.IsLoopback(address));
+    private static bool IsLoopback(string? host) => MqttClientSetup.IsLoopbackHost(host);
 }

@@ -29,4 +29,19 @@ public sealed class FleetProgramTests
         Assert.Equal(3, silo.ExitCode);
         Assert.Contains(named, silo.Output, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("--Fleet:UplinkTrustedCertificatesPath=/nonexistent/uplink-ca.crt", "/nonexistent/uplink-ca.crt")]
+    [InlineData("--Fleet:UplinkUseTls=false", "not a loopback address and UplinkUseTls is false")]
+    public async Task An_uplink_beyond_loopback_in_clear_or_with_a_missing_TLS_file_stops_the_silo_at_start(string setting, string named)
+    {
+        using var silo = new ChildProcess(
+            "dotnet",
+            [FleetCluster.FleetDll(), "--Fleet:RedisConnectionString=127.0.0.1:1", "--Fleet:UplinkHost=10.20.0.5", setting],
+            AppContext.BaseDirectory);
+
+        Assert.True(await silo.WaitForExitAsync(TimeSpan.FromSeconds(60)), "the silo did not stop:\n" + silo.Output);
+        Assert.Equal(3, silo.ExitCode);
+        Assert.Contains(named, silo.Output, StringComparison.Ordinal);
+    }
 }

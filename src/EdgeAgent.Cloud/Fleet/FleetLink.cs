@@ -337,6 +337,10 @@ public sealed partial class FleetLink : IFirstSightFetch, IAsyncDisposable
             .WithMqtt5("edgeagent-fleet-" + _options.StoreId)
             .WithKeepAlivePeriod(MqttClientSetup.DefaultKeepAlive)
             .WithOptionalCredentials(_options.Username, _options.Password);
+        if (_options.UseTls)
+        {
+            builder.WithServerTlsFiles(_options.Host!, _options.TrustedCertificatesPath, _options.CertificatePath, _options.CertificateKeyPath);
+        }
 
         var result = await _client.ConnectAsync(builder.Build(), cancellationToken);
         if (result.ResultCode != MqttClientConnectResultCode.Success)

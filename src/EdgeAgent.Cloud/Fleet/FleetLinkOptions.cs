@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using EdgeAgent.Shared.Mqtt;
 
 namespace EdgeAgent.Cloud.Fleet;
 
@@ -20,6 +21,28 @@ public sealed class FleetLinkOptions : IValidatableObject
     public string? Username { get; set; }
 
     public string? Password { get; set; }
+
+    /// <summary>
+    /// TLS to the uplink broker, its certificate checked against <see cref="TrustedCertificatesPath"/> or the system roots.
+    /// Default true; false is accepted only for a loopback <see cref="Host"/> or with <see cref="AllowInsecure"/>.
+    /// </summary>
+    public bool UseTls { get; set; } = true;
+
+    /// <summary>PEM bundle of the certificates the broker's chain must end in (the fleet's own authority), instead of the system roots.</summary>
+    public string? TrustedCertificatesPath { get; set; }
+
+    /// <summary>
+    /// This store's client certificate (PEM with <see cref="CertificateKeyPath"/>, or PKCS#12), for a broker that takes
+    /// the certificate's name as the store's identity (mosquitto's <c>use_identity_as_username</c>, the Azure Event Grid
+    /// MQTT broker's certificate authentication) instead of <see cref="Username"/> and <see cref="Password"/>.
+    /// </summary>
+    public string? CertificatePath { get; set; }
+
+    /// <summary>PEM private key of <see cref="CertificatePath"/> when that file holds only the certificate.</summary>
+    public string? CertificateKeyPath { get; set; }
+
+    /// <summary>Accepts a plaintext link to a broker beyond loopback. Default false; when true the agent warns at every start.</summary>
+    public bool AllowInsecure { get; set; }
 
     /// <summary>This store's id: its topics are <c>{TopicRoot}/{StoreId}/…</c> and the fleet checks it against the login.</summary>
     [RegularExpression("^[A-Za-z0-9._:-]{1,64}$")]
@@ -51,11 +74,36 @@ public sealed class FleetLinkOptions : IValidatableObject
 
     public bool Enabled => !string.IsNullOrWhiteSpace(Host);
 
+    /// <summary>What <see cref="AllowInsecure"/> lets through with these options, for the start-up warning; null when nothing.</summary>
+    public string? InsecureUse() =>
+        Enabled && AllowInsecure && !UseTls && !MqttClientSetup.IsLoopbackHost(Host) ? $"the fleet link to {Host} is plaintext" : null;
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (Enabled && string.IsNullOrWhiteSpace(StoreId))
         {
             yield return new ValidationResult("The field StoreId is required when Fleet:Host is set.", [nameof(StoreId)]);
+        }
+
+        if (Enabled && !UseTls && !AllowInsecure && !MqttClientSetup.IsLoopbackHost(Host))
+        {
+            yield return new ValidationResult(
+                $"Fleet:Host is {Host}, not a loopback address, and Fleet:UseTls is false: the store's login and its card deltas would cross the network in clear. "
+                + "Set Fleet:UseTls=true (with Fleet:TrustedCertificatesPath for the fleet's own authority), or Fleet:AllowInsecure=true to accept plaintext.",
+                [nameof(UseTls), nameof(AllowInsecure)]);
+        }
+
+        foreach (var (path, name) in new[] { (TrustedCertificatesPath, nameof(TrustedCertificatesPath)), (CertificatePath, nameof(CertificatePath)), (CertificateKeyPath, nameof(CertificateKeyPath)) })
+        {
+            if (Enabled && !string.IsNullOrWhiteSpace(path) && !File.Exists(path))
+            {
+                yield return new ValidationResult($"Fleet:{name} names {path}, which does not exist.", [name]);
+            }
+        }
+
+        if (!string.IsNullOrWhiteSpace(CertificateKeyPath) && string.IsNullOrWhiteSpace(CertificatePath))
+        {
+            yield return new ValidationResult("Fleet:CertificateKeyPath needs Fleet:CertificatePath (the certificate it is the key of).", [nameof(CertificateKeyPath)]);
         }
     }
 }

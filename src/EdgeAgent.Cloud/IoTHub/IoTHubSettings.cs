@@ -1,3 +1,5 @@
+using EdgeAgent.Shared.Mqtt;
+
 namespace EdgeAgent.Cloud.IoTHub;
 
 /// <summary>

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using EdgeAgent.Shared.Mqtt;
 
 namespace EdgeAgent.Fleet.Hosting;
 
@@ -85,6 +86,25 @@ public sealed class FleetOptions : IValidatableObject
 
     /// <summary>The fleet's password at the uplink broker.</summary>
     public string UplinkPassword { get; set; } = "";
+
+    /// <summary>
+    /// TLS to the uplink broker, its certificate checked against <see cref="UplinkTrustedCertificatesPath"/> or the
+    /// system roots. Default true; false is accepted only for a loopback <see cref="UplinkHost"/> or with
+    /// <see cref="UplinkAllowInsecure"/>.
+    /// </summary>
+    public bool UplinkUseTls { get; set; } = true;
+
+    /// <summary>PEM bundle of the certificates the uplink broker's chain must end in, instead of the system roots.</summary>
+    public string UplinkTrustedCertificatesPath { get; set; } = "";
+
+    /// <summary>The fleet's client certificate at the uplink broker (PEM with <see cref="UplinkCertificateKeyPath"/>, or PKCS#12), for a broker that takes the certificate's name as the login.</summary>
+    public string UplinkCertificatePath { get; set; } = "";
+
+    /// <summary>PEM private key of <see cref="UplinkCertificatePath"/> when that file holds only the certificate.</summary>
+    public string UplinkCertificateKeyPath { get; set; } = "";
+
+    /// <summary>Accepts a plaintext uplink to a broker beyond loopback. Default false.</summary>
+    public bool UplinkAllowInsecure { get; set; }
 
     /// <summary>Root of the uplink topics: <c>{root}/{store}/deltas</c>, <c>{root}/{store}/fetch</c>, <c>{root}/{store}/profiles</c>.</summary>
     [Required(AllowEmptyStrings = false)]
@@ -232,6 +252,27 @@ public sealed class FleetOptions : IValidatableObject
         }
     }
 
+    private IEnumerable<ValidationResult> UplinkTlsProblems()
+    {
+        if (string.IsNullOrWhiteSpace(UplinkHost))
+        {
+            yield break;
+        }
+
+        if (!UplinkUseTls && !UplinkAllowInsecure && !MqttClientSetup.IsLoopbackHost(UplinkHost))
+        {
+            yield return new ValidationResult(
+                $"The uplink broker {UplinkHost} is not a loopback address and UplinkUseTls is false: the fleet's login, the stores' deltas and the "
+                + "profiles would cross the network in clear. Set UplinkUseTls=true (with UplinkTrustedCertificatesPath for a private authority), or UplinkAllowInsecure=true.",
+                [nameof(UplinkUseTls)]);
+        }
+
+        foreach (var file in new[] { UplinkTrustedCertificatesPath, UplinkCertificatePath, UplinkCertificateKeyPath }.Where(f => !string.IsNullOrWhiteSpace(f) && !File.Exists(f)))
+        {
+            yield return new ValidationResult($"The uplink TLS file {file} does not exist.", [nameof(UplinkTrustedCertificatesPath)]);
+        }
+    }
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (!System.Net.IPAddress.TryParse(AdvertisedAddress, out _))
@@ -245,6 +286,11 @@ public sealed class FleetOptions : IValidatableObject
         }
 
         foreach (var problem in SiloTlsProblems())
+        {
+            yield return problem;
+        }
+
+        foreach (var problem in UplinkTlsProblems())
         {
             yield return problem;
         }

@@ -85,6 +85,10 @@ internal sealed partial class FleetUplinkService(
             .WithMqtt5($"edgeagent-fleet-{_options.AdvertisedAddress}-{_options.SiloPort}")
             .WithKeepAlivePeriod(MqttClientSetup.DefaultKeepAlive)
             .WithOptionalCredentials(_options.UplinkUsername, _options.UplinkPassword);
+        if (_options.UplinkUseTls)
+        {
+            builder.WithServerTlsFiles(_options.UplinkHost, _options.UplinkTrustedCertificatesPath, _options.UplinkCertificatePath, _options.UplinkCertificateKeyPath);
+        }
 
         var result = await client.ConnectAsync(builder.Build(), cancellationToken);
         if (result.ResultCode != MqttClientConnectResultCode.Success)

@@ -82,6 +82,30 @@ public static class MqttClientSetup
         });
 
     /// <summary>
+    /// <see cref="WithServerTls"/> from files: <paramref name="trustedCertificatesPath"/> a PEM bundle of the roots the
+    /// server's chain must end in (unset: the system roots, with an online revocation check, as for a public service);
+    /// <paramref name="certificatePath"/> a client certificate (PEM with <paramref name="certificateKeyPath"/>, or
+    /// PKCS#12) for a broker that takes the client's certificate as its identity. Read at each connect, so renewed files
+    /// are picked up by the next one.
+    /// </summary>
+    public static MqttClientOptionsBuilder WithServerTlsFiles(
+        this MqttClientOptionsBuilder builder,
+        string targetHost,
+        string? trustedCertificatesPath,
+        string? certificatePath,
+        string? certificateKeyPath)
+    {
+        var roots = string.IsNullOrWhiteSpace(trustedCertificatesPath) ? null : CloudCertificates.LoadBundle(File.ReadAllText(trustedCertificatesPath));
+        var certificate = string.IsNullOrWhiteSpace(certificatePath) ? null : CloudCertificates.LoadClientCertificate(certificatePath, certificateKeyPath);
+        return builder.WithServerTls(targetHost, roots, certificate, roots is null ? X509RevocationMode.Online : X509RevocationMode.NoCheck);
+    }
+
+    /// <summary>True for <c>localhost</c> and loopback addresses: a link that never leaves the machine, which may go without TLS.</summary>
+    public static bool IsLoopbackHost(string? host) =>
+        string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase)
+        || (IPAddress.TryParse(host, out var address) && IPAddress.IsLoopback(address));
+
+    /// <summary>
     /// The configured client id, else <c>edgeagent-</c> and the machine's name, then <paramref name="suffix"/>: one
     /// host's links never take over each other's broker session, and two hosts' never share one.
     /// </summary>

@@ -1,4 +1,5 @@
 using EdgeAgent.Cloud;
+using EdgeAgent.Cloud.Fleet;
 using EdgeAgent.Mqtt;
 using EdgeAgent.Mqtt.Security;
 using Microsoft.Extensions.Options;
@@ -6,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace EdgeAgent.Security;
 
 /// <summary>
-/// Logs, at every start, each insecure setting in force (<c>Mqtt:AllowInsecure</c>, <c>Cloud:AllowInsecure</c>), so that
+/// Logs, at every start, each insecure setting in force (<c>Mqtt:AllowInsecure</c>, <c>Cloud:AllowInsecure</c>, <c>Fleet:AllowInsecure</c>), so that
 /// a node left in a test setup cannot go unnoticed in its logs.
 /// </summary>
 public sealed partial class SecurityStartupWarnings(IOptions<MqttOptions> mqtt, IServiceProvider services, ILogger<SecurityStartupWarnings> logger) : IHostedService
@@ -22,6 +23,11 @@ public sealed partial class SecurityStartupWarnings(IOptions<MqttOptions> mqtt, 
         if (services.GetService<IOptions<CloudOptions>>()?.Value is { } cloud && cloud.InsecureUse() is { } uplink)
         {
             LogInsecure(logger, "Cloud:AllowInsecure", uplink);
+        }
+
+        if (services.GetService<IOptions<FleetLinkOptions>>()?.Value is { } fleet && fleet.InsecureUse() is { } link)
+        {
+            LogInsecure(logger, "Fleet:AllowInsecure", link);
         }
 
         return Task.CompletedTask;

@@ -15,7 +15,12 @@ internal sealed class AgentStore : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _run;
 
-    public AgentStore(string storeId, int port, TimeSpan fetchBudget)
+    /// <param name="storeId">The store, and its login at the broker.</param>
+    /// <param name="port">The broker's port: the plain one, or the TLS one with <paramref name="tls"/>.</param>
+    /// <param name="fetchBudget">The link's first-sight fetch budget.</param>
+    /// <param name="tls">The authority the broker's certificate must chain to and this store's certificate and key: the
+    /// link goes over TLS and logs in by its certificate. Null: a password on the plain port.</param>
+    public AgentStore(string storeId, int port, TimeSpan fetchBudget, StoreTls? tls = null)
     {
         StoreId = storeId;
         Extractor = new FeatureExtractor(State);
@@ -24,8 +29,12 @@ internal sealed class AgentStore : IAsyncDisposable
             {
                 Host = "127.0.0.1",
                 Port = port,
-                Username = storeId,
-                Password = UplinkBroker.PasswordOf(storeId),
+                Username = tls is null ? storeId : null,
+                Password = tls is null ? UplinkBroker.PasswordOf(storeId) : null,
+                UseTls = tls is not null,
+                TrustedCertificatesPath = tls?.AuthorityFile,
+                CertificatePath = tls?.CertificateFile,
+                CertificateKeyPath = tls?.KeyFile,
                 StoreId = storeId,
                 TopicRoot = UplinkBroker.Root,
                 FetchBudget = fetchBudget,
@@ -128,3 +137,6 @@ internal sealed class AgentStore : IAsyncDisposable
         }
     }
 }
+
+/// <summary>A store's TLS files at the uplink: the authority it trusts, its certificate and key.</summary>
+internal sealed record StoreTls(string AuthorityFile, string CertificateFile, string KeyFile);

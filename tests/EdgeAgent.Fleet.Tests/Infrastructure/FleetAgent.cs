@@ -42,6 +42,7 @@ internal sealed class FleetAgent : IDisposable
             "--Fleet:StoreId=" + storeId,
             "--Fleet:Username=" + storeId,
             "--Fleet:Password=" + UplinkBroker.PasswordOf(storeId),
+            "--Fleet:UseTls=false",
 
             // The test is about what the answer holds, not about speed: on a loaded machine a 20 ms answer may come late.
             "--Fleet:FetchBudget=00:00:01",

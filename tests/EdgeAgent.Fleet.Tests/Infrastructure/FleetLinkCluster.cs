@@ -6,7 +6,8 @@ namespace EdgeAgent.Fleet.Tests.Infrastructure;
 
 /// <summary>
 /// A fleet behind its uplink: a mosquitto with one user per store and a per-user ACL, and a cluster of three silo
-/// processes that read the stores' deltas from it through one shared subscription.
+/// processes that read the stores' deltas from it through one shared subscription, over TLS with the fleet's
+/// certificate (stores connect with a password on the plain port, or with their certificate on the TLS port).
 /// </summary>
 public sealed class FleetLinkCluster : IAsyncLifetime
 {
@@ -54,7 +55,8 @@ public sealed class FleetLinkCluster : IAsyncLifetime
     public async Task InitializeAsync()
     {
         File.WriteAllText(_tokenFile, ApiToken);
-        _broker = await UplinkBroker.StartAsync([.. Stores, StrangerStore]);
+        _broker = await UplinkBroker.StartAsync([.. Stores, StrangerStore], withTls: true);
+        var (fleetCertificate, fleetKey) = _broker.Authority!.Issue(UplinkBroker.FleetUser);
         Cluster = new FleetCluster(() =>
         [
             // Each of these silos also runs the uplink and an HTTP endpoint: on a loaded machine a joining silo missed
@@ -68,9 +70,12 @@ public sealed class FleetLinkCluster : IAsyncLifetime
             "--Fleet:OfflineAfterIntervals=" + OfflineAfterIntervals.ToString(CultureInfo.InvariantCulture),
             "--Fleet:PageRefresh=" + PageRefresh.ToString("c", CultureInfo.InvariantCulture),
             "--Fleet:UplinkHost=127.0.0.1",
-            "--Fleet:UplinkPort=" + _broker.Port.ToString(CultureInfo.InvariantCulture),
-            "--Fleet:UplinkUsername=" + UplinkBroker.FleetUser,
-            "--Fleet:UplinkPassword=" + UplinkBroker.PasswordOf(UplinkBroker.FleetUser),
+
+            // The silos read the uplink as production does: over TLS, logged in by their certificate.
+            "--Fleet:UplinkPort=" + _broker.TlsPort.ToString(CultureInfo.InvariantCulture),
+            "--Fleet:UplinkTrustedCertificatesPath=" + _broker.Authority.AuthorityFile,
+            "--Fleet:UplinkCertificatePath=" + fleetCertificate,
+            "--Fleet:UplinkCertificateKeyPath=" + fleetKey,
             "--Fleet:MaxUplinkMessageBytes=65536",
             "--Fleet:KeyFingerprints:0=" + FleetKeyFingerprint,
             .. Stores.Select((s, i) => $"--Fleet:KnownStores:{i}={s}"),

@@ -96,6 +96,7 @@ public sealed class RolloutFleet : IAsyncLifetime
                 "--Fleet:UplinkPort=" + _broker.Port.ToString(CultureInfo.InvariantCulture),
                 "--Fleet:UplinkUsername=" + UplinkBroker.FleetUser,
                 "--Fleet:UplinkPassword=" + UplinkBroker.PasswordOf(UplinkBroker.FleetUser),
+                "--Fleet:UplinkUseTls=false",
                 "--Fleet:KeyFingerprints:0=" + KeyFingerprint.Of(TokenizationKey),
                 "--Fleet:RolloutSoak=" + Soak.ToString("c", CultureInfo.InvariantCulture),
                 "--Fleet:RolloutGateTimeout=" + GateTimeout.ToString("c", CultureInfo.InvariantCulture),

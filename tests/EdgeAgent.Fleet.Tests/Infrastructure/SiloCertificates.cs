@@ -5,7 +5,8 @@ namespace EdgeAgent.Fleet.Tests.Infrastructure;
 
 /// <summary>
 /// A certificate authority made for one test run and the PEM files a silo is started with: a certificate it signed
-/// (usable as server and client, since a silo is both), its key, and the authority's certificate.
+/// (usable as server and client, since a silo is both), its key, and the authority's certificate. The uplink broker's
+/// TLS listener and the stores' and silos' certificates there come from one too.
 /// </summary>
 internal sealed class SiloCertificates
 {
@@ -35,11 +36,21 @@ internal sealed class SiloCertificates
         return new SiloCertificates(folder, authority);
     }
 
-    /// <summary>Issues a certificate for <paramref name="name"/>; returns its certificate and key files.</summary>
-    public (string CertificateFile, string KeyFile) Issue(string name)
+    /// <summary>
+    /// Issues a certificate for <paramref name="name"/>, with <paramref name="address"/> as its subject alternative name
+    /// when given (a server that clients check by name); returns its certificate and key files.
+    /// </summary>
+    public (string CertificateFile, string KeyFile) Issue(string name, System.Net.IPAddress? address = null)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest("CN=" + name, key, HashAlgorithmName.SHA256);
+        if (address is not null)
+        {
+            var names = new SubjectAlternativeNameBuilder();
+            names.AddIpAddress(address);
+            request.CertificateExtensions.Add(names.Build());
+        }
+
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(

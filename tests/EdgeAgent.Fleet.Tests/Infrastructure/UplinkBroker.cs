@@ -26,9 +26,19 @@ internal sealed class UplinkBroker : IAsyncDisposable
 
     public int Port { get; }
 
+    /// <summary>
+    /// The TLS listener's port (0 when started without one): the broker presents a certificate of the authority it was
+    /// started with, asks every client for one of the same authority and takes the certificate's name as the login,
+    /// under the same ACL. The production shape: a store proves who it is with its certificate, not a password.
+    /// </summary>
+    public int TlsPort { get; private set; }
+
+    /// <summary>The authority of <see cref="TlsPort"/>'s certificates, or null.</summary>
+    public SiloCertificates? Authority { get; private set; }
+
     public static string PasswordOf(string user) => "pw-" + user;
 
-    public static async Task<UplinkBroker> StartAsync(IEnumerable<string> users)
+    public static async Task<UplinkBroker> StartAsync(IEnumerable<string> users, bool withTls = false)
     {
         var directory = Path.Combine(Path.GetTempPath(), "edgeagent-uplink-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(directory);
@@ -62,6 +72,23 @@ internal sealed class UplinkBroker : IAsyncDisposable
             pattern read {TelemetryRoot}/%u/methods/+
 
             """);
+        var tls = "";
+        if (withTls)
+        {
+            broker.Authority = SiloCertificates.Create(Path.Combine(directory, "tls"), "fleet-uplink-authority");
+            var (certificate, key) = broker.Authority.Issue("uplink", System.Net.IPAddress.Loopback);
+            broker.TlsPort = FreePort.Next();
+            tls = $"""
+                listener {broker.TlsPort.ToString(CultureInfo.InvariantCulture)} 127.0.0.1
+                cafile {broker.Authority.AuthorityFile}
+                certfile {certificate}
+                keyfile {key}
+                require_certificate true
+                use_identity_as_username true
+
+                """;
+        }
+
         File.WriteAllText(Path.Combine(directory, "mosquitto.conf"), $"""
             listener {broker.Port.ToString(CultureInfo.InvariantCulture)} 127.0.0.1
             allow_anonymous false
@@ -69,7 +96,7 @@ internal sealed class UplinkBroker : IAsyncDisposable
             acl_file {Path.Combine(directory, "acl")}
             persistence false
             max_queued_messages 100000
-
+            {tls}
             """);
         await broker.StartAgainAsync();
         return broker;
@@ -83,6 +110,10 @@ internal sealed class UplinkBroker : IAsyncDisposable
         try
         {
             await FreePort.WaitUntilListeningAsync(Port, TimeSpan.FromSeconds(30));
+            if (TlsPort != 0)
+            {
+                await FreePort.WaitUntilListeningAsync(TlsPort, TimeSpan.FromSeconds(30));
+            }
         }
         catch (Exception ex)
         {

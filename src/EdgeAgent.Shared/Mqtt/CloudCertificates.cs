@@ -1,8 +1,8 @@
 using System.Security.Cryptography.X509Certificates;
 
-namespace EdgeAgent.Cloud.IoTHub;
+namespace EdgeAgent.Shared.Mqtt;
 
-/// <summary>Loads the certificates the transports use: a client certificate, and a trust bundle for the server's chain.</summary>
+/// <summary>Loads the certificates the cloud links use (IoT Hub, the MQTT target, the fleet link and the fleet's uplink): a client certificate, and a trust bundle for the server's chain.</summary>
 public static class CloudCertificates
 {
     /// <summary>A client certificate with its private key: PEM (key inline or in <paramref name="keyPath"/>) or PKCS#12.</summary>
