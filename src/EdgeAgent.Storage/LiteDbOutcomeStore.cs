@@ -28,6 +28,9 @@ public sealed partial class LiteDbOutcomeStore : IOutcomeStore, IOutcomeLog, IDi
     private readonly LiteDbFile _file;
     private readonly ArrayBufferWriter<byte> _encoded = new(64 * 1024);
 
+    /// <summary>The group's document, filled anew by each commit (the record loop commits one group at a time).</summary>
+    private readonly BsonDocument _groupDocument = new();
+
     /// <summary>The commit's write, made once: a commit allocates no delegate or closure for it.</summary>
     private readonly Func<LiteDatabase, int> _writeGroup;
     private long _lastSequence;
@@ -207,19 +210,26 @@ public sealed partial class LiteDbOutcomeStore : IOutcomeStore, IOutcomeLog, IDi
     {
         if (last > 0)
         {
-            var group = new BsonDocument
+            // One document object for every group: LiteDB serializes it into its pages and keeps no reference to it.
+            var group = _groupDocument;
+            group["_id"] = first;
+            group["last"] = last;
+            group["d"] = _encoded.WrittenSpan.ToArray();
+            try
             {
-                ["_id"] = first,
-                ["last"] = last,
-                ["d"] = _encoded.WrittenSpan.ToArray(),
-            };
-            if (_rewrite)
-            {
-                Log(db).Upsert(group);
+                if (_rewrite)
+                {
+                    Log(db).Upsert(group);
+                }
+                else
+                {
+                    Log(db).Insert(group);
+                }
             }
-            else
+            finally
             {
-                Log(db).Insert(group);
+                // The group's bytes are not kept alive until the next commit.
+                group["d"] = BsonValue.Null;
             }
         }
 

@@ -80,8 +80,8 @@ public sealed class OutcomeStoreTests : IDisposable
         store.Committed += s => committed = s;
         var first = new[] { Scored(1), Rejected(2), Scored(3) };
         var second = new[] { Scored(4), Scored(5) };
-        store.Commit([new ScoredBatch(first, [Update(first[0]), Update(first[2])], null)]);
-        store.Commit([new ScoredBatch(second, [Update(second[0]), Update(second[1])], null)]);
+        store.Commit([new ScoredBatch(first)]);
+        store.Commit([new ScoredBatch(second)]);
 
         Assert.Equal(5, committed);
         Assert.Equal(5, store.LastSequence);
@@ -108,9 +108,9 @@ public sealed class OutcomeStoreTests : IDisposable
             var a = Scored(1);
             state.Sequence = 1;
             extractor.ComputeAndApply(a.Event!, new float[FeatureSchema.Count]);
-            store.Commit([new ScoredBatch([a], [Update(a)], state.TakeChanges())]);
+            store.Commit([new ScoredBatch([a], state.TakeChanges())]);
             var b = Scored(2);
-            store.Commit([new ScoredBatch([b], [Update(b)], null)]);
+            store.Commit([new ScoredBatch([b])]);
         }
 
         using var reopened = Open();
@@ -126,9 +126,9 @@ public sealed class OutcomeStoreTests : IDisposable
     {
         using var store = Open();
         var one = Scored(1);
-        store.Commit([new ScoredBatch([one], [Update(one)], new FeatureStateChanges([], [], CoveredThrough: 1))]);
+        store.Commit([new ScoredBatch([one], new FeatureStateChanges([], [], CoveredThrough: 1))]);
         var two = Scored(2);
-        store.Commit([new ScoredBatch([two, Rejected(3)], [Update(two)], null)]);
+        store.Commit([new ScoredBatch([two, Rejected(3)])]);
 
         var removed = store.DeleteUpTo(3);
 
@@ -145,8 +145,8 @@ public sealed class OutcomeStoreTests : IDisposable
         var now = DateTimeOffset.UtcNow;
         var old = new[] { Scored(1, receivedAt: now.AddDays(-10)), Scored(2, receivedAt: now.AddDays(-9)) };
         var recent = Scored(3, receivedAt: now.AddHours(-1));
-        store.Commit([new ScoredBatch(old, [Update(old[0]), Update(old[1])], null)]);
-        store.Commit([new ScoredBatch([recent], [Update(recent)], new FeatureStateChanges([], [], CoveredThrough: 3))]);
+        store.Commit([new ScoredBatch(old)]);
+        store.Commit([new ScoredBatch([recent], new FeatureStateChanges([], [], CoveredThrough: 3))]);
         var retention = new RecordRetention(store, new LiteDbCheckpoints(file, CloudBuffer.StateCollection), TimeSpan.FromDays(7));
 
         var removed = Hosting.RecordRetentionService.DeleteExpired(retention, now);
@@ -164,7 +164,7 @@ public sealed class OutcomeStoreTests : IDisposable
         for (var i = 1; i <= 100; i++)
         {
             var outcome = Scored(i, receivedAt: now.AddMinutes(i - 100));
-            store.Commit([new ScoredBatch([outcome], [Update(outcome)], null)]);
+            store.Commit([new ScoredBatch([outcome])]);
         }
 
         var keys = store.RecentKeys(now.AddMinutes(-9.5)).ToList();
@@ -282,7 +282,7 @@ public sealed class OutcomeStoreTests : IDisposable
                 var outcome = Scored(i, card: "card-" + i);
                 var state = new FeatureState { Sequence = i };
                 new FeatureExtractor(state).ComputeAndApply(outcome.Event!, new float[FeatureSchema.Count]);
-                store.Commit([new ScoredBatch([outcome], [Update(outcome)], state.TakeChanges())]);
+                store.Commit([new ScoredBatch([outcome], state.TakeChanges())]);
             }
         }
 

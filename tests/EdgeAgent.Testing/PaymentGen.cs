@@ -159,7 +159,8 @@ public static class PaymentGen
         ? "{\"extra\":" + new string('[', depth) + new string(']', depth) + "}"
         : string.Concat(Enumerable.Repeat("{\"a\":", depth)) + "1" + new string('}', depth));
 
-    private static string WithCheckDigit(string body)
+    /// <summary><paramref name="body"/> with the digit that makes it pass the Luhn check.</summary>
+    public static string WithCheckDigit(string body)
     {
         for (var check = '0'; check <= '9'; check++)
         {

@@ -3,9 +3,9 @@ using EdgeAgent.Core.Payments;
 namespace EdgeAgent.Core.Features;
 
 /// <summary>
-/// What a payment adds to the feature state: enough to replay it. The store journals these with each commit and
-/// replays the journal over the last snapshot at start, so the state survives a crash without rewriting every
-/// card and merchant on every payment.
+/// What a payment adds to the feature state: enough to replay it. At start the store makes these from the payments
+/// recorded after the last snapshot (their records hold the events) and they are replayed over it, so the state survives a
+/// crash without rewriting every card and merchant on every payment.
 /// </summary>
 public readonly record struct FeatureUpdate(string CardToken, string MerchantKey, long UnixMs, double Amount, GeoPoint? Location)
 {

@@ -24,7 +24,6 @@ internal sealed partial class BatchAssembly
     private readonly IRecordingObserver? _observer;
     private readonly ILogger _logger;
     private readonly long _snapshotTicks;
-    private List<FeatureUpdate>? _updates;
     private long _sequence;
 
     public BatchAssembly(PipelineParts parts, FeatureState state, DuplicateIndex duplicates)
@@ -64,9 +63,6 @@ internal sealed partial class BatchAssembly
     {
         var scored = 0;
         var started = _time.GetTimestamp();
-
-        // Sized for the batch: at light load a batch is one payment, and a list grown from empty would allocate twice its size.
-        _updates ??= new List<FeatureUpdate>(arrivals.Count);
         for (var i = 0; i < arrivals.Count; i++)
         {
             _metrics.Stage(PipelineStage.IngestWait).RecordTicks(arrivals[i].Message.ReceivedTimestamp, started);
@@ -91,19 +87,6 @@ internal sealed partial class BatchAssembly
                 DuplicateOf = -1,
             };
         }
-    }
-
-    /// <summary>What the payments assembled since the last call added to the feature state (the record's journal of it).</summary>
-    public IReadOnlyList<FeatureUpdate> TakeUpdates()
-    {
-        var updates = _updates;
-        if (updates is null || updates.Count == 0)
-        {
-            return [];
-        }
-
-        _updates = null;
-        return updates;
     }
 
     /// <summary>
@@ -156,7 +139,7 @@ internal sealed partial class BatchAssembly
             _state.Prime(arrival.Prefetch, payment.CardToken, payment.PreviousCardToken, FeatureExtractor.MerchantKey(payment.MerchantId));
             _state.Sequence = row.Sequence;
             _state.Ticks = _time.GetTimestamp();
-            (_updates ??= new List<FeatureUpdate>(1)).Add(_extractor.ComputeAndApply(payment, vector));
+            _extractor.ComputeAndApply(payment, vector);
             vector.CopyTo(features.AsSpan(row.FeatureOffset, FeatureSchema.Count));
             row.ScoreIndex = scored++;
         }

@@ -50,7 +50,7 @@ internal sealed class BatchScoring : IDisposable
     public void Replay(IEnumerable<(long Sequence, FeatureUpdate Update)> journal) => _assembly.Replay(journal);
 
     /// <summary>A batch holding only the feature state changed since the last snapshot (a graceful stop writes it).</summary>
-    public AnsweredBatch FinalSnapshot() => new(new ScoredBatch([], [], _assembly.FinalSnapshot()), []);
+    public AnsweredBatch FinalSnapshot() => new(new ScoredBatch([], _assembly.FinalSnapshot()), []);
 
     public AnsweredBatch Score(List<Arrival> arrivals)
     {
@@ -95,7 +95,7 @@ internal sealed class BatchScoring : IDisposable
         var answered = _time.GetTimestamp();
         var outcomes = _answers.Answer(arrivals, rows, features, answered);
         rows.Clear();
-        var batch = new ScoredBatch(outcomes, _assembly.TakeUpdates(), _assembly.DueSnapshot(answered, outcomes.Length))
+        var batch = new ScoredBatch(outcomes, _assembly.DueSnapshot(answered, outcomes.Length))
         {
             // Written ahead before any answer leaves (see AnswerDelivery); the record takes the journal's bytes.
             Journaled = _delivery.WriteAhead(outcomes),

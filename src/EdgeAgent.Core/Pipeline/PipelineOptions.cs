@@ -25,7 +25,7 @@ public sealed class PipelineOptions : IValidatableObject
     public int MaxCommitBatch { get; set; } = 512;
 
     /// <summary>
-    /// Longest wait, in milliseconds, for more outcomes to join a commit that is not yet full. Answers go out before
+    /// How long, in milliseconds, a commit not yet full when it starts waits for more outcomes to join it. Answers go out before
     /// the commit, so with an external broker this delays only acknowledgements, and it turns many small commits
     /// into few larger ones (9 % less CPU and a lower median at 1,000 payments/s, see docs/benchmarks.md). The
     /// embedded broker holds each terminal's next payment until the previous one is acknowledged, so there it

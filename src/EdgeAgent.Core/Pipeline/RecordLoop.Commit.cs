@@ -8,7 +8,8 @@ internal sealed partial class RecordLoop
 {
     private async Task CommitAsync(CancellationToken cancellationToken)
     {
-        var backoff = new Backoff(TimeSpan.FromMilliseconds(50), MaxRetryDelay, jitter: 0);
+        // Made only for a retry: nearly every commit goes through at once.
+        Backoff? backoff = null;
         var unavailableSince = (long?)null;
         var isolating = false;
         while (true)
@@ -65,6 +66,7 @@ internal sealed partial class RecordLoop
                 continue;
             }
 
+            backoff ??= new Backoff(TimeSpan.FromMilliseconds(50), MaxRetryDelay, jitter: 0);
             await Task.Delay(backoff.Next(), time, cancellationToken);
         }
     }

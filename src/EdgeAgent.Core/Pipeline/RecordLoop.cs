@@ -33,9 +33,16 @@ internal sealed partial class RecordLoop(
     {
         try
         {
-            while (await input.WaitToReadAsync(cancellationToken))
+            // No token for the wait: the pipeline wakes this loop with an empty hand-over when it is cancelled.
+            while (await input.WaitToReadAsync(CancellationToken.None))
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 await GatherAsync(cancellationToken);
+                if (_pending.Count == 0)
+                {
+                    continue;
+                }
+
                 var started = time.GetTimestamp();
                 foreach (var batch in _pending)
                 {
@@ -66,7 +73,10 @@ internal sealed partial class RecordLoop(
             Abandon(_pending);
             while (input.TryRead(out var answered))
             {
-                Abandon([answered.Batch]);
+                if (answered.Batch is { } batch)
+                {
+                    Abandon([batch]);
+                }
             }
 
             throw;
@@ -89,9 +99,10 @@ internal sealed partial class RecordLoop(
     }
 
     /// <summary>
-    /// Takes what is queued, then keeps taking for up to <see cref="PipelineOptions.CommitDelayMilliseconds"/> while the group
-    /// is not full. Answers are already out, so the wait delays only acknowledgements, and it saves most commits (and their
-    /// flushes to the device) at moderate rates.
+    /// Takes what is queued and, when the group is not full, waits out <see cref="PipelineOptions.CommitDelayMilliseconds"/>
+    /// and takes what came meanwhile. Answers are already out, so the wait delays only acknowledgements, and it saves most
+    /// commits (and their flushes to the device) at moderate rates. A plain delay rather than a wait for more that a timer
+    /// cancels: the cancelled wait ends in an exception, thrown and caught at every commit of a light load.
     /// </summary>
     private async Task GatherAsync(CancellationToken cancellationToken)
     {
@@ -102,25 +113,20 @@ internal sealed partial class RecordLoop(
             return;
         }
 
-        using var window = new CancellationTokenSource(TimeSpan.FromMilliseconds(delay), time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(window.Token, cancellationToken);
-        try
-        {
-            while (outcomes < options.MaxCommitBatch && await input.WaitToReadAsync(linked.Token))
-            {
-                outcomes = TakeQueued(outcomes);
-            }
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            // The window closed: commit what was gathered.
-        }
+        await Task.Delay(TimeSpan.FromMilliseconds(delay), time, cancellationToken);
+        TakeQueued(outcomes);
     }
 
     private int TakeQueued(int outcomes)
     {
         while (outcomes < options.MaxCommitBatch && input.TryRead(out var answered))
         {
+            if (answered.Batch is null)
+            {
+                // The wake of a cancellation (ScoringPipeline.RunAsync), not a batch.
+                continue;
+            }
+
             _pending.Add(answered.Batch);
             _answers.Add(answered.Answers);
             outcomes += answered.Batch.Outcomes.Count;

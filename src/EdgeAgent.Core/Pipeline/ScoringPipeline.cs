@@ -21,6 +21,7 @@ public sealed partial class ScoringPipeline : IInboundSink, IDisposable
     private readonly ScoringLoop _loop;
     private readonly RecordLoop _record;
     private readonly RecordBacklog _backlog;
+    private readonly Channel<AnsweredBatch> _records;
     private readonly ILogger _logger;
 
     /// <summary>A pipeline built from <paramref name="parts"/>.</summary>
@@ -30,7 +31,8 @@ public sealed partial class ScoringPipeline : IInboundSink, IDisposable
         _logger = loggers.CreateLogger<ScoringPipeline>();
         var options = parts.Options;
         // Bounded in payments by the backlog, not in batches by the channel.
-        var records = Channel.CreateUnbounded<AnsweredBatch>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        // One writer is the scoring loop; the other wakes the record loop when the pipeline is cancelled (see RunAsync).
+        var records = _records = Channel.CreateUnbounded<AnsweredBatch>(new UnboundedChannelOptions { SingleReader = true });
         _backlog = new RecordBacklog(options.RecordBacklog);
         _state = parts.FeatureState ?? new FeatureState(parts.Store, options.MaxCardsInMemory, options.MaxMerchantsInMemory);
         _duplicates = new DuplicateIndex(options.DuplicateMemory, options.MaxDuplicateKeys, TimeSpan.FromHours(options.DeduplicationWindowHours));
@@ -92,6 +94,9 @@ public sealed partial class ScoringPipeline : IInboundSink, IDisposable
     /// </summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
+        // The record loop waits for batches without the token, because a channel's wait with a token allocates at every
+        // commit; a cancellation wakes it with an empty hand-over instead, and it stops there.
+        using var wake = cancellationToken.Register(static records => ((ChannelWriter<AnsweredBatch>)records!).TryWrite(default), _records.Writer);
         try
         {
             await _record.RunAsync(cancellationToken);

@@ -1,5 +1,7 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Hashing;
+using System.Runtime.InteropServices;
 using System.Text;
 using EdgeAgent.Storage.Files;
 
@@ -13,7 +15,7 @@ public sealed record OwedAnswer(long Id, string ClientId, string Topic, byte[]? 
 /// its own: an append-only file of "owed" and "settled" entries, each framed by its length and a CRC, written in group
 /// commits (one <c>fdatasync</c> for whatever was appended meanwhile). An owed entry is durable before the payment's
 /// PUBACK leaves; a settled entry may be lost in a crash, which only means its answer is offered once more, with the
-/// same bytes. The file is read sequentially from its start, so bytes a terminal controls (correlation data) inside an
+/// same bytes, so it waits for the next owed entry's commit (or a second) rather than starting one. The file is read sequentially from its start, so bytes a terminal controls (correlation data) inside an
 /// entry are never taken for an entry; a torn tail ends the read and is cut off. At open the outstanding entries are
 /// written to a fresh file, so it holds only what is still owed.
 /// </summary>
@@ -26,12 +28,19 @@ public sealed class OwedAnswerFile : IDisposable
     private const int HeaderBytes = 8;
     private const int MaxEntryBytes = 16 * 1024 * 1024;
     private const long DefaultCompactionFloor = 64L * 1024 * 1024;
+    private const int MaxSpareBytes = 256 * 1024;
+
+    /// <summary>How long settled entries wait for an owed answer's group commit to carry them before they get one of their own.</summary>
+    private static readonly TimeSpan SettledFlushDelay = TimeSpan.FromSeconds(1);
 
     private readonly string _path;
     private readonly Lock _lock = new();
     private readonly Dictionary<long, OwedAnswer> _outstanding = [];
     private FileStream _file;
-    private MemoryStream _pending = new();
+
+    /// <summary>What the next group commit writes; swapped with <see cref="_spare"/> by each, so a payment allocates no buffer.</summary>
+    private ArrayBufferWriter<byte> _pending = new(4096);
+    private ArrayBufferWriter<byte>? _spare = new(4096);
     private TaskCompletionSource _nextFlush = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task _flushing = Task.CompletedTask;
     private long _lastId;
@@ -39,8 +48,17 @@ public sealed class OwedAnswerFile : IDisposable
     private bool _disposed;
     private readonly long _compactionFloor;
 
+    /// <summary>The group commit's loop, made once: a flush started for a payment allocates no delegate.</summary>
+    private readonly Action _flushLoop;
+
+    /// <summary>Flushes settled entries that no owed answer's group commit carried within <see cref="SettledFlushDelay"/>.</summary>
+    private readonly Timer _settledFlush;
+    private bool _settledWaiting;
+
     private OwedAnswerFile(string path, FileStream file, long compactionFloor)
     {
+        _flushLoop = FlushLoop;
+        _settledFlush = new Timer(static file => ((OwedAnswerFile)file!).FlushSettled(), this, Timeout.Infinite, Timeout.Infinite);
         _path = path;
         _file = file;
         _compactionFloor = compactionFloor;
@@ -88,7 +106,7 @@ public sealed class OwedAnswerFile : IDisposable
         var fresh = path + ".new";
         using (var writer = new FileStream(fresh, FileMode.Create, FileAccess.Write, FileShare.None))
         {
-            var buffer = new MemoryStream();
+            var buffer = new ArrayBufferWriter<byte>();
             foreach (var answer in outstanding.Values.OrderBy(a => a.Id))
             {
                 AppendOwed(buffer, answer);
@@ -99,7 +117,7 @@ public sealed class OwedAnswerFile : IDisposable
             {
                 AppendId(buffer, LastIdKind, lastId);
             }
-            buffer.WriteTo(writer);
+            writer.Write(buffer.WrittenSpan);
             writer.Flush();
             Native.FlushData(writer.SafeFileHandle);
         }
@@ -143,7 +161,15 @@ public sealed class OwedAnswerFile : IDisposable
             }
 
             AppendSettled(_pending, id);
-            _ = FlushLocked();
+
+            // Not durable by contract (lost in a crash, its answer is only offered once more, with the same bytes): it rides
+            // with the next owed answer's group commit, which comes within milliseconds while terminals pay, instead of a
+            // flush to the device of its own for every answer a terminal acknowledges.
+            if (!_settledWaiting)
+            {
+                _settledWaiting = true;
+                _settledFlush.Change(SettledFlushDelay, Timeout.InfiniteTimeSpan);
+            }
         }
     }
 
@@ -161,6 +187,8 @@ public sealed class OwedAnswerFile : IDisposable
             flushing = _flushing;
         }
 
+        _settledFlush.Dispose();
+
         try
         {
             flushing.Wait(TimeSpan.FromSeconds(5));
@@ -172,11 +200,11 @@ public sealed class OwedAnswerFile : IDisposable
 
         lock (_lock)
         {
-            if (_pending.Length > 0)
+            if (_pending.WrittenCount > 0)
             {
                 try
                 {
-                    _pending.WriteTo(_file);
+                    _file.Write(_pending.WrittenSpan);
                     _file.Flush();
                     Native.FlushData(_file.SafeFileHandle);
                 }
@@ -190,13 +218,26 @@ public sealed class OwedAnswerFile : IDisposable
         }
     }
 
+    /// <summary>The settled entries' own group commit, when no owed answer's carried them (a quiet store).</summary>
+    private void FlushSettled()
+    {
+        lock (_lock)
+        {
+            _settledWaiting = false;
+            if (!_disposed && _pending.WrittenCount > 0)
+            {
+                _ = FlushLocked();
+            }
+        }
+    }
+
     /// <summary>Starts a group commit unless one is running; returns the task of the commit that will carry what is pending.</summary>
     private Task FlushLocked()
     {
         var carried = _nextFlush.Task;
         if (_flushing.IsCompleted)
         {
-            _flushing = Task.Run(FlushLoop);
+            _flushing = Task.Run(_flushLoop);
         }
 
         return carried;
@@ -206,27 +247,29 @@ public sealed class OwedAnswerFile : IDisposable
     {
         while (true)
         {
-            MemoryStream batch;
+            ArrayBufferWriter<byte> batch;
             TaskCompletionSource done;
             lock (_lock)
             {
-                if (_pending.Length == 0 || _disposed)
+                if (_pending.WrittenCount == 0 || _disposed)
                 {
                     return;
                 }
 
                 batch = _pending;
                 done = _nextFlush;
-                _pending = new MemoryStream();
+                _pending = _spare ?? new ArrayBufferWriter<byte>(4096);
+                _spare = null;
                 _nextFlush = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             }
 
+            var length = batch.WrittenCount;
             try
             {
-                batch.WriteTo(_file);
+                _file.Write(batch.WrittenSpan);
                 _file.Flush();
                 Native.FlushData(_file.SafeFileHandle);
-                _bytes += batch.Length;
+                _bytes += length;
                 done.TrySetResult();
             }
             catch (Exception ex)
@@ -234,7 +277,14 @@ public sealed class OwedAnswerFile : IDisposable
                 done.TrySetException(ex);
             }
 
-            if (_bytes > Math.Max(_compactionFloor, batch.Length * 4))
+            // Kept for the next swap unless a burst (a stalled device) grew it: that one goes, so the memory does not stay.
+            batch.ResetWrittenCount();
+            lock (_lock)
+            {
+                _spare = batch.Capacity <= MaxSpareBytes ? batch : null;
+            }
+
+            if (_bytes > Math.Max(_compactionFloor, length * 4))
             {
                 Compact();
             }
@@ -258,7 +308,7 @@ public sealed class OwedAnswerFile : IDisposable
         var fresh = _path + ".new";
         using (var writer = new FileStream(fresh, FileMode.Create, FileAccess.Write, FileShare.None))
         {
-            var buffer = new MemoryStream();
+            var buffer = new ArrayBufferWriter<byte>();
             foreach (var answer in outstanding)
             {
                 AppendOwed(buffer, answer);
@@ -269,7 +319,7 @@ public sealed class OwedAnswerFile : IDisposable
                 AppendId(buffer, LastIdKind, lastId);
             }
 
-            buffer.WriteTo(writer);
+            writer.Write(buffer.WrittenSpan);
             writer.Flush();
             Native.FlushData(writer.SafeFileHandle);
         }
@@ -363,54 +413,84 @@ public sealed class OwedAnswerFile : IDisposable
         }
     }
 
-    private static void AppendOwed(MemoryStream to, OwedAnswer answer)
+    /// <summary>
+    /// An owed entry, framed, written straight into <paramref name="to"/>: its kind, id and time, then the client id, topic,
+    /// correlation and payload, each after its length (-1 for none), numbers little-endian.
+    /// </summary>
+    private static void AppendOwed(ArrayBufferWriter<byte> to, OwedAnswer answer)
     {
-        var body = new MemoryStream();
-        using (var writer = new BinaryWriter(body, Encoding.UTF8, leaveOpen: true))
-        {
-            writer.Write(OwedKind);
-            writer.Write(answer.Id);
-            writer.Write(answer.GivenAt.UtcTicks);
-            WriteString(writer, answer.ClientId);
-            WriteString(writer, answer.Topic);
-            WriteBytes(writer, answer.Correlation);
-            WriteBytes(writer, answer.Payload);
-        }
-
-        Frame(to, body);
+        var start = Begin(to);
+        Byte(to, OwedKind);
+        Int64(to, answer.Id);
+        Int64(to, answer.GivenAt.UtcTicks);
+        String(to, answer.ClientId);
+        String(to, answer.Topic);
+        Bytes(to, answer.Correlation);
+        Bytes(to, answer.Payload);
+        End(to, start);
     }
 
-    private static void AppendSettled(MemoryStream to, long id) => AppendId(to, SettledKind, id);
+    private static void AppendSettled(ArrayBufferWriter<byte> to, long id) => AppendId(to, SettledKind, id);
 
     /// <summary>An entry of an id alone: a settled answer, or (at compaction) the highest id given so far.</summary>
-    private static void AppendId(MemoryStream to, byte kind, long id)
+    private static void AppendId(ArrayBufferWriter<byte> to, byte kind, long id)
     {
-        var body = new MemoryStream();
-        body.WriteByte(kind);
-        Span<byte> bytes = stackalloc byte[8];
-        BinaryPrimitives.WriteInt64LittleEndian(bytes, id);
-        body.Write(bytes);
-        Frame(to, body);
+        var start = Begin(to);
+        Byte(to, kind);
+        Int64(to, id);
+        End(to, start);
     }
 
-    private static void Frame(MemoryStream to, MemoryStream body)
+    /// <summary>Leaves room for an entry's header (its length and CRC, written by <see cref="End"/>); returns where it starts.</summary>
+    private static int Begin(ArrayBufferWriter<byte> to)
     {
-        Span<byte> header = stackalloc byte[HeaderBytes];
-        var span = body.GetBuffer().AsSpan(0, (int)body.Length);
-        BinaryPrimitives.WriteInt32LittleEndian(header, span.Length);
-        BinaryPrimitives.WriteUInt32LittleEndian(header[4..], Crc32.HashToUInt32(span));
-        to.Write(header);
-        to.Write(span);
+        var start = to.WrittenCount;
+        to.GetSpan(HeaderBytes)[..HeaderBytes].Clear();
+        to.Advance(HeaderBytes);
+        return start;
     }
 
-    private static void WriteString(BinaryWriter writer, string value) => WriteBytes(writer, Encoding.UTF8.GetBytes(value));
-
-    private static void WriteBytes(BinaryWriter writer, byte[]? value)
+    private static void End(ArrayBufferWriter<byte> to, int start)
     {
-        writer.Write(value?.Length ?? -1);
+        var entry = MemoryMarshal.AsMemory(to.WrittenMemory).Span[start..];
+        var body = entry[HeaderBytes..];
+        BinaryPrimitives.WriteInt32LittleEndian(entry, body.Length);
+        BinaryPrimitives.WriteUInt32LittleEndian(entry[4..], Crc32.HashToUInt32(body));
+    }
+
+    private static void Byte(ArrayBufferWriter<byte> to, byte value)
+    {
+        to.GetSpan(1)[0] = value;
+        to.Advance(1);
+    }
+
+    private static void Int32(ArrayBufferWriter<byte> to, int value)
+    {
+        BinaryPrimitives.WriteInt32LittleEndian(to.GetSpan(4), value);
+        to.Advance(4);
+    }
+
+    private static void Int64(ArrayBufferWriter<byte> to, long value)
+    {
+        BinaryPrimitives.WriteInt64LittleEndian(to.GetSpan(8), value);
+        to.Advance(8);
+    }
+
+    private static void String(ArrayBufferWriter<byte> to, string value)
+    {
+        var length = Encoding.UTF8.GetByteCount(value);
+        Int32(to, length);
+        Encoding.UTF8.GetBytes(value, to.GetSpan(length));
+        to.Advance(length);
+    }
+
+    private static void Bytes(ArrayBufferWriter<byte> to, byte[]? value)
+    {
+        Int32(to, value?.Length ?? -1);
         if (value is not null)
         {
-            writer.Write(value);
+            value.CopyTo(to.GetSpan(value.Length));
+            to.Advance(value.Length);
         }
     }
 

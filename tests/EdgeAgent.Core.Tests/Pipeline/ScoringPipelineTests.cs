@@ -256,6 +256,26 @@ public sealed class ScoringPipelineTests
     }
 
     [Fact]
+    public async Task Cancellation_WhileTheRecordLoopWaitsForWork_StopsIt_AfterRecordingWhatCameBefore()
+    {
+        // The record loop waits for batches without the token; the cancellation must still reach it while it waits.
+        var pipeline = CreatePipeline();
+        pipeline.Restore();
+        using var cancel = new CancellationTokenSource();
+        var run = pipeline.RunAsync(cancel.Token);
+        var message = Messages.Create(_events, TestPayments.Json(transactionId: "tx-1"), "tx-1");
+        await pipeline.EnqueueAsync(message, CancellationToken.None);
+        var settlement = (TestSettlement)message.Settlement;
+        await Eventually.TrueAsync(() => settlement.Acknowledged, "the payment is recorded and acknowledged", TimeSpan.FromSeconds(30));
+
+        await cancel.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Single(_store.Scored);
+        Assert.False(settlement.Abandoned);
+    }
+
+    [Fact]
     public async Task Cancellation_AbandonsWhatWasNotRecorded()
     {
         _store.FailNextCommits = int.MaxValue;
