@@ -198,6 +198,9 @@ if [[ ",$PARTS," == *",agents,"* ]]; then
       AGENT_PIDS+=("$agent_pid")
       bytes_before=$(cloud_bytes)
       mosquitto_sub -p "$CLOUD_PORT" -V mqttv5 -t 'edgeagent/#' -F '%t %l' > "$WORK/topics-$mode-$round" 2> /dev/null & topics_pid=$!
+      # store-1's deltas as the uplink broker passes them on (the fleet's login reads them; not a shared subscription,
+      # so the silos still get every one): messages and payload bytes, whatever the agent counts itself.
+      mosquitto_sub -p "$UPLINK_PORT" -V mqttv5 -u fleet -P pw-fleet -t "$ROOT/store-1/deltas" -F '%l' > "$WORK/deltas-$mode-$round" 2> /dev/null & deltas_pid=$!
       for i in "${!OTHER_HTTP[@]}"; do metrics "${OTHER_HTTP[i]}" > "$WORK/m-before-$i"; done
       $SIMULATOR loadgen --Load:Port="$mqtt" --Load:ProgressSeconds=0 --Load:Mode=Open --Load:Rate="$RATE" \
         --Load:Terminals="$TERMINALS" --Load:StampNow=true --Load:Count="$WARM" > /dev/null 2>&1 || true
@@ -216,7 +219,7 @@ if [[ ",$PARTS," == *",agents,"* ]]; then
       done
       sleep 2
       bytes_after=$(cloud_bytes)
-      kill "$topics_pid" 2> /dev/null || true; wait "$topics_pid" 2> /dev/null || true
+      kill "$topics_pid" "$deltas_pid" 2> /dev/null || true; wait "$topics_pid" "$deltas_pid" 2> /dev/null || true
       metrics "$http" > "$OUT/store1-$mode-$round.metrics"
       for i in "${!OTHER_HTTP[@]}"; do metrics "${OTHER_HTTP[i]}" > "$OUT/store$((i + 2))-during-$mode-$round.metrics"; done
       payments=$((WARM + COUNT))
@@ -228,6 +231,7 @@ if [[ ",$PARTS," == *",agents,"* ]]; then
         deltas=$(counter "$OUT/store1-$mode-$round.metrics" 'edgeagent_fleet_sent_bytes_total\{.*kind="deltas"')
         fetches=$(counter "$OUT/store1-$mode-$round.metrics" 'edgeagent_fleet_sent_bytes_total\{.*kind="fetch"')
         say "  deltas to the fleet: $((deltas / payments)) bytes/payment on the wire ($deltas bytes, MQTT framing and resends included); first-sight fetches $((${fetches:-0} / payments)) bytes/payment"
+        say "  store-1's deltas at the uplink broker: $(awk -v n="$payments" -v t="${#ROOT}" '{m++; p += $1} END {w = p + m * (t + 23); printf "%d messages, %.1f payments a message, payload %.1f B/payment, with MQTT 5 framing %.1f B/payment", m, n / (m ? m : 1), p / n, w / n}' "$WORK/deltas-$mode-$round")"
         say "  records and deltas together: $(( (bytes_after - bytes_before + deltas) / payments )) bytes/payment"
         say "  first-sight fetch at store-1: $(quantiles edgeagent_fleet_fetch_seconds "$OUT/store1-$mode-$round.metrics"); misses: $(grep -E '^edgeagent_fleet_fetch_misses_total' "$OUT/store1-$mode-$round.metrics" | tr '\n' ' ')"
         say "  pushes into store-1 (other stores' payments, B=store-1): $(quantiles edgeagent_fleet_push_lag_seconds "$OUT/store1-$mode-$round.metrics")"
