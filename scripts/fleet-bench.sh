@@ -197,6 +197,10 @@ if [[ ",$PARTS," == *",agents,"* ]]; then
         "${extra[@]}"
       AGENT_PIDS+=("$agent_pid")
       bytes_before=$(cloud_bytes)
+      mosquitto_sub -p "$CLOUD_PORT" -V mqttv5 -t 'edgeagent/#' -F '%t %l' > "$WORK/topics-$mode-$round" 2> /dev/null & topics_pid=$!
+      # store-1's deltas as the uplink broker passes them on (the fleet's login reads them; not a shared subscription,
+      # so the silos still get every one): messages and payload bytes, whatever the agent counts itself.
+      mosquitto_sub -p "$UPLINK_PORT" -V mqttv5 -u fleet -P pw-fleet -t "$ROOT/store-1/deltas" -F '%l' > "$WORK/deltas-$mode-$round" 2> /dev/null & deltas_pid=$!
       for i in "${!OTHER_HTTP[@]}"; do metrics "${OTHER_HTTP[i]}" > "$WORK/m-before-$i"; done
       $SIMULATOR loadgen --Load:Port="$mqtt" --Load:ProgressSeconds=0 --Load:Mode=Open --Load:Rate="$RATE" \
         --Load:Terminals="$TERMINALS" --Load:StampNow=true --Load:Count="$WARM" > /dev/null 2>&1 || true
@@ -215,15 +219,19 @@ if [[ ",$PARTS," == *",agents,"* ]]; then
       done
       sleep 2
       bytes_after=$(cloud_bytes)
+      kill "$topics_pid" "$deltas_pid" 2> /dev/null || true; wait "$topics_pid" "$deltas_pid" 2> /dev/null || true
       metrics "$http" > "$OUT/store1-$mode-$round.metrics"
       for i in "${!OTHER_HTTP[@]}"; do metrics "${OTHER_HTTP[i]}" > "$OUT/store$((i + 2))-during-$mode-$round.metrics"; done
       payments=$((WARM + COUNT))
       line=$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); l=r["latencyMs"]; print("answered %s/%s lost %s throughput %s/s p50 %s ms p99 %s ms p999 %s ms" % (r["answered"], r["sent"], r["lost"], r["throughput"], l["p50"], l["p99"], l["p999"]))' "$report")
       say "round $round store-1 $mode (load average $load_avg): $line"
-      say "  records to the cloud: $(( (bytes_after - bytes_before) / payments )) bytes/payment on the wire ($((bytes_after - bytes_before)) bytes for $payments payments, MQTT framing and the agent's metric snapshots included)"
+      say "  records to the cloud: $(( (bytes_after - bytes_before) / payments )) bytes/payment on the wire ($((bytes_after - bytes_before)) bytes for $payments payments, MQTT framing, alerts and the agent's metric snapshots included)"
+      say "  payload by stream: $(awk -v n="$payments" '{split($1, t, "/"); b[t[3]] += $2; m[t[3]]++} END {for (k in b) printf "%s %d messages %.1f B/payment; ", k, m[k], b[k] / n}' "$WORK/topics-$mode-$round")"
       if [ "$mode" = linked ]; then
         deltas=$(counter "$OUT/store1-$mode-$round.metrics" 'edgeagent_fleet_sent_bytes_total\{.*kind="deltas"')
-        say "  deltas to the fleet: $((deltas / payments)) bytes/payment of payload ($deltas bytes, resends included)"
+        fetches=$(counter "$OUT/store1-$mode-$round.metrics" 'edgeagent_fleet_sent_bytes_total\{.*kind="fetch"')
+        say "  deltas to the fleet: $((deltas / payments)) bytes/payment on the wire ($deltas bytes, MQTT framing and resends included); first-sight fetches $((${fetches:-0} / payments)) bytes/payment"
+        say "  store-1's deltas at the uplink broker: $(awk -v n="$payments" -v t="${#ROOT}" '{m++; p += $1} END {w = p + m * (t + 23); printf "%d messages, %.1f payments a message, payload %.1f B/payment, with MQTT 5 framing %.1f B/payment", m, n / (m ? m : 1), p / n, w / n}' "$WORK/deltas-$mode-$round")"
         say "  records and deltas together: $(( (bytes_after - bytes_before + deltas) / payments )) bytes/payment"
         say "  first-sight fetch at store-1: $(quantiles edgeagent_fleet_fetch_seconds "$OUT/store1-$mode-$round.metrics"); misses: $(grep -E '^edgeagent_fleet_fetch_misses_total' "$OUT/store1-$mode-$round.metrics" | tr '\n' ' ')"
         say "  pushes into store-1 (other stores' payments, B=store-1): $(quantiles edgeagent_fleet_push_lag_seconds "$OUT/store1-$mode-$round.metrics")"

@@ -162,6 +162,8 @@ public sealed class FleetLinkTests(FleetLinkCluster fleet, ITestOutputHelper out
             Assert.Equal(1, (await a.SendAsync(FleetDeltaCodec.Encode(new FleetDeltaBatch("store-a", otherKey, [Delta(now - 1000)])), Patience))["foreign_key"]);
             Assert.Equal(1, (await a.SendAsync(new byte[70_000], Patience))["oversized"]);
             Assert.Equal(1, (await a.SendAsync([1, 2, 3, 4, 5], Patience))["malformed"]);
+            var cut = Batch("store-a", Delta(now - 1000), Delta(now - 900));
+            Assert.Equal(1, (await a.SendAsync(cut[..^1], Patience))["malformed"]);
             var times = await a.SendAsync(Batch("store-a", Delta(now + (24 * 3_600_000)), Delta(now - (30L * 24 * 3_600_000)), Delta(now - 1000)), Patience);
             Assert.Equal(1, times["future"]);
             Assert.Equal(1, times["expired"]);

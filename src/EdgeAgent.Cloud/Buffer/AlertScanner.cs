@@ -3,13 +3,14 @@ using EdgeAgent.Core.Records;
 namespace EdgeAgent.Cloud.Buffer;
 
 /// <summary>
-/// Follows the record as it is committed and queues its reviews and declines as alerts, which go to the cloud ahead
-/// of the records backlog. It reads the record, so the hot path stays untouched; an alert whose record was already
-/// sent is not queued. Its position is kept in the checkpoint table, written when a scan queued an alert (so an alert
-/// once queued, and perhaps sent and removed since, is never scanned again) and otherwise every
-/// <see cref="SaveEvery"/> outcomes. The scan follows every commit, and at light load a commit is one payment: writing
-/// the position after each would add a LiteDB transaction per payment. A restart scans again what came after the
-/// position written, which holds no alert queued before, and queues nothing twice (alerts are keyed by sequence number).
+/// Follows the record as it is committed and queues its reviews and declines as alerts (their short form: the record
+/// follows in its batch), which go to the cloud ahead of the records backlog. It reads the record, so the hot path
+/// stays untouched; an alert whose record was already sent is not queued. Its position is kept in the checkpoint table,
+/// written when a scan queued an alert (so an alert once queued, and perhaps sent and removed since, is never scanned
+/// again) and otherwise every <see cref="SaveEvery"/> outcomes. The scan follows every commit, and at light load a
+/// commit is one payment: writing the position after each would add a LiteDB transaction per payment. A restart scans
+/// again what came after the position written, which holds no alert queued before, and queues nothing twice (alerts are
+/// keyed by sequence number).
 /// </summary>
 public sealed class AlertScanner
 {
@@ -56,7 +57,7 @@ public sealed class AlertScanner
         var queued = 0;
         foreach (var record in batch)
         {
-            if (record.IsAlert && record.Sequence > sent && _alerts.Append(record.Sequence, record.ReceivedAt, RecordJson.Encode(record)))
+            if (record.IsAlert && record.Sequence > sent && _alerts.Append(record.Sequence, record.ReceivedAt, RecordJson.EncodeAlert(record)))
             {
                 queued++;
             }

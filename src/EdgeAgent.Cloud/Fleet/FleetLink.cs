@@ -75,7 +75,7 @@ public sealed partial class FleetLink : IFirstSightFetch, IAsyncDisposable
         _refused = meter.CreateCounter<long>("edgeagent.fleet.refused", "{delta}", "Deltas or messages the fleet refused, by reason (from its receipts).");
         _dropped = meter.CreateCounter<long>("edgeagent.fleet.outbox_dropped", "{delta}", "Deltas dropped unsent because the outbox was full.");
         _profiles = meter.CreateCounter<long>("edgeagent.fleet.profiles", "{profile}", "Profiles received from the fleet, by how (push, fetch) and whether the state took them.");
-        _sentBytes = meter.CreateCounter<long>("edgeagent.fleet.sent", "By", "Payload bytes published to the fleet, by kind (deltas, resends included; fetch).");
+        _sentBytes = meter.CreateCounter<long>("edgeagent.fleet.sent", "By", "Bytes published to the fleet, MQTT framing included (TCP and TLS aside), by kind (deltas, resends included; fetch).");
         _fetchDuration = meter.CreateHistogram("edgeagent.fleet.fetch", "s",
             "Time from a first-sight fetch to the fleet's answer, by whether it came within the budget (in_budget, late).",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = FetchBuckets });
@@ -238,7 +238,7 @@ public sealed partial class FleetLink : IFirstSightFetch, IAsyncDisposable
                 .WithCorrelationData(correlation)
                 .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtMostOnce)
                 .Build(), cancellationToken);
-            _sentBytes.Add(Encoding.UTF8.GetByteCount(cardToken), new KeyValuePair<string, object?>("kind", "fetch"));
+            _sentBytes.Add(PublishBytes(_root + "fetch", 3 + correlation.Length, Encoding.UTF8.GetByteCount(cardToken), qos1: false), new KeyValuePair<string, object?>("kind", "fetch"));
             var payload = await answer.Task.WaitAsync(_options.FetchBudget, _time, cancellationToken);
             Offer(cardToken, payload, "fetch");
             Interlocked.Increment(ref _fetched);
@@ -354,6 +354,17 @@ public sealed partial class FleetLink : IFirstSightFetch, IAsyncDisposable
             .Build(), cancellationToken);
     }
 
+    /// <summary>
+    /// An MQTT 5 PUBLISH's bytes on the wire: fixed header, topic, packet id at QoS 1, properties (their length a
+    /// one-byte varint below 128) and payload. Framing is a share of a small message worth counting.
+    /// </summary>
+    private static long PublishBytes(string topic, int properties, int payload, bool qos1)
+    {
+        var remaining = 2 + Encoding.UTF8.GetByteCount(topic) + (qos1 ? 2 : 0) + 1 + properties + payload;
+        var lengthBytes = remaining < 128 ? 1 : remaining < 16_384 ? 2 : remaining < 2_097_152 ? 3 : 4;
+        return 1 + lengthBytes + remaining;
+    }
+
     private async Task<Dictionary<string, int>> SendUntilReceiptAsync(byte[] payload, CancellationToken cancellationToken)
     {
         while (true)
@@ -373,7 +384,7 @@ public sealed partial class FleetLink : IFirstSightFetch, IAsyncDisposable
                     .WithPayload(payload)
                     .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
                     .Build(), cancellationToken);
-                _sentBytes.Add(payload.Length, new KeyValuePair<string, object?>("kind", "deltas"));
+                _sentBytes.Add(PublishBytes(_root + "deltas", 0, payload.Length, qos1: true), new KeyValuePair<string, object?>("kind", "deltas"));
                 return await receipt.Task.WaitAsync(_options.ReceiptTimeout, _time, cancellationToken);
             }
             catch (TimeoutException)

@@ -59,13 +59,23 @@ public sealed partial class FleetOutbox : IDisposable
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         LogResuming(SentUpTo, _log.LastSequence);
+        var interval = _options.FlushInterval > TimeSpan.Zero ? _options.FlushInterval : TimeSpan.FromMilliseconds(200);
         while (!cancellationToken.IsCancellationRequested)
         {
             try
             {
+                var started = _time.GetTimestamp();
                 await PassAsync(cancellationToken);
-                var wait = _options.FlushInterval > TimeSpan.Zero ? _options.FlushInterval : TimeSpan.FromMilliseconds(200);
-                await _committed.WaitAsync(wait, cancellationToken);
+                await _committed.WaitAsync(interval, cancellationToken);
+
+                // A pass at most every flush interval: the commits of that time go in one message. At light load the
+                // record commits every payment, and a pass per commit sent a message of one or two deltas, whose
+                // batch header and MQTT framing doubled the bytes a payment costs on the uplink.
+                var left = _options.FlushInterval - _time.GetElapsedTime(started);
+                if (left > TimeSpan.Zero)
+                {
+                    await Task.Delay(left, _time, cancellationToken);
+                }
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {

@@ -6,37 +6,49 @@ using System.Text;
 namespace EdgeAgent.Core.Fleet;
 
 /// <summary>
-/// The uplink encoding of card deltas, about 50 bytes a payment in a batch (75 alone, with the batch's header). Binary,
-/// little-endian, versioned by its first byte; every value is kept exactly (an amount in cents and a place in
+/// The uplink encoding of card deltas, about 45 bytes a payment in a batch (a store's one place and merchant: 34).
+/// Binary, little-endian, versioned by its first byte; every value is kept exactly (an amount in cents and a place in
 /// 1e-7 degrees only when that round-trips to the same double, else the double itself), so a store's features
-/// computed from a decoded delta equal those computed from the payment.
+/// computed from a decoded delta equal those computed from the payment. Version 2, written:
 /// <code>
-/// batch  = version:u8 (1) | key fingerprint:8 | store:str8 | base time ms:varint | count:varint | delta*
-/// delta  = flags:u8 | token | payment id | time − base:varint | amount | merchant hash:i32 | place?
-/// token  = flags&amp;PackedToken ? key id:str8 | 18 bytes (the token's base64url hash) : str8
-/// pid    = flags&amp;PackedId ? 12 bytes (the 24 hex characters) : str8
-/// amount = flags&amp;Cents ? cents:varint : f64
-/// place  = flags&amp;Located ? (flags&amp;Degrees7 ? lat:i32 | lon:i32 (1e-7 degrees) : lat:f64 | lon:f64)
-/// str8   = length:u8 | UTF-8 bytes
+/// batch    = version:u8 (2) | key fingerprint:8 | store:str8 | key id:str8 | base time ms:varint | count:varint | delta*
+/// delta    = flags:varint | token | payment id | time − base:varint | amount | merchant | place
+/// token    = flags&amp;PackedToken ? 18 bytes (the token's base64url hash, under the batch's key id) : str8
+/// pid      = flags&amp;PackedId ? 12 bytes (the 24 hex characters) : str8
+/// amount   = flags&amp;Cents ? cents:varint : f64
+/// merchant = flags&amp;SameMerchant ? nothing (the previous delta's) : hash:i32
+/// place    = flags&amp;Located ? (flags&amp;SamePlace ? nothing (the previous delta's) : flags&amp;Degrees7 ? lat:i32 | lon:i32 (1e-7 degrees) : lat:f64 | lon:f64) : nothing
+/// str8     = length:u8 | UTF-8 bytes
 /// </code>
+/// A store's payments share its place and merchant, and its tokens the fleet's key id: said once, they cost a delta
+/// nothing. A field added later takes a new flag bit (128 and up: the flags are a varint, one byte while below 128)
+/// and goes after the place; a reader refuses flags it does not know. Version 1 (flags one byte, the key id in every
+/// packed token, merchant and place always whole) is still read, for stores not yet upgraded.
 /// Decoding never trusts a length: whatever is short, long or out of range is refused with a reason, not guessed.
 /// A place with only one coordinate goes as two doubles, NaN included, so the fleet sees it as sent (and refuses it).
 /// </summary>
 public static class FleetDeltaCodec
 {
-    /// <summary>The encoding's version, the first byte of every message.</summary>
-    public const byte Version = 1;
+    /// <summary>The encoding's version, the first byte of every message written.</summary>
+    public const byte Version = 2;
+
+    /// <summary>The former version, still read.</summary>
+    public const byte Version1 = 1;
 
     /// <summary>Most deltas in one message.</summary>
     public const int MaxDeltas = 4096;
 
     private const int TokenHashBytes = 18;
     private const int PaymentIdBytes = 12;
-    private const byte Located = 1;
-    private const byte Cents = 2;
-    private const byte Degrees7 = 4;
-    private const byte PackedToken = 8;
-    private const byte PackedId = 16;
+    private const ulong Located = 1;
+    private const ulong Cents = 2;
+    private const ulong Degrees7 = 4;
+    private const ulong PackedToken = 8;
+    private const ulong PackedId = 16;
+    private const ulong SameMerchant = 32;
+    private const ulong SamePlace = 64;
+    private const ulong KnownFlags = Located | Cents | Degrees7 | PackedToken | PackedId | SameMerchant | SamePlace;
+    private const ulong KnownFlags1 = Located | Cents | Degrees7 | PackedToken | PackedId;
 
     /// <summary>
     /// The fleet's id of a payment: 12 bytes of SHA-256 over the card token and the store's deduplication key, in
@@ -61,15 +73,24 @@ public static class FleetDeltaCodec
         return hash[..8].ToArray();
     }
 
-    /// <summary>One uplink message holding <paramref name="batch"/>'s deltas (at most <see cref="MaxDeltas"/>).</summary>
-    public static byte[] Encode(FleetDeltaBatch batch)
+    /// <summary>
+    /// One uplink message holding <paramref name="batch"/>'s deltas (at most <see cref="MaxDeltas"/>), in
+    /// <paramref name="version"/>: <see cref="Version1"/> for a reader that may be older than version 2 (the fleet's
+    /// profiles, which stores not yet upgraded read).
+    /// </summary>
+    public static byte[] Encode(FleetDeltaBatch batch, byte version = Version)
     {
         if (batch.Deltas.Count > MaxDeltas)
         {
             throw new ArgumentException($"At most {MaxDeltas} deltas go in one message.", nameof(batch));
         }
 
-        var buffer = new List<byte>(32 + (batch.Deltas.Count * 64)) { Version };
+        if (version is not (Version or Version1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(version), version, "Versions 1 and 2 are written.");
+        }
+
+        var buffer = new List<byte>(32 + (batch.Deltas.Count * 48)) { version };
         var fingerprint = Convert.FromHexString(batch.KeyFingerprint);
         if (fingerprint.Length != 8)
         {
@@ -78,24 +99,50 @@ public static class FleetDeltaCodec
 
         buffer.AddRange(fingerprint);
         WriteString(buffer, batch.StoreId);
+
+        // The key id of the first token that packs: a fleet has one key, two while it rotates.
+        var keyId = batch.Deltas.Select(d => PackedKeyId(d.CardToken)).FirstOrDefault(k => k is not null) ?? "";
+        if (version == Version)
+        {
+            WriteString(buffer, keyId);
+        }
+
         var baseTime = batch.Deltas.Count == 0 ? 0 : batch.Deltas.Min(d => d.EventUnixMs);
         WriteVarint(buffer, (ulong)Math.Max(0, baseTime));
         WriteVarint(buffer, (ulong)batch.Deltas.Count);
         Span<byte> raw = stackalloc byte[8];
+        Span<byte> hash = stackalloc byte[TokenHashBytes];
+        var fields = new List<byte>(64);
+        FleetDelta? previous = null;
         foreach (var d in batch.Deltas)
         {
-            var flagsAt = buffer.Count;
-            buffer.Add(0);
-            byte flags = 0;
-            flags |= WriteToken(buffer, d.CardToken);
-            if (d.PaymentId.Length == PaymentIdBytes * 2 && IsLowerHex(d.PaymentId))
+            fields.Clear();
+            ulong flags = 0;
+            var tokenKeyId = PackedKeyId(d.CardToken);
+            if (tokenKeyId is not null && (version == Version1 || tokenKeyId == keyId))
             {
-                flags |= PackedId;
-                buffer.AddRange(Convert.FromHexString(d.PaymentId));
+                flags |= PackedToken;
+                if (version == Version1)
+                {
+                    WriteString(fields, tokenKeyId);
+                }
+
+                Base64Url.DecodeFromChars(d.CardToken.AsSpan(tokenKeyId.Length + 1), hash);
+                fields.AddRange(hash);
             }
             else
             {
-                WriteString(buffer, d.PaymentId);
+                WriteString(fields, d.CardToken);
+            }
+
+            if (d.PaymentId.Length == PaymentIdBytes * 2 && IsLowerHex(d.PaymentId))
+            {
+                flags |= PackedId;
+                fields.AddRange(Convert.FromHexString(d.PaymentId));
+            }
+            else
+            {
+                WriteString(fields, d.PaymentId);
             }
 
             if (d.EventUnixMs < 0)
@@ -103,21 +150,29 @@ public static class FleetDeltaCodec
                 throw new ArgumentException("An event time before 1970 cannot be sent.", nameof(batch));
             }
 
-            WriteVarint(buffer, (ulong)(d.EventUnixMs - baseTime));
+            WriteVarint(fields, (ulong)(d.EventUnixMs - baseTime));
             var cents = Math.Round(d.Amount * 100);
             if (cents is >= 0 and < 1e15 && cents / 100 == d.Amount)
             {
                 flags |= Cents;
-                WriteVarint(buffer, (ulong)cents);
+                WriteVarint(fields, (ulong)cents);
             }
             else
             {
                 BinaryPrimitives.WriteDoubleLittleEndian(raw, d.Amount);
-                buffer.AddRange(raw);
+                fields.AddRange(raw);
             }
 
-            BinaryPrimitives.WriteInt32LittleEndian(raw, d.MerchantHash);
-            buffer.AddRange(raw[..4]);
+            if (version == Version && previous is { } p && p.MerchantHash == d.MerchantHash)
+            {
+                flags |= SameMerchant;
+            }
+            else
+            {
+                BinaryPrimitives.WriteInt32LittleEndian(raw, d.MerchantHash);
+                fields.AddRange(raw[..4]);
+            }
+
             if (!double.IsNaN(d.Latitude) || !double.IsNaN(d.Longitude))
             {
                 flags |= Located;
@@ -126,33 +181,44 @@ public static class FleetDeltaCodec
                 if (Math.Abs(lat) <= int.MaxValue && Math.Abs(lon) <= int.MaxValue && lat / 1e7 == d.Latitude && lon / 1e7 == d.Longitude)
                 {
                     flags |= Degrees7;
+                }
+
+                if (version == Version && previous is { } q && !double.IsNaN(d.Latitude) && !double.IsNaN(d.Longitude) && q.Latitude == d.Latitude && q.Longitude == d.Longitude)
+                {
+                    flags |= SamePlace;
+                }
+                else if ((flags & Degrees7) != 0)
+                {
                     BinaryPrimitives.WriteInt32LittleEndian(raw, (int)lat);
-                    buffer.AddRange(raw[..4]);
+                    fields.AddRange(raw[..4]);
                     BinaryPrimitives.WriteInt32LittleEndian(raw, (int)lon);
-                    buffer.AddRange(raw[..4]);
+                    fields.AddRange(raw[..4]);
                 }
                 else
                 {
                     BinaryPrimitives.WriteDoubleLittleEndian(raw, d.Latitude);
-                    buffer.AddRange(raw);
+                    fields.AddRange(raw);
                     BinaryPrimitives.WriteDoubleLittleEndian(raw, d.Longitude);
-                    buffer.AddRange(raw);
+                    fields.AddRange(raw);
                 }
             }
 
-            buffer[flagsAt] = flags;
+            WriteVarint(buffer, flags);
+            buffer.AddRange(fields);
+            previous = d;
         }
 
         return [.. buffer];
     }
 
-    /// <summary>Decodes a message; null with the reason when it is not a well-formed batch of this version.</summary>
+    /// <summary>Decodes a message; null with the reason when it is not a well-formed batch of a version this code reads.</summary>
     public static FleetDeltaBatch? Decode(ReadOnlySpan<byte> message, out string? error)
     {
         var reader = new Reader(message);
         try
         {
-            if (reader.Byte() != Version)
+            var version = reader.Byte();
+            if (version is not (Version or Version1))
             {
                 error = "unknown version";
                 return null;
@@ -160,6 +226,7 @@ public static class FleetDeltaCodec
 
             var fingerprint = Convert.ToHexStringLower(reader.Bytes(8));
             var store = reader.String();
+            var keyId = version == Version ? reader.String() : null;
             var baseTime = reader.Varint();
             var count = reader.Varint();
             if (count > MaxDeltas)
@@ -171,14 +238,45 @@ public static class FleetDeltaCodec
             var deltas = new List<FleetDelta>((int)count);
             for (var i = 0UL; i < count; i++)
             {
-                var flags = reader.Byte();
-                var token = (flags & PackedToken) != 0 ? reader.String() + "." + Base64Url.EncodeToString(reader.Bytes(TokenHashBytes)) : reader.String();
+                var flags = version == Version ? reader.Varint() : reader.Byte();
+                if ((flags & ~(version == Version ? KnownFlags : KnownFlags1)) != 0)
+                {
+                    error = "unknown flags";
+                    return null;
+                }
+
+                var previous = deltas.Count > 0 ? deltas[^1] : default;
+                if (deltas.Count == 0 && (flags & (SameMerchant | SamePlace)) != 0)
+                {
+                    error = "no previous delta";
+                    return null;
+                }
+
+                if ((flags & PackedToken) != 0 && keyId is "")
+                {
+                    error = "no key id";
+                    return null;
+                }
+
+                var token = (flags & PackedToken) != 0
+                    ? (keyId ?? reader.String()) + "." + Base64Url.EncodeToString(reader.Bytes(TokenHashBytes))
+                    : reader.String();
                 var paymentId = (flags & PackedId) != 0 ? Convert.ToHexStringLower(reader.Bytes(PaymentIdBytes)) : reader.String();
                 var time = checked(baseTime + reader.Varint());
                 var amount = (flags & Cents) != 0 ? reader.Varint() / 100.0 : BinaryPrimitives.ReadDoubleLittleEndian(reader.Bytes(8));
-                var merchant = BinaryPrimitives.ReadInt32LittleEndian(reader.Bytes(4));
+                var merchant = (flags & SameMerchant) != 0 ? previous.MerchantHash : BinaryPrimitives.ReadInt32LittleEndian(reader.Bytes(4));
                 double lat = double.NaN, lon = double.NaN;
-                if ((flags & Located) != 0)
+                if ((flags & SamePlace) != 0)
+                {
+                    if ((flags & Located) == 0 || double.IsNaN(previous.Latitude) || double.IsNaN(previous.Longitude))
+                    {
+                        error = "no previous place";
+                        return null;
+                    }
+
+                    (lat, lon) = (previous.Latitude, previous.Longitude);
+                }
+                else if ((flags & Located) != 0)
                 {
                     if ((flags & Degrees7) != 0)
                     {
@@ -217,24 +315,22 @@ public static class FleetDeltaCodec
         }
     }
 
-    private static byte WriteToken(List<byte> buffer, string token)
+    /// <summary>The key id of a token that packs (<c>{keyId}.{24 base64url characters}</c>, its hash 18 bytes); null otherwise.</summary>
+    private static string? PackedKeyId(string token)
     {
-        // {keyId}.{24 base64url characters}: the hash goes as its 18 bytes.
         var dot = token.IndexOf('.', StringComparison.Ordinal);
         if (dot is > 0 and <= 255 && token.Length - dot - 1 == 24)
         {
             Span<byte> hash = stackalloc byte[TokenHashBytes];
             if (Base64Url.IsValid(token.AsSpan(dot + 1)) && Base64Url.TryDecodeFromChars(token.AsSpan(dot + 1), hash, out var written)
-                && written == TokenHashBytes && Base64Url.EncodeToString(hash) == token[(dot + 1)..])
+                && written == TokenHashBytes && Base64Url.EncodeToString(hash) == token[(dot + 1)..]
+                && Encoding.UTF8.GetByteCount(token.AsSpan(0, dot)) <= 255)
             {
-                WriteString(buffer, token[..dot]);
-                buffer.AddRange(hash);
-                return PackedToken;
+                return token[..dot];
             }
         }
 
-        WriteString(buffer, token);
-        return 0;
+        return null;
     }
 
     private static bool IsLowerHex(string s)

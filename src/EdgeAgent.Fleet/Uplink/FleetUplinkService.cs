@@ -329,7 +329,8 @@ internal sealed partial class FleetUplinkService(
     {
         var payments = profile.Payments.Select(p => new FleetDelta(
             profile.CardToken, p.PaymentId, p.EventUnixMs, p.Amount, p.MerchantHash, p.Latitude, p.Longitude)).ToList();
-        var body = FleetDeltaCodec.Encode(new FleetDeltaBatch(profile.ExcludedStoreId, _options.KeyFingerprints[0], payments));
+        // Version 1, which every store reads, those not yet upgraded too: the fleet is upgraded before its stores.
+        var body = FleetDeltaCodec.Encode(new FleetDeltaBatch(profile.ExcludedStoreId, _options.KeyFingerprints[0], payments), FleetDeltaCodec.Version1);
         var builder = new MqttApplicationMessageBuilder()
             .WithTopic(FleetTopics.For(_options.UplinkTopicRoot, profile.ExcludedStoreId, FleetTopics.Profiles))
             .WithPayload(body)
