@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.ExceptionServices;
 using System.Security.Cryptography.X509Certificates;
 using MQTTnet.Adapter;
 using MQTTnet.Exceptions;
@@ -14,7 +15,10 @@ namespace EdgeAgent.Mqtt.Embedded;
 /// The first packet gets a time limit and the <see cref="ConnectTerms"/>; the CONNACK is told what was granted and the
 /// broker's limits. After the CONNECT every packet is handed through untouched, in both directions; a PUBLISH with a topic
 /// alias is refused before MQTTnet reads it, a PUBLISH written is told to the owed answers (its payment's PUBACK may wait
-/// for it), and the end of a SUBSCRIBE's handling settles its subscription places (<see cref="SubscriptionQuota"/>).
+/// for it), and the end of a SUBSCRIBE's handling settles its subscription places (<see cref="SubscriptionQuota"/>). While
+/// MQTTnet holds a PUBLISH (a payment in the pipeline), the next packet is read ahead and PINGREQs are answered here, and
+/// the keep-alive is judged here (<see cref="ClientKeepAlive"/>), so a terminal waiting for its answer is never taken for a
+/// dead one.
 /// </summary>
 internal sealed class BrokerConnection : IMqttChannelAdapter
 {
@@ -25,12 +29,20 @@ internal sealed class BrokerConnection : IMqttChannelAdapter
     private readonly BrokerContext _context;
     private readonly Socket? _socket;
     private readonly PendingConnection? _pending;
+    private readonly ClientKeepAlive _keepAlive;
     private bool _awaitingConnect = true;
     private bool _connAckSent;
     private bool _tooLargeReported;
     private bool _subscribing;
     private ConnectTerms _terms;
     private string? _clientId;
+
+    /// <summary>The token of every read after the CONNECT: MQTTnet's for this connection, or the keep-alive's expiry.</summary>
+    private CancellationTokenSource? _reads;
+    private CancellationToken _readsFor;
+
+    /// <summary>The read started while MQTTnet handles a PUBLISH; MQTTnet's next request for a packet takes its result.</summary>
+    private Task<(MqttPacket? Packet, ExceptionDispatchInfo? Failure)>? _ahead;
 
     public BrokerConnection(MqttChannelAdapter inner, GuardedChannel channel, BrokerContext context, Socket? socket, PendingConnection? pending = null)
     {
@@ -39,6 +51,7 @@ internal sealed class BrokerConnection : IMqttChannelAdapter
         _socket = socket;
         _channel = channel;
         _context = context;
+        _keepAlive = new ClientKeepAlive(context.Time);
     }
 
     /// <summary>Who the connection acts as, once the access policy accepted its CONNECT.</summary>
@@ -125,6 +138,20 @@ internal sealed class BrokerConnection : IMqttChannelAdapter
 
     public void ResetStatistics() => _inner.ResetStatistics();
 
+    /// <summary>
+    /// Ends the connection when MQTTnet has waited 1.5 times the client's keep-alive for its next packet (DISCONNECT 0x8D on
+    /// MQTT 5, as MQTTnet's own monitor would): the read ends without a packet, and MQTTnet closes the connection as one the
+    /// client dropped. Time spent on a packet of the client's, such as a payment held for its record, never counts.
+    /// </summary>
+    public void EndIfSilent()
+    {
+        if (_keepAlive.TryExpire())
+        {
+            _context.Refusals.Report(RefusalReason.KeepAliveTimeout, RemoteEndPoint);
+            _ = EndSilentAsync();
+        }
+    }
+
     public void Dispose()
     {
         if (_clientId is not null)
@@ -139,6 +166,8 @@ internal sealed class BrokerConnection : IMqttChannelAdapter
         }
 
         SettleSubscriptions();
+        _keepAlive.Dispose();
+        _reads?.Dispose();
         _inner.Dispose();
     }
 
@@ -161,13 +190,16 @@ internal sealed class BrokerConnection : IMqttChannelAdapter
         MqttPacket packet;
         try
         {
-            packet = await _inner.ReceivePacketAsync(cancellationToken);
+            packet = await NextAsync(cancellationToken);
         }
         catch (Exception)
         {
+            _keepAlive.Handling();
             await _context.Handover.EndingAsync(_clientId!, this, cancellationToken);
             throw;
         }
+
+        _keepAlive.Handling();
 
         if (packet is null or MqttDisconnectPacket)
         {
@@ -191,7 +223,76 @@ internal sealed class BrokerConnection : IMqttChannelAdapter
             return null!;
         }
 
+        // MQTTnet awaits the publish interceptor before it asks for another packet, and a payment is held there until it is
+        // recorded: meanwhile the next packet is read here, PINGREQs answered, so the client's own keep-alive is served.
+        _ahead = ReadAheadAsync(ReadToken(cancellationToken));
         return publish;
+    }
+
+    /// <summary>The packet read ahead while MQTTnet held the previous PUBLISH, or else the next one from the channel.</summary>
+    private async Task<MqttPacket> NextAsync(CancellationToken cancellationToken)
+    {
+        _keepAlive.Waiting();
+        if (_ahead is not { } ahead)
+        {
+            return await _inner.ReceivePacketAsync(ReadToken(cancellationToken));
+        }
+
+        _ahead = null;
+        var (packet, failure) = await ahead;
+        failure?.Throw();
+        return packet!;
+    }
+
+    /// <summary>
+    /// Reads while MQTTnet holds a PUBLISH: a PINGREQ is answered at once (MQTTnet never sees it), anything else is kept for
+    /// MQTTnet's next request, and reading stops there, so a client's pipelined packets still wait in the connection. A
+    /// failure is kept too, for that request to throw, as the read it stands for would have.
+    /// </summary>
+    private async Task<(MqttPacket? Packet, ExceptionDispatchInfo? Failure)> ReadAheadAsync(CancellationToken token)
+    {
+        try
+        {
+            while (true)
+            {
+                var packet = await _inner.ReceivePacketAsync(token);
+                if (packet is not MqttPingReqPacket)
+                {
+                    return (packet, null);
+                }
+
+                _keepAlive.Heard();
+                await _inner.SendPacketAsync(MqttPingRespPacket.Instance, token);
+            }
+        }
+        catch (Exception ex)
+        {
+            return (null, ExceptionDispatchInfo.Capture(ex));
+        }
+    }
+
+    /// <summary>MQTTnet's token for this connection (the same for every read), linked once with the keep-alive's expiry.</summary>
+    private CancellationToken ReadToken(CancellationToken cancellationToken)
+    {
+        if (_reads is null || _readsFor != cancellationToken)
+        {
+            _reads?.Dispose();
+            _reads = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _keepAlive.Expired);
+            _readsFor = cancellationToken;
+        }
+
+        return _reads.Token;
+    }
+
+    private async Task EndSilentAsync()
+    {
+        if (_connAckSent && ProtocolVersion == MqttProtocolVersion.V500)
+        {
+            using var timeout = new CancellationTokenSource(DrainTime, _context.Time);
+            await TrySendAsync(new MqttDisconnectPacket { ReasonCode = MqttDisconnectReasonCode.KeepAliveTimeout }, timeout.Token);
+        }
+
+        _keepAlive.End();
     }
 
     private async Task<MqttPacket> ReceiveConnectAsync(CancellationToken cancellationToken)
@@ -219,6 +320,7 @@ internal sealed class BrokerConnection : IMqttChannelAdapter
         if (packet is MqttConnectPacket connect)
         {
             _terms = ConnectTerms.Negotiate(connect, ProtocolVersion, _context.Limits);
+            _keepAlive.TakeOver(connect);
             _clientId = connect.ClientId;
         }
         else if (packet is not null)

@@ -8,6 +8,7 @@ internal sealed class BrokerContext
     public BrokerContext(string topicRoot, BrokerLimits limits, TimeProvider time, BrokerMetrics metrics, ILogger logger)
     {
         TopicRoot = topicRoot;
+        Logger = logger;
         Limits = limits;
         Time = time;
         Metrics = metrics;
@@ -24,6 +25,8 @@ internal sealed class BrokerContext
     public string TopicRoot { get; }
 
     public BrokerLimits Limits { get; }
+
+    public ILogger Logger { get; }
 
     public TimeProvider Time { get; }
 

@@ -13,6 +13,9 @@ internal sealed class ConnectionRegistry
 
     public int Count => _byClientId.Count;
 
+    /// <summary>The connections now registered (a copy).</summary>
+    public ICollection<BrokerConnection> All => _byClientId.Values;
+
     /// <summary>Registers the connection that was just accepted; it replaces one it takes the session over from.</summary>
     public void Add(string clientId, BrokerConnection connection) => _byClientId[clientId] = connection;
 

@@ -43,6 +43,7 @@ public sealed partial class EmbeddedBrokerIngest : IIngest
     private readonly MqttQualityOfServiceLevel _answerQos;
     private Task _maintenance = Task.CompletedTask;
     private long _subscriptions;
+    private long _maintenancePasses;
     private int _disposed;
 
     public EmbeddedBrokerIngest(
@@ -106,6 +107,9 @@ public sealed partial class EmbeddedBrokerIngest : IIngest
     internal long Subscriptions => Interlocked.Read(ref _subscriptions);
 
     internal MqttServer Server => _server;
+
+    /// <summary>Passes of the maintenance loop (keep-alives, expiries) so far (for tests that move time and wait for a pass).</summary>
+    internal long MaintenancePasses => Interlocked.Read(ref _maintenancePasses);
 
     /// <summary>QoS 1 messages the session of <paramref name="clientId"/> holds unacknowledged (0 when it has none).</summary>
     internal async Task<int> KeptMessagesAsync(string clientId)
@@ -353,6 +357,11 @@ public sealed partial class EmbeddedBrokerIngest : IIngest
             {
                 try
                 {
+                    foreach (var connection in _context.Connections.All)
+                    {
+                        connection.EndIfSilent();
+                    }
+
                     _context.Kept.Expire();
                     _context.Owed!.Expire();
                     var now = _context.Time.GetUtcNow();
@@ -366,6 +375,8 @@ public sealed partial class EmbeddedBrokerIngest : IIngest
                 {
                     LogMaintenanceFailed(ex);
                 }
+
+                Interlocked.Increment(ref _maintenancePasses);
             }
         }
         catch (OperationCanceledException)

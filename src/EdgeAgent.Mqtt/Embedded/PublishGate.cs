@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using EdgeAgent.Core.Pipeline;
+using Microsoft.Extensions.Logging;
 using MQTTnet;
 using MQTTnet.Protocol;
 using MQTTnet.Server;
@@ -15,7 +16,7 @@ namespace EdgeAgent.Mqtt.Embedded;
 /// usual if it is not retained and the access policy allows it. The price of holding the PUBACK here: the connection
 /// reads nothing else meanwhile, so one connection has one payment in the pipeline at a time.
 /// </summary>
-internal sealed class PublishGate(string topicRoot, IBrokerAccess access, BrokerContext context, CancellationToken stopping)
+internal sealed partial class PublishGate(string topicRoot, IBrokerAccess access, BrokerContext context, CancellationToken stopping)
 {
     private IInboundSink? _sink;
     private volatile bool _receiving;
@@ -69,11 +70,13 @@ internal sealed class PublishGate(string topicRoot, IBrokerAccess access, Broker
             return;
         }
 
-        var settlement = new PaymentSettlement(e.ClientId);
+        var settlement = new PaymentSettlement(e.ClientId, context.Time);
         var recorded = false;
+        var handed = 0L;
         try
         {
             await sink.EnqueueAsync(Inbound(message, identity, e.ClientId, received, settlement), stopping);
+            handed = context.Time.GetTimestamp();
             recorded = await settlement.Recorded.WaitAsync(stopping);
             if (!recorded)
             {
@@ -90,6 +93,18 @@ internal sealed class PublishGate(string topicRoot, IBrokerAccess access, Broker
         {
             await AnswerWrittenAsync(answer, recorded);
         }
+
+        if (recorded && context.Logger.IsEnabled(LogLevel.Debug))
+        {
+            ReportSettled(e.ClientId, received, handed, settlement);
+        }
+    }
+
+    /// <summary>Where one payment's hold went, stage by stage, each from its receipt: read, handed to the pipeline, answered, recorded, PUBACK released.</summary>
+    private void ReportSettled(string clientId, long received, long handed, PaymentSettlement settlement)
+    {
+        double Since(long at) => at == 0 ? -1 : context.Time.GetElapsedTime(received, at).TotalMilliseconds;
+        LogSettled(context.Logger, clientId, Since(context.Time.GetTimestamp()), Since(handed), Since(settlement.AnsweredTimestamp), Since(settlement.RecordedTimestamp));
     }
 
     /// <summary>
@@ -146,6 +161,10 @@ internal sealed class PublishGate(string topicRoot, IBrokerAccess access, Broker
             Refuse(e, RefusalReason.PublishDenied);
         }
     }
+
+    [LoggerMessage(EventId = 212, Level = LogLevel.Debug,
+        Message = "Payment from {ClientId} held {HeldMs:0.0} ms: handed to the pipeline after {HandedMs:0.0} ms, answered after {AnsweredMs:0.0} ms, recorded after {RecordedMs:0.0} ms")]
+    private static partial void LogSettled(ILogger logger, string clientId, double heldMs, double handedMs, double answeredMs, double recordedMs);
 
     private void Refuse(InterceptingPublishEventArgs e, RefusalReason reason, MqttPubAckReasonCode code = MqttPubAckReasonCode.NotAuthorized)
     {

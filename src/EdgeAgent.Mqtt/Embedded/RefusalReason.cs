@@ -97,4 +97,7 @@ public enum RefusalReason
     OwedAnswerTotalLimit,
     /// <summary><c>answer_write_wait</c>: a payment's answer, queued to its connection, was not written within the wait; its PUBACK went first (the answer stays owed).</summary>
     AnswerWriteWait,
+
+    /// <summary><c>keep_alive_timeout</c>: a client sent nothing for 1.5 times its keep-alive while the broker waited for it; DISCONNECT 0x8D.</summary>
+    KeepAliveTimeout,
 }

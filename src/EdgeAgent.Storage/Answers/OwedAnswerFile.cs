@@ -43,6 +43,14 @@ public sealed class OwedAnswerFile : IDisposable
     private ArrayBufferWriter<byte>? _spare = new(4096);
     private TaskCompletionSource _nextFlush = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task _flushing = Task.CompletedTask;
+
+    /// <summary>
+    /// A flusher runs or is about to, set and cleared under <see cref="_lock"/> only: the flusher decides to stop under the
+    /// same lock an append takes, so an entry appended after that decision starts the next flusher itself. (The flusher's
+    /// task is still running for a moment after that decision: judged by the task, such an entry waited for the next
+    /// append, and a payment's PUBACK with it, for ever when none came.)
+    /// </summary>
+    private bool _flusherRunning;
     private long _lastId;
     private long _bytes;
     private bool _disposed;
@@ -235,8 +243,9 @@ public sealed class OwedAnswerFile : IDisposable
     private Task FlushLocked()
     {
         var carried = _nextFlush.Task;
-        if (_flushing.IsCompleted)
+        if (!_flusherRunning)
         {
+            _flusherRunning = true;
             _flushing = Task.Run(_flushLoop);
         }
 
@@ -244,6 +253,24 @@ public sealed class OwedAnswerFile : IDisposable
     }
 
     private void FlushLoop()
+    {
+        try
+        {
+            FlushPending();
+        }
+        catch (Exception)
+        {
+            lock (_lock)
+            {
+                // The flusher failed outside a write (whose failure its waiters get): the next append starts another.
+                _flusherRunning = false;
+            }
+
+            throw;
+        }
+    }
+
+    private void FlushPending()
     {
         while (true)
         {
@@ -253,6 +280,7 @@ public sealed class OwedAnswerFile : IDisposable
             {
                 if (_pending.WrittenCount == 0 || _disposed)
                 {
+                    _flusherRunning = false;
                     return;
                 }
 
@@ -286,7 +314,14 @@ public sealed class OwedAnswerFile : IDisposable
 
             if (_bytes > Math.Max(_compactionFloor, length * 4))
             {
-                Compact();
+                try
+                {
+                    Compact();
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    // The file stays as it is, larger than it need be; compacting is tried again after the next flush.
+                }
             }
         }
     }

@@ -200,6 +200,22 @@ public sealed class OwedAnswerTests : IDisposable
     }
 
     [Fact]
+    public async Task OwedAnswerFile_OneAnswerAtATime_EachReachesTheDevice()
+    {
+        // A till paying one payment at a time: each answer is owed just as the group commit of the one before ends, and
+        // nothing else is appended that would start another. Every one must still be flushed: its payment's PUBACK waits
+        // for that, and so does every PUBACK the record acknowledges after it. The wait is generous; a lost flush never ends.
+        using var file = OwedAnswerFile.Open(_data.Path);
+        for (var i = 0; i < 3000; i++)
+        {
+            var (_, durable) = file.Owe("store-1-t1", "pos/store-1/t1/decisions", null, Encoding.UTF8.GetBytes($"{{\"answer\":{i}}}"), DateTimeOffset.UtcNow);
+            await durable.WaitAsync(TimeSpan.FromSeconds(60));
+        }
+
+        Assert.Equal(3000, file.Count);
+    }
+
+    [Fact]
     public async Task OwedAnswerFile_RewrittenWhileAnswersAreOwedAndSettled_KeepsExactlyWhatIsOwed()
     {
         var owedBytes = 0L;

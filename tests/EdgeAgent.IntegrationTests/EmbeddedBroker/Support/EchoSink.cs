@@ -26,6 +26,9 @@ internal sealed class EchoSink : IInboundSink
 
     public ConcurrentQueue<InboundMessage> Received { get; } = new();
 
+    /// <summary>When set, every payment waits for it before it is answered and recorded: a record that takes its time (a stalled device).</summary>
+    public Task? Paused { get; set; }
+
     /// <summary>Payments per commit group in <see cref="SinkMode.Group"/>.</summary>
     public int GroupSize { get; set; } = 2;
 
@@ -37,6 +40,11 @@ internal sealed class EchoSink : IInboundSink
     public async ValueTask EnqueueAsync(InboundMessage message, CancellationToken cancellationToken)
     {
         Received.Enqueue(message);
+        if (Paused is { } paused)
+        {
+            await paused.WaitAsync(cancellationToken);
+        }
+
         if (Mode == SinkMode.Hold)
         {
             return; // never acknowledged: the terminal's PUBACK waits until the broker goes away
