@@ -11,14 +11,18 @@ namespace EdgeAgent.Core.Fleet;
 /// 1e-7 degrees only when that round-trips to the same double, else the double itself), so a store's features
 /// computed from a decoded delta equal those computed from the payment.
 /// <code>
-/// batch  = version:u8 (1) | key fingerprint:8 | store:str8 | base time ms:varint | count:varint | delta*
+/// batch  = version:u8 (1) | key fingerprint:8 | store:str8 | base time ms:varint | count:varint | delta* | links?
 /// delta  = flags:u8 | token | payment id | time − base:varint | amount | merchant hash:i32 | place?
 /// token  = flags&amp;PackedToken ? key id:str8 | 18 bytes (the token's base64url hash) : str8
 /// pid    = flags&amp;PackedId ? 12 bytes (the 24 hex characters) : str8
 /// amount = flags&amp;Cents ? cents:varint : f64
 /// place  = flags&amp;Located ? (flags&amp;Degrees7 ? lat:i32 | lon:i32 (1e-7 degrees) : lat:f64 | lon:f64)
 /// str8   = length:u8 | UTF-8 bytes
+/// links  = previous key fingerprint:8 | count:varint | (delta index:varint | flags:u8 (0 or PackedToken) | token)*
 /// </code>
+/// <c>links</c> comes only during a key rotation (<see cref="FleetDeltaBatch.Links"/>): for the first delta of a card
+/// it names, by the delta's index (increasing), the card's previous-key token. A batch without it is byte for byte
+/// what it was before links existed.
 /// Decoding never trusts a length: whatever is short, long or out of range is refused with a reason, not guessed.
 /// A place with only one coordinate goes as two doubles, NaN included, so the fleet sees it as sent (and refuses it).
 /// </summary>
@@ -143,6 +147,11 @@ public static class FleetDeltaCodec
             buffer[flagsAt] = flags;
         }
 
+        if (batch.Links is { PreviousTokens.Count: > 0 } links)
+        {
+            WriteLinks(buffer, batch.Deltas, links);
+        }
+
         return [.. buffer];
     }
 
@@ -172,7 +181,7 @@ public static class FleetDeltaCodec
             for (var i = 0UL; i < count; i++)
             {
                 var flags = reader.Byte();
-                var token = (flags & PackedToken) != 0 ? reader.String() + "." + Base64Url.EncodeToString(reader.Bytes(TokenHashBytes)) : reader.String();
+                var token = ReadToken(ref reader, flags);
                 var paymentId = (flags & PackedId) != 0 ? Convert.ToHexStringLower(reader.Bytes(PaymentIdBytes)) : reader.String();
                 var time = checked(baseTime + reader.Varint());
                 var amount = (flags & Cents) != 0 ? reader.Varint() / 100.0 : BinaryPrimitives.ReadDoubleLittleEndian(reader.Bytes(8));
@@ -201,6 +210,16 @@ public static class FleetDeltaCodec
                 deltas.Add(new FleetDelta(token, paymentId, (long)time, amount, merchant, lat, lon));
             }
 
+            FleetCardLinks? links = null;
+            if (!reader.AtEnd)
+            {
+                links = ReadLinks(ref reader, deltas, out error);
+                if (links is null)
+                {
+                    return null;
+                }
+            }
+
             if (!reader.AtEnd)
             {
                 error = "trailing bytes";
@@ -208,7 +227,7 @@ public static class FleetDeltaCodec
             }
 
             error = null;
-            return new FleetDeltaBatch(store, fingerprint, deltas);
+            return new FleetDeltaBatch(store, fingerprint, deltas) { Links = links };
         }
         catch (Exception ex) when (ex is ArgumentOutOfRangeException or OverflowException or FormatException or DecoderFallbackException)
         {
@@ -216,6 +235,77 @@ public static class FleetDeltaCodec
             return null;
         }
     }
+
+    private static void WriteLinks(List<byte> buffer, IReadOnlyList<FleetDelta> deltas, FleetCardLinks links)
+    {
+        var named = new HashSet<string>(StringComparer.Ordinal);
+        var entries = new List<(int Index, string Previous)>();
+        for (var i = 0; i < deltas.Count; i++)
+        {
+            if (links.PreviousTokens.TryGetValue(deltas[i].CardToken, out var previous) && named.Add(deltas[i].CardToken))
+            {
+                entries.Add((i, previous));
+            }
+        }
+
+        if (entries.Count == 0)
+        {
+            return;
+        }
+
+        var fingerprint = Convert.FromHexString(links.PreviousKeyFingerprint);
+        if (fingerprint.Length != 8)
+        {
+            throw new ArgumentException("A key fingerprint is 16 hex characters.", nameof(links));
+        }
+
+        buffer.AddRange(fingerprint);
+        WriteVarint(buffer, (ulong)entries.Count);
+        foreach (var (index, previous) in entries)
+        {
+            WriteVarint(buffer, (ulong)index);
+            var flagsAt = buffer.Count;
+            buffer.Add(0);
+            buffer[flagsAt] = WriteToken(buffer, previous);
+        }
+    }
+
+    private static FleetCardLinks? ReadLinks(ref Reader reader, List<FleetDelta> deltas, out string? error)
+    {
+        var fingerprint = Convert.ToHexStringLower(reader.Bytes(8));
+        var count = reader.Varint();
+        if (count == 0 || count > (ulong)deltas.Count)
+        {
+            error = "links out of range";
+            return null;
+        }
+
+        var previous = new Dictionary<string, string>((int)count, StringComparer.Ordinal);
+        var last = -1L;
+        for (var i = 0UL; i < count; i++)
+        {
+            var index = reader.Varint();
+            var flags = reader.Byte();
+            if (index >= (ulong)deltas.Count || (long)index <= last || (flags & ~PackedToken) != 0)
+            {
+                error = "links out of range";
+                return null;
+            }
+
+            last = (long)index;
+            if (!previous.TryAdd(deltas[(int)index].CardToken, ReadToken(ref reader, flags)))
+            {
+                error = "a card linked twice";
+                return null;
+            }
+        }
+
+        error = null;
+        return new FleetCardLinks(fingerprint, previous);
+    }
+
+    private static string ReadToken(ref Reader reader, byte flags) =>
+        (flags & PackedToken) != 0 ? reader.String() + "." + Base64Url.EncodeToString(reader.Bytes(TokenHashBytes)) : reader.String();
 
     private static byte WriteToken(List<byte> buffer, string token)
     {

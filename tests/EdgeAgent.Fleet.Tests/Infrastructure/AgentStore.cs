@@ -15,7 +15,11 @@ internal sealed class AgentStore : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _run;
 
-    public AgentStore(string storeId, int port, TimeSpan fetchBudget)
+    /// <summary>
+    /// A store on the fleet's key by default, or on <paramref name="keyFingerprint"/>'s; during a key rotation
+    /// <paramref name="previousKeyFingerprint"/> makes its link name the cards' previous-key tokens.
+    /// </summary>
+    public AgentStore(string storeId, int port, TimeSpan fetchBudget, string? keyFingerprint = null, string? previousKeyFingerprint = null)
     {
         StoreId = storeId;
         Extractor = new FeatureExtractor(State);
@@ -32,7 +36,8 @@ internal sealed class AgentStore : IAsyncDisposable
                 FlushInterval = TimeSpan.Zero,
                 ReceiptTimeout = TimeSpan.FromSeconds(15),
             },
-            State, FleetLinkCluster.FleetKeyFingerprint, TimeProvider.System, new TestMeterFactory(), NullLogger<FleetLink>.Instance);
+            State, keyFingerprint ?? FleetLinkCluster.FleetKeyFingerprint, TimeProvider.System, new TestMeterFactory(), NullLogger<FleetLink>.Instance,
+            previousKeyFingerprint);
         _run = Link.RunAsync(_stop.Token);
     }
 
