@@ -121,7 +121,26 @@ public sealed class KeyRotationAgentTests(FleetLinkCluster fleet, ITestOutputHel
         var mqtt = FreePort.Next();
         var http = FreePort.Next();
         var startAll = FleetAgent.RunAsync(single, mqtt, http, single, Patience, keys);
-        return (await startA, await startB, new FleetAgent(await startAll, mqtt, http));
+        try
+        {
+            await Task.WhenAll(startA, startB, startAll);
+            return (startA.Result, startB.Result, new FleetAgent(startAll.Result, mqtt, http));
+        }
+        catch (Exception)
+        {
+            // One did not start: the others must not outlive the test.
+            foreach (var started in new[] { startA, startB }.Where(t => t.IsCompletedSuccessfully))
+            {
+                started.Result.Dispose();
+            }
+
+            if (startAll.IsCompletedSuccessfully)
+            {
+                startAll.Result.Dispose();
+            }
+
+            throw;
+        }
     }
 
     /// <summary>Pays at the store's agent, then the same payments at the agent that sees every store, under the same store's topic.</summary>
