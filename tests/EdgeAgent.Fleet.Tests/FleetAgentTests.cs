@@ -1,12 +1,7 @@
-using System.Globalization;
 using EdgeAgent.Core.Features;
-using EdgeAgent.Core.Records;
 using EdgeAgent.Core.Tokenization;
 using EdgeAgent.Fleet.Contracts;
 using EdgeAgent.Fleet.Tests.Infrastructure;
-using EdgeAgent.Storage;
-using EdgeAgent.Storage.Files;
-using Microsoft.Extensions.Logging.Abstractions;
 using Xunit.Abstractions;
 
 namespace EdgeAgent.Fleet.Tests;
@@ -24,8 +19,7 @@ public sealed class FleetAgentTests(FleetLinkCluster fleet, ITestOutputHelper ou
     private static readonly int CardCount24h = FeatureSchema.Names.ToList().IndexOf("card_count_24h");
 
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "edgeagent-fleet-agents-" + Guid.NewGuid().ToString("N")[..12]);
-    private readonly DateTimeOffset _start = DateTimeOffset.UtcNow.AddHours(-3);
-    private int _minute;
+    private readonly TerminalPayments _payments = new(DateTimeOffset.UtcNow.AddHours(-3));
 
     [Fact]
     public async Task A_card_paid_at_one_store_is_scored_at_the_other_with_its_history_and_a_killed_agent_still_delivers_its_deltas()
@@ -102,19 +96,19 @@ public sealed class FleetAgentTests(FleetLinkCluster fleet, ITestOutputHelper ou
         {
             foreach (var (pan, i) in shared.Select((p, i) => (p, i)))
             {
-                var outcome = recordA.Single(o => o.TransactionId == $"a-{i}-3");
+                var outcome = recordA.Outcome($"a-{i}-3")!;
                 Assert.Equal(2f, outcome.Features![CardCount24h]);
             }
 
             // Before the kill, with the link down, store A counted its own history only.
-            Assert.Equal(0f, recordA.Single(o => o.TransactionId == "a-1").Features![CardCount24h]);
-            Assert.Equal(1f, recordA.Single(o => o.TransactionId == "a-2").Features![CardCount24h]);
+            Assert.Equal(0f, recordA.Outcome("a-1")!.Features![CardCount24h]);
+            Assert.Equal(1f, recordA.Outcome("a-2")!.Features![CardCount24h]);
         }
 
         using (var recordB = Record(storeB))
         {
-            Assert.Equal(2f, recordB.Single(o => o.TransactionId == "b-crash").Features![CardCount24h]);
-            Assert.Equal(0f, recordB.Single(o => o.TransactionId == "b-0-1").Features![CardCount24h]);
+            Assert.Equal(2f, recordB.Outcome("b-crash")!.Features![CardCount24h]);
+            Assert.Equal(0f, recordB.Outcome("b-0-1")!.Features![CardCount24h]);
         }
     }
 
@@ -129,53 +123,18 @@ public sealed class FleetAgentTests(FleetLinkCluster fleet, ITestOutputHelper ou
         }
     }
 
-    /// <summary>A payment one minute after the previous one of the test, so every store orders them alike.</summary>
-    private string Payment(string transactionId, string pan, decimal amount)
-    {
-        var at = _start.AddMinutes(_minute++).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
-        return $$$"""{"transactionId":"{{{transactionId}}}","timestamp":"{{{at}}}","amount":{{{amount.ToString(CultureInfo.InvariantCulture)}}},"currency":"EUR","pan":"{{{pan}}}","mcc":"5411","channel":"pos","merchantId":"m-{{{transactionId[0]}}}","location":{"lat":48.85,"lon":2.35}}""";
-    }
+    private string Payment(string transactionId, string pan, decimal amount) => _payments.Next(transactionId, pan, amount);
 
     private Task<CardProfile> ProfileAsync(string token, string excluding) =>
         fleet.Cluster.Client.GetGrain<ICardProfileGrain>(token).ReadExcludingAsync(excluding);
 
-    private static async Task<T> EventuallyAsync<T>(Func<Task<T>> read, Func<T, bool> done)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (true)
-        {
-            var value = await read();
-            if (done(value) || DateTime.UtcNow > deadline)
-            {
-                return value;
-            }
+    private static Task<T> EventuallyAsync<T>(Func<Task<T>> read, Func<T, bool> done) => Polling.UntilAsync(read, done, Patience);
 
-            await Task.Delay(200);
-        }
-    }
-
-    private static RecordReader Record(string dataPath) => new(dataPath);
+    private static AgentRecord Record(string dataPath) => new(dataPath);
 
     private bool Dump(FleetAgent? a, FleetAgent? b)
     {
         output.WriteLine("store-a agent:\n" + a?.Output + "\nstore-b agent:\n" + b?.Output + "\n" + fleet.Cluster.SiloOutput());
         return false;
-    }
-
-    /// <summary>An agent's record, read through its store once the agent is gone (it holds the file while it runs).</summary>
-    private sealed class RecordReader : IDisposable
-    {
-        private readonly LiteDbOutcomeStore _store;
-        private readonly List<RecordedOutcome> _scored;
-
-        public RecordReader(string dataPath)
-        {
-            _store = new LiteDbOutcomeStore(new LiteDbFile(new StorageOptions { Path = dataPath }, NullLogger.Instance, TimeProvider.System));
-            _scored = [.. _store.ReadAfter(0, int.MaxValue).Where(o => o.Status == "scored")];
-        }
-
-        public RecordedOutcome Single(Func<RecordedOutcome, bool> match) => _scored.Single(match);
-
-        public void Dispose() => _store.Dispose();
     }
 }

@@ -22,8 +22,8 @@ public sealed class FleetLinkTlsTests(FleetLinkCluster fleet)
         var tokenizer = new CardTokenizer(FleetLinkCluster.FleetKey, "k1");
         var card = tokenizer.Tokenize("4111111111199001"u8);
         var start = DateTimeOffset.UtcNow.AddMinutes(-30);
-        await using var storeA = new AgentStore("store-a", fleet.Broker.TlsPort, TimeSpan.FromSeconds(5), Tls("store-a"));
-        await using var storeB = new AgentStore("store-b", fleet.Broker.TlsPort, TimeSpan.FromSeconds(5), Tls("store-b"));
+        await using var storeA = new AgentStore("store-a", fleet.Broker.TlsPort, TimeSpan.FromSeconds(5), tls: Tls("store-a"));
+        await using var storeB = new AgentStore("store-b", fleet.Broker.TlsPort, TimeSpan.FromSeconds(5), tls: Tls("store-b"));
         await storeA.WaitUpAsync(Patience);
         await storeB.WaitUpAsync(Patience);
 
@@ -52,7 +52,7 @@ public sealed class FleetLinkTlsTests(FleetLinkCluster fleet)
         var stranger = SiloCertificates.Create(Path.Combine(Path.GetTempPath(), "edgeagent-stranger-" + Guid.NewGuid().ToString("N")[..8]), "stranger-authority");
         var (certificate, key) = stranger.Issue("store-c");
         await using var forged = new AgentStore("store-c", fleet.Broker.TlsPort, TimeSpan.FromMilliseconds(200),
-            new StoreTls(fleet.Broker.Authority!.AuthorityFile, certificate, key));
+            tls: new StoreTls(fleet.Broker.Authority!.AuthorityFile, certificate, key));
 
         // What an honest store takes to link (Patience above) is seconds; the forged one is given ten and stays out.
         await Task.Delay(TimeSpan.FromSeconds(10));

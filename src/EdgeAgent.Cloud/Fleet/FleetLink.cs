@@ -8,6 +8,7 @@ using EdgeAgent.Core.Features;
 using EdgeAgent.Core.Fleet;
 using EdgeAgent.Core.Pipeline;
 using EdgeAgent.Core.Telemetry;
+using EdgeAgent.Core.Tokenization;
 using EdgeAgent.Shared.Mqtt;
 using Microsoft.Extensions.Logging;
 using MQTTnet;
@@ -21,25 +22,33 @@ namespace EdgeAgent.Cloud.Fleet;
 /// counts once), so a link that was down catches up by itself. Down: profiles of the card without this store's slot,
 /// pushed by the fleet or fetched at first sight within <see cref="FleetLinkOptions.FetchBudget"/>, are offered to the
 /// feature state, which merges them with the store's exact local history. When the link is down or a fetch misses its
-/// budget the payment is scored on local history, and that is counted.
+/// budget the payment is scored on local history, and that is counted. During a tokenization key rotation a card's
+/// first-sight fetch and its deltas also name its previous-key token, until the fleet has answered one of them, so the
+/// fleet folds the card's previous-key history into its current-key profile.
 /// </summary>
 public sealed partial class FleetLink : IFirstSightFetch, IAsyncDisposable
 {
+    /// <summary>Most cards whose previous-key token waits for the fleet; beyond it a card goes without (counted, <c>dropped</c>).</summary>
+    public const int MaxPendingLinks = 100_000;
+
     private readonly FleetLinkOptions _options;
     private readonly FeatureState _features;
     private readonly string _keyFingerprint;
+    private readonly string? _previousKeyFingerprint;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly IMqttClient _client = new MqttClientFactory().CreateMqttClient();
     private readonly ConcurrentQueue<FleetDelta> _outbox = new();
     private readonly ConcurrentDictionary<string, TaskCompletionSource<byte[]>> _fetches = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, TaskCompletionSource<Dictionary<string, int>>> _receipts = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> _links = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _flush = new(1, 1);
     private readonly Counter<long> _fetchMisses;
     private readonly Counter<long> _refused;
     private readonly Counter<long> _dropped;
     private readonly Counter<long> _profiles;
     private readonly Counter<long> _sentBytes;
+    private readonly Counter<long> _linked;
     private readonly Histogram<double> _fetchDuration;
     private readonly Histogram<double> _pushLag;
     private readonly string _root;
@@ -59,11 +68,18 @@ public sealed partial class FleetLink : IFirstSightFetch, IAsyncDisposable
     private static readonly double[] PushLagBuckets =
         [0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.75, 1, 2.5, 5, 10, 30, 60, 300, 3600];
 
-    public FleetLink(FleetLinkOptions options, FeatureState features, string keyFingerprint, TimeProvider time, IMeterFactory meters, ILogger<FleetLink> logger)
+    /// <summary>
+    /// A store's link; <paramref name="previousKeyFingerprint"/> is the previous key's fingerprint during a key rotation
+    /// (the cards' previous-key tokens are then named to the fleet), null otherwise.
+    /// </summary>
+    public FleetLink(
+        FleetLinkOptions options, FeatureState features, string keyFingerprint, TimeProvider time, IMeterFactory meters, ILogger<FleetLink> logger,
+        string? previousKeyFingerprint = null)
     {
         _options = options;
         _features = features;
         _keyFingerprint = keyFingerprint;
+        _previousKeyFingerprint = previousKeyFingerprint;
         _time = time;
         _logger = logger;
         _root = $"{options.TopicRoot}/{options.StoreId}/";
@@ -76,6 +92,8 @@ public sealed partial class FleetLink : IFirstSightFetch, IAsyncDisposable
         _dropped = meter.CreateCounter<long>("edgeagent.fleet.outbox_dropped", "{delta}", "Deltas dropped unsent because the outbox was full.");
         _profiles = meter.CreateCounter<long>("edgeagent.fleet.profiles", "{profile}", "Profiles received from the fleet, by how (push, fetch) and whether the state took them.");
         _sentBytes = meter.CreateCounter<long>("edgeagent.fleet.sent", "By", "Bytes published to the fleet, MQTT framing included (TCP and TLS aside), by kind (deltas, resends included; fetch).");
+        _linked = meter.CreateCounter<long>("edgeagent.fleet.card_links", "{card}",
+            "During a key rotation, cards' previous-key tokens named to the fleet, by how (fetch, deltas), and those not kept because too many waited (dropped).");
         _fetchDuration = meter.CreateHistogram("edgeagent.fleet.fetch", "s",
             "Time from a first-sight fetch to the fleet's answer, by whether it came within the budget (in_budget, late).",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = FetchBuckets });
@@ -102,6 +120,9 @@ public sealed partial class FleetLink : IFirstSightFetch, IAsyncDisposable
 
     /// <summary>Deltas waiting for the fleet's receipt.</summary>
     public int Outbox => Volatile.Read(ref _outboxCount);
+
+    /// <summary>Cards whose previous-key token the fleet has not yet answered for (a key rotation only).</summary>
+    public int PendingLinks => _links.Count;
 
     /// <summary>Time since the last profile came from the fleet; null when none came yet.</summary>
     public TimeSpan? ProfileAge
@@ -184,11 +205,22 @@ public sealed partial class FleetLink : IFirstSightFetch, IAsyncDisposable
             while (!_outbox.IsEmpty)
             {
                 var batch = _outbox.Take(_options.MaxBatchDeltas).ToArray();
-                var payload = FleetDeltaCodec.Encode(new FleetDeltaBatch(_options.StoreId!, _keyFingerprint, batch));
+                var links = LinksOf(batch);
+                var payload = FleetDeltaCodec.Encode(new FleetDeltaBatch(_options.StoreId!, _keyFingerprint, batch) { Links = links });
                 var receipt = await SendUntilReceiptAsync(payload, cancellationToken);
                 for (var i = 0; i < batch.Length && _outbox.TryDequeue(out _); i++)
                 {
                     Interlocked.Decrement(ref _outboxCount);
+                }
+
+                // The receipt comes after the fleet handled the links (folded, already folded, or refused for good).
+                if (links is not null)
+                {
+                    _linked.Add(links.PreviousTokens.Count, new KeyValuePair<string, object?>("how", "deltas"));
+                    foreach (var link in links.PreviousTokens)
+                    {
+                        _links.TryRemove(link);
+                    }
                 }
 
                 foreach (var (key, count) in receipt)
@@ -215,8 +247,17 @@ public sealed partial class FleetLink : IFirstSightFetch, IAsyncDisposable
     /// True when the profile came in time (and is offered to the feature state); false when it did not or the link is
     /// down, which is counted: the payment is then scored on local history. A late answer is still offered.
     /// </summary>
-    public async Task<bool> FetchAsync(string cardToken, CancellationToken cancellationToken)
+    public Task<bool> FetchAsync(string cardToken, CancellationToken cancellationToken) =>
+        FetchAsync(new CardTokens(cardToken, null), cancellationToken);
+
+    /// <summary>
+    /// As <see cref="FetchAsync(string, CancellationToken)"/>; during a key rotation the fetch also names the card's
+    /// previous-key token (<see cref="CardTokens.Previous"/>), and so do the card's deltas until the fleet has answered.
+    /// </summary>
+    public async Task<bool> FetchAsync(CardTokens card, CancellationToken cancellationToken)
     {
+        var cardToken = card.Current;
+        var previous = Remember(card);
         if (!_client.IsConnected)
         {
             CountMiss("link_down");
@@ -232,13 +273,20 @@ public sealed partial class FleetLink : IFirstSightFetch, IAsyncDisposable
         _fetches[id] = answer;
         try
         {
+            // During a rotation: "{token}\n{previous key fingerprint}\n{previous token}"; otherwise the token alone.
+            var body = previous is null ? cardToken : cardToken + "\n" + _previousKeyFingerprint + "\n" + previous;
             await _client.PublishAsync(new MqttApplicationMessageBuilder()
                 .WithTopic(_root + "fetch")
-                .WithPayload(Encoding.UTF8.GetBytes(cardToken))
+                .WithPayload(Encoding.UTF8.GetBytes(body))
                 .WithCorrelationData(correlation)
                 .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtMostOnce)
                 .Build(), cancellationToken);
-            _sentBytes.Add(PublishBytes(_root + "fetch", 3 + correlation.Length, Encoding.UTF8.GetByteCount(cardToken), qos1: false), new KeyValuePair<string, object?>("kind", "fetch"));
+            _sentBytes.Add(PublishBytes(_root + "fetch", 3 + correlation.Length, Encoding.UTF8.GetByteCount(body), qos1: false), new KeyValuePair<string, object?>("kind", "fetch"));
+            if (previous is not null)
+            {
+                _linked.Add(1, new KeyValuePair<string, object?>("how", "fetch"));
+            }
+
             var payload = await answer.Task.WaitAsync(_options.FetchBudget, _time, cancellationToken);
             Offer(cardToken, payload, "fetch");
             Interlocked.Increment(ref _fetched);
@@ -260,19 +308,19 @@ public sealed partial class FleetLink : IFirstSightFetch, IAsyncDisposable
     /// all while the link is down. Never throws for the fleet's sake: a fetch that fails is a miss (<c>error</c>) and the
     /// payment is scored on local history.
     /// </summary>
-    public async Task FetchFirstSightsAsync(IReadOnlyList<string> cardTokens, CancellationToken cancellationToken)
+    public async Task FetchFirstSightsAsync(IReadOnlyList<CardTokens> cards, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(cardTokens);
-        if (cardTokens.Count == 1)
+        ArgumentNullException.ThrowIfNull(cards);
+        if (cards.Count == 1)
         {
-            await FetchOrMissAsync(cardTokens[0], cancellationToken);
+            await FetchOrMissAsync(cards[0], cancellationToken);
             return;
         }
 
-        var fetches = new Task[cardTokens.Count];
+        var fetches = new Task[cards.Count];
         for (var i = 0; i < fetches.Length; i++)
         {
-            fetches[i] = FetchOrMissAsync(cardTokens[i], cancellationToken);
+            fetches[i] = FetchOrMissAsync(cards[i], cancellationToken);
         }
 
         await Task.WhenAll(fetches);
@@ -295,11 +343,11 @@ public sealed partial class FleetLink : IFirstSightFetch, IAsyncDisposable
         _flush.Dispose();
     }
 
-    private async Task FetchOrMissAsync(string cardToken, CancellationToken cancellationToken)
+    private async Task FetchOrMissAsync(CardTokens card, CancellationToken cancellationToken)
     {
         try
         {
-            await FetchAsync(cardToken, cancellationToken);
+            await FetchAsync(card, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -323,6 +371,52 @@ public sealed partial class FleetLink : IFirstSightFetch, IAsyncDisposable
         {
             LogFetchFailed(reason, Interlocked.Exchange(ref _unloggedFetchErrors, 0));
         }
+    }
+
+    /// <summary>
+    /// Keeps a card's previous-key token until the fleet has answered for it (a fetch answer, or the receipt of a batch
+    /// that named it); returns it, or null outside a rotation. A fetch that misses leaves it for the card's deltas.
+    /// </summary>
+    private string? Remember(CardTokens card)
+    {
+        if (_previousKeyFingerprint is null)
+        {
+            return null;
+        }
+
+        if (card.Previous is not { } previous)
+        {
+            return _links.TryGetValue(card.Current, out var pending) ? pending : null;
+        }
+
+        if (!_links.ContainsKey(card.Current) && _links.Count >= MaxPendingLinks)
+        {
+            _linked.Add(1, new KeyValuePair<string, object?>("how", "dropped"));
+            return previous;
+        }
+
+        _links[card.Current] = previous;
+        return previous;
+    }
+
+    /// <summary>The previous-key tokens of a batch's cards that the fleet has not answered for; null when none.</summary>
+    private FleetCardLinks? LinksOf(FleetDelta[] batch)
+    {
+        if (_previousKeyFingerprint is null || _links.IsEmpty)
+        {
+            return null;
+        }
+
+        Dictionary<string, string>? links = null;
+        foreach (var delta in batch)
+        {
+            if (_links.TryGetValue(delta.CardToken, out var previous))
+            {
+                (links ??= new Dictionary<string, string>(StringComparer.Ordinal))[delta.CardToken] = previous;
+            }
+        }
+
+        return links is null ? null : new FleetCardLinks(_previousKeyFingerprint, links);
     }
 
     private void CountMiss(string why)
@@ -420,6 +514,12 @@ public sealed partial class FleetLink : IFirstSightFetch, IAsyncDisposable
                     _fetchDuration.Record(
                         _time.GetElapsedTime(started).TotalSeconds,
                         new KeyValuePair<string, object?>("answer", _fetches.ContainsKey(id!) ? "in_budget" : "late"));
+                }
+
+                // A fetch answer (in the budget or late) comes after the fleet folded the card's previous-key history.
+                if (id is not null && message.UserProperties?.FirstOrDefault(p => p.Name == "token") is { } answered && !_links.IsEmpty)
+                {
+                    _links.TryRemove(Encoding.UTF8.GetString(answered.ValueBuffer.Span), out _);
                 }
 
                 if (id is not null && _fetches.TryRemove(id, out var waiter))

@@ -11,7 +11,7 @@ namespace EdgeAgent.Core.Fleet;
 /// 1e-7 degrees only when that round-trips to the same double, else the double itself), so a store's features
 /// computed from a decoded delta equal those computed from the payment. Version 2, written:
 /// <code>
-/// batch    = version:u8 (2) | key fingerprint:8 | store:str8 | key id:str8 | base time ms:varint | count:varint | delta*
+/// batch    = version:u8 (2) | key fingerprint:8 | store:str8 | key id:str8 | base time ms:varint | count:varint | delta* | links?
 /// delta    = flags:varint | token | payment id | time − base:varint | amount | merchant | place
 /// token    = flags&amp;PackedToken ? 18 bytes (the token's base64url hash, under the batch's key id) : str8
 /// pid      = flags&amp;PackedId ? 12 bytes (the 24 hex characters) : str8
@@ -19,11 +19,16 @@ namespace EdgeAgent.Core.Fleet;
 /// merchant = flags&amp;SameMerchant ? nothing (the previous delta's) : hash:i32
 /// place    = flags&amp;Located ? (flags&amp;SamePlace ? nothing (the previous delta's) : flags&amp;Degrees7 ? lat:i32 | lon:i32 (1e-7 degrees) : lat:f64 | lon:f64) : nothing
 /// str8     = length:u8 | UTF-8 bytes
+/// links    = previous key fingerprint:8 | count:varint | (delta index:varint | flags:u8 (0 or PackedToken) | link token)*
+/// link token = flags&amp;PackedToken ? key id:str8 | 18 bytes : str8
 /// </code>
 /// A store's payments share its place and merchant, and its tokens the fleet's key id: said once, they cost a delta
 /// nothing. A field added later takes a new flag bit (128 and up: the flags are a varint, one byte while below 128)
 /// and goes after the place; a reader refuses flags it does not know. Version 1 (flags one byte, the key id in every
 /// packed token, merchant and place always whole) is still read, for stores not yet upgraded.
+/// <c>links</c> comes only during a key rotation (<see cref="FleetDeltaBatch.Links"/>): for the first delta of a card
+/// it names, by the delta's index (increasing), the card's previous-key token, with its own key id. A batch without it
+/// is byte for byte what it was before links existed.
 /// Decoding never trusts a length: whatever is short, long or out of range is refused with a reason, not guessed.
 /// A place with only one coordinate goes as two doubles, NaN included, so the fleet sees it as sent (and refuses it).
 /// </summary>
@@ -208,6 +213,11 @@ public static class FleetDeltaCodec
             previous = d;
         }
 
+        if (batch.Links is { PreviousTokens.Count: > 0 } links)
+        {
+            WriteLinks(buffer, batch.Deltas, links);
+        }
+
         return [.. buffer];
     }
 
@@ -299,6 +309,16 @@ public static class FleetDeltaCodec
                 deltas.Add(new FleetDelta(token, paymentId, (long)time, amount, merchant, lat, lon));
             }
 
+            FleetCardLinks? links = null;
+            if (!reader.AtEnd)
+            {
+                links = ReadLinks(ref reader, deltas, out error);
+                if (links is null)
+                {
+                    return null;
+                }
+            }
+
             if (!reader.AtEnd)
             {
                 error = "trailing bytes";
@@ -306,13 +326,99 @@ public static class FleetDeltaCodec
             }
 
             error = null;
-            return new FleetDeltaBatch(store, fingerprint, deltas);
+            return new FleetDeltaBatch(store, fingerprint, deltas) { Links = links };
         }
         catch (Exception ex) when (ex is ArgumentOutOfRangeException or OverflowException or FormatException or DecoderFallbackException)
         {
             error = "truncated or malformed";
             return null;
         }
+    }
+
+    private static void WriteLinks(List<byte> buffer, IReadOnlyList<FleetDelta> deltas, FleetCardLinks links)
+    {
+        var named = new HashSet<string>(StringComparer.Ordinal);
+        var entries = new List<(int Index, string Previous)>();
+        for (var i = 0; i < deltas.Count; i++)
+        {
+            if (links.PreviousTokens.TryGetValue(deltas[i].CardToken, out var previous) && named.Add(deltas[i].CardToken))
+            {
+                entries.Add((i, previous));
+            }
+        }
+
+        if (entries.Count == 0)
+        {
+            return;
+        }
+
+        var fingerprint = Convert.FromHexString(links.PreviousKeyFingerprint);
+        if (fingerprint.Length != 8)
+        {
+            throw new ArgumentException("A key fingerprint is 16 hex characters.", nameof(links));
+        }
+
+        buffer.AddRange(fingerprint);
+        WriteVarint(buffer, (ulong)entries.Count);
+        foreach (var (index, previous) in entries)
+        {
+            WriteVarint(buffer, (ulong)index);
+            var flagsAt = buffer.Count;
+            buffer.Add(0);
+            buffer[flagsAt] = WriteToken(buffer, previous);
+        }
+    }
+
+    private static FleetCardLinks? ReadLinks(ref Reader reader, List<FleetDelta> deltas, out string? error)
+    {
+        var fingerprint = Convert.ToHexStringLower(reader.Bytes(8));
+        var count = reader.Varint();
+        if (count == 0 || count > (ulong)deltas.Count)
+        {
+            error = "links out of range";
+            return null;
+        }
+
+        var previous = new Dictionary<string, string>((int)count, StringComparer.Ordinal);
+        var last = -1L;
+        for (var i = 0UL; i < count; i++)
+        {
+            var index = reader.Varint();
+            var flags = reader.Byte();
+            if (index >= (ulong)deltas.Count || (long)index <= last || (flags & ~PackedToken) != 0)
+            {
+                error = "links out of range";
+                return null;
+            }
+
+            last = (long)index;
+            if (!previous.TryAdd(deltas[(int)index].CardToken, ReadToken(ref reader, flags)))
+            {
+                error = "a card linked twice";
+                return null;
+            }
+        }
+
+        error = null;
+        return new FleetCardLinks(fingerprint, previous);
+    }
+
+    private static string ReadToken(ref Reader reader, byte flags) =>
+        (flags & PackedToken) != 0 ? reader.String() + "." + Base64Url.EncodeToString(reader.Bytes(TokenHashBytes)) : reader.String();
+
+    private static byte WriteToken(List<byte> buffer, string token)
+    {
+        if (PackedKeyId(token) is { } keyId)
+        {
+            WriteString(buffer, keyId);
+            Span<byte> hash = stackalloc byte[TokenHashBytes];
+            Base64Url.DecodeFromChars(token.AsSpan(keyId.Length + 1), hash);
+            buffer.AddRange(hash);
+            return (byte)PackedToken;
+        }
+
+        WriteString(buffer, token);
+        return 0;
     }
 
     /// <summary>The key id of a token that packs (<c>{keyId}.{24 base64url characters}</c>, its hash 18 bytes); null otherwise.</summary>

@@ -1,4 +1,5 @@
 using EdgeAgent.Core.Features;
+using EdgeAgent.Core.Tokenization;
 
 namespace EdgeAgent.Core.Pipeline;
 
@@ -11,7 +12,7 @@ namespace EdgeAgent.Core.Pipeline;
 internal sealed class FirstSights(IFirstSightFetch fetch, FeatureState state)
 {
     private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
-    private readonly List<string> _tokens = [];
+    private readonly List<CardTokens> _tokens = [];
 
     public Task BeforeScoringAsync(List<Arrival> batch)
     {
@@ -22,7 +23,7 @@ internal sealed class FirstSights(IFirstSightFetch fetch, FeatureState state)
             if (arrival.Payment is { } payment && _seen.Add(payment.CardToken)
                 && !state.OtherStoresCurrent(payment.CardToken, payment.Timestamp.ToUnixTimeMilliseconds()))
             {
-                _tokens.Add(payment.CardToken);
+                _tokens.Add(new CardTokens(payment.CardToken, payment.PreviousCardToken));
             }
         }
 

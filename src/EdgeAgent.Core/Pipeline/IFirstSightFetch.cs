@@ -9,6 +9,9 @@ namespace EdgeAgent.Core.Pipeline;
 /// </summary>
 public interface IFirstSightFetch
 {
-    /// <summary>Fetches the profiles of <paramref name="cardTokens"/> (distinct) in parallel, within one budget.</summary>
-    Task FetchFirstSightsAsync(IReadOnlyList<string> cardTokens, CancellationToken cancellationToken);
+    /// <summary>
+    /// Fetches the profiles of <paramref name="cards"/> (distinct current tokens) in parallel, within one budget. During a
+    /// key rotation each card also names its previous-key token, so the fleet can bring the card's history across.
+    /// </summary>
+    Task FetchFirstSightsAsync(IReadOnlyList<Tokenization.CardTokens> cards, CancellationToken cancellationToken);
 }

@@ -50,6 +50,7 @@ public sealed class CardTokenizer
 
         _previousKey = previousKey.ToArray();
         PreviousKeyId = previousKeyId;
+        PreviousFingerprint = KeyFingerprint.Of(previousKey);
         _previousPrefix = previousKeyId + ".";
     }
 
@@ -61,6 +62,9 @@ public sealed class CardTokenizer
 
     /// <summary>Id of the previous key during a rotation; null otherwise.</summary>
     public string? PreviousKeyId { get; }
+
+    /// <summary>The previous key's check value during a rotation (the fleet accepts a card's previous-key token only for a key it lists); null otherwise.</summary>
+    public string? PreviousFingerprint { get; }
 
     /// <summary>Tokenizes the ASCII digits of a card number. The caller clears its copy of the digits.</summary>
     public string Tokenize(ReadOnlySpan<byte> panDigits) => Token(_key, _prefix, panDigits);

@@ -22,6 +22,10 @@ public sealed record CardProfile(
 {
     /// <summary>Whether any other store saw the card: a model input of its own, beside the profile's age.</summary>
     public bool Present => Payments.Count > 0;
+
+    /// <summary>The previous-key token whose history this card has folded in (a key rotation); null when none.</summary>
+    [Id(6)]
+    public string? FoldedFrom { get; init; }
 }
 
 /// <summary>One payment in a profile, with the store that reported it.</summary>

@@ -27,4 +27,20 @@ public interface ICardProfileGrain : IGrainWithStringKey
     /// </summary>
     [Alias("ProfilesForOthers")]
     Task<IReadOnlyList<CardProfile>> ProfilesForOthersAsync(string writerStoreId);
+
+    /// <summary>
+    /// Key rotation, on the previous-key card: its history (every store's payments of the window) for the current-key
+    /// card <paramref name="currentToken"/>, which it is bound to from then on; not granted when it went to another card
+    /// before. A card with no history is bound to nothing.
+    /// </summary>
+    [Alias("ExportForFold")]
+    Task<FoldExport> ExportForFoldAsync(string currentToken);
+
+    /// <summary>
+    /// Key rotation, on the current-key card: joins the previous-key card's payments to this card's slots, each in its
+    /// store's slot, by payment id (a fold repeated, or done by two stores at once, adds nothing). The card takes one
+    /// previous-key card only: another one is a conflict and changes nothing. Returns once durable.
+    /// </summary>
+    [Alias("Fold")]
+    Task<FoldResult> FoldAsync(string previousToken, IReadOnlyList<ProfilePayment> payments);
 }

@@ -16,4 +16,15 @@ public sealed record RecordResult(
     [property: Id(3)] IReadOnlyDictionary<string, int> Refused)
 {
     public int RefusedCount => Refused.Values.Sum();
+
+    /// <summary>The previous-key token whose history this card has folded in (a key rotation); null when none.</summary>
+    [Id(4)]
+    public string? FoldedFrom { get; init; }
+
+    /// <summary>
+    /// For a previous-key card: the current-key card its history was folded into, so that a payment of it that arrives
+    /// late (a store's backlog) is folded there too; null when none.
+    /// </summary>
+    [Id(5)]
+    public string? FoldedInto { get; init; }
 }

@@ -33,4 +33,19 @@ public static class RefusalReasons
 
     /// <summary>An uplink message whose tokens were made with a key other than the fleet's (<c>Fleet:KeyFingerprints</c>).</summary>
     public const string ForeignKey = "foreign_key";
+
+    /// <summary>
+    /// A card's previous-key token named for a key the fleet does not list (<c>Fleet:KeyFingerprints</c>), or for the
+    /// batch's own key: no rotation is under way with that key. The deltas themselves are recorded.
+    /// </summary>
+    public const string LinkForeignKey = "link_foreign_key";
+
+    /// <summary>A previous-key token that is not a token, or one with the current token's key id (or the current token itself).</summary>
+    public const string BadLink = "bad_link";
+
+    /// <summary>
+    /// A link the fleet already decided otherwise: the current-key card took another previous-key card's history, or the
+    /// previous-key card's history went to another current-key card. The first link stays.
+    /// </summary>
+    public const string LinkConflict = "link_conflict";
 }

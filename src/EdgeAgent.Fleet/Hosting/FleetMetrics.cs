@@ -20,6 +20,7 @@ public sealed class FleetMetrics
     public const string ApiRefusals = "edgeagent_fleet_api_refusals_total";
     public const string RolloutSteps = "edgeagent_fleet_rollout_steps_total";
     public const string RolloutRefusals = "edgeagent_fleet_rollout_refusals_total";
+    public const string CardLinks = "edgeagent_fleet_card_links_total";
 
     private readonly Counter<long> _refusals;
     private readonly Counter<long> _deltas;
@@ -30,6 +31,7 @@ public sealed class FleetMetrics
     private readonly Counter<long> _apiRefusals;
     private readonly Counter<long> _rolloutSteps;
     private readonly Counter<long> _rolloutRefusals;
+    private readonly Counter<long> _cardLinks;
     private readonly ConcurrentDictionary<(string Name, string Label), long> _totals = new();
 
     public FleetMetrics(IMeterFactory meterFactory)
@@ -44,6 +46,7 @@ public sealed class FleetMetrics
         _apiRefusals = meter.CreateCounter<long>(ApiRefusals, description: "Fleet API requests refused, by reason (token, cross_site).");
         _rolloutSteps = meter.CreateCounter<long>(RolloutSteps, description: "Rollout steps taken, by step.");
         _rolloutRefusals = meter.CreateCounter<long>(RolloutRefusals, description: "Rollout commands refused, by reason.");
+        _cardLinks = meter.CreateCounter<long>(CardLinks, description: "Key rotation: previous-key card histories folded into current-key cards, by outcome.");
     }
 
     /// <summary>
@@ -60,7 +63,8 @@ public sealed class FleetMetrics
                 Contracts.RefusalReasons.Future, Contracts.RefusalReasons.Expired, Contracts.RefusalReasons.BadAmount,
                 Contracts.RefusalReasons.BadPlace, Contracts.RefusalReasons.Conflict, Contracts.RefusalReasons.TooManyStores,
                 Contracts.RefusalReasons.UnknownStore, Contracts.RefusalReasons.ForgedStore, Contracts.RefusalReasons.Oversized,
-                Contracts.RefusalReasons.Malformed, Contracts.RefusalReasons.ForeignKey,
+                Contracts.RefusalReasons.Malformed, Contracts.RefusalReasons.ForeignKey, Contracts.RefusalReasons.LinkForeignKey,
+                Contracts.RefusalReasons.BadLink, Contracts.RefusalReasons.LinkConflict,
             ]),
             [Deltas] = ("outcome", "Deltas recorded through this silo, by outcome (accepted, duplicate, stale).", ["accepted", "duplicate", "stale"]),
             [Reads] = ("", "Card profiles read on this silo.", []),
@@ -74,6 +78,8 @@ public sealed class FleetMetrics
             [ApiRefusals] = ("reason", "Fleet API requests this silo refused, by reason (token, cross_site).", ["token", "cross_site"]),
             [RolloutSteps] = ("step", "Rollout steps taken on this silo, by step (delivery_failed: a desired document the broker did not take, retried).", Rollout.RolloutSteps.All),
             [RolloutRefusals] = ("reason", "Rollout commands this silo refused, by reason.", Contracts.RolloutRefusals.All),
+            [CardLinks] = ("outcome", "Key rotation: folds of a previous-key card's history into its current-key card on this silo, by outcome (folded, already, empty, conflict).",
+                Contracts.FoldOutcomes.All),
         };
 
     public void Refused(string reason, int count)
@@ -89,6 +95,12 @@ public sealed class FleetMetrics
             _deltas.Add(count, new KeyValuePair<string, object?>("outcome", outcome));
             Tally(Deltas, outcome, count);
         }
+    }
+
+    public void Linked(string outcome)
+    {
+        _cardLinks.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
+        Tally(CardLinks, outcome, 1);
     }
 
     public void Read()

@@ -26,19 +26,46 @@ internal sealed partial class CardProfileGrain(
         var outcome = CardProfileMerge.Apply(state.State, token, storeId, deltas, time.GetUtcNow().ToUnixTimeMilliseconds(), options.Value);
         if (outcome.Changed)
         {
-            try
-            {
-                await state.WriteStateAsync();
-            }
-            catch (Exception ex)
-            {
-                LogWriteFailed(logger, ex);
-                DeactivateOnIdle();
-                throw;
-            }
+            await WriteAsync();
         }
 
         Report(outcome.Result, storeId, metrics, refusals);
+        return outcome.Result with { FoldedFrom = state.State.FoldedFrom, FoldedInto = state.State.FoldedInto };
+    }
+
+    public async Task<FoldExport> ExportForFoldAsync(string currentToken)
+    {
+        var current = state.State;
+        if (current.FoldedInto is { } into && !string.Equals(into, currentToken, StringComparison.Ordinal))
+        {
+            return new FoldExport(false, []);
+        }
+
+        var history = CardProfileMerge.Read(current, this.GetPrimaryKeyString(), "", time.GetUtcNow().ToUnixTimeMilliseconds()).Payments;
+        if (history.Count > 0 && current.FoldedInto is null)
+        {
+            // Bound before the history leaves: a link naming this card for another current-key card is refused from now on.
+            current.FoldedInto = currentToken;
+            await WriteAsync();
+        }
+
+        return new FoldExport(true, history);
+    }
+
+    public async Task<FoldResult> FoldAsync(string previousToken, IReadOnlyList<ProfilePayment> payments)
+    {
+        var outcome = CardProfileFold.Apply(state.State, previousToken, payments, time.GetUtcNow().ToUnixTimeMilliseconds(), options.Value);
+        if (outcome.Changed)
+        {
+            await WriteAsync();
+        }
+
+        metrics.Linked(outcome.Result.Outcome);
+        if (outcome.Result.TooManyStores > 0)
+        {
+            metrics.Refused(RefusalReasons.TooManyStores, outcome.Result.TooManyStores);
+        }
+
         return outcome.Result;
     }
 
@@ -66,6 +93,21 @@ internal sealed partial class CardProfileGrain(
         }
 
         return Task.FromResult<IReadOnlyList<CardProfile>>(profiles);
+    }
+
+    /// <summary>Writes the state; a write that fails drops the activation, so the next call reloads what the store holds.</summary>
+    private async Task WriteAsync()
+    {
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch (Exception ex)
+        {
+            LogWriteFailed(logger, ex);
+            DeactivateOnIdle();
+            throw;
+        }
     }
 
     /// <summary>Counts a batch's outcome and logs its refusals through the throttle.</summary>

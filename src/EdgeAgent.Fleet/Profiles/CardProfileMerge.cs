@@ -159,7 +159,7 @@ public static class CardProfileMerge
         }
 
         var latest = payments.Count > 0 ? payments[^1].EventUnixMs : long.MinValue;
-        return new CardProfile(cardToken, excludedStoreId, payments, stores, latest, updated);
+        return new CardProfile(cardToken, excludedStoreId, payments, stores, latest, updated) { FoldedFrom = state.FoldedFrom };
     }
 
     /// <summary>Why a delta is refused, or null when it is sound.</summary>
@@ -254,7 +254,7 @@ public static class CardProfileMerge
         return sum % 10 == 0;
     }
 
-    private static void Trim(CardProfileState state, long nowUnixMs)
+    internal static void Trim(CardProfileState state, long nowUnixMs)
     {
         var newest = long.MinValue;
         foreach (var slot in state.Slots.Values)
@@ -290,7 +290,7 @@ public static class CardProfileMerge
         a.EventUnixMs == b.EventUnixMs && a.Amount.Equals(b.Amount) && a.MerchantHash == b.MerchantHash
         && a.Latitude.Equals(b.Latitude) && a.Longitude.Equals(b.Longitude);
 
-    private static int ByTimeThenId(SlotPayment a, SlotPayment b)
+    internal static int ByTimeThenId(SlotPayment a, SlotPayment b)
     {
         var c = a.EventUnixMs.CompareTo(b.EventUnixMs);
         return c != 0 ? c : string.CompareOrdinal(a.PaymentId, b.PaymentId);

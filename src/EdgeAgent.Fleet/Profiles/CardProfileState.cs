@@ -10,6 +10,14 @@ public sealed class CardProfileState
 {
     [Id(0)]
     public Dictionary<string, StoreSlot> Slots { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Key rotation: the previous-key token whose history this card took (one at most); null when none.</summary>
+    [Id(1)]
+    public string? FoldedFrom { get; set; }
+
+    /// <summary>Key rotation: the current-key token this card's history went to (one at most); null when none.</summary>
+    [Id(2)]
+    public string? FoldedInto { get; set; }
 }
 
 /// <summary>One store's payments of a card, ordered by event time then payment id.</summary>

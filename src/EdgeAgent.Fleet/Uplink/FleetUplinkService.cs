@@ -20,7 +20,9 @@ namespace EdgeAgent.Fleet.Uplink;
 /// so each message reaches one silo), records them in the card grains and pushes the changed profiles to the other
 /// stores that saw the card; answers a store's first-sight fetch. The store a message counts for is the store its
 /// sender is authenticated as: the broker lets a store publish only under its own topic (per-user ACL), and the
-/// store id inside the message must say the same, or the message is refused.
+/// store id inside the message must say the same, or the message is refused. During a tokenization key rotation a
+/// store's deltas and fetches may name a card's previous-key token: the previous-key card's history is then folded
+/// into the current-key card once (<see cref="LinkAsync"/>), before the profiles are pushed or the fetch answered.
 /// </summary>
 internal sealed partial class FleetUplinkService(
     IGrainFactory grains,
@@ -195,13 +197,24 @@ internal sealed partial class FleetUplinkService(
             return;
         }
 
+        // Links are taken only for a previous key the fleet lists, other than the batch's own key (a rotation under way).
+        var links = batch!.Links;
+        var receipt = new Receipt();
+        if (links is not null
+            && (!_fingerprints.Contains(links.PreviousKeyFingerprint) || string.Equals(links.PreviousKeyFingerprint, batch.KeyFingerprint, StringComparison.Ordinal)))
+        {
+            Refuse(RefusalReasons.LinkForeignKey, store, links.PreviousTokens.Count);
+            receipt.AddRefused(RefusalReasons.LinkForeignKey, links.PreviousTokens.Count);
+            links = null;
+        }
+
         // The batch's cards are recorded at once: each is its own grain, and Redis (appendfsync always) flushes the
         // writes that arrive together with one fsync, where one card after the other pays a flush each. The batch's size
         // (at most the uplink message's) bounds the calls in flight.
-        var results = await Task.WhenAll(batch!.Deltas
+        var results = await Task.WhenAll(batch.Deltas
             .GroupBy(d => d.CardToken, StringComparer.Ordinal)
-            .Select(card => RecordCardAsync(store, card.Key, card, cancellationToken)));
-        var receipt = new Receipt();
+            .Select(card => RecordCardAsync(
+                store, card.Key, card, links is not null && links.PreviousTokens.TryGetValue(card.Key, out var previous) ? previous : null, cancellationToken)));
         foreach (var result in results.SelectMany(r => r))
         {
             receipt.Add(result);
@@ -210,8 +223,11 @@ internal sealed partial class FleetUplinkService(
         await ReceiptAsync(store, correlation, receipt, cancellationToken);
     }
 
-    /// <summary>One card's deltas of a batch into its grain, then its profile pushed to the other stores that saw it.</summary>
-    private async Task<List<RecordResult>> RecordCardAsync(string store, string token, IEnumerable<FleetDelta> card, CancellationToken cancellationToken)
+    /// <summary>
+    /// One card's deltas of a batch into its grain, its previous-key history folded in when the batch links it, then its
+    /// profile pushed to the other stores that saw it.
+    /// </summary>
+    private async Task<List<RecordResult>> RecordCardAsync(string store, string token, IEnumerable<FleetDelta> card, string? previous, CancellationToken cancellationToken)
     {
         var grain = grains.GetGrain<ICardProfileGrain>(token);
         var results = new List<RecordResult>(1);
@@ -222,12 +238,74 @@ internal sealed partial class FleetUplinkService(
             results.Add(await RetryAsync(() => grain.RecordAsync(store, deltas), cancellationToken));
         }
 
-        foreach (var profile in await RetryAsync(() => grain.ProfilesForOthersAsync(store), cancellationToken))
+        var last = results[^1];
+        if (previous is not null && await LinkAsync(store, token, previous, last.FoldedFrom, cancellationToken) is { } refusal)
+        {
+            results.Add(new RecordResult(0, 0, 0, new Dictionary<string, int>(StringComparer.Ordinal) { [refusal] = 1 }));
+        }
+
+        if (last.FoldedInto is { } into && last.Accepted + last.Duplicates > 0)
+        {
+            // A previous-key payment that came after its card's history was folded (a store's backlog sent after the
+            // rotation): folded again, so the current-key card has it, and its stores are pushed the result.
+            if (await FoldAsync(into, token, cancellationToken))
+            {
+                await PushAsync(grains.GetGrain<ICardProfileGrain>(into), store, cancellationToken);
+            }
+        }
+
+        await PushAsync(grain, store, cancellationToken);
+        return results;
+    }
+
+    private async Task PushAsync(ICardProfileGrain grain, string writer, CancellationToken cancellationToken)
+    {
+        foreach (var profile in await RetryAsync(() => grain.ProfilesForOthersAsync(writer), cancellationToken))
         {
             await PublishProfileAsync(profile, null, cancellationToken);
         }
+    }
 
-        return results;
+    /// <summary>
+    /// A store's claim that <paramref name="previous"/> is <paramref name="current"/>'s card under the previous key:
+    /// the previous-key card's history folds into the current-key card, once (a card takes one previous-key card, and a
+    /// previous-key card goes to one current-key card). Null when done or done before; else the refusal, counted.
+    /// </summary>
+    private async Task<string?> LinkAsync(string store, string current, string previous, string? foldedFrom, CancellationToken cancellationToken)
+    {
+        var refusal = string.Equals(foldedFrom, previous, StringComparison.Ordinal) ? null
+            : !IsLink(current, previous) ? RefusalReasons.BadLink
+            : foldedFrom is not null || !await FoldAsync(current, previous, cancellationToken) ? RefusalReasons.LinkConflict
+            : null;
+        if (refusal is not null)
+        {
+            Refuse(refusal, store);
+        }
+
+        return refusal;
+    }
+
+    /// <summary>Hands <paramref name="previous"/>'s history to <paramref name="current"/>; false when either is bound to another card.</summary>
+    private async Task<bool> FoldAsync(string current, string previous, CancellationToken cancellationToken)
+    {
+        var export = await RetryAsync(() => grains.GetGrain<ICardProfileGrain>(previous).ExportForFoldAsync(current), cancellationToken);
+        if (!export.Granted)
+        {
+            return false;
+        }
+
+        var folded = await RetryAsync(() => grains.GetGrain<ICardProfileGrain>(current).FoldAsync(previous, export.Payments), cancellationToken);
+        return folded.Outcome != FoldOutcomes.Conflict;
+    }
+
+    /// <summary>A previous-key token: a token (<c>{key id}.{hash}</c>) of another key id than the current token's.</summary>
+    private static bool IsLink(string current, string previous)
+    {
+        var dot = previous.IndexOf('.', StringComparison.Ordinal);
+        var currentDot = current.IndexOf('.', StringComparison.Ordinal);
+        return dot > 0 && dot < previous.Length - 1 && Profiles.CardProfileMerge.IsWellFormedId(previous)
+            && !string.Equals(previous, current, StringComparison.Ordinal)
+            && (currentDot <= 0 || !previous.AsSpan(0, dot).SequenceEqual(current.AsSpan(0, currentDot)));
     }
 
     /// <summary>
@@ -314,14 +392,38 @@ internal sealed partial class FleetUplinkService(
 
     private async Task AnswerFetchAsync(string store, MqttApplicationMessage message, CancellationToken cancellationToken)
     {
-        var token = Encoding.UTF8.GetString(message.Payload);
-        if (!Profiles.CardProfileMerge.IsWellFormedId(token.Replace(".", "", StringComparison.Ordinal).Replace("_", "", StringComparison.Ordinal)))
+        // "{token}", or during a key rotation "{token}\n{previous key fingerprint}\n{previous-key token}".
+        var parts = Encoding.UTF8.GetString(message.Payload).Split('\n');
+        var token = parts[0];
+        if (parts.Length is not (1 or 3)
+            || !Profiles.CardProfileMerge.IsWellFormedId(token.Replace(".", "", StringComparison.Ordinal).Replace("_", "", StringComparison.Ordinal)))
         {
             Refuse(RefusalReasons.Malformed, store);
             return;
         }
 
-        var profile = await RetryAsync(() => grains.GetGrain<ICardProfileGrain>(token).ReadExcludingAsync(store), cancellationToken);
+        string? previous = null;
+        if (parts.Length == 3)
+        {
+            if (!_fingerprints.Contains(parts[1].ToLowerInvariant()))
+            {
+                Refuse(RefusalReasons.LinkForeignKey, store);
+            }
+            else
+            {
+                previous = parts[2];
+            }
+        }
+
+        var grain = grains.GetGrain<ICardProfileGrain>(token);
+        var profile = await RetryAsync(() => grain.ReadExcludingAsync(store), cancellationToken);
+        if (previous is not null && !string.Equals(profile.FoldedFrom, previous, StringComparison.Ordinal)
+            && await LinkAsync(store, token, previous, profile.FoldedFrom, cancellationToken) is null)
+        {
+            // The answer comes after the fold, so it carries the card's history from before the rotation.
+            profile = await RetryAsync(() => grain.ReadExcludingAsync(store), cancellationToken);
+        }
+
         await PublishProfileAsync(profile, message.CorrelationData, cancellationToken);
     }
 
@@ -382,10 +484,10 @@ internal sealed partial class FleetUplinkService(
         }
     }
 
-    private void Refuse(string reason, string store)
+    private void Refuse(string reason, string store, int count = 1)
     {
-        metrics.Refused(reason, 1);
-        refusals.Refused(reason, Profiles.CardProfileMerge.IsWellFormedId(store) ? store : "(malformed)", 1);
+        metrics.Refused(reason, count);
+        refusals.Refused(reason, Profiles.CardProfileMerge.IsWellFormedId(store) ? store : "(malformed)", count);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Uplink connected at {Host}:{Port}")]

@@ -15,6 +15,9 @@ internal sealed class Receipt
         return receipt;
     }
 
+    /// <summary>Counts <paramref name="count"/> refused for <paramref name="reason"/> (a refusal outside the grains: links).</summary>
+    public void AddRefused(string reason, int count) => Bump(reason, count);
+
     public void Add(RecordResult result)
     {
         Bump("accepted", result.Accepted);

@@ -23,6 +23,7 @@ public static class CommandRunner
         root.Subcommands.Add(Action(EvaluateCommand.Command(), result => EvaluateCommand.Run(result, command, output)));
         root.Subcommands.Add(Action(SampleCommand.Command(), result => SampleCommand.Run(result, output)));
         root.Subcommands.Add(Action(KeysCommand.Command(), result => KeysCommand.Run(result, output)));
+        root.Subcommands.Add(Action(FleetAgeCommand.Command(), result => FleetAgeCommand.Run(result, command, output)));
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

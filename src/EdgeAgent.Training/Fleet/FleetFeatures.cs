@@ -22,7 +22,7 @@ namespace EdgeAgent.Training.Fleet;
 /// </remarks>
 public sealed class FleetFeatures
 {
-    private readonly long? _lagMs;
+    private readonly Func<int, long, long>? _lagMsOf;
     private readonly Dictionary<string, Store> _stores = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<Paid>> _cards = new(StringComparer.Ordinal);
 
@@ -34,8 +34,29 @@ public sealed class FleetFeatures
             throw new ArgumentOutOfRangeException(nameof(lag), "A lag is not negative.");
         }
 
-        _lagMs = lag is { } l ? (long)l.TotalMilliseconds : null;
+        _lagMsOf = lag is { } l ? (_, _) => (long)l.TotalMilliseconds : null;
     }
+
+    private FleetFeatures(Func<int, long, long> lagMsOf) => _lagMsOf = lagMsOf;
+
+    /// <summary>
+    /// A fleet whose lags differ from store to store and hour to hour: <paramref name="lagOf"/> gives the lag a store's
+    /// link has when it scores a payment, from the store's index (in order of first payment) and the payment's time (Unix ms).
+    /// </summary>
+    public static FleetFeatures WithLags(Func<int, long, TimeSpan> lagOf)
+    {
+        ArgumentNullException.ThrowIfNull(lagOf);
+        return new FleetFeatures((store, at) => lagOf(store, at) is var lag && lag >= TimeSpan.Zero
+            ? (long)lag.TotalMilliseconds
+            : throw new ArgumentOutOfRangeException(nameof(lagOf), "A lag is not negative."));
+    }
+
+    /// <summary>
+    /// For the payment last computed: how long before it the card's profile last reached its store (the newest other
+    /// store's payment delivered, arriving its lag after it was paid), as the agent would read it from the time of the
+    /// last profile it received; null when none ever reached the store.
+    /// </summary>
+    public long? ProfileAgeMs { get; private set; }
 
     /// <summary>Stores that have seen a payment.</summary>
     public int StoreCount => _stores.Count;
@@ -54,9 +75,11 @@ public sealed class FleetFeatures
     {
         var store = StoreOf(payment.StoreId);
         var update = FeatureUpdate.Of(payment);
-        if (_lagMs is { } lag)
+        ProfileAgeMs = null;
+        if (_lagMsOf is { } lagOf)
         {
-            CatchUp(store, update.CardToken, update.UnixMs, lag);
+            CatchUp(store, update.CardToken, update.UnixMs, lagOf(store.Index, update.UnixMs));
+            ProfileAgeMs = store.Arrived.TryGetValue(update.CardToken, out var arrived) ? update.UnixMs - arrived : null;
         }
 
         store.Extractor.ComputeAndApply(payment, features);
@@ -90,6 +113,8 @@ public sealed class FleetFeatures
 
         var history = store.State.Card(cardToken);
         var oldest = nowMs - CardHistory.RetentionMs;
+        ref var arrived = ref CollectionsMarshal.GetValueRefOrAddDefault(store.Arrived, cardToken, out var known);
+        var latest = known ? arrived : long.MinValue;
         while (next < paid.Count && paid[next].UnixMs <= nowMs - lagMs)
         {
             var p = paid[next++];
@@ -97,7 +122,17 @@ public sealed class FleetFeatures
             {
                 history.Add(p.UnixMs, p.Amount, p.MerchantHash, p.Location);
                 Delivered++;
+                latest = Math.Max(latest, p.UnixMs + lagMs);
             }
+        }
+
+        if (latest == long.MinValue)
+        {
+            store.Arrived.Remove(cardToken);
+        }
+        else
+        {
+            arrived = latest;
         }
     }
 
@@ -113,5 +148,8 @@ public sealed class FleetFeatures
 
         /// <summary>Per card: how many of the fleet's payments of the card this store has been given the chance to see.</summary>
         public Dictionary<string, int> Released { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>Per card: when the newest other store's payment delivered here arrived (Unix ms).</summary>
+        public Dictionary<string, long> Arrived { get; } = new(StringComparer.Ordinal);
     }
 }

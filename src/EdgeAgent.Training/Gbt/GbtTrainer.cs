@@ -10,7 +10,15 @@ public static class GbtTrainer
     public static GbtModel Train(FeatureMatrix train, GbtSettings settings)
     {
         var ml = new MLContext(seed: settings.Seed);
-        var options = new LightGbmBinaryTrainer.Options
+        var transformer = ml.BinaryClassification.Trainers.LightGbm(Options(settings)).Fit(DataViews.Labelled(ml, train));
+        return new GbtModel(ml, transformer);
+    }
+
+    /// <summary>The trainer's options for <paramref name="settings"/>, on the columns of <see cref="DataViews"/>.</summary>
+    public static LightGbmBinaryTrainer.Options Options(GbtSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return new LightGbmBinaryTrainer.Options
         {
             FeatureColumnName = DataViews.FeaturesColumn,
             LabelColumnName = DataViews.LabelColumn,
@@ -32,8 +40,5 @@ public static class GbtTrainer
             Verbose = false,
             Silent = true,
         };
-
-        var transformer = ml.BinaryClassification.Trainers.LightGbm(options).Fit(DataViews.Labelled(ml, train));
-        return new GbtModel(ml, transformer);
     }
 }

@@ -102,7 +102,8 @@ public static class StoreLayouts
         return stores;
     }
 
-    private static List<TimeSpan> ParseLags(string text)
+    /// <summary>Lags as <c>--fleet-lags</c> takes them: <c>0s,10s,1m,10m,1h</c>.</summary>
+    public static List<TimeSpan> ParseLags(string text)
     {
         var lags = new List<TimeSpan>();
         foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))

@@ -43,8 +43,9 @@ public static class FleetServices
             var store = sp.GetRequiredService<LiteDbOutcomeStore>();
             var time = sp.GetRequiredService<TimeProvider>();
             var state = new FeatureState(store, pipeline.MaxCardsInMemory, pipeline.MaxMerchantsInMemory);
-            var link = new FleetLink(options, state, sp.GetRequiredService<Core.Tokenization.CardTokenizer>().Fingerprint, time,
-                sp.GetRequiredService<IMeterFactory>(), sp.GetRequiredService<ILogger<FleetLink>>());
+            var tokenizer = sp.GetRequiredService<Core.Tokenization.CardTokenizer>();
+            var link = new FleetLink(options, state, tokenizer.Fingerprint, time,
+                sp.GetRequiredService<IMeterFactory>(), sp.GetRequiredService<ILogger<FleetLink>>(), tokenizer.PreviousFingerprint);
             var outbox = new FleetOutbox(link, store, new LiteDbCheckpoints(sp.GetRequiredService<LiteDbFile>(), StateCollection), options, time,
                 sp.GetRequiredService<ILogger<FleetOutbox>>());
             return new AgentFleet(link, outbox, state);

@@ -15,12 +15,18 @@ internal sealed class AgentStore : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _run;
 
+    /// <summary>
+    /// A store on the fleet's key by default, or on <paramref name="keyFingerprint"/>'s; during a key rotation
+    /// <paramref name="previousKeyFingerprint"/> makes its link name the cards' previous-key tokens.
+    /// </summary>
     /// <param name="storeId">The store, and its login at the broker.</param>
     /// <param name="port">The broker's port: the plain one, or the TLS one with <paramref name="tls"/>.</param>
     /// <param name="fetchBudget">The link's first-sight fetch budget.</param>
+    /// <param name="keyFingerprint">The store's tokenization key's fingerprint; null: the fleet's key.</param>
+    /// <param name="previousKeyFingerprint">The previous key's fingerprint during a rotation, or null.</param>
     /// <param name="tls">The authority the broker's certificate must chain to and this store's certificate and key: the
     /// link goes over TLS and logs in by its certificate. Null: a password on the plain port.</param>
-    public AgentStore(string storeId, int port, TimeSpan fetchBudget, StoreTls? tls = null)
+    public AgentStore(string storeId, int port, TimeSpan fetchBudget, string? keyFingerprint = null, string? previousKeyFingerprint = null, StoreTls? tls = null)
     {
         StoreId = storeId;
         Extractor = new FeatureExtractor(State);
@@ -41,7 +47,8 @@ internal sealed class AgentStore : IAsyncDisposable
                 FlushInterval = TimeSpan.Zero,
                 ReceiptTimeout = TimeSpan.FromSeconds(15),
             },
-            State, FleetLinkCluster.FleetKeyFingerprint, TimeProvider.System, new TestMeterFactory(), NullLogger<FleetLink>.Instance);
+            State, keyFingerprint ?? FleetLinkCluster.FleetKeyFingerprint, TimeProvider.System, new TestMeterFactory(), NullLogger<FleetLink>.Instance,
+            previousKeyFingerprint);
         _run = Link.RunAsync(_stop.Token);
     }
 

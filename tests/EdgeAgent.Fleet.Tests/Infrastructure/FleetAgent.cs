@@ -29,8 +29,11 @@ internal sealed class FleetAgent : IDisposable
 
     public string Output => _process.Output;
 
-    /// <summary>Starts the agent; it is ready when it logs so (record restored, broker listening).</summary>
-    public static async Task<FleetAgent> StartAsync(string dataPath, string storeId, int uplinkPort, TimeSpan patience)
+    /// <summary>
+    /// Starts the agent; it is ready when it logs so (record restored, broker listening). <paramref name="settings"/> come
+    /// last and win over the defaults here (another tokenization key, another fetch budget).
+    /// </summary>
+    public static async Task<FleetAgent> StartAsync(string dataPath, string storeId, int uplinkPort, TimeSpan patience, IEnumerable<string>? settings = null)
     {
         var mqtt = FreePort.Next();
         var http = FreePort.Next();
@@ -46,6 +49,7 @@ internal sealed class FleetAgent : IDisposable
 
             // The test is about what the answer holds, not about speed: on a loaded machine a 20 ms answer may come late.
             "--Fleet:FetchBudget=00:00:01",
+            .. settings ?? [],
         ]);
         return new FleetAgent(process, mqtt, http);
     }

@@ -19,6 +19,9 @@ public sealed class FleetLinkCluster : IAsyncLifetime
     /// <summary>The fleet's tokenization key: every store and the fleet's check agree on it.</summary>
     public static readonly byte[] FleetKey = RandomNumberGenerator.GetBytes(32);
 
+    /// <summary>The key a rotation moves the fleet to (id <c>k2</c>, <see cref="FleetKey"/> being <c>k1</c>); the fleet lists both.</summary>
+    public static readonly byte[] RotationKey = RandomNumberGenerator.GetBytes(32);
+
     /// <summary>The fleet API's bearer token.</summary>
     public static readonly string ApiToken = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 
@@ -42,6 +45,8 @@ public sealed class FleetLinkCluster : IAsyncLifetime
     internal UplinkBroker Broker => _broker!;
 
     public static string FleetKeyFingerprint => KeyFingerprint.Of(FleetKey);
+
+    public static string RotationKeyFingerprint => KeyFingerprint.Of(RotationKey);
 
     /// <summary>The file holding <see cref="ApiToken"/>, as the silos read it.</summary>
     public string ApiTokenFile => _tokenFile;
@@ -78,6 +83,7 @@ public sealed class FleetLinkCluster : IAsyncLifetime
             "--Fleet:UplinkCertificateKeyPath=" + fleetKey,
             "--Fleet:MaxUplinkMessageBytes=65536",
             "--Fleet:KeyFingerprints:0=" + FleetKeyFingerprint,
+            "--Fleet:KeyFingerprints:1=" + RotationKeyFingerprint,
             .. Stores.Select((s, i) => $"--Fleet:KnownStores:{i}={s}"),
         ]);
         await Cluster.InitializeAsync();

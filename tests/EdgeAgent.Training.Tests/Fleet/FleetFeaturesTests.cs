@@ -148,6 +148,61 @@ public sealed class FleetFeaturesTests
         Assert.True(sameAlone < replays[0].Test.Rows / 2, $"{sameAlone} rows alike with each store alone");
     }
 
+    [Fact]
+    public void The_profile_age_is_how_long_ago_the_newest_other_stores_payment_reached_the_store()
+    {
+        var fleet = new FleetFeatures(TimeSpan.FromMinutes(1));
+        var f = new float[FeatureSchema.Count];
+
+        fleet.ComputeAndApply(Payment(T0, "store-a", 10), f);
+        Assert.Null(fleet.ProfileAgeMs); // nothing from another store yet
+        fleet.ComputeAndApply(Payment(T0 + 30, "store-b", 10), f);
+        Assert.Null(fleet.ProfileAgeMs); // A's payment is 30 s old: not at B before T0 + 60 s
+        fleet.ComputeAndApply(Payment(T0 + 300, "store-b", 10), f);
+        Assert.Equal(240_000, fleet.ProfileAgeMs); // it reached B at T0 + 60 s
+
+        // At A: B's payments of T0 + 30 s and T0 + 300 s arrived at T0 + 90 s and T0 + 360 s.
+        fleet.ComputeAndApply(Payment(T0 + 420, "store-a", 10), f);
+        Assert.Equal(60_000, fleet.ProfileAgeMs);
+        Assert.Equal(-1f, ProfileAgeExperiment.AgeFeature(null));
+        Assert.Equal((float)Math.Log(61), ProfileAgeExperiment.AgeFeature(60_000));
+
+        var alone = new FleetFeatures(null);
+        alone.ComputeAndApply(Payment(T0, "store-a", 10), f);
+        alone.ComputeAndApply(Payment(T0 + 300, "store-b", 10), f);
+        Assert.Null(alone.ProfileAgeMs);
+    }
+
+    [Fact]
+    public void Lags_drawn_per_store_and_hour_hold_within_the_hour_and_use_every_listed_lag()
+    {
+        TimeSpan[] lags = [TimeSpan.Zero, TimeSpan.FromSeconds(10), TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(10), TimeSpan.FromHours(1)];
+        var drawn = ProfileAgeExperiment.MixedLags(lags, StoreLayouts.DefaultSeed);
+        var hour = T0 * 1000;
+        Assert.Equal(drawn(3, hour), drawn(3, hour + 3_599_999));
+        Assert.Equal(lags.ToHashSet(), Enumerable.Range(0, 200).Select(h => drawn(3, hour + (h * 3_600_000L))).ToHashSet());
+        Assert.Equal(lags.ToHashSet(), Enumerable.Range(0, 200).Select(store => drawn(store, hour)).ToHashSet());
+
+        // Store A (the first to pay, index 0) has no lag, store B (index 1) an hour.
+        var fleet = FleetFeatures.WithLags((store, _) => store == 0 ? TimeSpan.Zero : TimeSpan.FromHours(1));
+        var f = new float[FeatureSchema.Count];
+        fleet.ComputeAndApply(Payment(T0, "store-a", 10), f);
+        fleet.ComputeAndApply(Payment(T0 + 60, "store-b", 10), f);
+        Assert.Equal(0f, f[Count1H]);
+        fleet.ComputeAndApply(Payment(T0 + 120, "store-a", 10), f);
+        Assert.Equal(2f, f[Count1H]);
+        Assert.Equal(60_000, fleet.ProfileAgeMs);
+    }
+
+    [Fact]
+    public void Flagged_at_a_recall_counts_every_payment_scored_at_least_the_last_fraud_it_needs()
+    {
+        float[] scores = [0.9f, 0.8f, 0.7f, 0.1f, 0.7f];
+        bool[] labels = [true, false, true, false, false];
+        Assert.Equal(0.2, ProfileAgeExperiment.FlaggedAtRecall(scores, labels, 0.5));
+        Assert.Equal(0.8, ProfileAgeExperiment.FlaggedAtRecall(scores, labels, 0.95)); // the tie at 0.7 is flagged too
+    }
+
     private static PaymentEvent Payment(long unixTime, string store, decimal amount, string card = CardA, string merchant = "fraud_Kuhn LLC") =>
         SparkovMapping.ToEvent(Row(unixTime, card, amount, merchant: merchant), Token(card), new TopicAddress(store, "t1"));
 
