@@ -143,7 +143,9 @@ public sealed class AnswerRecoveryTests
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var broker = await TestBroker.StartAsync(o => o.AnswerRetentionSeconds = 60, time: time);
-        await using var terminal = await TestClient.ConnectAsync(broker.Port, "expire-1");
+        // The broker judges keep-alives on its clock, which moves 61 s at once below, where a real terminal would have
+        // pinged meanwhile: a keep-alive of 60 s (silence allowed for 90) keeps this one connected.
+        await using var terminal = await TestClient.ConnectAsync(broker.Port, "expire-1", configure: o => o.WithKeepAlivePeriod(TimeSpan.FromSeconds(60)));
         await terminal.PublishAsync(Payloads.Topic(), Payloads.Payment("tx-e"), "test/expire-1/answers", [1]);
 
         time.Advance(TimeSpan.FromSeconds(61));
