@@ -167,6 +167,33 @@ def q(p):
 print(f"n={int(total)} p50={q(0.5) * 1000:.1f}ms p99={q(0.99) * 1000:.1f}ms")
 PY
 }
+# fleet_part FETCHES PROFILES: per fetched card, the first profile for it after its fetch; n, p50, p99, max, and the
+# fetches with no profile seen.
+fleet_part() {
+  python3 - "$1" "$2" <<'PY'
+import sys
+fetches, answers = [], {}
+for line in open(sys.argv[1], errors="replace"):
+    parts = line.split()
+    if len(parts) >= 2:
+        fetches.append((float(parts[0]), parts[1]))
+for line in open(sys.argv[2], errors="replace"):
+    parts = line.split()
+    for p in parts[1:]:
+        if p.startswith("token:"):
+            answers.setdefault(p[6:], []).append(float(parts[0]))
+took, unanswered = [], 0
+for at, token in fetches:
+    after = [t for t in answers.get(token, []) if t >= at]
+    if after:
+        took.append((min(after) - at) * 1000)
+    else:
+        unanswered += 1
+took.sort()
+q = lambda p: took[min(len(took) - 1, int(p * len(took)))] if took else float("nan")
+print(f"n={len(took)} p50={q(0.5):.1f}ms p99={q(0.99):.1f}ms max={took[-1] if took else float('nan'):.1f}ms unanswered={unanswered}")
+PY
+}
 counter() { awk -v pattern="^$2" '$0 ~ pattern {s += $NF} END {printf "%d", s}' "$1"; }
 
 say "fleet-bench $(date -u +%FT%TZ) on $(nproc) cores, load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -201,6 +228,10 @@ if [[ ",$PARTS," == *",agents,"* ]]; then
       # store-1's deltas as the uplink broker passes them on (the fleet's login reads them; not a shared subscription,
       # so the silos still get every one): messages and payload bytes, whatever the agent counts itself.
       mosquitto_sub -p "$UPLINK_PORT" -V mqttv5 -u fleet -P pw-fleet -t "$ROOT/store-1/deltas" -F '%l' > "$WORK/deltas-$mode-$round" 2> /dev/null & deltas_pid=$!
+      # store-1's first-sight fetches and the profiles sent to it, timed where the uplink broker passes them on: the
+      # fleet's part of a fetch (broker -> silo -> grain -> answer -> broker), apart from the store's and its link's.
+      mosquitto_sub -p "$UPLINK_PORT" -V mqttv5 -u fleet -P pw-fleet -t "$ROOT/store-1/fetch" -F '%U %p' > "$WORK/fetch-out-$mode-$round" 2> /dev/null & fetch_out_pid=$!
+      mosquitto_sub -p "$UPLINK_PORT" -V mqttv5 -u store-1 -P pw-store-1 -t "$ROOT/store-1/profiles" -F '%U %P' > "$WORK/fetch-back-$mode-$round" 2> /dev/null & fetch_back_pid=$!
       for i in "${!OTHER_HTTP[@]}"; do metrics "${OTHER_HTTP[i]}" > "$WORK/m-before-$i"; done
       $SIMULATOR loadgen --Load:Port="$mqtt" --Load:ProgressSeconds=0 --Load:Mode=Open --Load:Rate="$RATE" \
         --Load:Terminals="$TERMINALS" --Load:StampNow=true --Load:Count="$WARM" > /dev/null 2>&1 || true
@@ -219,7 +250,8 @@ if [[ ",$PARTS," == *",agents,"* ]]; then
       done
       sleep 2
       bytes_after=$(cloud_bytes)
-      kill "$topics_pid" "$deltas_pid" 2> /dev/null || true; wait "$topics_pid" "$deltas_pid" 2> /dev/null || true
+      kill "$topics_pid" "$deltas_pid" "$fetch_out_pid" "$fetch_back_pid" 2> /dev/null || true
+      wait "$topics_pid" "$deltas_pid" "$fetch_out_pid" "$fetch_back_pid" 2> /dev/null || true
       metrics "$http" > "$OUT/store1-$mode-$round.metrics"
       for i in "${!OTHER_HTTP[@]}"; do metrics "${OTHER_HTTP[i]}" > "$OUT/store$((i + 2))-during-$mode-$round.metrics"; done
       payments=$((WARM + COUNT))
@@ -235,6 +267,7 @@ if [[ ",$PARTS," == *",agents,"* ]]; then
         say "  records and deltas together: $(( (bytes_after - bytes_before + deltas) / payments )) bytes/payment"
         say "  first-sight fetch at store-1: $(quantiles edgeagent_fleet_fetch_seconds "$OUT/store1-$mode-$round.metrics"); misses: $(grep -E '^edgeagent_fleet_fetch_misses_total' "$OUT/store1-$mode-$round.metrics" | tr '\n' ' ')"
         say "  pushes into store-1 (other stores' payments, B=store-1): $(quantiles edgeagent_fleet_push_lag_seconds "$OUT/store1-$mode-$round.metrics")"
+        say "  the fleet's part of store-1's fetches, at the uplink broker (fetch passed on -> its answer passed on): $(fleet_part "$WORK/fetch-out-$mode-$round" "$WORK/fetch-back-$mode-$round")"
       fi
       # The other stores' pushes during this pass only: the difference of their histograms.
       for i in "${!OTHER_HTTP[@]}"; do

@@ -16,8 +16,13 @@ public interface ICardProfileGrain : IGrainWithStringKey
     [Alias("Record")]
     Task<RecordResult> RecordAsync(string storeId, IReadOnlyList<CardDelta> deltas);
 
-    /// <summary>The card's profile without <paramref name="excludedStoreId"/>'s slot.</summary>
+    /// <summary>
+    /// The card's profile without <paramref name="excludedStoreId"/>'s slot. Interleaves with every other call, so a
+    /// first-sight fetch never waits for a write to Redis under way: it reads the state in memory, which may hold a
+    /// batch whose write has not finished (that batch's store has no receipt yet and sends it again until it has one).
+    /// </summary>
     [Alias("ReadExcluding")]
+    [Orleans.Concurrency.AlwaysInterleave]
     Task<CardProfile> ReadExcludingAsync(string excludedStoreId);
 
     /// <summary>

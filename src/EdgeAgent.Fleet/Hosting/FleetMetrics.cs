@@ -21,6 +21,7 @@ public sealed class FleetMetrics
     public const string RolloutSteps = "edgeagent_fleet_rollout_steps_total";
     public const string RolloutRefusals = "edgeagent_fleet_rollout_refusals_total";
     public const string CardLinks = "edgeagent_fleet_card_links_total";
+    public const string FetchWaits = "edgeagent_fleet_fetch_waits_total";
 
     private readonly Counter<long> _refusals;
     private readonly Counter<long> _deltas;
@@ -32,6 +33,7 @@ public sealed class FleetMetrics
     private readonly Counter<long> _rolloutSteps;
     private readonly Counter<long> _rolloutRefusals;
     private readonly Counter<long> _cardLinks;
+    private readonly Counter<long> _fetchWaits;
     private readonly ConcurrentDictionary<(string Name, string Label), long> _totals = new();
 
     public FleetMetrics(IMeterFactory meterFactory)
@@ -47,6 +49,7 @@ public sealed class FleetMetrics
         _rolloutSteps = meter.CreateCounter<long>(RolloutSteps, description: "Rollout steps taken, by step.");
         _rolloutRefusals = meter.CreateCounter<long>(RolloutRefusals, description: "Rollout commands refused, by reason.");
         _cardLinks = meter.CreateCounter<long>(CardLinks, description: "Key rotation: previous-key card histories folded into current-key cards, by outcome.");
+        _fetchWaits = meter.CreateCounter<long>(FetchWaits, description: "First-sight fetches that waited for a slot, Fleet:MaxFetchesInFlight being answered already.");
     }
 
     /// <summary>
@@ -80,6 +83,7 @@ public sealed class FleetMetrics
             [RolloutRefusals] = ("reason", "Rollout commands this silo refused, by reason.", Contracts.RolloutRefusals.All),
             [CardLinks] = ("outcome", "Key rotation: folds of a previous-key card's history into its current-key card on this silo, by outcome (folded, already, empty, conflict).",
                 Contracts.FoldOutcomes.All),
+            [FetchWaits] = ("", "First-sight fetches this silo took only once a slot was free, Fleet:MaxFetchesInFlight fetches being answered already.", []),
         };
 
     public void Refused(string reason, int count)
@@ -107,6 +111,12 @@ public sealed class FleetMetrics
     {
         _reads.Add(1);
         Tally(Reads, "", 1);
+    }
+
+    public void FetchWaited()
+    {
+        _fetchWaits.Add(1);
+        Tally(FetchWaits, "", 1);
     }
 
     public void SnapshotTaken()

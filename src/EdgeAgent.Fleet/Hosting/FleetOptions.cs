@@ -120,6 +120,13 @@ public sealed class FleetOptions : IValidatableObject
     [Range(64, 16 * 1024 * 1024)]
     public int MaxUplinkMessageBytes { get; set; } = 256 * 1024;
 
+    /// <summary>
+    /// Most first-sight fetches one silo answers at once (each a grain read, and for a card not active a Redis read);
+    /// the next waits for a slot (<c>edgeagent_fleet_fetch_waits_total</c>). Default 256.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int MaxFetchesInFlight { get; set; } = 256;
+
     /// <summary>The stores of this fleet; a message from any other is refused (<c>unknown_store</c>). Required with an uplink.</summary>
     public string[] KnownStores { get; set; } = [];
 

@@ -29,6 +29,15 @@ public sealed partial class RefusalLog(ILogger<RefusalLog> logger, TimeProvider 
         }
     }
 
+    /// <summary>A first-sight fetch that waited for a slot: the silo answers <paramref name="inFlight"/> at once already.</summary>
+    public void FetchesWaited(int inFlight)
+    {
+        if (_throttle.TryLog("fetch-slots", 1, out var unlogged))
+        {
+            LogFetchesWaited(logger, inFlight, unlogged + 1);
+        }
+    }
+
     /// <summary>A fleet API request refused (no or a wrong token, a cross-site request).</summary>
     public void ApiRefused(string reason, string? remote)
     {
@@ -55,6 +64,9 @@ public sealed partial class RefusalLog(ILogger<RefusalLog> logger, TimeProvider 
             LogDeliveryFailed(logger, storeId, why, unlogged + 1);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} first-sight fetch(es) waited for a slot since the last report, {InFlight} being answered already (Fleet:MaxFetchesInFlight): the fetch connection's reader waits meanwhile")]
+    private static partial void LogFetchesWaited(ILogger logger, int inFlight, long count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refused {Count} rollout command(s) for reason {Reason} since the last report (latest: {Detail})")]
     private static partial void LogRolloutRefused(ILogger logger, string reason, string detail, long count);

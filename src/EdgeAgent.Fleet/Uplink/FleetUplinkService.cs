@@ -36,7 +36,9 @@ internal sealed partial class FleetUplinkService(
     private readonly FleetOptions _options = options.Value;
     private readonly HashSet<string> _stores = new(options.Value.KnownStores, StringComparer.Ordinal);
     private readonly HashSet<string> _fingerprints = new(options.Value.KeyFingerprints.Select(f => f.ToLowerInvariant()), StringComparer.Ordinal);
+    private readonly SemaphoreSlim _fetchSlots = new(options.Value.MaxFetchesInFlight, options.Value.MaxFetchesInFlight);
     private IMqttClient? _client;
+    private IMqttClient? _fetchClient;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -47,9 +49,15 @@ internal sealed partial class FleetUplinkService(
             await started.Task.WaitAsync(stoppingToken);
         }
 
+        // Two connections: MQTTnet hands a connection's messages over one at a time, each after the last one's handler
+        // returned, and a delta batch's handler returns only once its grains have written to Redis (its acknowledgement
+        // waits for that). A first-sight fetch on the same connection would wait behind every batch before it.
         using var client = new MqttClientFactory().CreateMqttClient();
+        using var fetchClient = new MqttClientFactory().CreateMqttClient();
         _client = client;
+        _fetchClient = fetchClient;
         client.ApplicationMessageReceivedAsync += e => OnMessageAsync(e, stoppingToken);
+        fetchClient.ApplicationMessageReceivedAsync += e => OnMessageAsync(e, stoppingToken);
         var backoff = new Backoff(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10));
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -57,8 +65,14 @@ internal sealed partial class FleetUplinkService(
             {
                 if (!await client.TryPingAsync(stoppingToken))
                 {
-                    await ConnectAsync(client, stoppingToken);
+                    await ConnectAsync(client, fetches: false, stoppingToken);
                     LogConnected(_options.UplinkHost, _options.UplinkPort);
+                }
+
+                if (!await fetchClient.TryPingAsync(stoppingToken))
+                {
+                    await ConnectAsync(fetchClient, fetches: true, stoppingToken);
+                    LogFetchConnected(_options.UplinkHost, _options.UplinkPort);
                 }
 
                 backoff.Reset();
@@ -75,16 +89,23 @@ internal sealed partial class FleetUplinkService(
             }
         }
 
-        if (client.IsConnected)
+        // Fetches still being answered finish (or see the cancellation) before their connection goes.
+        for (var i = 0; i < _options.MaxFetchesInFlight; i++)
         {
-            await client.DisconnectAsync(new MqttClientDisconnectOptions(), CancellationToken.None);
+            await _fetchSlots.WaitAsync(CancellationToken.None);
+        }
+
+        foreach (var connected in new[] { client, fetchClient }.Where(c => c.IsConnected))
+        {
+            await connected.DisconnectAsync(new MqttClientDisconnectOptions(), CancellationToken.None);
         }
     }
 
-    private async Task ConnectAsync(IMqttClient client, CancellationToken cancellationToken)
+    private async Task ConnectAsync(IMqttClient client, bool fetches, CancellationToken cancellationToken)
     {
+        var clientId = $"edgeagent-fleet-{_options.AdvertisedAddress}-{_options.SiloPort}" + (fetches ? "-fetch" : "");
         var builder = MqttClientSetup.Server(_options.UplinkHost, _options.UplinkPort)
-            .WithMqtt5($"edgeagent-fleet-{_options.AdvertisedAddress}-{_options.SiloPort}")
+            .WithMqtt5(clientId)
             .WithKeepAlivePeriod(MqttClientSetup.DefaultKeepAlive)
             .WithOptionalCredentials(_options.UplinkUsername, _options.UplinkPassword);
         if (_options.UplinkUseTls)
@@ -99,9 +120,21 @@ internal sealed partial class FleetUplinkService(
         }
 
         var share = $"$share/{_options.UplinkShareGroup}/{_options.UplinkTopicRoot}/+/";
+        if (fetches)
+        {
+            var taken = await client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
+                .WithTopicFilter(f => f.WithTopic(share + FleetTopics.Fetch).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce))
+                .Build(), cancellationToken);
+            if (taken.Items.Any(i => (int)i.ResultCode > 2))
+            {
+                throw new InvalidOperationException("subscription refused: " + string.Join(", ", taken.Items.Select(i => i.ResultCode)));
+            }
+
+            return;
+        }
+
         var subscribed = await client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
             .WithTopicFilter(f => f.WithTopic(share + FleetTopics.Deltas).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce))
-            .WithTopicFilter(f => f.WithTopic(share + FleetTopics.Fetch).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce))
             .WithTopicFilter(f => f
                 .WithTopic($"$share/{_options.UplinkShareGroup}/{_options.TelemetryTopicRoot}/+/{FleetTopics.Metrics}")
                 .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce))
@@ -164,7 +197,7 @@ internal sealed partial class FleetUplinkService(
 
             if (kind == FleetTopics.Fetch)
             {
-                await AnswerFetchAsync(store, message, cancellationToken);
+                await StartFetchAsync(store, message, cancellationToken);
             }
             else
             {
@@ -262,7 +295,7 @@ internal sealed partial class FleetUplinkService(
     {
         foreach (var profile in await RetryAsync(() => grain.ProfilesForOthersAsync(writer), cancellationToken))
         {
-            await PublishProfileAsync(profile, null, cancellationToken);
+            await PublishProfileAsync(_client!, profile, null, cancellationToken);
         }
     }
 
@@ -390,10 +423,49 @@ internal sealed partial class FleetUplinkService(
         taken();
     }
 
-    private async Task AnswerFetchAsync(string store, MqttApplicationMessage message, CancellationToken cancellationToken)
+    /// <summary>
+    /// Takes a fetch off its connection and answers it beside the others: a first sight whose card must first be read
+    /// from Redis (its grain not active) holds up no other fetch. At most <see cref="FleetOptions.MaxFetchesInFlight"/>
+    /// are answered at once; the next one waits for a slot (counted), which holds the fetch connection's reader.
+    /// </summary>
+    private async Task StartFetchAsync(string store, MqttApplicationMessage message, CancellationToken cancellationToken)
+    {
+        // The payload's buffer belongs to the client until the handler returns: read it now.
+        var body = Encoding.UTF8.GetString(message.Payload);
+        var correlation = message.CorrelationData?.ToArray();
+        if (!_fetchSlots.Wait(0, CancellationToken.None))
+        {
+            metrics.FetchWaited();
+            refusals.FetchesWaited(_options.MaxFetchesInFlight);
+            await _fetchSlots.WaitAsync(cancellationToken);
+        }
+
+        _ = AnswerInSlotAsync();
+
+        async Task AnswerInSlotAsync()
+        {
+            try
+            {
+                await AnswerFetchAsync(store, body, correlation, cancellationToken);
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                LogHandleFailed(store, ex);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            finally
+            {
+                _fetchSlots.Release();
+            }
+        }
+    }
+
+    private async Task AnswerFetchAsync(string store, string body, byte[]? correlation, CancellationToken cancellationToken)
     {
         // "{token}", or during a key rotation "{token}\n{previous key fingerprint}\n{previous-key token}".
-        var parts = Encoding.UTF8.GetString(message.Payload).Split('\n');
+        var parts = body.Split('\n');
         var token = parts[0];
         if (parts.Length is not (1 or 3)
             || !Profiles.CardProfileMerge.IsWellFormedId(token.Replace(".", "", StringComparison.Ordinal).Replace("_", "", StringComparison.Ordinal)))
@@ -424,10 +496,11 @@ internal sealed partial class FleetUplinkService(
             profile = await RetryAsync(() => grain.ReadExcludingAsync(store), cancellationToken);
         }
 
-        await PublishProfileAsync(profile, message.CorrelationData, cancellationToken);
+        // The answer leaves on the fetch connection, behind no push or receipt.
+        await PublishProfileAsync(_fetchClient!, profile, correlation, cancellationToken);
     }
 
-    private Task<MqttClientPublishResult> PublishProfileAsync(CardProfile profile, byte[]? correlation, CancellationToken cancellationToken)
+    private Task<MqttClientPublishResult> PublishProfileAsync(IMqttClient client, CardProfile profile, byte[]? correlation, CancellationToken cancellationToken)
     {
         var payments = profile.Payments.Select(p => new FleetDelta(
             profile.CardToken, p.PaymentId, p.EventUnixMs, p.Amount, p.MerchantHash, p.Latitude, p.Longitude)).ToList();
@@ -443,7 +516,7 @@ internal sealed partial class FleetUplinkService(
             builder.WithCorrelationData(correlation);
         }
 
-        return _client!.PublishAsync(builder.Build(), cancellationToken);
+        return client.PublishAsync(builder.Build(), cancellationToken);
     }
 
     /// <summary>
@@ -484,6 +557,12 @@ internal sealed partial class FleetUplinkService(
         }
     }
 
+    public override void Dispose()
+    {
+        _fetchSlots.Dispose();
+        base.Dispose();
+    }
+
     private void Refuse(string reason, string store, int count = 1)
     {
         metrics.Refused(reason, count);
@@ -492,6 +571,9 @@ internal sealed partial class FleetUplinkService(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Uplink connected at {Host}:{Port}")]
     private partial void LogConnected(string host, int port);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Uplink connected at {Host}:{Port} for first-sight fetches")]
+    private partial void LogFetchConnected(string host, int port);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Uplink at {Host}:{Port} not reachable ({Reason}); trying again")]
     private partial void LogConnectFailed(string host, int port, string reason);

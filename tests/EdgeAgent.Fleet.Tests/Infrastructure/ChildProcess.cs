@@ -33,6 +33,12 @@ internal sealed class ChildProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>SIGSTOP: the process stops where it is, its sockets open; <see cref="Resume"/> lets it go on.</summary>
+    public void Pause() => Signal("STOP");
+
+    /// <summary>SIGCONT after <see cref="Pause"/>.</summary>
+    public void Resume() => Signal("CONT");
+
     public int ExitCode => _process.ExitCode;
 
     /// <summary>Waits for the process to end on its own; kills it if it does not within <paramref name="timeout"/>.</summary>
@@ -76,6 +82,16 @@ internal sealed class ChildProcess : IDisposable
         {
             _process.Kill(entireProcessTree: false);
             _process.WaitForExit(10_000);
+        }
+    }
+
+    private void Signal(string signal)
+    {
+        using var kill = Process.Start("kill", ["-" + signal, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+        if (kill.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"kill -{signal} {_process.Id} failed");
         }
     }
 

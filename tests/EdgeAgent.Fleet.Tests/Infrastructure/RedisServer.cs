@@ -45,6 +45,11 @@ internal sealed class RedisServer : IAsyncDisposable
     /// <summary>SIGKILL: no shutdown, no last write; what Redis acknowledged is in its append-only file already.</summary>
     public void Kill() => _process.Kill();
 
+    /// <summary>SIGSTOP: Redis takes no command (its clients' writes wait, then time out) until <see cref="Resume"/>.</summary>
+    public void Pause() => _process.Pause();
+
+    public void Resume() => _process.Resume();
+
     /// <summary>Starts redis-server again on the same port and folder: it loads the append-only file before it listens.</summary>
     public async Task RestartAsync()
     {

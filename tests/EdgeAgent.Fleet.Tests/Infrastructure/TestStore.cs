@@ -196,6 +196,19 @@ internal sealed class TestStore : IAsyncDisposable
     /// <summary>Asks the fleet for a card's profile and offers it to the feature state; false when no answer came in time.</summary>
     public async Task<bool> FetchAsync(string cardToken, TimeSpan budget)
     {
+        var profile = await FetchProfileAsync(cardToken, budget);
+        if (profile is null)
+        {
+            return false;
+        }
+
+        Offer(cardToken, profile);
+        return true;
+    }
+
+    /// <summary>Asks the fleet for a card's profile; the answer's payload, or null when none came within <paramref name="budget"/>.</summary>
+    public async Task<byte[]?> FetchProfileAsync(string cardToken, TimeSpan budget)
+    {
         var correlation = Guid.NewGuid().ToByteArray();
         var id = Convert.ToHexString(correlation);
         var answer = new TaskCompletionSource<byte[]>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -208,13 +221,11 @@ internal sealed class TestStore : IAsyncDisposable
                 .WithCorrelationData(correlation)
                 .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
                 .Build());
-            var payload = await answer.Task.WaitAsync(budget);
-            Offer(cardToken, payload);
-            return true;
+            return await answer.Task.WaitAsync(budget);
         }
         catch (Exception ex) when (ex is TimeoutException or MQTTnet.Exceptions.MqttCommunicationException or InvalidOperationException)
         {
-            return false;
+            return null;
         }
         finally
         {
