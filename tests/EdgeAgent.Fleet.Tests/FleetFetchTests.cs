@@ -88,6 +88,59 @@ public sealed class FleetFetchTests(FleetLinkCluster fleet, ITestOutputHelper ou
         }
     }
 
+    [Fact]
+    public async Task A_fetch_whose_link_names_the_tokens_own_key_is_refused_at_once_and_folds_nothing()
+    {
+        // Store C is on k2 and holds a card's k1 history's token, but its link names k2, its own key, as the previous key.
+        var rotated = new CardTokenizer(FleetLinkCluster.RotationKey, "k2", FleetLinkCluster.FleetKey, "k1");
+        var card = rotated.TokenizeWithPrevious("4000000000001042"u8);
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        await using var a = new TestStore("store-a", fleet.BrokerPort);
+        using (var connect = new CancellationTokenSource(Patience))
+        {
+            await a.ConnectAsync(connect.Token);
+        }
+
+        Assert.Equal(1, (await a.SendAsync(Batch(Delta(card.Previous!, "a-k1-1", now - 60_000)), Patience))["accepted"]);
+        await using var c = new AgentStore("store-c", fleet.BrokerPort, TimeSpan.FromSeconds(3), FleetLinkCluster.RotationKeyFingerprint, FleetLinkCluster.RotationKeyFingerprint);
+        await c.WaitUpAsync(Patience);
+        var silos = fleet.LiveHttpEndpoints;
+        var before = await RefusalsAsync(silos);
+
+        Assert.True(await c.Link.FetchAsync(card, CancellationToken.None), "store C's fetch was not answered");
+
+        // Counted before the answer left: the link refused as foreign, never tried as a link.
+        var after = await RefusalsAsync(silos);
+        Assert.Equal(1, after["link_foreign_key"] - before["link_foreign_key"]);
+        Assert.Equal(0, after["bad_link"] - before["bad_link"]);
+        Assert.Equal(0, after["link_conflict"] - before["link_conflict"]);
+        Assert.Empty(c.State.Card(card.Current).OtherStores);
+        var profile = await fleet.Cluster.Client.GetGrain<ICardProfileGrain>(card.Current).ReadExcludingAsync("store-none");
+        Assert.Null(profile.FoldedFrom);
+        Assert.Empty(profile.Payments);
+    }
+
+    private static async Task<Dictionary<string, double>> RefusalsAsync(IEnumerable<Uri> silos)
+    {
+        using var http = new HttpClient();
+        var sums = new Dictionary<string, double>(StringComparer.Ordinal) { ["link_foreign_key"] = 0, ["bad_link"] = 0, ["link_conflict"] = 0 };
+        foreach (var silo in silos)
+        {
+            foreach (var line in (await http.GetStringAsync(new Uri(silo, "/metrics"))).Split('\n'))
+            {
+                foreach (var reason in sums.Keys.ToList())
+                {
+                    if (line.StartsWith($"edgeagent_fleet_refusals_total{{reason=\"{reason}\"}}", StringComparison.Ordinal))
+                    {
+                        sums[reason] += double.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+                    }
+                }
+            }
+        }
+
+        return sums;
+    }
+
     private static FleetDelta Delta(string token, string id, long at) => new(token, FleetDeltaCodec.PaymentIdOf(token, id), at, 20.5, 7, double.NaN, double.NaN);
 
     private static byte[] Batch(params FleetDelta[] deltas) =>

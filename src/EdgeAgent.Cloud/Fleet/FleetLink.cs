@@ -273,8 +273,9 @@ public sealed partial class FleetLink : IFirstSightFetch, IAsyncDisposable
         _fetches[id] = answer;
         try
         {
-            // During a rotation: "{token}\n{previous key fingerprint}\n{previous token}"; otherwise the token alone.
-            var body = previous is null ? cardToken : cardToken + "\n" + _previousKeyFingerprint + "\n" + previous;
+            // During a rotation: "{token}\n{previous key fingerprint}\n{previous token}\n{key fingerprint}" (the token's own key,
+            // so that a link naming it is refused at once, as in a delta batch); otherwise the token alone.
+            var body = previous is null ? cardToken : cardToken + "\n" + _previousKeyFingerprint + "\n" + previous + "\n" + _keyFingerprint;
             await _client.PublishAsync(new MqttApplicationMessageBuilder()
                 .WithTopic(_root + "fetch")
                 .WithPayload(Encoding.UTF8.GetBytes(body))

@@ -464,10 +464,11 @@ internal sealed partial class FleetUplinkService(
 
     private async Task AnswerFetchAsync(string store, string body, byte[]? correlation, CancellationToken cancellationToken)
     {
-        // "{token}", or during a key rotation "{token}\n{previous key fingerprint}\n{previous-key token}".
+        // "{token}", or during a key rotation "{token}\n{previous key fingerprint}\n{previous-key token}\n{token's key
+        // fingerprint}" (a store not yet upgraded leaves the last line out).
         var parts = body.Split('\n');
         var token = parts[0];
-        if (parts.Length is not (1 or 3)
+        if (parts.Length is not (1 or 3 or 4)
             || !Profiles.CardProfileMerge.IsWellFormedId(token.Replace(".", "", StringComparison.Ordinal).Replace("_", "", StringComparison.Ordinal)))
         {
             Refuse(RefusalReasons.Malformed, store);
@@ -475,9 +476,11 @@ internal sealed partial class FleetUplinkService(
         }
 
         string? previous = null;
-        if (parts.Length == 3)
+        if (parts.Length >= 3)
         {
-            if (!_fingerprints.Contains(parts[1].ToLowerInvariant()))
+            // As for a delta batch's links: a previous key the fleet does not list, or the token's own key, is no rotation's link.
+            var previousKey = parts[1].ToLowerInvariant();
+            if (!_fingerprints.Contains(previousKey) || (parts.Length == 4 && string.Equals(previousKey, parts[3].ToLowerInvariant(), StringComparison.Ordinal)))
             {
                 Refuse(RefusalReasons.LinkForeignKey, store);
             }
