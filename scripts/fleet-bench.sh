@@ -232,6 +232,9 @@ if [[ ",$PARTS," == *",agents,"* ]]; then
       # fleet's part of a fetch (broker -> silo -> grain -> answer -> broker), apart from the store's and its link's.
       mosquitto_sub -p "$UPLINK_PORT" -V mqttv5 -u fleet -P pw-fleet -t "$ROOT/store-1/fetch" -F '%U %p' > "$WORK/fetch-out-$mode-$round" 2> /dev/null & fetch_out_pid=$!
       mosquitto_sub -p "$UPLINK_PORT" -V mqttv5 -u store-1 -P pw-store-1 -t "$ROOT/store-1/profiles" -F '%U %P' > "$WORK/fetch-back-$mode-$round" 2> /dev/null & fetch_back_pid=$!
+      # Redis' answer time meanwhile (PING, every 10 ms): a card not active on any silo is read from Redis at its first
+      # fetch, and with appendfsync always a read's answer waits for the fsync of the writes that came with it.
+      redis-cli -p "$REDIS_PORT" --latency-history -i 10 > "$WORK/redis-latency-$mode-$round" 2>&1 & redis_latency_pid=$!
       for i in "${!OTHER_HTTP[@]}"; do metrics "${OTHER_HTTP[i]}" > "$WORK/m-before-$i"; done
       $SIMULATOR loadgen --Load:Port="$mqtt" --Load:ProgressSeconds=0 --Load:Mode=Open --Load:Rate="$RATE" \
         --Load:Terminals="$TERMINALS" --Load:StampNow=true --Load:Count="$WARM" > /dev/null 2>&1 || true
@@ -250,8 +253,8 @@ if [[ ",$PARTS," == *",agents,"* ]]; then
       done
       sleep 2
       bytes_after=$(cloud_bytes)
-      kill "$topics_pid" "$deltas_pid" "$fetch_out_pid" "$fetch_back_pid" 2> /dev/null || true
-      wait "$topics_pid" "$deltas_pid" "$fetch_out_pid" "$fetch_back_pid" 2> /dev/null || true
+      kill "$topics_pid" "$deltas_pid" "$fetch_out_pid" "$fetch_back_pid" "$redis_latency_pid" 2> /dev/null || true
+      wait "$topics_pid" "$deltas_pid" "$fetch_out_pid" "$fetch_back_pid" "$redis_latency_pid" 2> /dev/null || true
       metrics "$http" > "$OUT/store1-$mode-$round.metrics"
       for i in "${!OTHER_HTTP[@]}"; do metrics "${OTHER_HTTP[i]}" > "$OUT/store$((i + 2))-during-$mode-$round.metrics"; done
       payments=$((WARM + COUNT))
@@ -282,6 +285,7 @@ for line in open(sys.argv[2]):
     if m: print(m.group(1), float(m.group(2)) - before.get(m.group(1), 0))
 PY
       done
+      say "  Redis PING during the pass, per 10 s window (ms): $(tr '\r' '\n' < "$WORK/redis-latency-$mode-$round" | grep -o 'min: [0-9.]*, max: [0-9.]*, avg: [0-9.]*' | tr '\n' ';')"
       say "  pushes into stores 2..$STORES during the pass (from store-1 when it is linked, and from one another): $(quantiles edgeagent_fleet_push_lag_seconds "$WORK"/m-diff-*)"
       say "  first-sight fetches at stores 2..$STORES during the pass: $(quantiles edgeagent_fleet_fetch_seconds "$WORK"/m-diff-*)"
       stop_pids "$agent_pid"
