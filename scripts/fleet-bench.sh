@@ -234,7 +234,7 @@ if [[ ",$PARTS," == *",agents,"* ]]; then
       mosquitto_sub -p "$UPLINK_PORT" -V mqttv5 -u store-1 -P pw-store-1 -t "$ROOT/store-1/profiles" -F '%U %P' > "$WORK/fetch-back-$mode-$round" 2> /dev/null & fetch_back_pid=$!
       # Redis' answer time meanwhile (PING, every 10 ms): a card not active on any silo is read from Redis at its first
       # fetch, and with appendfsync always a read's answer waits for the fsync of the writes that came with it.
-      redis-cli -p "$REDIS_PORT" --latency-history -i 10 > "$WORK/redis-latency-$mode-$round" 2>&1 & redis_latency_pid=$!
+      stdbuf -oL redis-cli -p "$REDIS_PORT" --latency-history -i 10 > "$WORK/redis-latency-$mode-$round" 2>&1 & redis_latency_pid=$!
       for i in "${!OTHER_HTTP[@]}"; do metrics "${OTHER_HTTP[i]}" > "$WORK/m-before-$i"; done
       $SIMULATOR loadgen --Load:Port="$mqtt" --Load:ProgressSeconds=0 --Load:Mode=Open --Load:Rate="$RATE" \
         --Load:Terminals="$TERMINALS" --Load:StampNow=true --Load:Count="$WARM" > /dev/null 2>&1 || true
@@ -285,7 +285,7 @@ for line in open(sys.argv[2]):
     if m: print(m.group(1), float(m.group(2)) - before.get(m.group(1), 0))
 PY
       done
-      say "  Redis PING during the pass, per 10 s window (ms): $(tr '\r' '\n' < "$WORK/redis-latency-$mode-$round" | grep -o 'min: [0-9.]*, max: [0-9.]*, avg: [0-9.]*' | tr '\n' ';')"
+      say "  Redis PING during the pass, per 10 s window (ms): $(awk 'NF == 4 && $1 ~ /^[0-9]/ { if (n && $4 < n) printf "min %s max %s avg %s (%d samples); ", mn, mx, av, n; mn = $1; mx = $2; av = $3; n = $4 } END { if (n) printf "min %s max %s avg %s (%d samples)", mn, mx, av, n }' "$WORK/redis-latency-$mode-$round")"
       say "  pushes into stores 2..$STORES during the pass (from store-1 when it is linked, and from one another): $(quantiles edgeagent_fleet_push_lag_seconds "$WORK"/m-diff-*)"
       say "  first-sight fetches at stores 2..$STORES during the pass: $(quantiles edgeagent_fleet_fetch_seconds "$WORK"/m-diff-*)"
       stop_pids "$agent_pid"
