@@ -452,8 +452,9 @@ internal sealed partial class FleetUplinkService(
             {
                 LogHandleFailed(store, ex);
             }
-            catch (OperationCanceledException)
+            catch (Exception) when (cancellationToken.IsCancellationRequested)
             {
+                // Stopping: the store counts the missing answer as a miss.
             }
             finally
             {
