@@ -21,7 +21,13 @@ public static class RecordsCommand
         configuration.GetSection(SectionName).Bind(options, binder => binder.ErrorOnUnknownConfiguration = true);
         Validator.ValidateObject(options, new ValidationContext(options), validateAllProperties: true);
 
-        var bytes = await File.ReadAllBytesAsync(options.Input!);
+        if (!File.Exists(options.Input))
+        {
+            await Console.Error.WriteLineAsync($"--Records:Input={options.Input}: no such file.");
+            return 2;
+        }
+
+        var bytes = await File.ReadAllBytesAsync(options.Input);
         var bodies = RecordBatchFormat.IsContainer(bytes) || UplinkPayload.IsCompressed(bytes)
             ? [bytes]
             : System.Text.Encoding.ASCII.GetString(bytes).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(Convert.FromHexString).ToList();
