@@ -109,34 +109,37 @@ public sealed class RecordAvro
         row.WriteOptionalString(r.ModelVersion);
         OptionalScore(row, r.ShadowScore);
         row.WriteOptionalString(r.ShadowModel);
-        if (r.Reasons.Count > 0)
+        WriteArray(row, r.Reasons, static (row, reason) =>
         {
-            row.WriteLong(r.Reasons.Count);
-            foreach (var reason in r.Reasons)
-            {
-                row.WriteString(reason.Code);
-                row.WriteString(reason.Feature);
-                row.WriteFloat(reason.Value);
-                row.WriteFloat(reason.Contribution);
-            }
-        }
-
-        row.WriteLong(0);
+            row.WriteString(reason.Code);
+            row.WriteString(reason.Feature);
+            row.WriteFloat(reason.Value);
+            row.WriteFloat(reason.Contribution);
+        });
         OptionalDecimal(row, r.Status == "scored" && double.IsFinite(r.LatencyMs) ? (decimal)r.LatencyMs : null, RecordBatchFormat.LatencyScale);
         row.WriteOptionalString(r.Topic);
-        if (r.Errors.Count > 0)
+        WriteArray(row, r.Errors, static (row, error) =>
         {
-            row.WriteLong(r.Errors.Count);
-            foreach (var error in r.Errors)
+            row.WriteString(error.Field);
+            row.WriteString(error.Code);
+            row.WriteString(error.Message);
+        });
+        return row.ToArray();
+    }
+
+    /// <summary>An Avro array: one block of all the items, then the zero count that ends it.</summary>
+    private static void WriteArray<T>(AvroWriter row, IReadOnlyList<T> items, Action<AvroWriter, T> write)
+    {
+        if (items.Count > 0)
+        {
+            row.WriteLong(items.Count);
+            foreach (var item in items)
             {
-                row.WriteString(error.Field);
-                row.WriteString(error.Code);
-                row.WriteString(error.Message);
+                write(row, item);
             }
         }
 
         row.WriteLong(0);
-        return row.ToArray();
     }
 
     private static void OptionalScore(AvroWriter row, double? score) =>

@@ -194,6 +194,8 @@ public static class RecordBatchFormat
         }
     }
 
+    private delegate void ItemReader(ref AvroReader row, Utf8JsonWriter json);
+
     private static byte[]? Inflate(ReadOnlySpan<byte> compressed, long max)
     {
         using var input = new MemoryStream(compressed.ToArray(), writable: false);
@@ -284,30 +286,13 @@ public static class RecordBatchFormat
         }
 
         WriteIf(json, "shadowModel", row.ReadOptionalString());
-        var reasons = false;
-        for (var n = row.ReadBlockCount(); n > 0; n = row.ReadBlockCount())
+        ReadArray(ref row, json, "reasons", static (ref AvroReader row, Utf8JsonWriter json) =>
         {
-            if (!reasons)
-            {
-                json.WriteStartArray("reasons");
-                reasons = true;
-            }
-
-            for (var i = 0; i < n; i++)
-            {
-                json.WriteStartObject();
-                json.WriteString("code", row.ReadString());
-                json.WriteString("feature", row.ReadString());
-                json.WriteNumber("value", row.ReadFloat());
-                json.WriteNumber("contribution", row.ReadFloat());
-                json.WriteEndObject();
-            }
-        }
-
-        if (reasons)
-        {
-            json.WriteEndArray();
-        }
+            json.WriteString("code", row.ReadString());
+            json.WriteString("feature", row.ReadString());
+            json.WriteNumber("value", row.ReadFloat());
+            json.WriteNumber("contribution", row.ReadFloat());
+        });
 
         if (row.ReadBranch(2) == 1)
         {
@@ -315,31 +300,39 @@ public static class RecordBatchFormat
         }
 
         WriteIf(json, "topic", row.ReadOptionalString());
-        var errors = false;
+        ReadArray(ref row, json, "errors", static (ref AvroReader row, Utf8JsonWriter json) =>
+        {
+            json.WriteString("field", row.ReadString());
+            json.WriteString("code", row.ReadString());
+            json.WriteString("message", row.ReadString());
+        });
+        json.WriteEndObject();
+    }
+
+    /// <summary>An array of records as a JSON array of objects, left out when empty (as the agent's JSON did).</summary>
+    private static void ReadArray(ref AvroReader row, Utf8JsonWriter json, string name, ItemReader item)
+    {
+        var started = false;
         for (var n = row.ReadBlockCount(); n > 0; n = row.ReadBlockCount())
         {
-            if (!errors)
+            if (!started)
             {
-                json.WriteStartArray("errors");
-                errors = true;
+                json.WriteStartArray(name);
+                started = true;
             }
 
             for (var i = 0; i < n; i++)
             {
                 json.WriteStartObject();
-                json.WriteString("field", row.ReadString());
-                json.WriteString("code", row.ReadString());
-                json.WriteString("message", row.ReadString());
+                item(ref row, json);
                 json.WriteEndObject();
             }
         }
 
-        if (errors)
+        if (started)
         {
             json.WriteEndArray();
         }
-
-        json.WriteEndObject();
     }
 
     private static void WriteIf(Utf8JsonWriter json, string name, string? value)
