@@ -233,10 +233,7 @@ public static class RecordBatchFormat
             json.WriteString("eventTime", DateTimeOffset.FromUnixTimeMilliseconds(ms).ToOffset(TimeSpan.FromMinutes(offset ?? 0)));
         }
 
-        if (row.ReadBranch(2) == 1)
-        {
-            json.WriteNumber("amount", row.ReadDecimal(AmountScale));
-        }
+        WriteOptionalDecimal(ref row, json, "amount", AmountScale);
 
         WriteIf(json, "currency", row.ReadOptionalString());
         WriteIf(json, "cardToken", row.ReadOptionalString());
@@ -272,18 +269,12 @@ public static class RecordBatchFormat
             json.WriteEndArray();
         }
 
-        if (row.ReadBranch(2) == 1)
-        {
-            json.WriteNumber("score", row.ReadDecimal(ScoreScale));
-        }
+        WriteOptionalDecimal(ref row, json, "score", ScoreScale);
 
         WriteIf(json, "decision", row.ReadOptionalString());
         WriteIf(json, "model", row.ReadOptionalString());
         WriteIf(json, "modelVersion", row.ReadOptionalString());
-        if (row.ReadBranch(2) == 1)
-        {
-            json.WriteNumber("shadowScore", row.ReadDecimal(ScoreScale));
-        }
+        WriteOptionalDecimal(ref row, json, "shadowScore", ScoreScale);
 
         WriteIf(json, "shadowModel", row.ReadOptionalString());
         ReadArray(ref row, json, "reasons", static (ref AvroReader row, Utf8JsonWriter json) =>
@@ -294,10 +285,7 @@ public static class RecordBatchFormat
             json.WriteNumber("contribution", row.ReadFloat());
         });
 
-        if (row.ReadBranch(2) == 1)
-        {
-            json.WriteNumber("latencyMs", row.ReadDecimal(LatencyScale));
-        }
+        WriteOptionalDecimal(ref row, json, "latencyMs", LatencyScale);
 
         WriteIf(json, "topic", row.ReadOptionalString());
         ReadArray(ref row, json, "errors", static (ref AvroReader row, Utf8JsonWriter json) =>
@@ -307,6 +295,15 @@ public static class RecordBatchFormat
             json.WriteString("message", row.ReadString());
         });
         json.WriteEndObject();
+    }
+
+    /// <summary>An optional decimal (the union <c>["null", decimal]</c>), left out of the JSON when null.</summary>
+    private static void WriteOptionalDecimal(ref AvroReader row, Utf8JsonWriter json, string name, int scale)
+    {
+        if (row.ReadBranch(2) == 1)
+        {
+            json.WriteNumber(name, row.ReadDecimal(scale));
+        }
     }
 
     /// <summary>An array of records as a JSON array of objects, left out when empty (as the agent's JSON did).</summary>
