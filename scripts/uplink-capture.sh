@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # One agent (the Release build under BIN_ROOT, e.g. . or another checkout) with its cloud sync to a private mosquitto; the
 # bundled sample paid at RATE/s, COUNT payments; prints the bytes the broker received per payment and keeps the
-# payloads of the records messages in OUT.raw (one a line while they are JSON: read them with scripts/lib/uplink-encodings.py).
+# payloads of the records messages in OUT.hex, one a line in hex (read them with
+# `dotnet src/EdgeAgent.Simulator/bin/Release/net10.0/EdgeAgent.Simulator.dll records --Records:Input=OUT.hex`, which prints
+# each batch's JSON; scripts/lib/uplink-encodings.py compares encodings over those JSON lines).
 #   scripts/uplink-capture.sh BIN_ROOT OUT RATE COUNT
 set -euo pipefail
 ROOT=$1; OUT=$2; RATE=$3; COUNT=$4
@@ -12,7 +14,7 @@ printf 'listener %s 127.0.0.1\nallow_anonymous true\npersistence false\nsys_inte
 mosquitto -c "$W/m.conf" > "$W/m.log" 2>&1 & MP=$!
 sleep 0.5
 (umask 077 && echo "k1:$(head -c 32 /dev/urandom | base64 -w0)" > "$W/key")
-mosquitto_sub -h 127.0.0.1 -p "$P" -V mqttv5 -t 'edgeagent/+/records' -F '%p' > "$OUT.raw" & SP=$!
+mosquitto_sub -h 127.0.0.1 -p "$P" -V mqttv5 -t 'edgeagent/+/records' -F '%x' > "$OUT.hex" & SP=$!
 mosquitto_sub -h 127.0.0.1 -p "$P" -V mqttv5 -t 'edgeagent/#' -F '%t %l' > "$OUT.topics" & TP=$!
 dotnet "$ROOT/src/EdgeAgent/bin/Release/net10.0/EdgeAgent.dll" run --Storage:Path="$W/data" --Mqtt:Port="$M" --Http:Urls="http://127.0.0.1:$H" \
   --Inference:Provider=Cpu --Tokenization:KeyFile="$W/key" --Cloud:Transport=Mqtt --Cloud:Host=127.0.0.1 --Cloud:Port="$P" \

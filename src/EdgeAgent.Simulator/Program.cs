@@ -18,6 +18,8 @@ root.Subcommands.Add(Bind(new Command("pipelines", "the same payments through ed
     "Evaluation", "--Evaluation:Quick=true for a short check, --Evaluation:Output=<folder> (docs/benchmarks.md);", RunPipelinesAsync));
 root.Subcommands.Add(Bind(new Command("fleet-deltas", "stores sending card deltas to a fleet's uplink as fast as it receipts them; deltas per second"),
     "FleetLoad", "--FleetLoad:Port=1884 --FleetLoad:KeyFingerprint=<16 hex> --FleetLoad:Stores=4 --FleetLoad:Seconds=20 (docs/benchmarks.md);", FleetDeltasCommand.RunAsync));
+root.Subcommands.Add(Bind(new Command("records", "the agent's cloud messages (Avro records, gzip'd or plain JSON) as their JSON batches, one a line"),
+    RecordsCommand.SectionName, "--Records:Input=<a file of bodies in hex, one a line (mosquitto_sub -F %x), or one raw body>;", RecordsCommand.RunAsync));
 root.Subcommands.Add(Bind(new Command("link", "the emulated network link alone"),
     "Link", "--Link:ListenPort --Link:TargetPort --Link:RoundTripMilliseconds ...;", LinkCommand.RunAsync));
 

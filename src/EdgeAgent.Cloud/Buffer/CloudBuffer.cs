@@ -30,7 +30,7 @@ public sealed class CloudBuffer
 
         // A new database starts a new epoch: message ids never collide with those of an earlier database.
         var epoch = state.GetOrAddText("epoch", Guid.NewGuid().ToString("N")[..12]);
-        Format = new MessageFormat(source, epoch, options.MaxMessageBytes, options.MaxItemsPerMessage);
+        Format = new MessageFormat(source, epoch, options.MaxMessageBytes, options.MaxItemsPerMessage, options.FeatureSampleRate);
         Records = new RecordStream(log, State, Format, TimeSpan.FromSeconds(options.RecordBatchSeconds), time ?? TimeProvider.System);
         Alerts = new QueueStream(CloudStream.Alerts, alerts, State, Format);
         Metrics = new QueueStream(CloudStream.Metrics, metrics, State, Format);

@@ -34,7 +34,7 @@ public sealed class RecordStream : OutboundStream
 
     /// <summary>
     /// Mean size of a record on the wire, learned from the messages built (compressed, with their share of the
-    /// envelope); before the first, the JSON of a sample, which is larger.
+    /// envelope); before the first, the uncompressed rows of a sample, which are larger.
     /// </summary>
     public double AverageBytes
     {
@@ -43,7 +43,7 @@ public sealed class RecordStream : OutboundStream
             if (_averageBytes <= 0)
             {
                 var sample = _log.ReadAfter(State.Checkpoint, 32);
-                _averageBytes = sample.Count == 0 ? 0 : sample.Average(r => (double)RecordJson.Encode(r).Length + 1);
+                _averageBytes = sample.Count == 0 ? 0 : sample.Average(r => (double)Format.Rows.Encode(r).Length);
             }
 
             return _averageBytes;
@@ -146,12 +146,12 @@ public sealed class RecordStream : OutboundStream
 
     protected override void Remove(CloudMessage message) => State.Checkpoint = Math.Max(State.Checkpoint, message.Last);
 
-    private static List<EncodedItem> Encode(IReadOnlyList<RecordedOutcome> records)
+    private List<EncodedItem> Encode(IReadOnlyList<RecordedOutcome> records)
     {
         var items = new List<EncodedItem>(records.Count);
         foreach (var record in records)
         {
-            items.Add(new EncodedItem(record.Sequence, RecordJson.Encode(record), record.ReceivedAt));
+            items.Add(new EncodedItem(record.Sequence, Format.Rows.Encode(record), record.ReceivedAt));
         }
 
         return items;

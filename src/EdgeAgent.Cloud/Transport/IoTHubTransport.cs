@@ -70,10 +70,14 @@ public sealed partial class IoTHubTransport : MqttTransportBase
         List<KeyValuePair<string, string>> properties =
         [
             new("$.mid", message.MessageId),
-            new("$.ct", CloudMessage.ContentType),
-            new("$.ce", message.ContentEncoding),
+            new("$.ct", message.ContentType),
             new("messageType", message.Type),
         ];
+        if (message.ContentEncoding is { } encoding)
+        {
+            properties.Insert(2, new("$.ce", encoding));
+        }
+
         if (_settings.ModuleId is not null)
         {
             // Module outputs let edgeHub routes give alerts their own priority (FROM /messages/modules/{m}/outputs/alerts).

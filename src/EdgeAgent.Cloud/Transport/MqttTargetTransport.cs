@@ -56,26 +56,32 @@ public sealed partial class MqttTargetTransport : MqttTransportBase
     /// <summary>The topic a message of <paramref name="stream"/> goes to.</summary>
     public string TopicFor(CloudStream stream) => Expand(Options.Topic, CloudMessage.TypeName(stream));
 
-    public override Task SendAsync(CloudMessage message, CancellationToken cancellationToken) =>
-        PublishAsync(new MqttApplicationMessageBuilder()
+    public override Task SendAsync(CloudMessage message, CancellationToken cancellationToken)
+    {
+        var builder = new MqttApplicationMessageBuilder()
             .WithTopic(TopicFor(message.Stream))
             .WithPayload(message.Body)
-            .WithContentType(CloudMessage.ContentType)
+            .WithContentType(message.ContentType)
 
             // A compressed body is bytes, not UTF-8: MQTT 5 has no content encoding, so a user property says it, as
-            // $.ce does at IoT Hub.
+            // $.ce does at IoT Hub (an Avro container says its codec itself).
             .WithPayloadFormatIndicator(message.Compressed ? MqttPayloadFormatIndicator.Unspecified : MqttPayloadFormatIndicator.CharacterData)
             .WithUserProperty("mid", System.Text.Encoding.UTF8.GetBytes(message.MessageId))
             .WithUserProperty("messageType", System.Text.Encoding.UTF8.GetBytes(message.Type))
-            .WithUserProperty("content-encoding", System.Text.Encoding.UTF8.GetBytes(message.ContentEncoding))
-            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
-            .Build(), cancellationToken);
+            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce);
+        if (message.ContentEncoding is { } encoding)
+        {
+            builder.WithUserProperty("content-encoding", System.Text.Encoding.UTF8.GetBytes(encoding));
+        }
+
+        return PublishAsync(builder.Build(), cancellationToken);
+    }
 
     public override Task ReportAsync(ReadOnlyMemory<byte> patch, CancellationToken cancellationToken) =>
         PublishAsync(new MqttApplicationMessageBuilder()
             .WithTopic(_reportedTopic)
             .WithPayload(patch.ToArray())
-            .WithContentType(CloudMessage.ContentType)
+            .WithContentType(CloudMessage.JsonContentType)
             .WithRetainFlag()
             .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
             .Build(), cancellationToken);
@@ -153,7 +159,7 @@ public sealed partial class MqttTargetTransport : MqttTransportBase
                     .WithTopic(responseTopic)
                     .WithPayload(response.Body)
                     .WithCorrelationData(correlation)
-                    .WithContentType(CloudMessage.ContentType)
+                    .WithContentType(CloudMessage.JsonContentType)
                     .WithUserProperty("status", System.Text.Encoding.UTF8.GetBytes(response.Status.ToString(CultureInfo.InvariantCulture)))
                     .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
                     .Build(), Stopping);

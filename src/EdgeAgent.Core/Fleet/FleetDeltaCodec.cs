@@ -421,10 +421,20 @@ public static class FleetDeltaCodec
         return 0;
     }
 
+    /// <summary>
+    /// The key id of a token (<c>{key id}.{hash}</c>): what comes before its first dot; null when it has none or the
+    /// dot comes first. The one place a token's key id is read, by the codec and by the fleet's uplink.
+    /// </summary>
+    public static string? KeyIdOf(string token)
+    {
+        var dot = token.IndexOf('.', StringComparison.Ordinal);
+        return dot > 0 ? token[..dot] : null;
+    }
+
     /// <summary>The key id of a token that packs (<c>{keyId}.{24 base64url characters}</c>, its hash 18 bytes); null otherwise.</summary>
     private static string? PackedKeyId(string token)
     {
-        var dot = token.IndexOf('.', StringComparison.Ordinal);
+        var dot = KeyIdOf(token)?.Length ?? -1;
         if (dot is > 0 and <= 255 && token.Length - dot - 1 == 24)
         {
             Span<byte> hash = stackalloc byte[TokenHashBytes];

@@ -332,14 +332,10 @@ internal sealed partial class FleetUplinkService(
     }
 
     /// <summary>A previous-key token: a token (<c>{key id}.{hash}</c>) of another key id than the current token's.</summary>
-    private static bool IsLink(string current, string previous)
-    {
-        var dot = previous.IndexOf('.', StringComparison.Ordinal);
-        var currentDot = current.IndexOf('.', StringComparison.Ordinal);
-        return dot > 0 && dot < previous.Length - 1 && Profiles.CardProfileMerge.IsWellFormedId(previous)
-            && !string.Equals(previous, current, StringComparison.Ordinal)
-            && (currentDot <= 0 || !previous.AsSpan(0, dot).SequenceEqual(current.AsSpan(0, currentDot)));
-    }
+    private static bool IsLink(string current, string previous) =>
+        FleetDeltaCodec.KeyIdOf(previous) is { } previousKey && previous.Length > previousKey.Length + 1
+        && Profiles.CardProfileMerge.IsWellFormedId(previous) && !string.Equals(previous, current, StringComparison.Ordinal)
+        && !string.Equals(FleetDeltaCodec.KeyIdOf(current), previousKey, StringComparison.Ordinal);
 
     /// <summary>
     /// An agent's metrics message into the fleet's view, under the same trust rule as its deltas: the store is the

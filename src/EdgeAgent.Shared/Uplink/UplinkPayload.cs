@@ -4,11 +4,12 @@ using System.IO.Compression;
 namespace EdgeAgent.Shared.Uplink;
 
 /// <summary>
-/// The body of a cloud message, as the agent writes it and every reader opens it: record and snapshot batches are
+/// The body of a cloud message, as the agent writes it and every reader opens it: snapshot batches are
 /// gzip-compressed JSON (RFC 1952; <c>gzip -dc</c>, Azure Stream Analytics' and Event Hubs consumers' GZip input read
 /// it as it is), alerts plain UTF-8 JSON. A reader tells them apart by the gzip magic bytes, which no JSON text starts
 /// with, so one reader takes both. Inflating is capped: a small message that inflates without end (a compression
-/// bomb) is refused once it passes the cap, holding at most the cap in memory.
+/// bomb) is refused once it passes the cap, holding at most the cap in memory. Record batches are Avro containers
+/// (<see cref="RecordBatchFormat"/>), opened here as the JSON batch they hold.
 /// </summary>
 public static class UplinkPayload
 {
@@ -50,6 +51,13 @@ public static class UplinkPayload
     public static UplinkOpenResult TryOpen(ReadOnlyMemory<byte> body, int maxInflatedBytes, out ReadOnlyMemory<byte> json)
     {
         json = ReadOnlyMemory<byte>.Empty;
+        if (RecordBatchFormat.IsContainer(body.Span))
+        {
+            var result = RecordBatchFormat.TryToJson(body.Span, maxInflatedBytes, out var text);
+            json = text;
+            return result;
+        }
+
         if (!IsCompressed(body.Span))
         {
             json = body;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using EdgeAgent.Cloud.Buffer;
 using EdgeAgent.Core.Pipeline;
 using EdgeAgent.Core.Records;
 using EdgeAgent.Shared.Uplink;
@@ -38,8 +39,8 @@ public sealed class IoTHubSyncTests(ITestOutputHelper output) : IAsyncLifetime
         await Eventually.TrueAsync(() => _hub.RecordSequences().Count == 21, "all 21 outcomes reached the hub", TimeSpan.FromSeconds(30));
         Assert.Equal(Enumerable.Range(1, 21).Select(i => (long)i), _hub.RecordSequences());
         var message = _hub.Telemetry.First(m => m.Type == "records");
-        Assert.Equal("application/json", message.Properties["$.ct"]);
-        Assert.Equal("gzip", message.Properties["$.ce"]);
+        Assert.Equal("avro/binary", message.Properties["$.ct"]);
+        Assert.False(message.Properties.ContainsKey("$.ce"), "an Avro container says its codec itself");
         Assert.Matches("^[0-9a-f]{12}-records-[0-9]+-[0-9]+$", message.MessageId);
         var accepted = Assert.Single(_hub.Connects, c => c.Accepted);
         Assert.StartsWith("SharedAccessSignature sr=test-hub.azure-devices.net%2Fdevices%2Fstore-7&sig=", accepted.Password, StringComparison.Ordinal);
@@ -266,12 +267,13 @@ public sealed class IoTHubSyncTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Records_in_compressed_batches_keep_every_field_the_cloud_needs()
+    public async Task Records_in_avro_batches_keep_every_field_the_cloud_needs_and_the_features_of_alerts_and_the_sample()
     {
-        // Records through the hub in their compressed batches: what the cloud reads back, with the one shared reader, is
-        // what the agent recorded, field by field.
+        // Records through the hub in their Avro batches: what the cloud reads back, with the one shared reader, is what
+        // the agent recorded, field by field; the features of every alert and of the approvals in the sample, while the
+        // local record keeps all of them.
         await _hub.StartAsync();
-        await using var agent = await CloudAgent.StartAsync(_data.Path, _mqttPort, _hub, "Cloud:RecordBatchSeconds=1");
+        await using var agent = await CloudAgent.StartAsync(_data.Path, _mqttPort, _hub, "Cloud:RecordBatchSeconds=1", "Cloud:FeatureSampleRate=0.5");
         await using var terminal = await TestTerminal.ConnectAsync(_mqttPort);
 
         await CloudAgent.PayAsync(terminal, "tx", CompactPayments, concurrency: 4);
@@ -281,10 +283,11 @@ public sealed class IoTHubSyncTests(ITestOutputHelper output) : IAsyncLifetime
         var messages = _hub.Telemetry.Where(m => m.Type == "records").ToList();
         foreach (var message in messages)
         {
-            Assert.Equal("gzip", message.Properties["$.ce"]);
-            Assert.Equal("application/json", message.Properties["$.ct"]);
-            Assert.True(UplinkPayload.IsCompressed(message.Body), "the body is gzip");
+            Assert.False(message.Properties.ContainsKey("$.ce"), "an Avro container says its codec itself");
+            Assert.Equal("avro/binary", message.Properties["$.ct"]);
+            Assert.True(RecordBatchFormat.IsContainer(message.Body), "the body is an Avro container");
             var envelope = message.Json;
+            Assert.Equal(0.5, envelope.GetProperty("featureSampleRate").GetDouble());
             Assert.Equal(
                 $"{envelope.GetProperty("epoch").GetString()}-records-{envelope.GetProperty("first").GetInt64()}-{envelope.GetProperty("last").GetInt64()}",
                 message.MessageId);
@@ -293,6 +296,7 @@ public sealed class IoTHubSyncTests(ITestOutputHelper output) : IAsyncLifetime
         var recorded = agent.Services.GetRequiredService<IOutcomeLog>().ReadAfter(0, 1000).ToDictionary(r => r.Sequence);
         var items = messages.SelectMany(m => m.Items()).ToList();
         Assert.Equal(CompactPayments + 1, items.Count);
+        var withFeatures = 0;
         foreach (var item in items)
         {
             var record = recorded[item.GetProperty("seq").GetInt64()];
@@ -325,13 +329,24 @@ public sealed class IoTHubSyncTests(ITestOutputHelper output) : IAsyncLifetime
             // Scores go to six decimals, features to three, the latency to a hundredth of a millisecond.
             Assert.Equal(record.Score!.Value, item.GetProperty("score").GetDouble(), 0.00000051);
             Assert.Equal(record.LatencyMs, item.GetProperty("latencyMs").GetDouble(), 0.0051);
-            var features = item.GetProperty("features").EnumerateArray().Select(f => f.GetDouble()).ToArray();
-            Assert.Equal(record.Features!.Length, features.Length);
+            Assert.NotNull(record.Features);
+            Assert.Equal(record.IsAlert || RecordAvro.InSample(record.TransactionId, 0.5), item.TryGetProperty("features", out var sent));
+            if (sent.ValueKind == JsonValueKind.Undefined)
+            {
+                continue;
+            }
+
+            withFeatures++;
+            var features = sent.EnumerateArray().Select(f => f.GetDouble()).ToArray();
+            Assert.Equal(record.Features.Length, features.Length);
             for (var i = 0; i < features.Length; i++)
             {
                 Assert.Equal(record.Features[i], features[i], 0.00051);
             }
         }
+
+        // Half the approvals: some sent with their features and some without (60 payments leave either at 2⁻⁵⁰).
+        Assert.InRange(withFeatures, 1, CompactPayments - 1);
     }
 
     private static string? Text(JsonElement item, string name) => item.TryGetProperty(name, out var value) ? value.GetString() : null;

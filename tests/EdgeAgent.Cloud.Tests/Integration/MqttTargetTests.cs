@@ -76,7 +76,8 @@ public sealed class MqttTargetTests(MosquittoBroker broker) : IClassFixture<Mosq
         await Eventually.TrueAsync(() => Sequences().Count == 25, "all 25 records arrived at the broker", TimeSpan.FromSeconds(30));
         Assert.Equal(Enumerable.Range(1, 25).Select(i => (long)i), Sequences());
         var message = _received.First(m => m.Topic == $"stores/{_clientId}/records");
-        Assert.Equal("application/json", message.ContentType);
+        Assert.Equal("avro/binary", message.ContentType);
+        Assert.DoesNotContain(message.UserProperties, p => p.Name == "content-encoding");
         Assert.Contains(message.UserProperties, p => p.Name == "mid" && System.Text.Encoding.UTF8.GetString(p.ValueBuffer.Span).EndsWith("-records-1-" + Items(message).Last().GetProperty("seq").GetInt64(), StringComparison.Ordinal));
         Assert.Contains(message.UserProperties, p => p.Name == "messageType" && System.Text.Encoding.UTF8.GetString(p.ValueBuffer.Span) == "records");
     }
