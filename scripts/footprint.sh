@@ -40,7 +40,7 @@ cp "/proc/$agent_pid/smaps_rollup" "$OUT/smaps_rollup-idle"
 
 count=$((RATE * SECONDS_))
 "$TOOLS/dotnet-counters" collect -p "$agent_pid" --counters System.Runtime --format csv -o "$OUT/counters.csv" \
-  --duration "00:00:00:$(printf %02d $((SECONDS_ - 2)))" > /dev/null 2>&1 &
+  --duration "$(printf '00:00:%02d:%02d' $(((SECONDS_ - 2) / 60)) $(((SECONDS_ - 2) % 60)))" > /dev/null 2>&1 &
 counters_pid=$!
 before=$(resources)
 $SIMULATOR loadgen --Load:Port="$MQTT_PORT" --Load:ProgressSeconds=0 --Load:AnswerTimeoutSeconds=30 --Load:Mode=Open \
