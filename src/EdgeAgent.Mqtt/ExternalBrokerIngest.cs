@@ -22,6 +22,7 @@ public sealed partial class ExternalBrokerIngest : IIngest
     private readonly TimeProvider _time;
     private readonly ILogger<ExternalBrokerIngest> _logger;
     private readonly IMqttClient _client;
+    private readonly bool _brokerOnLoopback;
     private SemaphoreSlim _inFlightAnswers;
     private readonly SemaphoreSlim _disconnected = new(0);
     private readonly CancellationTokenSource _stopping = new();
@@ -37,6 +38,9 @@ public sealed partial class ExternalBrokerIngest : IIngest
         _topicRoot = topicRoot;
         _time = time;
         _logger = logger;
+        // The terminal's hop to the broker is out of sight: only a broker on this machine counts as loopback
+        // (Validation:ClearPan). Judged once: the host does not change, and parsing it cost an address object a payment.
+        _brokerOnLoopback = Security.BrokerExposure.IsLoopback(options.Host);
         _inFlightAnswers = new SemaphoreSlim(20);
         _client = new MqttClientFactory().CreateMqttClient();
         _client.ApplicationMessageReceivedAsync += OnMessageAsync;
@@ -232,9 +236,8 @@ public sealed partial class ExternalBrokerIngest : IIngest
         }
     }
 
-    // The terminal's hop to the broker is out of sight: only a broker on this machine counts as loopback (Validation:ClearPan).
     private InboundMessage Inbound(MqttApplicationMessage message, long received, IMessageSettlement settlement) =>
-        InboundMapping.From(message, _options.MaxPacketBytes, senderId: null, Security.BrokerExposure.IsLoopback(_options.Host), received, _time.GetUtcNow(), settlement);
+        InboundMapping.From(message, _options.MaxPacketBytes, senderId: null, _brokerOnLoopback, received, _time.GetUtcNow(), settlement);
 
     [LoggerMessage(EventId = 200, Level = LogLevel.Information, Message = "Connected to {Host}:{Port}, subscribed to {Filter} (session resumed: {SessionPresent}, shared subscriptions: {Shared})")]
     private partial void LogConnected(string host, int port, string filter, bool sessionPresent, bool shared);

@@ -123,6 +123,8 @@ public static class ModelLoader
             throw new ModelLoadException(model, $"the warm-up run failed ({ex.Message})", ex);
         }
 
+        // What building the session and the warm-up freed stays resident in the C heap until it is handed back.
+        NativeHeap.ReturnFreePages();
         return scorer;
     }
 
