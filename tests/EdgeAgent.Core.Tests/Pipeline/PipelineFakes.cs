@@ -351,3 +351,55 @@ internal sealed class FlakyJournal(List<string> events) : IAnswerJournal
 
     public void Committed(long sequence) => CommittedThrough = Math.Max(CommittedThrough, sequence);
 }
+
+/// <summary>
+/// A journal whose ring holds <paramref name="capacity"/> batches not yet in LiteDB, as the mapped ring holds its bytes: full,
+/// it refuses an append (<see cref="AnswerJournalFullException"/>) until LiteDB's commit releases space.
+/// </summary>
+internal sealed class RingJournal(int capacity) : IAnswerJournal
+{
+    private readonly object _lock = new();
+    private readonly Queue<long> _live = new();
+
+    public int Refused { get; private set; }
+
+    public ReadOnlyMemory<byte> Append(IReadOnlyList<Outcome> outcomes)
+    {
+        lock (_lock)
+        {
+            if (_live.Count >= capacity)
+            {
+                Refused++;
+                throw new AnswerJournalFullException("full");
+            }
+
+            _live.Enqueue(outcomes.Max(o => o.Sequence));
+            return new byte[] { 1 };
+        }
+    }
+
+    public bool WaitForRoom(TimeSpan timeout)
+    {
+        lock (_lock)
+        {
+            return Monitor.Wait(_lock, timeout);
+        }
+    }
+
+    public void Flush()
+    {
+    }
+
+    public void Committed(long sequence)
+    {
+        lock (_lock)
+        {
+            while (_live.TryPeek(out var last) && last <= sequence)
+            {
+                _live.Dequeue();
+            }
+
+            Monitor.PulseAll(_lock);
+        }
+    }
+}

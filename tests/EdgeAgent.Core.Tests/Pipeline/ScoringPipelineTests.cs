@@ -315,6 +315,42 @@ public sealed class ScoringPipelineTests
         Assert.Equal(0, pipeline.UnrecordedPayments);
     }
 
+    [Fact]
+    public async Task AJournalFullOfEntriesNotYetInLiteDb_MakesScoringWait_NeverDropsOrFails()
+    {
+        // Two batches fill the ring; LiteDB's device holds its commit, so nothing is released until it lets go.
+        var journal = new RingJournal(capacity: 2);
+        var pipeline = CreatePipeline(journal: journal, options: new PipelineOptions { RecordGroupPayments = 1 });
+        pipeline.Restore();
+        var run = pipeline.RunAsync(CancellationToken.None);
+        _store.Device.Reset();
+        var messages = Enumerable.Range(1, 3).Select(i => Messages.Create(_events, TestPayments.Json(transactionId: $"tx-{i}"), $"tx-{i}")).ToArray();
+
+        foreach (var message in messages[..2])
+        {
+            await pipeline.EnqueueAsync(message, CancellationToken.None);
+            await Eventually.TrueAsync(() => ((TestSettlement)message.Settlement).Acknowledged, "acknowledged on the journal's flush", TimeSpan.FromSeconds(30));
+        }
+
+        // The receiving thread runs the scoring loop when it is idle: it is the one that waits, and intake with it.
+        var third = Task.Run(async () => await pipeline.EnqueueAsync(messages[2], CancellationToken.None));
+        await Eventually.TrueAsync(() => _counts.JournalWaits == 1, "scoring waits for room in the journal", TimeSpan.FromSeconds(30));
+        Assert.Equal(2, _publisher.Published.Count);
+        Assert.Equal(2, _counts.Acknowledged);
+        Assert.Empty(_store.Scored);
+
+        _store.Device.Set();
+        await third.WaitAsync(TimeSpan.FromSeconds(30));
+        await Eventually.TrueAsync(() => ((TestSettlement)messages[2].Settlement).Acknowledged, "the third is answered and acknowledged once LiteDB caught up", TimeSpan.FromSeconds(30));
+        await pipeline.CompleteAsync(CancellationToken.None);
+        await run.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.True(journal.Refused > 0);
+        Assert.Equal(3, _publisher.Published.Count);
+        Assert.Equal(3, _counts.Acknowledged);
+        Assert.Equal(["tx-1", "tx-2", "tx-3"], _store.Scored.Select(o => o.TransactionId));
+    }
+
     private List<string> Events()
     {
         lock (_events)
