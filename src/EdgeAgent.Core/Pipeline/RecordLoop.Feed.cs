@@ -34,7 +34,9 @@ internal sealed partial class RecordLoop
         long ticket;
         lock (_feedLock)
         {
-            if (_queued.Count == 0)
+            // The first batch of a group starts its interval: the feed, idle until now, wakes to time it.
+            var first = _queued.Count == 0;
+            if (first)
             {
                 _oldestQueued = time.GetTimestamp();
             }
@@ -51,7 +53,7 @@ internal sealed partial class RecordLoop
                 _awaited = ticket;
             }
 
-            wake = Due() ? TakeWake() : null;
+            wake = first || Due() ? TakeWake() : null;
         }
 
         wake?.TrySetResult();
@@ -167,9 +169,8 @@ internal sealed partial class RecordLoop
             payments += batch.Outcomes.Count;
         }
 
+        // What stays is counted from the same start as the group taken: behind by as long, it is due at once.
         _queuedPayments -= payments;
-
-        // What stays waited as long as the oldest did: it is due at once.
         return payments;
     }
 }

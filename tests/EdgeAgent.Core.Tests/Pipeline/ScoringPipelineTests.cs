@@ -302,6 +302,23 @@ public sealed class ScoringPipelineTests
     }
 
     [Fact]
+    public async Task WithTheJournal_AnAcknowledgedPayment_GoesIntoLiteDbWithinTheInterval_WithoutMoreTraffic()
+    {
+        var pipeline = CreatePipeline(journal: new FlakyJournal(_events), options: new PipelineOptions { RecordIntervalMilliseconds = 50, RecordGroupPayments = 1_000 });
+        pipeline.Restore();
+        var run = pipeline.RunAsync(CancellationToken.None);
+        var message = Messages.Create(_events, TestPayments.Json(transactionId: "tx-1"), "tx-1");
+
+        await pipeline.EnqueueAsync(message, CancellationToken.None);
+
+        // One payment, far from a full group: the interval alone brings it into LiteDB, while the pipeline runs on.
+        await Eventually.TrueAsync(() => _store.Scored.Count == 1 && pipeline.UnrecordedPayments == 0, "in LiteDB within the interval", TimeSpan.FromSeconds(30));
+        Assert.True(((TestSettlement)message.Settlement).Acknowledged);
+        await pipeline.CompleteAsync(CancellationToken.None);
+        await run.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
     public async Task WithTheJournal_AGracefulStop_PutsEverythingAcknowledgedIntoLiteDb()
     {
         var pipeline = CreatePipeline(journal: new FlakyJournal(_events), options: new PipelineOptions { RecordIntervalMilliseconds = 600_000, RecordGroupPayments = 1_000 });
