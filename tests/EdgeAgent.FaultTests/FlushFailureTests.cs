@@ -37,7 +37,7 @@ public sealed class FlushFailureTests(ITestOutputHelper output) : IAsyncLifetime
         string[] settings =
         [
             "Mqtt:Host=127.0.0.1", $"Mqtt:Port={_broker.Port}", $"Mqtt:ClientId={_clientId}", "Mqtt:ReconnectMinDelaySeconds=0.2",
-            "Inference:Provider=Cpu", "Faults:FailFlush=12", .. _hub.AgentSettings(),
+            "Inference:Provider=Cpu", "Faults:FailFlush=3", .. _hub.AgentSettings(),
         ];
         var ledger = new PaymentLedger();
         var terminals = new List<StreamTerminal>();

@@ -169,4 +169,95 @@ public sealed class AnswerJournalTests : IDisposable
         using var store = new LiteDbOutcomeStore(OpenFile());
         Assert.Equal(5, store.LastSequence);
     }
+
+    [Fact]
+    public void AcknowledgedEntriesNotYetInLiteDb_AreRecordedAtTheNextStart_UnderTheKeyInTheFile()
+    {
+        // Entries 1 to 4 flushed (acknowledged); LiteDB has taken 1 and 2 only when the process dies.
+        using (var journal = new MappedAnswerJournal(JournalFile, 1))
+        using (var store = new LiteDbOutcomeStore(OpenFile()))
+        {
+            journal.Reset();
+            var batches = Enumerable.Range(1, 4).Select(i => new ScoredBatch([Refusal(i, "tx-" + i)])).ToArray();
+            var journaled = batches.Select(b => b with { Journaled = journal.Append(b) }).ToArray();
+            journal.Flush();
+            store.Commit(journaled[..2]);
+            journal.Committed(2);
+        }
+
+        using var reopenedJournal = new MappedAnswerJournal(JournalFile, 1);
+        using var reopened = new LiteDbOutcomeStore(OpenFile());
+        Assert.Equal(2, reopened.LastSequence);
+        var recovery = reopened.Recover(reopenedJournal.Uncommitted(reopened.LastSequence));
+
+        Assert.Equal(2, recovery.Recorded);
+        Assert.Equal(4, reopened.LastSequence);
+        Assert.Equal(["tx-1", "tx-2", "tx-3", "tx-4"], reopened.ReadAfter(0, 100).Select(o => o.TransactionId));
+
+        // Only once LiteDB has all of it is the journal emptied; then nothing of it is recorded again.
+        reopenedJournal.Reset();
+        Assert.Empty(reopenedJournal.Uncommitted(0));
+    }
+
+    [Fact]
+    public async Task AFullRing_RefusesTheBatchWithoutTakingSpace_AndTakesItOnceLiteDbReleasesSome()
+    {
+        using var journal = new MappedAnswerJournal(JournalFile, 1);
+        var correlation = new byte[16 * 1024];
+        long sequence = 0;
+        while (true)
+        {
+            try
+            {
+                journal.Append(new ScoredBatch([Refusal(sequence + 1, "tx", correlation)]));
+                sequence++;
+            }
+            catch (AnswerJournalFullException)
+            {
+                break;
+            }
+        }
+
+        Assert.InRange(sequence, 10, 70);
+
+        // The refused batch took nothing: the chain is every entry appended, in order, and still one after the other.
+        Assert.Equal(Enumerable.Range(1, (int)sequence).Select(i => (long)i), journal.Uncommitted(0).Select(e => e.First));
+        Assert.Throws<AnswerJournalFullException>(() => journal.Append(new ScoredBatch([Refusal(sequence + 1, "tx", correlation)])));
+
+        // The scoring loop's way: wait a little for room, try again; it gets in once LiteDB's commit releases space.
+        var waits = 0;
+        var appending = Task.Run(() =>
+        {
+            while (true)
+            {
+                try
+                {
+                    return journal.Append(new ScoredBatch([Refusal(sequence + 1, "tx", correlation)]));
+                }
+                catch (AnswerJournalFullException)
+                {
+                    Interlocked.Increment(ref waits);
+                    journal.WaitForRoom(TimeSpan.FromMilliseconds(50));
+                }
+            }
+        });
+        await Eventually.TrueAsync(() => Volatile.Read(ref waits) > 0, "the append waits for room", TimeSpan.FromSeconds(60));
+        Assert.False(appending.IsCompleted);
+
+        journal.Committed(2);
+        Assert.False((await appending.WaitAsync(TimeSpan.FromSeconds(60))).IsEmpty);
+        Assert.Equal(Enumerable.Range(3, (int)sequence - 1).Select(i => (long)i), journal.Uncommitted(2).Select(e => e.First));
+    }
+
+    [Fact]
+    public void TheJournal_IsAllocatedOnTheDeviceUpFront()
+    {
+        // A mapped write to a hole the device cannot fill ends the process with SIGBUS: every block is allocated at open.
+        using var journal = new MappedAnswerJournal(JournalFile, 4);
+        using var stat = Process.Start(new ProcessStartInfo("stat", ["--format=%b %B", JournalFile]) { RedirectStandardOutput = true })!;
+        var fields = stat.StandardOutput.ReadToEnd().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        stat.WaitForExit();
+        Assert.True(long.Parse(fields[0], System.Globalization.CultureInfo.InvariantCulture) * long.Parse(fields[1], System.Globalization.CultureInfo.InvariantCulture)
+            >= 4L * 1024 * 1024, $"allocated: {string.Join(' ', fields)}");
+    }
 }

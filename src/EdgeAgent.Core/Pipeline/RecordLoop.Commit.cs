@@ -3,10 +3,63 @@ using Microsoft.Extensions.Logging;
 
 namespace EdgeAgent.Core.Pipeline;
 
-/// <summary>The commit of a group, and what happens when the device or the content refuses it.</summary>
+/// <summary>The flush of the journal and the commit of a group into LiteDB, and what happens when the device or the content refuses them.</summary>
 internal sealed partial class RecordLoop
 {
-    private async Task CommitAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Flushes the answer journal: the group is durable once it returns. A device that fails the flush pauses intake, as a
+    /// failing commit does: nothing is acknowledged, the flush is retried (the journal writes again what the failed flush may
+    /// have dropped), and intake opens again by itself; after <see cref="PipelineOptions.StoreUnavailableGraceSeconds"/> of a
+    /// failure other than a full disk the agent gives up.
+    /// </summary>
+    private async Task FlushJournalAsync(CancellationToken cancellationToken)
+    {
+        Backoff? backoff = null;
+        var failingSince = (long?)null;
+        while (true)
+        {
+            try
+            {
+                journal!.Flush();
+                metrics.CountJournalFlush();
+                if (failingSince is not null)
+                {
+                    gate.Open();
+                    metrics.CountIntakeResumed();
+                    LogResumed();
+                }
+
+                return;
+            }
+            catch (IOException ex)
+            {
+                failingSince ??= time.GetTimestamp();
+                var full = ex.HResult == NoSpace;
+                var reason = full ? "disk_full" : "journal_unavailable";
+                if (gate.IsOpen)
+                {
+                    metrics.CountIntakePaused(reason);
+                    LogPaused(reason, ex.Message);
+                }
+
+                gate.Close(reason);
+                metrics.CountPersistFailure();
+                if (!full && time.GetElapsedTime(failingSince.Value) > TimeSpan.FromSeconds(options.StoreUnavailableGraceSeconds))
+                {
+                    throw new InvalidOperationException(
+                        $"The answer journal cannot be flushed for {options.StoreUnavailableGraceSeconds:0} s: {ex.Message}", ex);
+                }
+            }
+
+            backoff ??= new Backoff(TimeSpan.FromMilliseconds(50), MaxRetryDelay, jitter: 0);
+            await Task.Delay(backoff.Next(), time, cancellationToken);
+        }
+    }
+
+    /// <summary>errno of a full device.</summary>
+    private const int NoSpace = 28;
+
+    private async Task CommitAsync(List<ScoredBatch> group, CancellationToken cancellationToken)
     {
         // Made only for a retry: nearly every commit goes through at once.
         Backoff? backoff = null;
@@ -18,11 +71,11 @@ internal sealed partial class RecordLoop
             {
                 if (isolating)
                 {
-                    CommitIsolated();
+                    CommitIsolated(group);
                 }
                 else
                 {
-                    Commit(_pending);
+                    Commit(group);
                 }
 
                 if (unavailableSince is not null)
@@ -61,7 +114,7 @@ internal sealed partial class RecordLoop
                 // may fail on the way too; then the isolation is retried like any commit (what it committed already is
                 // on record, and the store skips it).
                 metrics.CountPersistFailure();
-                LogCommitFailed(ex, _pending.Sum(b => b.Outcomes.Count));
+                LogCommitFailed(ex, group.Sum(b => b.Outcomes.Count));
                 isolating = true;
                 continue;
             }
@@ -96,9 +149,9 @@ internal sealed partial class RecordLoop
     /// every message can still be acknowledged. A device failure on the way (<see cref="StoreUnavailableException"/>) is left
     /// to the caller, which pauses intake and retries it.
     /// </summary>
-    private void CommitIsolated()
+    private void CommitIsolated(List<ScoredBatch> group)
     {
-        foreach (var batch in _pending)
+        foreach (var batch in group)
         {
             try
             {

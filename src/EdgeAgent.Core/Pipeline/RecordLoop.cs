@@ -5,11 +5,14 @@ using Microsoft.Extensions.Logging;
 namespace EdgeAgent.Core.Pipeline;
 
 /// <summary>
-/// The record loop: commits everything queued in one transaction, durably (the store flushes it to the device before
-/// returning), then acknowledges its messages in arrival order once their answers are with the broker. One loop for both,
-/// so a committed group is acknowledged without another hand-off. While it commits, the scoring loop goes on answering,
-/// and what it hands over meanwhile forms the next group. A device that cannot take the record (full, gone) pauses intake
-/// until it can; content that cannot be recorded is isolated to the one outcome that fails.
+/// The record loop: makes each group of answered batches durable, then acknowledges its messages in arrival order once
+/// their answers are with the broker. With an answer journal, durable means in the journal: one flush of it for everything
+/// queued (a group commit) is the acknowledgement point, and LiteDB is fed from the same journaled bytes behind it, in
+/// larger groups (<see cref="PipelineOptions.RecordGroupPayments"/> or <see cref="PipelineOptions.RecordIntervalMilliseconds"/>),
+/// off the acknowledgement path (<c>RecordLoop.Feed.cs</c>). A batch the journal did not take, or any batch without a
+/// journal, is committed into LiteDB before it is acknowledged. While it flushes, the scoring loop goes on answering, and
+/// what it hands over meanwhile forms the next group. A device that cannot take the journal or the record (full, gone)
+/// pauses intake until it can; content that cannot be recorded is isolated to the one outcome that fails.
 /// </summary>
 internal sealed partial class RecordLoop(
     ChannelReader<AnsweredBatch> input,
@@ -25,11 +28,47 @@ internal sealed partial class RecordLoop(
 {
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(5);
 
-    /// <summary>The group being committed: the batches to record, and beside them their answers (<see cref="_answers"/>).</summary>
+    /// <summary>The group being made durable and acknowledged: its batches, and beside them their answers (<see cref="_answers"/>).</summary>
     private readonly List<ScoredBatch> _pending = [];
     private readonly List<IReadOnlyList<Task>> _answers = [];
 
     public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var feeding = FeedAsync(cancellationToken);
+        try
+        {
+            var acknowledging = AcknowledgeLoopAsync(cancellationToken);
+            if (await Task.WhenAny(acknowledging, feeding) == feeding && feeding.IsFaulted)
+            {
+                // LiteDB gave up (the device gone for longer than the grace): the agent stops, whatever the loop is doing.
+                Observe(acknowledging);
+                await feeding;
+            }
+
+            try
+            {
+                await acknowledging;
+            }
+            catch
+            {
+                Observe(feeding);
+                throw;
+            }
+
+            // A graceful stop: everything acknowledged goes into LiteDB before the loop returns.
+            CompleteFeed();
+            await feeding;
+        }
+        finally
+        {
+            backlog.Close();
+        }
+    }
+
+    private static void Observe(Task task) =>
+        _ = task.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+
+    private async Task AcknowledgeLoopAsync(CancellationToken cancellationToken)
     {
         try
         {
@@ -52,24 +91,17 @@ internal sealed partial class RecordLoop(
                     }
                 }
 
-                await CommitAsync(cancellationToken);
+                await MakeDurableAsync(cancellationToken);
                 metrics.Stage(PipelineStage.Persist).RecordTicks(started, time.GetTimestamp());
                 observer?.Committed(_pending);
                 await AcknowledgeAsync(cancellationToken);
-                var recorded = 0;
-                foreach (var batch in _pending)
-                {
-                    recorded += batch.Outcomes.Count;
-                }
-
-                backlog.Release(recorded);
                 _pending.Clear();
                 _answers.Clear();
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            // Not committed, or not yet acknowledged: either way the broker delivers these again.
+            // Not durable, or not yet acknowledged: either way the broker delivers these again.
             Abandon(_pending);
             while (input.TryRead(out var answered))
             {
@@ -81,10 +113,44 @@ internal sealed partial class RecordLoop(
 
             throw;
         }
-        finally
+    }
+
+    /// <summary>
+    /// Hands the group to LiteDB's feed, and makes it durable: by one flush of the journal when every batch with records is
+    /// in it, else by waiting for LiteDB to commit the group (and everything before it, in order).
+    /// </summary>
+    private async Task MakeDurableAsync(CancellationToken cancellationToken)
+    {
+        var journaled = journal is not null;
+        var outcomes = 0;
+        for (var i = 0; i < _pending.Count; i++)
         {
-            backlog.Close();
+            journaled &= !_pending[i].Journaled.IsEmpty || !HasRecords(_pending[i]);
+            outcomes += _pending[i].Outcomes.Count;
         }
+
+        var ticket = Feed(_pending, urgent: !journaled);
+        if (journaled && outcomes > 0)
+        {
+            await FlushJournalAsync(cancellationToken);
+        }
+        else if (!journaled)
+        {
+            await RecordedAsync(ticket, cancellationToken);
+        }
+    }
+
+    private static bool HasRecords(ScoredBatch batch)
+    {
+        foreach (var outcome in batch.Outcomes)
+        {
+            if (outcome.Sequence > 0 && outcome.Kind != OutcomeKind.Duplicate)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static void Abandon(IEnumerable<ScoredBatch> batches)

@@ -20,6 +20,10 @@ public static class FaultMetricNames
     public const string IntakeResumes = "edgeagent.intake.resumes";
     /// <summary>Times the scoring loop waited for the record backlog.</summary>
     public const string RecordWaits = "edgeagent.intake.record_waits";
+    /// <summary>Times the scoring loop waited for room in the answer journal (full of entries not yet in LiteDB).</summary>
+    public const string JournalWaits = "edgeagent.journal.waits";
+    /// <summary>Flushes of the answer journal to the device: the acknowledgements' group commits.</summary>
+    public const string JournalFlushes = "edgeagent.journal.flushes";
     /// <summary>Answer-journal entries refused at start, by <see cref="ReasonTag"/>.</summary>
     public const string JournalRefused = "edgeagent.journal.refused";
     /// <summary>Stored cards and merchants a start left in the store, by <see cref="KindTag"/>.</summary>

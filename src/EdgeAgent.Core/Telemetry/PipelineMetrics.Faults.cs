@@ -12,6 +12,12 @@ public sealed partial class PipelineMetrics
     /// <summary>The scoring loop waited once for the record backlog.</summary>
     public void CountRecordWait() => Faults.RecordWaitCount.Add(1);
 
+    /// <summary>The scoring loop waited once for room in the answer journal.</summary>
+    public void CountJournalWait() => Faults.JournalWaitCount.Add(1);
+
+    /// <summary>The answer journal was flushed to the device once (a group of acknowledgements).</summary>
+    public void CountJournalFlush() => Faults.JournalFlushCount.Add(1);
+
     /// <summary>One message the agent failed on for a reason of its own.</summary>
     public void CountInternalError() => Faults.InternalErrorCount.Add(1);
 
@@ -34,7 +40,7 @@ public sealed partial class PipelineMetrics
     private void StartFaultSeries()
     {
         var faults = Faults;
-        foreach (var counter in new[] { faults.InternalErrorCount, faults.PoisonCount, faults.ConflictCount, faults.DroppedCount, faults.ResumeCount, faults.RecordWaitCount })
+        foreach (var counter in new[] { faults.InternalErrorCount, faults.PoisonCount, faults.ConflictCount, faults.DroppedCount, faults.ResumeCount, faults.RecordWaitCount, faults.JournalWaitCount, faults.JournalFlushCount })
         {
             counter.Add(0);
         }
@@ -59,6 +65,12 @@ public sealed partial class PipelineMetrics
 
         public Counter<long> RecordWaitCount { get; } = meter.CreateCounter<long>(FaultMetricNames.RecordWaits, "{wait}",
             "Times scoring waited for the record: the payments answered and not yet recorded were at Pipeline:RecordBacklog (the device is behind; intake waits).");
+
+        public Counter<long> JournalWaitCount { get; } = meter.CreateCounter<long>(FaultMetricNames.JournalWaits, "{wait}",
+            "Times scoring waited for room in the answer journal: it was full of entries LiteDB had not taken yet (Storage:AnswerJournalMegabytes; intake waits).");
+
+        public Counter<long> JournalFlushCount { get; } = meter.CreateCounter<long>(FaultMetricNames.JournalFlushes, "{flush}",
+            "Flushes of the answer journal to the device: each a group commit that acknowledgements wait for.");
 
         public Counter<long> ResumeCount { get; } = meter.CreateCounter<long>(FaultMetricNames.IntakeResumes, "{resume}", "Times intake resumed after a pause.");
     }

@@ -7,19 +7,21 @@ using EdgeAgent.Storage.Records;
 namespace EdgeAgent.Storage.Files;
 
 /// <summary>
-/// The answer journal (<see cref="IAnswerJournal"/>) in a memory-mapped ring file. Each answered batch becomes one entry:
-/// a tag, a header (marker, length, first and last sequence) and the batch's records, encoded as the store will record
-/// them; <see cref="Append(IReadOnlyList{Outcome})"/> returns those bytes, and the store's commit takes them (<see cref="ScoredBatch.Journaled"/>)
-/// rather than encoding again. An entry's space is
-/// reused once its last sequence is committed; the ring must hold everything answered and not yet committed, or appending
-/// fails (and the agent, still safe, would score a crashed batch again).
+/// The answer journal (<see cref="IAnswerJournal"/>) in a memory-mapped ring file, allocated on the device up front (a
+/// mapped write can never meet a full disk). Each answered batch becomes one entry: a tag, a header (marker, length, first
+/// and last sequence) and the batch's records, encoded as the store will record them; <see cref="Append(IReadOnlyList{Outcome})"/>
+/// returns those bytes, and LiteDB's commit takes them (<see cref="ScoredBatch.Journaled"/>) rather than encoding again.
+/// <see cref="Flush"/> makes the ring durable (one <c>fdatasync</c> of the file: the dirty pages only), which is what the
+/// record loop acknowledges on. An entry's space is reused only once its last sequence is committed in LiteDB and the
+/// header that no longer points at it is itself on the device, so that after a power cut recovery never starts from
+/// space that was written over.
 /// <para>
 /// The records hold bytes a terminal chooses (its correlation data, its transaction id), so nothing inside an entry may
 /// ever be taken for an entry. Every entry carries an HMAC-SHA256 tag under a random key that <see cref="Reset"/> writes
-/// into the file header (a new key each start; nothing a terminal sends can reach the header), and at start
-/// <see cref="Uncommitted"/> follows the chain from the oldest entry not yet committed (its offset is kept in the header):
-/// each entry where the previous one ended, its first sequence one after the previous one's last. The ring is never
-/// scanned, so bytes inside a record are never read as a header.
+/// into the file header (a new key each start, flushed before any entry under it is acknowledged; nothing a terminal sends
+/// can reach the header), and at start <see cref="Uncommitted"/> follows the chain from the oldest entry not yet in LiteDB
+/// (its offset is kept in the header): each entry where the previous one ended, its first sequence one after the previous
+/// one's last. The ring is never scanned, so bytes inside a record are never read as a header.
 /// </para>
 /// </summary>
 public sealed class MappedAnswerJournal : IAnswerJournal, IDisposable
@@ -54,6 +56,11 @@ public sealed class MappedAnswerJournal : IAnswerJournal, IDisposable
     private readonly byte[] _key = new byte[KeyBytes];
     private long _offset = Start;
     private long _committed;
+
+    private long _flushes;
+
+    /// <summary>A flush failed: the device may have dropped the pages it did not write, so the next flush dirties them again.</summary>
+    private bool _rewrite;
 
     public MappedAnswerJournal(string path, int megabytes)
     {
@@ -114,18 +121,66 @@ public sealed class MappedAnswerJournal : IAnswerJournal, IDisposable
         return result;
     }
 
-    /// <summary>Empties the journal (after what it held has been recorded) and gives it a new key.</summary>
+    /// <summary>
+    /// Empties the journal (once LiteDB has committed everything it held) and gives it a new key, flushed at once: an entry
+    /// acknowledged under the new key must find that key on the device after a power cut. The old entries stay in the ring
+    /// but no longer check under the new key, so they can never be recorded again.
+    /// </summary>
     public void Reset()
     {
         lock (_lock)
         {
-            _file.Span(0, (int)Math.Min(_file.Size, int.MaxValue)).Clear();
             _file.Release(0, _file.Size);
             _live.Clear();
             _offset = Start;
             WriteHeader();
         }
+
+        _file.Flush();
     }
+
+    public bool WaitForRoom(TimeSpan timeout)
+    {
+        lock (_lock)
+        {
+            return Monitor.Wait(_lock, timeout);
+        }
+    }
+
+    public void Flush()
+    {
+        lock (_lock)
+        {
+            if (_rewrite)
+            {
+                Redirty();
+            }
+        }
+
+        try
+        {
+            _file.Flush();
+        }
+        catch (IOException)
+        {
+            lock (_lock)
+            {
+                _rewrite = true;
+            }
+
+            throw;
+        }
+
+        lock (_lock)
+        {
+            _rewrite = false;
+        }
+
+        Interlocked.Increment(ref _flushes);
+    }
+
+    /// <summary>Flushes to the device that succeeded: the acknowledgements' group commits and one per LiteDB commit that released space.</summary>
+    public long Flushes => Interlocked.Read(ref _flushes);
 
     /// <summary>Appends the outcomes of <paramref name="batch"/> (tests, tools).</summary>
     public ReadOnlyMemory<byte> Append(ScoredBatch batch) => Append(batch.Outcomes);
@@ -165,13 +220,40 @@ public sealed class MappedAnswerJournal : IAnswerJournal, IDisposable
     {
         lock (_lock)
         {
-            _committed = Math.Max(_committed, sequence);
-            while (_live.TryPeek(out var entry) && entry.Last <= _committed)
+            if (sequence <= _committed)
             {
-                _live.Dequeue();
+                return;
             }
 
+            _committed = sequence;
             WriteHead();
+        }
+
+        // The header that no longer points at the committed entries goes to the device before their space is reused; until
+        // then appends see the space as taken. Off the acknowledgement path: LiteDB's feed calls this once per group.
+        try
+        {
+            Flush();
+        }
+        catch (IOException)
+        {
+            // Their space stays taken; the next commit's flush releases it (the ring waits meanwhile, it never drops).
+            return;
+        }
+
+        lock (_lock)
+        {
+            var released = false;
+            while (_live.TryPeek(out var entry) && entry.Last <= sequence)
+            {
+                _live.Dequeue();
+                released = true;
+            }
+
+            if (released)
+            {
+                Monitor.PulseAll(_lock);
+            }
         }
     }
 
@@ -207,9 +289,45 @@ public sealed class MappedAnswerJournal : IAnswerJournal, IDisposable
         BinaryPrimitives.WriteUInt32LittleEndian(header, FileMagic);
     }
 
-    /// <summary>Where recovery starts: the oldest entry not yet committed, or where the next one goes. One aligned 8-byte write.</summary>
-    private void WriteHead() =>
-        BinaryPrimitives.WriteInt64LittleEndian(_file.Span(HeadAt, 8), _live.TryPeek(out var oldest) ? oldest.Offset : _offset);
+    /// <summary>Where recovery starts: the oldest entry not yet in LiteDB, or where the next one goes. One aligned 8-byte write.</summary>
+    private void WriteHead()
+    {
+        var head = _offset;
+        foreach (var (offset, _, last) in _live)
+        {
+            // Entries committed in LiteDB whose space is not yet released come first; only a flush's moment is spent here.
+            if (last > _committed)
+            {
+                head = offset;
+                break;
+            }
+        }
+
+        BinaryPrimitives.WriteInt64LittleEndian(_file.Span(HeadAt, 8), head);
+    }
+
+    /// <summary>
+    /// Writes a byte of every page the live entries and the header occupy over itself: after a failed <c>fdatasync</c> the
+    /// kernel may have marked pages clean that never reached the device, and a retried flush would then succeed without them.
+    /// </summary>
+    private void Redirty()
+    {
+        var page = Environment.SystemPageSize;
+        Touch(0, Start);
+        foreach (var (offset, end, _) in _live)
+        {
+            Touch(offset, (int)(end - offset));
+        }
+
+        void Touch(long offset, int length)
+        {
+            for (var at = offset / page * page; at < offset + length; at += page)
+            {
+                var span = _file.Span(Math.Max(at, offset), 1);
+                Volatile.Write(ref span[0], Volatile.Read(ref span[0]));
+            }
+        }
+    }
 
     /// <summary>
     /// When the write position enters a new chunk of the ring, the chunk <see cref="ResidentBehind"/> behind it leaves
@@ -244,8 +362,9 @@ public sealed class MappedAnswerJournal : IAnswerJournal, IDisposable
         {
             if (at < end && offset < at + length)
             {
-                throw new InvalidOperationException(
-                    "The answer journal is full of batches not yet committed (Storage:AnswerJournalMegabytes is too small for the backlog).");
+                // Nothing reserved: the caller waits for LiteDB to catch up and appends again.
+                throw new AnswerJournalFullException(
+                    "The answer journal is full of entries not yet in LiteDB (Storage:AnswerJournalMegabytes is small for the backlog).");
             }
         }
 

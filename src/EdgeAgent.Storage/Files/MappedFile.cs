@@ -4,26 +4,37 @@ namespace EdgeAgent.Storage.Files;
 
 /// <summary>
 /// A fixed-size file mapped into memory, read and written through a pointer. What is written survives the process (the
-/// operating system writes the pages back whenever it likes) but not necessarily a power cut: nothing here flushes, by
-/// design, so writing costs a memory copy and never a system call.
+/// operating system writes the pages back whenever it likes), so writing costs a memory copy and never a system call; it
+/// survives a power cut once <see cref="Flush"/> returns. The file's blocks are allocated up front: a mapped write never
+/// meets a full device (which would end the process with SIGBUS rather than fail a call).
 /// </summary>
 internal sealed unsafe class MappedFile : IDisposable
 {
+    private readonly FileStream _stream;
     private readonly MemoryMappedFile _map;
     private readonly MemoryMappedViewAccessor _view;
     private readonly byte* _pointer;
 
     public MappedFile(string path, long size)
     {
-        using (var file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read))
+        _stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
+        try
         {
-            if (file.Length != size)
+            if (_stream.Length != size)
             {
-                file.SetLength(size);
+                _stream.SetLength(size);
             }
+
+            // Also for a file that exists: one written by an older agent, or copied, may be sparse.
+            Native.Allocate(_stream.SafeFileHandle, size);
+            _map = MemoryMappedFile.CreateFromFile(_stream, null, size, MemoryMappedFileAccess.ReadWrite, HandleInheritability.None, leaveOpen: true);
+        }
+        catch
+        {
+            _stream.Dispose();
+            throw;
         }
 
-        _map = MemoryMappedFile.CreateFromFile(path, FileMode.Open, null, size, MemoryMappedFileAccess.ReadWrite);
         _view = _map.CreateViewAccessor(0, size, MemoryMappedFileAccess.ReadWrite);
         byte* pointer = null;
         _view.SafeMemoryMappedViewHandle.AcquirePointer(ref pointer);
@@ -65,6 +76,12 @@ internal sealed unsafe class MappedFile : IDisposable
         }
     }
 
+    /// <summary>
+    /// Makes everything written so far durable on the device: one <c>fdatasync</c> of the file, which writes back the dirty
+    /// mapped pages (and only those). The blocks are allocated, so no metadata but the pages' own goes with it.
+    /// </summary>
+    public void Flush() => Native.FlushData(_stream.SafeFileHandle);
+
     /// <summary>A pointer-backed memory over the same bytes, for readers that take <see cref="Memory{T}"/>.</summary>
     public Memory<byte> Memory(long offset, int length) => new Window(this, offset, length).Memory;
 
@@ -73,6 +90,7 @@ internal sealed unsafe class MappedFile : IDisposable
         _view.SafeMemoryMappedViewHandle.ReleasePointer();
         _view.Dispose();
         _map.Dispose();
+        _stream.Dispose();
     }
 
     private sealed class Window(MappedFile file, long offset, int length) : System.Buffers.MemoryManager<byte>

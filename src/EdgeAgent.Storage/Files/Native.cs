@@ -14,6 +14,9 @@ internal static partial class Native
     [DllImport("libc", EntryPoint = "fdatasync", SetLastError = true)]
     private static extern int FdataSync(SafeFileHandle fd);
 
+    [DllImport("libc", EntryPoint = "posix_fallocate")]
+    private static extern int PosixFallocate(SafeFileHandle fd, long offset, long length);
+
     [DllImport("libc", EntryPoint = "fsync", SetLastError = true)]
     private static extern int FSync(int fd);
 
@@ -40,6 +43,26 @@ internal static partial class Native
         {
             var errno = Marshal.GetLastPInvokeError();
             throw new IOException($"fdatasync failed: errno {errno}", errno);
+        }
+    }
+
+    /// <summary>
+    /// Allocates the file's blocks for its whole length, so that writing to it (through a mapping, too) can never meet a
+    /// full device: a mapped write to a hole the device cannot fill ends the process with SIGBUS. Throws with the errno
+    /// (<see cref="NoSpace"/> when the device is full) as the exception's HResult.
+    /// </summary>
+    public static void Allocate(SafeFileHandle handle, long length)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        // posix_fallocate returns the error rather than setting errno.
+        var error = PosixFallocate(handle, 0, length);
+        if (error != 0)
+        {
+            throw new IOException($"posix_fallocate of {length} bytes failed: errno {error}", error);
         }
     }
 

@@ -299,7 +299,107 @@ internal sealed class RecordingJournal(List<string> events) : IAnswerJournal
         return default;
     }
 
+    public bool WaitForRoom(TimeSpan timeout) => false;
+
+    public void Flush()
+    {
+    }
+
     public void Committed(long sequence)
     {
+    }
+}
+
+/// <summary>
+/// A journal that takes every batch (a byte of its own per batch, as if encoded) and whose flush the test fails on demand,
+/// as a device answering <c>fdatasync</c> with EIO does. Records "flush" in the events when a flush succeeds.
+/// </summary>
+internal sealed class FlakyJournal(List<string> events) : IAnswerJournal
+{
+    private readonly TaskCompletionSource _failed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private volatile bool _failing;
+
+    /// <summary>Flushes fail while set.</summary>
+    public bool Failing
+    {
+        get => _failing;
+        set => _failing = value;
+    }
+
+    /// <summary>Completes at the first failed flush.</summary>
+    public Task Failed => _failed.Task;
+
+    public long CommittedThrough { get; private set; }
+
+    public ReadOnlyMemory<byte> Append(IReadOnlyList<Outcome> outcomes) => new byte[] { 1 };
+
+    public bool WaitForRoom(TimeSpan timeout) => false;
+
+    public void Flush()
+    {
+        if (_failing)
+        {
+            _failed.TrySetResult();
+            throw new IOException("fdatasync failed: errno 5", 5);
+        }
+
+        lock (events)
+        {
+            events.Add("flush");
+        }
+    }
+
+    public void Committed(long sequence) => CommittedThrough = Math.Max(CommittedThrough, sequence);
+}
+
+/// <summary>
+/// A journal whose ring holds <paramref name="capacity"/> batches not yet in LiteDB, as the mapped ring holds its bytes: full,
+/// it refuses an append (<see cref="AnswerJournalFullException"/>) until LiteDB's commit releases space.
+/// </summary>
+internal sealed class RingJournal(int capacity) : IAnswerJournal
+{
+    private readonly object _lock = new();
+    private readonly Queue<long> _live = new();
+
+    public int Refused { get; private set; }
+
+    public ReadOnlyMemory<byte> Append(IReadOnlyList<Outcome> outcomes)
+    {
+        lock (_lock)
+        {
+            if (_live.Count >= capacity)
+            {
+                Refused++;
+                throw new AnswerJournalFullException("full");
+            }
+
+            _live.Enqueue(outcomes.Max(o => o.Sequence));
+            return new byte[] { 1 };
+        }
+    }
+
+    public bool WaitForRoom(TimeSpan timeout)
+    {
+        lock (_lock)
+        {
+            return Monitor.Wait(_lock, timeout);
+        }
+    }
+
+    public void Flush()
+    {
+    }
+
+    public void Committed(long sequence)
+    {
+        lock (_lock)
+        {
+            while (_live.TryPeek(out var last) && last <= sequence)
+            {
+                _live.Dequeue();
+            }
+
+            Monitor.PulseAll(_lock);
+        }
     }
 }

@@ -228,6 +228,155 @@ public sealed class ScoringPipelineTests
     }
 
     [Fact]
+    public async Task FailedJournalFlush_PausesIntake_AndNothingIsAcknowledgedUntilAFlushSucceeds()
+    {
+        // The journal is the acknowledgement point: a flush the device fails (EIO) holds every acknowledgement, whatever
+        // LiteDB does behind it, and pauses intake, as a failing commit does.
+        var journal = new FlakyJournal(_events) { Failing = true };
+        var pipeline = CreatePipeline(journal: journal, options: new PipelineOptions { RecordIntervalMilliseconds = 600_000, RecordGroupPayments = 1_000 });
+        pipeline.Restore();
+        var run = pipeline.RunAsync(CancellationToken.None);
+        var message = Messages.Create(_events, TestPayments.Json(transactionId: "tx-1"), "tx-1");
+        var paused = new TaskCompletionSource();
+        pipeline.Gate.Changed += reason =>
+        {
+            if (reason is not null)
+            {
+                paused.TrySetResult();
+            }
+        };
+
+        await pipeline.EnqueueAsync(message, CancellationToken.None);
+        await journal.Failed.WaitAsync(TimeSpan.FromSeconds(30));
+        await paused.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.False(pipeline.Gate.IsOpen);
+        Assert.Equal("journal_unavailable", pipeline.Gate.PausedReason);
+        Assert.Contains("answer pos/store-1/t1/responses/r1", Events());
+        Assert.DoesNotContain("ack tx-1", Events());
+        Assert.False(((TestSettlement)message.Settlement).Acknowledged);
+        Assert.Equal(0, _counts.Acknowledged);
+        Assert.True(_counts.PersistFailures > 0);
+
+        journal.Failing = false;
+        await Eventually.TrueAsync(() => ((TestSettlement)message.Settlement).Acknowledged, "acknowledged once a flush succeeds", TimeSpan.FromSeconds(30));
+        Assert.True(pipeline.Gate.IsOpen);
+        await pipeline.CompleteAsync(CancellationToken.None);
+        await run.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(["answer pos/store-1/t1/responses/r1", "flush", "ack tx-1", "commit tx-1"], Events());
+        Assert.Equal(1, _counts.Acknowledged);
+        Assert.Equal(1, _counts.IntakeResumes);
+    }
+
+    [Fact]
+    public async Task WithTheJournal_PaymentsAreAcknowledgedOnItsFlush_AndLiteDbTakesThemInOneGroupBehind()
+    {
+        var journal = new FlakyJournal(_events);
+        var pipeline = CreatePipeline(journal: journal, options: new PipelineOptions { RecordIntervalMilliseconds = 600_000, RecordGroupPayments = 3 });
+        pipeline.Restore();
+        var run = pipeline.RunAsync(CancellationToken.None);
+
+        for (var i = 1; i <= 3; i++)
+        {
+            var message = Messages.Create(_events, TestPayments.Json(transactionId: $"tx-{i}"), $"tx-{i}");
+            await pipeline.EnqueueAsync(message, CancellationToken.None);
+            await Eventually.TrueAsync(() => ((TestSettlement)message.Settlement).Acknowledged, $"tx-{i} acknowledged", TimeSpan.FromSeconds(30));
+            if (i < 3)
+            {
+                // Acknowledged, and not in LiteDB: a group of three is not full, and the interval is long.
+                Assert.Equal(0, _store.Commits);
+                Assert.Equal(i, pipeline.UnrecordedPayments);
+            }
+        }
+
+        // The backlog gives the payments back once LiteDB has them.
+        await Eventually.TrueAsync(() => _store.Commits == 1 && pipeline.UnrecordedPayments == 0, "the third payment fills the group", TimeSpan.FromSeconds(30));
+        Assert.Equal(3, _store.Scored.Count);
+        Assert.Equal(3, journal.CommittedThrough);
+        Assert.Equal(3, _counts.JournalFlushes);
+        await pipeline.CompleteAsync(CancellationToken.None);
+        await run.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(3, _store.Scored.Count);
+        Assert.Equal(3, _counts.Acknowledged);
+    }
+
+    [Fact]
+    public async Task WithTheJournal_AnAcknowledgedPayment_GoesIntoLiteDbWithinTheInterval_WithoutMoreTraffic()
+    {
+        var pipeline = CreatePipeline(journal: new FlakyJournal(_events), options: new PipelineOptions { RecordIntervalMilliseconds = 50, RecordGroupPayments = 1_000 });
+        pipeline.Restore();
+        var run = pipeline.RunAsync(CancellationToken.None);
+        var message = Messages.Create(_events, TestPayments.Json(transactionId: "tx-1"), "tx-1");
+
+        await pipeline.EnqueueAsync(message, CancellationToken.None);
+
+        // One payment, far from a full group: the interval alone brings it into LiteDB, while the pipeline runs on.
+        await Eventually.TrueAsync(() => _store.Scored.Count == 1 && pipeline.UnrecordedPayments == 0, "in LiteDB within the interval", TimeSpan.FromSeconds(30));
+        Assert.True(((TestSettlement)message.Settlement).Acknowledged);
+        await pipeline.CompleteAsync(CancellationToken.None);
+        await run.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
+    public async Task WithTheJournal_AGracefulStop_PutsEverythingAcknowledgedIntoLiteDb()
+    {
+        var pipeline = CreatePipeline(journal: new FlakyJournal(_events), options: new PipelineOptions { RecordIntervalMilliseconds = 600_000, RecordGroupPayments = 1_000 });
+
+        await RunAsync(pipeline,
+            Messages.Create(_events, TestPayments.Json(transactionId: "tx-1"), "tx-1"),
+            Messages.Create(_events, TestPayments.Json(transactionId: "tx-2"), "tx-2"));
+
+        Assert.Equal(2, _store.Scored.Count);
+        Assert.Equal(2, _counts.Acknowledged);
+        Assert.Equal(0, pipeline.UnrecordedPayments);
+    }
+
+    [Fact]
+    public async Task AJournalFullOfEntriesNotYetInLiteDb_MakesScoringWait_NeverDropsOrFails()
+    {
+        // Two batches fill the ring; LiteDB's device holds its commit, so nothing is released until it lets go.
+        var journal = new RingJournal(capacity: 2);
+        var pipeline = CreatePipeline(journal: journal, options: new PipelineOptions { RecordGroupPayments = 1 });
+        pipeline.Restore();
+        var run = pipeline.RunAsync(CancellationToken.None);
+        _store.Device.Reset();
+        var messages = Enumerable.Range(1, 3).Select(i => Messages.Create(_events, TestPayments.Json(transactionId: $"tx-{i}"), $"tx-{i}")).ToArray();
+
+        foreach (var message in messages[..2])
+        {
+            await pipeline.EnqueueAsync(message, CancellationToken.None);
+            await Eventually.TrueAsync(() => ((TestSettlement)message.Settlement).Acknowledged, "acknowledged on the journal's flush", TimeSpan.FromSeconds(30));
+        }
+
+        // The receiving thread runs the scoring loop when it is idle: it is the one that waits, and intake with it.
+        var third = Task.Run(async () => await pipeline.EnqueueAsync(messages[2], CancellationToken.None));
+        await Eventually.TrueAsync(() => _counts.JournalWaits == 1, "scoring waits for room in the journal", TimeSpan.FromSeconds(30));
+        Assert.Equal(2, _publisher.Published.Count);
+        Assert.Equal(2, _counts.Acknowledged);
+        Assert.Empty(_store.Scored);
+
+        _store.Device.Set();
+        await third.WaitAsync(TimeSpan.FromSeconds(30));
+        await Eventually.TrueAsync(() => ((TestSettlement)messages[2].Settlement).Acknowledged, "the third is answered and acknowledged once LiteDB caught up", TimeSpan.FromSeconds(30));
+        await pipeline.CompleteAsync(CancellationToken.None);
+        await run.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.True(journal.Refused > 0);
+        Assert.Equal(3, _publisher.Published.Count);
+        Assert.Equal(3, _counts.Acknowledged);
+        Assert.Equal(["tx-1", "tx-2", "tx-3"], _store.Scored.Select(o => o.TransactionId));
+    }
+
+    private List<string> Events()
+    {
+        lock (_events)
+        {
+            return [.. _events];
+        }
+    }
+
+    [Fact]
     public async Task ModelFailure_AnswersWithTheFallbackDecisionAndNoScore()
     {
         _scorer.Fail = true;

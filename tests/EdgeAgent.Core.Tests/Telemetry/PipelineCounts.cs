@@ -15,7 +15,7 @@ internal sealed class PipelineCounts : IDisposable
         MetricNames.PaymentsReceived, MetricNames.PaymentsScored, MetricNames.PaymentsRejected, MetricNames.RejectionReasons,
         MetricNames.PaymentsDuplicates, MetricNames.MessagesAcknowledged, MetricNames.ModelErrors, MetricNames.PersistFailures,
         FaultMetricNames.DuplicateConflicts, FaultMetricNames.Poison, FaultMetricNames.DeadLettersDropped, FaultMetricNames.IntakePauses,
-        FaultMetricNames.IntakeResumes, FaultMetricNames.RecordWaits,
+        FaultMetricNames.IntakeResumes, FaultMetricNames.RecordWaits, FaultMetricNames.JournalFlushes, FaultMetricNames.JournalWaits,
     ];
 
     private readonly Dictionary<string, MetricCollector<long>> _collectors;
@@ -46,6 +46,10 @@ internal sealed class PipelineCounts : IDisposable
     public long IntakeResumes => Total(FaultMetricNames.IntakeResumes);
 
     public long RecordWaits => Total(FaultMetricNames.RecordWaits);
+
+    public long JournalFlushes => Total(FaultMetricNames.JournalFlushes);
+
+    public long JournalWaits => Total(FaultMetricNames.JournalWaits);
 
     public IReadOnlyDictionary<string, long> IntakePauses => By(FaultMetricNames.IntakePauses, FaultMetricNames.ReasonTag);
 
