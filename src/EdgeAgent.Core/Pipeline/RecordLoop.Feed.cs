@@ -115,10 +115,12 @@ internal sealed partial class RecordLoop
                 }
                 else
                 {
+                    // The clock moves on between Due() and here: what is left of the interval may already be gone.
+                    var left = Interval - time.GetElapsedTime(_oldestQueued);
                     _feedWake = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                     wait = _queued.Count == 0
                         ? _feedWake.Task
-                        : Task.WhenAny(_feedWake.Task, Task.Delay(Interval - time.GetElapsedTime(_oldestQueued), time, cancellationToken));
+                        : Task.WhenAny(_feedWake.Task, Task.Delay(left > TimeSpan.Zero ? left : TimeSpan.Zero, time, cancellationToken));
                 }
             }
 
