@@ -24,9 +24,7 @@ internal sealed partial class RecordLoop
                 metrics.CountJournalFlush();
                 if (failingSince is not null)
                 {
-                    gate.Open();
-                    metrics.CountIntakeResumed();
-                    LogResumed();
+                    Resume();
                 }
 
                 return;
@@ -36,14 +34,7 @@ internal sealed partial class RecordLoop
                 failingSince ??= time.GetTimestamp();
                 var full = ex.HResult == NoSpace;
                 var reason = full ? "disk_full" : "journal_unavailable";
-                if (gate.IsOpen)
-                {
-                    metrics.CountIntakePaused(reason);
-                    LogPaused(reason, ex.Message);
-                }
-
-                gate.Close(reason);
-                metrics.CountPersistFailure();
+                Pause(reason, ex.Message);
                 if (!full && time.GetElapsedTime(failingSince.Value) > TimeSpan.FromSeconds(options.StoreUnavailableGraceSeconds))
                 {
                     throw new InvalidOperationException(
@@ -54,6 +45,26 @@ internal sealed partial class RecordLoop
             backoff ??= new Backoff(TimeSpan.FromMilliseconds(50), MaxRetryDelay, jitter: 0);
             await Task.Delay(backoff.Next(), time, cancellationToken);
         }
+    }
+
+    /// <summary>The device refused the journal or the record: intake waits (logged and counted once a pause), nothing is acknowledged.</summary>
+    private void Pause(string reason, string detail)
+    {
+        if (gate.IsOpen)
+        {
+            metrics.CountIntakePaused(reason);
+            LogPaused(reason, detail);
+        }
+
+        gate.Close(reason);
+        metrics.CountPersistFailure();
+    }
+
+    private void Resume()
+    {
+        gate.Open();
+        metrics.CountIntakeResumed();
+        LogResumed();
     }
 
     /// <summary>errno of a full device.</summary>
@@ -80,9 +91,7 @@ internal sealed partial class RecordLoop
 
                 if (unavailableSince is not null)
                 {
-                    gate.Open();
-                    metrics.CountIntakeResumed();
-                    LogResumed();
+                    Resume();
                 }
 
                 return;
@@ -93,14 +102,7 @@ internal sealed partial class RecordLoop
                 // at the terminal) until the device takes the record again.
                 unavailableSince ??= time.GetTimestamp();
                 var reason = ex.DeviceFull ? "disk_full" : "store_unavailable";
-                if (gate.IsOpen)
-                {
-                    metrics.CountIntakePaused(reason);
-                    LogPaused(reason, ex.Message);
-                }
-
-                gate.Close(reason);
-                metrics.CountPersistFailure();
+                Pause(reason, ex.Message);
                 if (!ex.DeviceFull && time.GetElapsedTime(unavailableSince.Value) > TimeSpan.FromSeconds(options.StoreUnavailableGraceSeconds))
                 {
                     // Not a full disk that frees up: the data folder is gone or unwritable. The agent cannot do its job.
