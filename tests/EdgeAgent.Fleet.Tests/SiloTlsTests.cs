@@ -46,11 +46,29 @@ public sealed class SiloTlsTests(FleetCluster cluster, ITestOutputHelper output)
         Assert.DoesNotContain(hosts, h => h.Key.Endpoint.Port == port && h.Value == SiloStatus.Active);
         Assert.Equal(active, hosts.Count(h => h.Value == SiloStatus.Active));
 
-        // The cluster still serves: a card written through one silo's gateway is read back.
+        // The cluster still serves: a card written through one silo's gateway is read back. A call may time out while the
+        // membership settles after the refused join on busy cores; it is sent again as an agent would, and the grain
+        // counts each payment once whatever the number of tries.
         var card = "tok-tls-" + Guid.NewGuid().ToString("N");
         var batch = TestPayments.Generate(new Random(3), [card], ["store-a"], perCardPerStore: 2, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
-        var result = await cluster.Client.GetGrain<ICardProfileGrain>(card).RecordAsync("store-a", [.. batch.Select(p => p.Delta)]);
-        Assert.Equal(2, result.Accepted);
+        var accepted = 0;
+        var attempts = 0;
+        for (var attempt = 1; ; attempt++)
+        {
+            attempts = attempt;
+            try
+            {
+                accepted += (await cluster.Client.GetGrain<ICardProfileGrain>(card).RecordAsync("store-a", [.. batch.Select(p => p.Delta)])).Accepted;
+                break;
+            }
+            catch (TimeoutException ex) when (attempt < 6)
+            {
+                output.WriteLine($"write {attempt} timed out: {ex.Message}");
+            }
+        }
+
+        // Written once, the two payments are new; written again, a try that timed out may have taken them already.
+        Assert.InRange(accepted, attempts == 1 ? 2 : 0, 2);
         Assert.Equal(2, (await cluster.Client.GetGrain<ICardProfileGrain>(card).ReadExcludingAsync("store-none")).Payments.Count);
     }
 
