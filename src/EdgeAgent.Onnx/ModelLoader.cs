@@ -18,6 +18,9 @@ public static class ModelLoader
     /// <summary>Card files end with this suffix; the model name is the file name without it.</summary>
     public const string CardSuffix = ".card.json";
 
+    /// <summary>ONNX Runtime's native library, as it is named in every package and image the agent ships with.</summary>
+    public const string OnnxRuntimeLibrary = "libonnxruntime.so";
+
     /// <summary>Resolves the models folder: absolute as given, else next to the agent if present there, else from the working folder.</summary>
     public static string ResolveModelsPath(string configured) => ResolvePath(configured);
 
@@ -123,8 +126,10 @@ public static class ModelLoader
             throw new ModelLoadException(model, $"the warm-up run failed ({ex.Message})", ex);
         }
 
-        // What building the session and the warm-up freed stays resident in the C heap until it is handed back.
+        // What building the session and the warm-up freed stays resident in the C heap until it is handed back; the
+        // library code that only building a session runs stays resident until it is let go.
         NativeHeap.ReturnFreePages();
+        NativeLibraryCode.ReleaseResident(OnnxRuntimeLibrary);
         return scorer;
     }
 
