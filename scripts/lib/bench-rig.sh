@@ -62,8 +62,8 @@ warm_agent() {
 # load REPORT [loadgen settings...]: one measured run; REPORT gets the load generator's JSON report plus the
 # agent's CPU seconds and allocated bytes during the run (its runtime's own counters, read before and after), and the
 # stage durations of the run alone (stageWindowMs: the /metrics histogram buckets read before and after, so the warm-up
-# is left out; p50 and p99 interpolated within a bucket, good to a bucket's width: 0.25 ms up to 1 ms, 5 to 10 ms, 10 to
-# 25 ms, then wider).
+# is left out; p50 and p99 interpolated within a bucket, good to a bucket's width: 25 to 250 µs below 1 ms, 2.5 ms between
+# 5 and 10 ms, then 10 to 25, 25 to 50 ms and wider).
 load() {
   local report=$1; shift
   local before after
