@@ -178,6 +178,20 @@ for name, mode in [(n, m) for m in ["run", "run-stall"] for n in ["open-1000", "
         values = [x["latencyMs"][stage] for x in st if stage in x["latencyMs"]]
         cells.append(f"{med([v['p50'] for v in values]):.3f} / {med([v['p99'] for v in values]):.3f}" if values else "-")
     print(f"| {name} | " + " | ".join(cells) + f" | {med([x['payments']['averageBatch'] for x in st]):.2f} |")
+window_stages = ["answer", "commit_wait", "persist", "request", "acknowledge"]
+print("\nThe same stages over the measured run alone (ms, p50 / p99, medians over rounds; from /metrics read before and after it,\n"
+      "interpolated within its buckets):\n")
+print("| scenario | " + " | ".join(window_stages) + " |")
+print("| --- | " + " | ".join("---:" for _ in window_stages) + " |")
+for name, mode in [(n, m) for m in ["run", "run-shm", "run-stall"] for n in ["open-1000", "open-5000", "closed-32"]]:
+    r = [x for x in runs(name, mode) if "stageWindowMs" in x]
+    if not r: continue
+    label = name + {"run": "", "run-shm": " (data in memory)", "run-stall": " (stalling device)"}[mode]
+    cells = []
+    for stage in window_stages:
+        values = [x["stageWindowMs"][stage] for x in r if stage in x["stageWindowMs"]]
+        cells.append(f"{med([v['p50'] for v in values]):.3f} / {med([v['p99'] for v in values]):.3f}" if values else "-")
+    print(f"| {label} | " + " | ".join(cells) + " |")
 print("\nResources at the end of each scenario (medians over rounds):\n")
 print("| scenario | agent | working set MiB | managed heap MiB | gen0 / gen1 / gen2 GCs | GC pause ms |")
 print("| --- | --- | ---: | ---: | ---: | ---: |")

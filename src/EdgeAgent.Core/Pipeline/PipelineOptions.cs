@@ -25,9 +25,10 @@ public sealed class PipelineOptions : IValidatableObject
     public int MaxCommitBatch { get; set; } = 512;
 
     /// <summary>
-    /// How long, in milliseconds, a commit not yet full when it starts waits for more outcomes to join it. Answers go out before
-    /// the commit, so with an external broker this delays only acknowledgements, and it turns many small commits
-    /// into few larger ones (9 % less CPU and a lower median at 1,000 payments/s, see docs/benchmarks.md). The
+    /// How long, in milliseconds, a group of acknowledgements not yet full waits for more outcomes to join its flush, counted
+    /// from when its oldest outcome was answered: a group that already waited that long behind the previous flush goes to
+    /// the device at once. Answers go out before the flush, so with an external broker this delays only acknowledgements,
+    /// and it turns many small flushes into few larger ones (see docs/benchmarks.md). The
     /// embedded broker holds each terminal's next payment until the previous one is acknowledged, so there it
     /// would cost throughput. Unset (default): 2 with an external broker, 0 with the embedded one.
     /// </summary>

@@ -165,22 +165,49 @@ internal sealed partial class RecordLoop(
     }
 
     /// <summary>
-    /// Takes what is queued and, when the group is not full, waits out <see cref="PipelineOptions.CommitDelayMilliseconds"/>
-    /// and takes what came meanwhile. Answers are already out, so the wait delays only acknowledgements, and it saves most
-    /// commits (and their flushes to the device) at moderate rates. A plain delay rather than a wait for more that a timer
-    /// cancels: the cancelled wait ends in an exception, thrown and caught at every commit of a light load.
+    /// Takes what is queued and, when the group is not full, waits out what is left of
+    /// <see cref="PipelineOptions.CommitDelayMilliseconds"/> since its oldest batch was answered, and takes what came meanwhile.
+    /// Answers are already out, so the wait delays only acknowledgements, and it saves most flushes of the device at moderate
+    /// rates. Counted from the answer, not from when this loop took the batch: a batch that already waited through the
+    /// previous group's flush has had its window, so a slow flush is never followed by a full delay on top of it (an
+    /// acknowledgement waits for the window or the rest of the flush before its own, whichever is longer, then its own).
+    /// A plain delay rather than a wait for more that a timer cancels: the cancelled wait ends in an exception, thrown and
+    /// caught at every commit of a light load.
     /// </summary>
     private async Task GatherAsync(CancellationToken cancellationToken)
     {
         var outcomes = TakeQueued(0);
         var delay = options.CommitDelayMilliseconds ?? 0;
-        if (delay <= 0 || outcomes >= options.MaxCommitBatch)
+        if (delay <= 0 || outcomes >= options.MaxCommitBatch || OldestAnswered() is not { } oldest)
         {
             return;
         }
 
-        await Task.Delay(TimeSpan.FromMilliseconds(delay), time, cancellationToken);
+        var left = TimeSpan.FromMilliseconds(delay) - time.GetElapsedTime(oldest);
+        if (left < MinimumWait)
+        {
+            return;
+        }
+
+        await Task.Delay(left, time, cancellationToken);
         TakeQueued(outcomes);
+    }
+
+    /// <summary>Less than this left of the window is not worth a timer's wake-up: the group goes as it is.</summary>
+    private static readonly TimeSpan MinimumWait = TimeSpan.FromMilliseconds(0.1);
+
+    /// <summary>When the oldest answered batch of the group was answered; null when the group holds no outcome.</summary>
+    private long? OldestAnswered()
+    {
+        foreach (var batch in _pending)
+        {
+            if (batch.Outcomes.Count > 0)
+            {
+                return batch.Outcomes[0].AnsweredTimestamp;
+            }
+        }
+
+        return null;
     }
 
     private int TakeQueued(int outcomes)

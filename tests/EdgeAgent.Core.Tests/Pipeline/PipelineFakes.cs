@@ -353,6 +353,42 @@ internal sealed class FlakyJournal(List<string> events) : IAnswerJournal
 }
 
 /// <summary>
+/// A journal that takes every batch and whose flush the test holds, as a device whose <c>fdatasync</c> stalls: the flush
+/// waits while <see cref="Hold"/> is set, and <see cref="Flushing"/> completes once one has started.
+/// </summary>
+internal sealed class HeldJournal : IAnswerJournal, IDisposable
+{
+    private readonly ManualResetEventSlim _open = new(true);
+    private readonly TaskCompletionSource _flushing = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes when a flush has started.</summary>
+    public Task Flushing => _flushing.Task;
+
+    public int Flushes { get; private set; }
+
+    public void Hold() => _open.Reset();
+
+    public void Release() => _open.Set();
+
+    public ReadOnlyMemory<byte> Append(IReadOnlyList<Outcome> outcomes) => new byte[] { 1 };
+
+    public bool WaitForRoom(TimeSpan timeout) => false;
+
+    public void Flush()
+    {
+        _flushing.TrySetResult();
+        _open.Wait(TimeSpan.FromSeconds(60));
+        Flushes++;
+    }
+
+    public void Committed(long sequence)
+    {
+    }
+
+    public void Dispose() => _open.Dispose();
+}
+
+/// <summary>
 /// A journal whose ring holds <paramref name="capacity"/> batches not yet in LiteDB, as the mapped ring holds its bytes: full,
 /// it refuses an append (<see cref="AnswerJournalFullException"/>) until LiteDB's commit releases space.
 /// </summary>

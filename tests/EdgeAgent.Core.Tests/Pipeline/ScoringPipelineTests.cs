@@ -302,6 +302,43 @@ public sealed class ScoringPipelineTests
     }
 
     [Fact]
+    public async Task CommitWindow_IsCountedFromTheAnswer_SoAPaymentThatWaitedThroughASlowFlushIsNotDelayedAgain()
+    {
+        // The clock moves only when the test moves it: a wait for the window that should not happen never ends.
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        using var journal = new HeldJournal();
+        var pipeline = CreatePipeline(journal: journal, time: time,
+            options: new PipelineOptions { CommitDelayMilliseconds = 5, RecordIntervalMilliseconds = 600_000, RecordGroupPayments = 1_000 });
+        pipeline.Restore();
+        var run = pipeline.RunAsync(CancellationToken.None);
+        var first = Messages.Create(_events, TestPayments.Json(transactionId: "tx-1"), "tx-1", receivedTimestamp: time.GetTimestamp());
+        var second = Messages.Create(_events, TestPayments.Json(transactionId: "tx-2"), "tx-2", receivedTimestamp: time.GetTimestamp());
+
+        // The first payment's group waits out its window, then its flush stalls.
+        // (The clock is moved until the flush starts: the loop may take its timer just after a move.)
+        journal.Hold();
+        await pipeline.EnqueueAsync(first, CancellationToken.None);
+        await Eventually.TrueAsync(() =>
+        {
+            time.Advance(TimeSpan.FromMilliseconds(5));
+            return journal.Flushing.IsCompleted;
+        }, "the first group's flush started", TimeSpan.FromSeconds(30));
+
+        // The second is answered during the stall, which outlasts the window; once the flush ends, the second goes to the
+        // device at once: its window passed while it waited, and the clock does not move again.
+        await pipeline.EnqueueAsync(second, CancellationToken.None);
+        time.Advance(TimeSpan.FromMilliseconds(6));
+        journal.Release();
+        await Eventually.TrueAsync(() => ((TestSettlement)second.Settlement).Acknowledged, "tx-2 acknowledged without another window", TimeSpan.FromSeconds(30));
+
+        Assert.True(((TestSettlement)first.Settlement).Acknowledged);
+        Assert.Equal(2, journal.Flushes);
+        await pipeline.CompleteAsync(CancellationToken.None);
+        await run.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(2, _counts.Acknowledged);
+    }
+
+    [Fact]
     public async Task WithTheJournal_AnAcknowledgedPayment_GoesIntoLiteDbWithinTheInterval_WithoutMoreTraffic()
     {
         var pipeline = CreatePipeline(journal: new FlakyJournal(_events), options: new PipelineOptions { RecordIntervalMilliseconds = 50, RecordGroupPayments = 1_000 });
