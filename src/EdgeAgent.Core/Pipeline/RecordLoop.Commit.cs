@@ -50,6 +50,8 @@ internal sealed partial class RecordLoop
     /// <summary>The device refused the journal or the record: intake waits (logged and counted once a pause), nothing is acknowledged.</summary>
     private void Pause(string reason, string detail)
     {
+        // Counted before the gate closes: whatever watches the gate finds the failure already in the metrics.
+        metrics.CountPersistFailure();
         if (gate.IsOpen)
         {
             metrics.CountIntakePaused(reason);
@@ -57,14 +59,13 @@ internal sealed partial class RecordLoop
         }
 
         gate.Close(reason);
-        metrics.CountPersistFailure();
     }
 
     private void Resume()
     {
-        gate.Open();
         metrics.CountIntakeResumed();
         LogResumed();
+        gate.Open();
     }
 
     /// <summary>errno of a full device.</summary>
