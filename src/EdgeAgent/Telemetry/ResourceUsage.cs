@@ -29,14 +29,15 @@ public sealed record ResourceUsage(
             ThreadPool.ThreadCount,
             // Every byte allocated since start, all threads: the difference over a run divided by its payments is what one costs.
             GC.GetTotalAllocatedBytes(precise: false),
-            Gen0Budget());
+            Gen0Budget);
     }
 
     /// <summary>
     /// The most the GC lets be allocated between two gen0 collections, as the running GC settled it (the agent's
     /// runtime settings, else what the runtime derived from the processor's cache). It bounds the garbage the youngest
-    /// generation holds between collections, a large part of what the heap commits beyond what is live.
+    /// generation holds between collections, a large part of what the heap commits beyond what is live. Settled when the
+    /// runtime starts, so read once.
     /// </summary>
-    private static long Gen0Budget() =>
+    private static readonly long Gen0Budget =
         GC.GetConfigurationVariables().TryGetValue("GCGen0MaxBudget", out var value) ? Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture) : 0;
 }
