@@ -43,7 +43,7 @@ count=$((RATE * SECONDS_))
   --duration "$(printf '00:00:%02d:%02d' $(((SECONDS_ - 2) / 60)) $(((SECONDS_ - 2) % 60)))" > /dev/null 2>&1 &
 counters_pid=$!
 before=$(resources)
-$SIMULATOR loadgen --Load:Port="$MQTT_PORT" --Load:ProgressSeconds=0 --Load:AnswerTimeoutSeconds=30 --Load:Mode=Open \
+$SIMULATOR loadgen --Load:Port="$MQTT_PORT" --Load:ProgressSeconds=0 --Load:AnswerTimeoutSeconds=30 --Load:Offset="${WARMED:-0}" --Load:Mode=Open \
   --Load:Rate="$RATE" --Load:Count="$count" --Load:Warmup=0 --Load:ReportFile="$OUT/load.json" > "$OUT/load.log" 2>&1 &
 load_pid=$!
 # Near the end of the load: what is resident while it runs.

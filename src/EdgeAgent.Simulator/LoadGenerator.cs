@@ -50,11 +50,13 @@ public sealed class LoadGenerator
     /// </summary>
     public string SampleTransactionId(int sequence)
     {
-        var cycle = sequence / _sample.Records.Count;
-        var record = _sample.Records[sequence % _sample.Records.Count];
+        var (record, cycle, _) = Replayed(sequence);
         var id = string.Concat(Sparkov.SparkovMapping.StoreId(record.Merchant), "/", record.TransactionNumber);
         return cycle == 0 ? id : string.Create(CultureInfo.InvariantCulture, $"{id}-c{cycle}");
     }
+
+    /// <summary>The sample's payment that payment <paramref name="i"/> of this run replays (<see cref="LoadOptions.Offset"/> on), which replay of the sample it is in, and when it pays.</summary>
+    private (Sparkov.SparkovRecord Record, int Cycle, DateTimeOffset Time) Replayed(int i) => _sample.Replay((long)_options.Offset + i);
 
     public async Task<LoadReport> RunAsync(CancellationToken cancellationToken)
     {
@@ -165,20 +167,21 @@ public sealed class LoadGenerator
     /// <summary>Publishes payment <paramref name="i"/>; the task completes with its PUBACK (a failure is counted, never thrown).</summary>
     private Task Send(SimulatedTerminal terminal, int i, CancellationToken cancellationToken)
     {
-        var record = _sample.Records[i % _sample.Records.Count];
-        var cycle = i / _sample.Records.Count;
+        var (record, _, time) = Replayed(i);
         var transactionId = _options.FreshIds
             // Letters between the parts: digits joined by dashes could add up to a run the agent takes for a card number.
             ? string.Create(CultureInfo.InvariantCulture, $"{record.TransactionNumber}-r{_runId}n{i}")
             : record.TransactionNumber;
 
-        // Each replay of the sample pays with other cards, so a long run keeps card histories as long as the
-        // sample's own (a few payments a day) instead of piling every cycle onto the same forty cards.
-        var pan = cycle == 0 ? record.CardNumber : SyntheticCards.Variant(record.CardNumber, cycle);
+        // Each replay of the sample comes after the one before it, whole days later (the span the sample covers), with the
+        // same cards at the same times of day: a card's history runs on as it would in a store, at the sample's own pace.
+        var at = _options.StampNow
+            ? DateTimeOffset.FromUnixTimeMilliseconds(TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds())
+            : time;
         Task publish;
         try
         {
-            publish = terminal.PublishAsync(PaymentSample.Topic(record, _options.TopicRoot), PaymentSample.Payload(record, transactionId, pan, _options.StampNow ? DateTimeOffset.FromUnixTimeMilliseconds(TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds()) : null), i, cancellationToken);
+            publish = terminal.PublishAsync(PaymentSample.Topic(record, _options.TopicRoot), PaymentSample.Payload(record, transactionId, at: at), i, cancellationToken);
         }
         catch (MQTTnet.Exceptions.MqttCommunicationException)
         {
@@ -227,7 +230,7 @@ public sealed class LoadGenerator
         else if (answer.Decision is { } decision)
         {
             _decisions.AddOrUpdate(decision, 1, static (_, n) => n + 1);
-            var record = _sample.Records[(int)(sequence % _sample.Records.Count)];
+            var (record, _, _) = Replayed((int)sequence);
             if (record.IsFraud && decision is "review" or "decline")
             {
                 Interlocked.Increment(ref _fraudCaught);
@@ -289,7 +292,7 @@ public sealed class LoadGenerator
         for (var i = _warmup; i < total; i++)
         {
             answered += _answered[i];
-            if (_sample.Records[i % _sample.Records.Count].IsFraud)
+            if (Replayed(i).Record.IsFraud)
             {
                 fraud++;
             }

@@ -37,7 +37,7 @@ public sealed class LoadOptions
     [Range(1, 1000)]
     public int Terminals { get; set; } = 4;
 
-    /// <summary>Payments to send; 0 (default) sends the sample once. Beyond the sample's size it is replayed with fresh ids.</summary>
+    /// <summary>Payments to send; 0 (default) sends the sample once. Beyond the sample's size it is replayed (<see cref="PaymentSample.Replay"/>) with fresh ids.</summary>
     [Range(0, 100_000_000)]
     public int Count { get; set; }
 
@@ -60,6 +60,15 @@ public sealed class LoadOptions
     /// replaying the same ids would only measure duplicate answers. Off, the sample's own ids are sent.
     /// </summary>
     public bool FreshIds { get; set; } = true;
+
+    /// <summary>
+    /// Where in the sample the replay starts: payment <c>i</c> of this run is the sample's payment <c>Offset + i</c>
+    /// (beyond the sample's end, its next replay: <see cref="PaymentSample.Replay"/>). Default 0. A run that follows a warm-up against
+    /// the same agent starts where the warm-up stopped, so its cards arrive with the history a store holds for them
+    /// (the benchmark's measured runs start at 10,000, after <c>warm_agent</c>'s 10,000).
+    /// </summary>
+    [Range(0, 100_000_000)]
+    public int Offset { get; set; }
 
     /// <summary>
     /// Stamp every payment with its send time (to the millisecond) instead of the sample's own time. Default false. A

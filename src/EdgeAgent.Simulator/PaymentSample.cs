@@ -10,9 +10,13 @@ namespace EdgeAgent.Simulator;
 /// </summary>
 public sealed class PaymentSample
 {
+    /// <summary>How much later each replay pays than the one before: the whole days from the sample's first payment to its last.</summary>
+    private readonly long _cycleSeconds;
+
     private PaymentSample(IReadOnlyList<SparkovRecord> records)
     {
         Records = records;
+        _cycleSeconds = CycleSeconds(records);
     }
 
     /// <summary>
@@ -28,6 +32,31 @@ public sealed class PaymentSample
     public static DateTimeOffset BundledMeasureFrom { get; } = new(2023, 12, 1, 0, 0, 0, TimeSpan.Zero);
 
     public IReadOnlyList<SparkovRecord> Records { get; }
+
+    /// <summary>
+    /// Payment <paramref name="index"/> of the sample replayed without end: within the sample, its own payment and time;
+    /// beyond it, the sample again, each replay whole days after the one before (the days the sample covers), with the
+    /// same cards at the same times of day, so a card's history runs on at the sample's own pace instead of starting over.
+    /// </summary>
+    public (SparkovRecord Record, int Cycle, DateTimeOffset Time) Replay(long index)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        var record = Records[(int)(index % Records.Count)];
+        var cycle = (int)(index / Records.Count);
+        return (record, cycle, DateTimeOffset.FromUnixTimeSeconds(record.UnixTime + (cycle * _cycleSeconds)));
+    }
+
+    private static long CycleSeconds(IReadOnlyList<SparkovRecord> records)
+    {
+        const long day = 86_400;
+        if (records.Count == 0)
+        {
+            return day;
+        }
+
+        var (first, last) = (records.Min(r => r.UnixTime), records.Max(r => r.UnixTime));
+        return (((last - first) / day) + 1) * day;
+    }
 
     /// <summary>
     /// Reads a sample, with its transaction ids made fit for the contract. The simulated data repeats ids (other payments

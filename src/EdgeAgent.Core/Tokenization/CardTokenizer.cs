@@ -67,19 +67,54 @@ public sealed class CardTokenizer
     public string? PreviousFingerprint { get; }
 
     /// <summary>Tokenizes the ASCII digits of a card number. The caller clears its copy of the digits.</summary>
-    public string Tokenize(ReadOnlySpan<byte> panDigits) => Token(_key, _prefix, panDigits);
+    public string Tokenize(ReadOnlySpan<byte> panDigits) => Token(Keyed().Current, _prefix, panDigits);
 
     /// <summary>
     /// The card's token under the current key and, during a rotation, under the previous one, from the same digits
     /// (the caller reads and clears them once). <see cref="CardTokens.Previous"/> is null without a previous key.
     /// </summary>
-    public CardTokens TokenizeWithPrevious(ReadOnlySpan<byte> panDigits) =>
-        new(Token(_key, _prefix, panDigits), _previousKey is null ? null : Token(_previousKey, _previousPrefix!, panDigits));
+    public CardTokens TokenizeWithPrevious(ReadOnlySpan<byte> panDigits)
+    {
+        var keyed = Keyed();
+        return new(Token(keyed.Current, _prefix, panDigits), keyed.Previous is null ? null : Token(keyed.Previous, _previousPrefix!, panDigits));
+    }
 
-    private static string Token(byte[] key, string prefix, ReadOnlySpan<byte> panDigits)
+    /// <summary>
+    /// This thread's HMAC contexts for this tokenizer's keys, made on its first card: a one-shot HMAC sets up the key and
+    /// looks the algorithm up in OpenSSL at every call, a kept context only resets. One tokenizer at a time per thread (a
+    /// rotation's new tokenizer replaces the contexts of the old one on the thread's next card).
+    /// </summary>
+    private KeyedHashes Keyed()
+    {
+        var keyed = t_keyed;
+        if (keyed?.Owner == this)
+        {
+            return keyed;
+        }
+
+        keyed?.Dispose();
+        return t_keyed = new KeyedHashes(this,
+            IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, _key),
+            _previousKey is null ? null : IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, _previousKey));
+    }
+
+    [ThreadStatic]
+    private static KeyedHashes? t_keyed;
+
+    private sealed record KeyedHashes(CardTokenizer Owner, IncrementalHash Current, IncrementalHash? Previous) : IDisposable
+    {
+        public void Dispose()
+        {
+            Current.Dispose();
+            Previous?.Dispose();
+        }
+    }
+
+    private static string Token(IncrementalHash hmac, string prefix, ReadOnlySpan<byte> panDigits)
     {
         Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
-        HMACSHA256.HashData(key, panDigits, mac);
+        hmac.AppendData(panDigits);
+        hmac.GetHashAndReset(mac);
         Span<char> token = stackalloc char[prefix.Length + Base64Url.GetEncodedLength(TokenHashBytes)];
         prefix.CopyTo(token);
         Base64Url.EncodeToChars(mac[..TokenHashBytes], token[prefix.Length..]);

@@ -34,4 +34,35 @@ public sealed class CardTokenizerTests
         Assert.Throws<ArgumentException>(() => new CardTokenizer(Key, "has.dot"));
         Assert.Throws<ArgumentException>(() => new CardTokenizer(Key, ""));
     }
+
+    [Fact]
+    public void Tokenize_KeptContexts_GiveTheOneShotHmac_ForEveryCardOnEveryThread_AndFollowANewTokenizer()
+    {
+        // Each thread keeps its HMAC contexts between cards: a context not reset, or shared between threads, or kept for
+        // an earlier tokenizer, gives a token other than the one-shot HMAC of the card's digits.
+        var other = Key.Select(b => (byte)(b ^ 0x5A)).ToArray();
+        var first = new CardTokenizer(Key, "k1");
+        var rotated = new CardTokenizer(other, "k2", Key, "k1");
+        static string Expected(byte[] key, string id, byte[] pan) =>
+            id + "." + Convert.ToBase64String(HMACSHA256.HashData(key, pan)[..18]).Replace('+', '-').Replace('/', '_');
+
+        var mismatches = 0;
+        Parallel.For(0, 4, _ =>
+        {
+            for (var i = 0; i < 500; i++)
+            {
+                var pan = Encoding.ASCII.GetBytes((4000000000000000L + (i * 7919L)).ToString(System.Globalization.CultureInfo.InvariantCulture));
+                var tokens = rotated.TokenizeWithPrevious(pan);
+                if (first.Tokenize(pan) != Expected(Key, "k1", pan)
+                    || tokens.Current != Expected(other, "k2", pan)
+                    || tokens.Previous != Expected(Key, "k1", pan)
+                    || rotated.Tokenize(pan) != Expected(other, "k2", pan))
+                {
+                    Interlocked.Increment(ref mismatches);
+                }
+            }
+        });
+
+        Assert.Equal(0, mismatches);
+    }
 }
