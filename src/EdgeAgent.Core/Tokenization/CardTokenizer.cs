@@ -86,20 +86,20 @@ public sealed class CardTokenizer
     /// </summary>
     private KeyedHashes Keyed()
     {
-        var keyed = t_keyed;
+        var keyed = _keyed;
         if (keyed?.Owner == this)
         {
             return keyed;
         }
 
         keyed?.Dispose();
-        return t_keyed = new KeyedHashes(this,
+        return _keyed = new KeyedHashes(this,
             IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, _key),
             _previousKey is null ? null : IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, _previousKey));
     }
 
     [ThreadStatic]
-    private static KeyedHashes? t_keyed;
+    private static KeyedHashes? _keyed;
 
     private sealed record KeyedHashes(CardTokenizer Owner, IncrementalHash Current, IncrementalHash? Previous) : IDisposable
     {
