@@ -79,6 +79,7 @@ public static class FleetHost
                 silo.UseTls(tls.Certificate, tls.Configure);
             }
 
+            silo.Services.Configure<Orleans.Serialization.ExceptionSerializationOptions>(FleetWire.Exceptions);
             silo.UseRedisClustering(o => o.ConfigurationOptions = RedisOptions(fleet.RedisConnectionString));
             silo.AddRedisGrainStorage(FleetStorage.Name, o => o.ConfigurationOptions = RedisOptions(fleet.RedisConnectionString));
         });

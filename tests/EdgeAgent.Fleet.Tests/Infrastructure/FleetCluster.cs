@@ -59,6 +59,7 @@ public sealed class FleetCluster : IAsyncLifetime
                 o.ServiceId = "edgeagent-fleet-test";
             });
             c.UseRedisClustering(_redis.ConnectionString);
+            c.Services.Configure<Orleans.Serialization.ExceptionSerializationOptions>(Hosting.FleetWire.Exceptions);
             var (certificate, key) = _certificates.Issue("client");
             var tls = Hosting.SiloTls.Load(certificate, key, _certificates.AuthorityFile);
             c.UseTls(tls.Certificate, tls.Configure);
