@@ -22,7 +22,7 @@ cd "$(dirname "$0")/.."
 ROUNDS=${ROUNDS:-3}
 COLD=${COLD:-1}
 STALL=${STALL:-0}
-MODES="echo run"
+MODES=${MODES:-echo run}
 if [ "$STALL" = only ]; then MODES=echo; SHM=0; COLD=0; fi
 OUT=${OUT:-artifacts/benchmark}
 mkdir -p "$OUT"

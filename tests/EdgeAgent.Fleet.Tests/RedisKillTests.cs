@@ -32,7 +32,7 @@ public sealed class RedisKillTests(FleetCluster cluster, ITestOutputHelper outpu
         var cards = stream.Cards;
 
         // Every activation dropped, so each profile below is what Redis holds, not what a silo kept in memory.
-        await cluster.Client.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+        await UntilRedisServesAsync("dropping every activation", () => cluster.Client.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero));
         foreach (var card in cards)
         {
             var profile = await ReadAsync(card);
@@ -68,16 +68,28 @@ public sealed class RedisKillTests(FleetCluster cluster, ITestOutputHelper outpu
     /// </summary>
     private async Task<CardProfile> ReadAsync(string card)
     {
+        CardProfile? profile = null;
+        await UntilRedisServesAsync($"read of {card}", async () => profile = await cluster.Client.GetGrain<ICardProfileGrain>(card).ReadExcludingAsync("store-none"));
+        return profile!;
+    }
+
+    /// <summary>
+    /// A call through the cluster after Redis came back, tried again for up to 60 s while a silo's connection to Redis has
+    /// not (the failure reaches the test as Redis's own exception: <c>FleetWire</c>).
+    /// </summary>
+    private async Task UntilRedisServesAsync(string what, Func<Task> call)
+    {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         while (true)
         {
             try
             {
-                return await cluster.Client.GetGrain<ICardProfileGrain>(card).ReadExcludingAsync("store-none");
+                await call();
+                return;
             }
             catch (Exception ex) when (DateTime.UtcNow < deadline)
             {
-                output.WriteLine($"read of {card} failed, tried again: {ex.GetType().Name}");
+                output.WriteLine($"{what} failed, tried again: {ex.GetType().Name}: {ex.Message}");
                 await Task.Delay(500);
             }
         }
