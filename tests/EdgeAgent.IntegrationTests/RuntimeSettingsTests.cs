@@ -42,4 +42,13 @@ public sealed class RuntimeSettingsTests : IDisposable
         Assert.Equal(6 * 1024 * 1024, configured);
         Assert.Equal(configured, status.GetProperty("resources").GetProperty("gen0BudgetBytes").GetInt64());
     }
+
+    [Fact]
+    public void TheAgent_ShipsWithoutProfileGuidedRecompilation()
+    {
+        // The runtime reads it from the agent's runtimeconfig at start (DOTNET_TieredPGO overrides it).
+        using var runtimeConfig = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "EdgeAgent.runtimeconfig.json")));
+        var properties = runtimeConfig.RootElement.GetProperty("runtimeOptions").GetProperty("configProperties");
+        Assert.False(properties.GetProperty("System.Runtime.TieredPGO").GetBoolean());
+    }
 }
