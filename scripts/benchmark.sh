@@ -165,6 +165,13 @@ for name, t, p50, p99, cpu_ratio, alloc_ratio in ratios:
     print(f"| {name} | {t:.2f} | {p50:.2f} | {p99:.2f} | {cpu_ratio:.2f} | {alloc_ratio:.2f} |")
 
 def statuses(name, mode): return rounds_of(f"status-{name}-{mode}")
+def stage_cells(records, key, names):
+    """Each stage's p50 / p99, medians over rounds, from records[...][key][stage]."""
+    cells = []
+    for stage in names:
+        values = [x[key][stage] for x in records if stage in x[key]]
+        cells.append(f"{med([v['p50'] for v in values]):.3f} / {med([v['p99'] for v in values]):.3f}" if values else "-")
+    return cells
 stages = ["queue", "compute_input", "compute_infer", "answer", "commit_wait", "persist", "request", "acknowledge"]
 print("\nStage latencies inside the full agent, from its /status (ms, p50 / p99, medians over rounds; the unrecorded warm-up included):\n")
 print("| scenario | " + " | ".join(stages) + " | avg batch |")
@@ -173,11 +180,7 @@ for name, mode in [(n, m) for m in ["run", "run-stall"] for n in ["open-1000", "
     st = statuses(name, mode)
     if not st: continue
     if mode == "run-stall": name += " (stalling device)"
-    cells = []
-    for stage in stages:
-        values = [x["latencyMs"][stage] for x in st if stage in x["latencyMs"]]
-        cells.append(f"{med([v['p50'] for v in values]):.3f} / {med([v['p99'] for v in values]):.3f}" if values else "-")
-    print(f"| {name} | " + " | ".join(cells) + f" | {med([x['payments']['averageBatch'] for x in st]):.2f} |")
+    print(f"| {name} | " + " | ".join(stage_cells(st, "latencyMs", stages)) + f" | {med([x['payments']['averageBatch'] for x in st]):.2f} |")
 window_stages = ["answer", "commit_wait", "persist", "request", "acknowledge"]
 print("\nThe same stages over the measured run alone (ms, p50 / p99, medians over rounds; from /metrics read before and after it,\n"
       "interpolated within its buckets):\n")
@@ -187,11 +190,7 @@ for name, mode in [(n, m) for m in ["run", "run-shm", "run-stall"] for n in ["op
     r = [x for x in runs(name, mode) if "stageWindowMs" in x]
     if not r: continue
     label = name + {"run": "", "run-shm": " (data in memory)", "run-stall": " (stalling device)"}[mode]
-    cells = []
-    for stage in window_stages:
-        values = [x["stageWindowMs"][stage] for x in r if stage in x["stageWindowMs"]]
-        cells.append(f"{med([v['p50'] for v in values]):.3f} / {med([v['p99'] for v in values]):.3f}" if values else "-")
-    print(f"| {label} | " + " | ".join(cells) + " |")
+    print(f"| {label} | " + " | ".join(stage_cells(r, "stageWindowMs", window_stages)) + " |")
 print("\nResources at the end of each scenario (medians over rounds):\n")
 print("| scenario | agent | working set MiB | managed heap MiB | gen0 / gen1 / gen2 GCs | GC pause ms |")
 print("| --- | --- | ---: | ---: | ---: | ---: |")

@@ -37,8 +37,7 @@ public sealed class RuntimeSettingsTests : IDisposable
         // 6 MiB, from the agent's runtimeconfig; without it the GC derives the budget from the processor's last-level
         // cache, which differs from host to host (on a host with a small cache it comes to the same 6 MiB, so the file
         // is checked too).
-        using var runtimeConfig = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "EdgeAgent.runtimeconfig.json")));
-        var configured = runtimeConfig.RootElement.GetProperty("runtimeOptions").GetProperty("configProperties").GetProperty("System.GC.Gen0MaxBudget").GetInt64();
+        var configured = ShippedSetting("System.GC.Gen0MaxBudget").GetInt64();
         Assert.Equal(6 * 1024 * 1024, configured);
         Assert.Equal(configured, status.GetProperty("resources").GetProperty("gen0BudgetBytes").GetInt64());
     }
@@ -47,8 +46,13 @@ public sealed class RuntimeSettingsTests : IDisposable
     public void TheAgent_ShipsWithoutProfileGuidedRecompilation()
     {
         // The runtime reads it from the agent's runtimeconfig at start (DOTNET_TieredPGO overrides it).
+        Assert.False(ShippedSetting("System.Runtime.TieredPGO").GetBoolean());
+    }
+
+    /// <summary>A runtime setting as the agent's build wrote it into its runtimeconfig.</summary>
+    private static JsonElement ShippedSetting(string name)
+    {
         using var runtimeConfig = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "EdgeAgent.runtimeconfig.json")));
-        var properties = runtimeConfig.RootElement.GetProperty("runtimeOptions").GetProperty("configProperties");
-        Assert.False(properties.GetProperty("System.Runtime.TieredPGO").GetBoolean());
+        return runtimeConfig.RootElement.GetProperty("runtimeOptions").GetProperty("configProperties").GetProperty(name).Clone();
     }
 }
