@@ -2,7 +2,8 @@
 # Where an agent's memory goes under load: one agent (echo or the full agent) on a private mosquitto, warmed, then
 # loaded at RATE payments/s for SECONDS; near the end of the load its resident memory is read from /proc (by mapping:
 # ONNX Runtime, other native libraries, the JIT's double mapping, managed assemblies, mapped data files, anonymous
-# memory) together with the runtime's GC counters, and after the load its /status (CPU, allocation, GC counts).
+# memory) together with the runtime's GC counters; over the middle three fifths of the load its CPU and context switches
+# thread by thread (scripts/lib/thread-cpu.py); after the load its /status (CPU, allocation, GC counts).
 #
 #   scripts/footprint.sh run                   # the full agent, 1,000/s for 30 s
 #   scripts/footprint.sh echo                  # the bare echo of the same transport
@@ -46,8 +47,11 @@ before=$(resources)
 $SIMULATOR loadgen --Load:Port="$MQTT_PORT" --Load:ProgressSeconds=0 --Load:AnswerTimeoutSeconds=30 --Load:Offset="${WARMED:-0}" --Load:Mode=Open \
   --Load:Rate="$RATE" --Load:Count="$count" --Load:Warmup=0 --Load:ReportFile="$OUT/load.json" > "$OUT/load.log" 2>&1 &
 load_pid=$!
+# The middle of the load, thread by thread: its CPU and context switches a payment (scripts/lib/thread-cpu.py).
+sleep $((SECONDS_ / 5))
+python3 scripts/lib/thread-cpu.py "$agent_pid" $((SECONDS_ * 3 / 5)) "$RATE" > "$OUT/threads.txt"
 # Near the end of the load: what is resident while it runs.
-sleep $((SECONDS_ * 4 / 5))
+sleep $((SECONDS_ * 4 / 5 - SECONDS_ / 5 - SECONDS_ * 3 / 5))
 cp "/proc/$agent_pid/smaps_rollup" "$OUT/smaps_rollup"
 cp "/proc/$agent_pid/smaps" "$OUT/smaps"
 grep -E '^(VmRSS|VmHWM|RssAnon|RssFile|RssShmem|Threads)' "/proc/$agent_pid/status" > "$OUT/proc-status"
@@ -115,4 +119,5 @@ print(f"CPU {1e6 * cpu / answered:.0f} us/payment, allocated {alloc / answered /
       f"working set {status['workingSetBytes'] / 2**20:.0f} MiB, managed heap {status['managedHeapBytes'] / 2**20:.0f} MiB, "
       f"GCs {status['gen0Collections']}/{status['gen1Collections']}/{status['gen2Collections']}, pause {1000 * status['gcPauseSeconds']:.0f} ms, "
       f"threads {status['threadPoolThreads']}")
+print(open(f"{out}/threads.txt").read(), end="")
 PY

@@ -54,6 +54,12 @@ public sealed class MappedAnswerJournal : IAnswerJournal, IDisposable
     /// <summary>The whole ring as one memory, which entries slice (no object per entry); empty for a ring over 2 GB.</summary>
     private readonly Memory<byte> _ring;
     private readonly byte[] _key = new byte[KeyBytes];
+
+    /// <summary>
+    /// The HMAC context under <see cref="_key"/>, kept for every append (under the lock): a one-shot HMAC looks the algorithm
+    /// up in OpenSSL and sets the key up again at every entry. Made again whenever the key changes.
+    /// </summary>
+    private IncrementalHash _tagger;
     private long _offset = Start;
     private long _committed;
 
@@ -71,6 +77,8 @@ public sealed class MappedAnswerJournal : IAnswerJournal, IDisposable
             // A new file (or one of an older format, whose entries cannot be checked): it gets a key of its own.
             WriteHeader();
         }
+
+        _tagger = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, _key);
     }
 
     /// <summary>
@@ -134,6 +142,8 @@ public sealed class MappedAnswerJournal : IAnswerJournal, IDisposable
             _live.Clear();
             _offset = Start;
             WriteHeader();
+            _tagger.Dispose();
+            _tagger = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, _key);
         }
 
         _file.Flush();
@@ -209,7 +219,7 @@ public sealed class MappedAnswerJournal : IAnswerJournal, IDisposable
             BinaryPrimitives.WriteInt64LittleEndian(entry[32..], last);
 
             // The tag last: an entry torn by a crash mid-write fails it.
-            Tag(_key, entry[TagBytes..(HeaderBytes + records.Length)], entry[..TagBytes]);
+            Tag(_tagger, entry[TagBytes..(HeaderBytes + records.Length)], entry[..TagBytes]);
             _live.Enqueue((at, at + length, last));
             WriteHead();
             return _ring.IsEmpty ? _file.Memory(at + HeaderBytes, records.Length) : _ring.Slice((int)at + HeaderBytes, records.Length);
@@ -257,7 +267,11 @@ public sealed class MappedAnswerJournal : IAnswerJournal, IDisposable
         }
     }
 
-    public void Dispose() => _file.Dispose();
+    public void Dispose()
+    {
+        _file.Dispose();
+        _tagger.Dispose();
+    }
 
     private static int Align(int length) => (length + 7) & ~7;
 
@@ -265,6 +279,15 @@ public sealed class MappedAnswerJournal : IAnswerJournal, IDisposable
     {
         Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
         HMACSHA256.HashData(key, covered, mac);
+        mac[..TagBytes].CopyTo(tag);
+    }
+
+    /// <summary>The same tag as <see cref="Tag(ReadOnlySpan{byte}, ReadOnlySpan{byte}, Span{byte})"/>, through a kept context.</summary>
+    private static void Tag(IncrementalHash hmac, ReadOnlySpan<byte> covered, Span<byte> tag)
+    {
+        Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
+        hmac.AppendData(covered);
+        hmac.GetHashAndReset(mac);
         mac[..TagBytes].CopyTo(tag);
     }
 
