@@ -12,8 +12,11 @@
 #
 # Part "agents": stores 2..STORES pay the bundled sample at OTHER_RATE/s each (its cards, stamped with the send time),
 # the whole time. Store-1 then runs twice per round on a fresh data folder, the same agent program with the same cloud
-# sync, first without its fleet link, then with it: warmed (WARM payments), then RATE/s open loop from TERMINALS
-# terminals (COUNT payments, the first WARMUP not counted). The load generator times each answer from its intended send
+# sync, first without its fleet link, then with it: warmed (the sample's first WARM payments, at WARM_RATE/s, RATE
+# unless set), then RATE/s open loop from TERMINALS terminals (COUNT payments going on from the warm-up's last, the
+# first WARMUP not counted; CONTINUE_SAMPLE=0 starts them at the sample's start again, as runs before 2026-12-07 20:00
+# did); bytes per payment count the measured payments alone, once the warm-up's records and deltas have been sent
+# (before 2026-12-07 20:00 they counted the warm-up too). The load generator times each answer from its intended send
 # time. The agents' own histograms give the rest: edgeagent_fleet_fetch_seconds (store-1's first sights) and
 # edgeagent_fleet_push_lag_seconds (every store: a pushed profile's newest payment time to its arrival, which with live
 # payment times is the store A -> store B latency). Quantiles from those histograms are interpolated inside a bucket,
@@ -32,6 +35,7 @@ RATE=${RATE:-1000}
 COUNT=${COUNT:-20000}
 WARMUP=${WARMUP:-3000}
 WARM=${WARM:-5000}
+WARM_RATE=${WARM_RATE:-$RATE}
 TERMINALS=${TERMINALS:-64}
 OTHER_RATE=${OTHER_RATE:-50}
 FLUSH=${FLUSH:-00:00:00.2}
@@ -195,6 +199,17 @@ print(f"n={len(took)} p50={q(0.5):.1f}ms p99={q(0.99):.1f}ms max={took[-1] if to
 PY
 }
 counter() { awk -v pattern="^$2" '$0 ~ pattern {s += $NF} END {printf "%d", s}' "$1"; }
+# sent HTTP_PORT: waits until the agent there has synced every record and had every delta receipted.
+sent() {
+  for _ in $(seq 1 120); do
+    metrics "$1" > "$WORK/m-sent"
+    unsent=$(counter "$WORK/m-sent" 'edgeagent_cloud_unsent\{')
+    outbox=$(counter "$WORK/m-sent" 'edgeagent_fleet_outbox ')
+    [ "${unsent:-0}" = 0 ] && [ "${outbox:-0}" = 0 ] && break
+    sleep 1
+  done
+  sleep 2
+}
 
 say "fleet-bench $(date -u +%FT%TZ) on $(nproc) cores, load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 say "SILOS=$SILOS STORES=$STORES ROUNDS=$ROUNDS RATE=$RATE COUNT=$COUNT WARMUP=$WARMUP WARM=$WARM TERMINALS=$TERMINALS OTHER_RATE=$OTHER_RATE FLUSH=$FLUSH BUDGET=$BUDGET"
@@ -223,7 +238,11 @@ if [[ ",$PARTS," == *",agents,"* ]]; then
         --Cloud:Transport=Mqtt --Cloud:Host=127.0.0.1 --Cloud:Port="$CLOUD_PORT" --Cloud:UseTls=false --Cloud:ClientId=store-1 \
         "${extra[@]}"
       AGENT_PIDS+=("$agent_pid")
+      $SIMULATOR loadgen --Load:Port="$mqtt" --Load:ProgressSeconds=0 --Load:Mode=Open --Load:Rate="$WARM_RATE" \
+        --Load:Terminals="$TERMINALS" --Load:StampNow=true --Load:Count="$WARM" > /dev/null 2>&1 || true
+      sent "$http"
       bytes_before=$(cloud_bytes)
+      metrics "$http" > "$WORK/m-store1-warm"
       mosquitto_sub -p "$CLOUD_PORT" -V mqttv5 -t 'edgeagent/#' -F '%t %l' > "$WORK/topics-$mode-$round" 2> /dev/null & topics_pid=$!
       # store-1's deltas as the uplink broker passes them on (the fleet's login reads them; not a shared subscription,
       # so the silos still get every one): messages and payload bytes, whatever the agent counts itself.
@@ -236,35 +255,26 @@ if [[ ",$PARTS," == *",agents,"* ]]; then
       # fetch, and with appendfsync always a read's answer waits for the fsync of the writes that came with it.
       stdbuf -oL redis-cli -p "$REDIS_PORT" --latency-history -i 10 > "$WORK/redis-latency-$mode-$round" 2>&1 & redis_latency_pid=$!
       for i in "${!OTHER_HTTP[@]}"; do metrics "${OTHER_HTTP[i]}" > "$WORK/m-before-$i"; done
-      $SIMULATOR loadgen --Load:Port="$mqtt" --Load:ProgressSeconds=0 --Load:Mode=Open --Load:Rate="$RATE" \
-        --Load:Terminals="$TERMINALS" --Load:StampNow=true --Load:Count="$WARM" > /dev/null 2>&1 || true
       report="$OUT/store1-$mode-$round.json"
       load_avg=$(cut -d' ' -f1 /proc/loadavg)
+      offset=$WARM; [ "${CONTINUE_SAMPLE:-1}" = 1 ] || offset=0
       $SIMULATOR loadgen --Load:Port="$mqtt" --Load:ProgressSeconds=0 --Load:Mode=Open --Load:Rate="$RATE" \
-        --Load:Terminals="$TERMINALS" --Load:StampNow=true --Load:Count="$COUNT" --Load:Warmup="$WARMUP" \
+        --Load:Terminals="$TERMINALS" --Load:StampNow=true --Load:Count="$COUNT" --Load:Warmup="$WARMUP" --Load:Offset="$offset" \
         --Load:AnswerTimeoutSeconds=60 --Load:ReportFile="$report" > "$report.log" 2>&1 || true
-      # Every record synced and every delta receipted before the bytes are read.
-      for _ in $(seq 1 120); do
-        metrics "$http" > "$WORK/m-store1"
-        unsent=$(counter "$WORK/m-store1" 'edgeagent_cloud_unsent\{')
-        outbox=$(counter "$WORK/m-store1" 'edgeagent_fleet_outbox ')
-        [ "${unsent:-0}" = 0 ] && [ "${outbox:-0}" = 0 ] && break
-        sleep 1
-      done
-      sleep 2
+      sent "$http"
       bytes_after=$(cloud_bytes)
       kill "$topics_pid" "$deltas_pid" "$fetch_out_pid" "$fetch_back_pid" "$redis_latency_pid" 2> /dev/null || true
       wait "$topics_pid" "$deltas_pid" "$fetch_out_pid" "$fetch_back_pid" "$redis_latency_pid" 2> /dev/null || true
       metrics "$http" > "$OUT/store1-$mode-$round.metrics"
       for i in "${!OTHER_HTTP[@]}"; do metrics "${OTHER_HTTP[i]}" > "$OUT/store$((i + 2))-during-$mode-$round.metrics"; done
-      payments=$((WARM + COUNT))
+      payments=$COUNT
       line=$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); l=r["latencyMs"]; print("answered %s/%s lost %s throughput %s/s p50 %s ms p99 %s ms p999 %s ms" % (r["answered"], r["sent"], r["lost"], r["throughput"], l["p50"], l["p99"], l["p999"]))' "$report")
       say "round $round store-1 $mode (load average $load_avg): $line"
       say "  records to the cloud: $(( (bytes_after - bytes_before) / payments )) bytes/payment on the wire ($((bytes_after - bytes_before)) bytes for $payments payments, MQTT framing, alerts and the agent's metric snapshots included)"
       say "  payload by stream: $(awk -v n="$payments" '{split($1, t, "/"); b[t[3]] += $2; m[t[3]]++} END {for (k in b) printf "%s %d messages %.1f B/payment; ", k, m[k], b[k] / n}' "$WORK/topics-$mode-$round")"
       if [ "$mode" = linked ]; then
-        deltas=$(counter "$OUT/store1-$mode-$round.metrics" 'edgeagent_fleet_sent_bytes_total\{.*kind="deltas"')
-        fetches=$(counter "$OUT/store1-$mode-$round.metrics" 'edgeagent_fleet_sent_bytes_total\{.*kind="fetch"')
+        deltas=$(($(counter "$OUT/store1-$mode-$round.metrics" 'edgeagent_fleet_sent_bytes_total\{.*kind="deltas"') - $(counter "$WORK/m-store1-warm" 'edgeagent_fleet_sent_bytes_total\{.*kind="deltas"')))
+        fetches=$(($(counter "$OUT/store1-$mode-$round.metrics" 'edgeagent_fleet_sent_bytes_total\{.*kind="fetch"') - $(counter "$WORK/m-store1-warm" 'edgeagent_fleet_sent_bytes_total\{.*kind="fetch"')))
         say "  deltas to the fleet: $((deltas / payments)) bytes/payment on the wire ($deltas bytes, MQTT framing and resends included); first-sight fetches $((${fetches:-0} / payments)) bytes/payment"
         say "  store-1's deltas at the uplink broker: $(awk -v n="$payments" -v t="${#ROOT}" '{m++; p += $1} END {w = p + m * (t + 23); printf "%d messages, %.1f payments a message, payload %.1f B/payment, with MQTT 5 framing %.1f B/payment", m, n / (m ? m : 1), p / n, w / n}' "$WORK/deltas-$mode-$round")"
         say "  records and deltas together: $(( (bytes_after - bytes_before + deltas) / payments )) bytes/payment"
