@@ -39,7 +39,7 @@ process_before, before = times(open(f"/proc/{pid}/stat").read()), threads()
 time.sleep(seconds)
 process_after, after = times(open(f"/proc/{pid}/stat").read()), threads()
 
-payments = rate * seconds
+payments = max(rate * seconds, 1)
 rows = collections.defaultdict(lambda: [0, 0, 0, 0, 0])
 for tid, (name, *now) in after.items():
     start = before.get(tid, (name, 0, 0, 0, 0))[1:]
