@@ -12,7 +12,7 @@ internal sealed partial class RecordLoop
     /// have dropped), and intake opens again by itself; after <see cref="PipelineOptions.StoreUnavailableGraceSeconds"/> of a
     /// failure other than a full disk the agent gives up.
     /// </summary>
-    private async Task FlushJournalAsync(CancellationToken cancellationToken)
+    private void FlushJournal(CancellationToken cancellationToken)
     {
         Backoff? backoff = null;
         var failingSince = (long?)null;
@@ -43,7 +43,7 @@ internal sealed partial class RecordLoop
             }
 
             backoff ??= new Backoff(TimeSpan.FromMilliseconds(50), MaxRetryDelay, jitter: 0);
-            await Task.Delay(backoff.Next(), time, cancellationToken);
+            Sleep(backoff.Next(), cancellationToken);
         }
     }
 

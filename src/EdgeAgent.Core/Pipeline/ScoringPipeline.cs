@@ -31,8 +31,10 @@ public sealed partial class ScoringPipeline : IInboundSink, IDisposable
         _logger = loggers.CreateLogger<ScoringPipeline>();
         var options = parts.Options;
         // Bounded in payments by the backlog, not in batches by the channel.
-        // One writer is the scoring loop; the other wakes the record loop when the pipeline is cancelled (see RunAsync).
-        var records = _records = Channel.CreateUnbounded<AnsweredBatch>(new UnboundedChannelOptions { SingleReader = true });
+        // One writer is the scoring loop; the other wakes the record loop when the pipeline is cancelled (see RunAsync). The
+        // reader is the record loop's own thread, blocked in its wait: a write wakes it directly, not through a pool worker.
+        var records = _records = Channel.CreateUnbounded<AnsweredBatch>(
+            new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = true });
         _backlog = new RecordBacklog(options.RecordBacklog);
         _state = parts.FeatureState ?? new FeatureState(parts.Store, options.MaxCardsInMemory, options.MaxMerchantsInMemory);
         _duplicates = new DuplicateIndex(options.DuplicateMemory, options.MaxDuplicateKeys, TimeSpan.FromHours(options.DeduplicationWindowHours));

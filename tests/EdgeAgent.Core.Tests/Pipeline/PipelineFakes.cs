@@ -366,6 +366,9 @@ internal sealed class HeldJournal : IAnswerJournal, IDisposable
 
     public int Flushes { get; private set; }
 
+    /// <summary>Whether any flush ran on a thread-pool thread (a stalled one would then hold a pool worker).</summary>
+    public bool FlushedOnPoolThread { get; private set; }
+
     public void Hold() => _open.Reset();
 
     public void Release() => _open.Set();
@@ -376,6 +379,7 @@ internal sealed class HeldJournal : IAnswerJournal, IDisposable
 
     public void Flush()
     {
+        FlushedOnPoolThread |= Thread.CurrentThread.IsThreadPoolThread;
         _flushing.TrySetResult();
         _open.Wait(TimeSpan.FromSeconds(60));
         Flushes++;

@@ -339,6 +339,39 @@ public sealed class ScoringPipelineTests
     }
 
     [Fact]
+    public async Task AStalledFlush_HoldsNoPoolWorker_AndLaterPaymentsAreAnsweredWhileTheirAcknowledgementsWait()
+    {
+        using var journal = new HeldJournal();
+        var pipeline = CreatePipeline(journal: journal,
+            options: new PipelineOptions { CommitDelayMilliseconds = 0, RecordIntervalMilliseconds = 600_000, RecordGroupPayments = 1_000 });
+        pipeline.Restore();
+
+        // Run as the host runs it: started on the pool, with no synchronization context (the test runner's would carry the
+        // loop's continuations onto its own threads).
+        var run = Task.Run(() => pipeline.RunAsync(CancellationToken.None));
+        var messages = Enumerable.Range(1, 6).Select(i => Messages.Create(_events, TestPayments.Json(transactionId: "tx-" + i), "tx-" + i)).ToArray();
+
+        // The first payment's flush stalls (the device's fdatasync), and stays stalled while five more come.
+        journal.Hold();
+        await pipeline.EnqueueAsync(messages[0], CancellationToken.None);
+        await journal.Flushing.WaitAsync(TimeSpan.FromSeconds(30));
+        foreach (var message in messages[1..])
+        {
+            await pipeline.EnqueueAsync(message, CancellationToken.None);
+        }
+
+        await Eventually.TrueAsync(() => _publisher.Published.Count == 6, "all six answered during the stall", TimeSpan.FromSeconds(30));
+        Assert.All(messages, m => Assert.False(((TestSettlement)m.Settlement).Acknowledged));
+        Assert.False(journal.FlushedOnPoolThread, "the stalled flush holds a thread-pool worker");
+
+        journal.Release();
+        await Eventually.TrueAsync(() => messages.All(m => ((TestSettlement)m.Settlement).Acknowledged), "all six acknowledged once the flush ends", TimeSpan.FromSeconds(30));
+        await pipeline.CompleteAsync(CancellationToken.None);
+        await run.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.False(journal.FlushedOnPoolThread);
+    }
+
+    [Fact]
     public async Task WithTheJournal_AnAcknowledgedPayment_GoesIntoLiteDbWithinTheInterval_WithoutMoreTraffic()
     {
         var pipeline = CreatePipeline(journal: new FlakyJournal(_events), options: new PipelineOptions { RecordIntervalMilliseconds = 50, RecordGroupPayments = 1_000 });
