@@ -104,7 +104,9 @@ internal sealed class RunningPipeline : IAsyncDisposable
         {
             if (agent.HasExited)
             {
-                throw new InvalidOperationException($"The agent exited at start; its output is in {agent.LogPath}");
+                // The folder may not outlive the run (a test's): the output's end goes with the message.
+                var tail = File.Exists(agent.LogPath) ? string.Join('\n', File.ReadLines(agent.LogPath).TakeLast(20)) : "(no output)";
+                throw new InvalidOperationException($"The agent exited at start; its output is in {agent.LogPath}, ending:\n{tail}");
             }
 
             try
