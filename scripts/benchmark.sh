@@ -26,6 +26,7 @@ MODES=${MODES:-echo run}
 if [ "$STALL" = only ]; then MODES=echo; SHM=0; COLD=0; fi
 OUT=${OUT:-artifacts/benchmark}
 mkdir -p "$OUT"
+OUT=$(cd "$OUT" && pwd)
 rm -f "$OUT"/*.json
 
 source scripts/lib/bench-rig.sh
@@ -90,7 +91,7 @@ if [ "$STALL" != 0 ]; then
   for round in $(seq 1 "$ROUNDS"); do
     for scenario in "${SCENARIOS[@]}"; do
       name=${scenario%%|*}; settings=${scenario#*|}
-      stall_log="$(cd "$OUT" && pwd)/stalls-$name-$round.log"; : > "$stall_log"
+      stall_log="$OUT/stalls-$name-$round.log"; : > "$stall_log"
       stallfs_mount "$WORK" "$WORK/stall-$round-$name" "$WORK/stall-backing-$round-$name" "$stall_log"
       start_agent run "run-stall-$round-$name" --Storage:Path="$WORK/stall-$round-$name/data"
       warm_agent

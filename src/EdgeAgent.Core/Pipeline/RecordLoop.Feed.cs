@@ -73,8 +73,8 @@ internal sealed partial class RecordLoop
         wake?.TrySetResult();
     }
 
-    /// <summary>Waits until LiteDB has committed everything up to <paramref name="ticket"/>.</summary>
-    private async Task RecordedAsync(long ticket, CancellationToken cancellationToken)
+    /// <summary>Waits on the group commit's thread until LiteDB has committed everything up to <paramref name="ticket"/>.</summary>
+    private void WaitRecorded(long ticket, CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -90,7 +90,7 @@ internal sealed partial class RecordLoop
                 recorded = _recordedSignal.Task;
             }
 
-            await recorded.WaitAsync(cancellationToken);
+            recorded.Wait(cancellationToken);
         }
     }
 

@@ -171,7 +171,7 @@ internal sealed partial class RecordLoop(
         }
         else if (!journaled)
         {
-            RecordedAsync(ticket, cancellationToken).GetAwaiter().GetResult();
+            WaitRecorded(ticket, cancellationToken);
         }
     }
 
