@@ -17,9 +17,8 @@ namespace EdgeAgent.Simulator;
 public static class DemoCommand
 {
     /// <summary>
-    /// The demo's terminals unless <c>Load:Terminals</c> says otherwise: a store's tills, each with few payments at a time.
-    /// The embedded broker reads one payment per connection at a time, so four connections could not carry the demo's
-    /// 1,000 payments a second.
+    /// The demo's terminals unless <c>Load:Terminals</c> says otherwise: a store's tills, each with few payments at a time,
+    /// as a store has them, rather than the load generator's few connections that each pipeline hundreds.
     /// </summary>
     public const int Terminals = 64;
 

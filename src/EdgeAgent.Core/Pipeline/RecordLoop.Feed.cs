@@ -94,10 +94,9 @@ internal sealed partial class RecordLoop
         }
     }
 
-    private async Task FeedAsync(CancellationToken cancellationToken)
+    /// <summary>Takes what the group commit made durable into LiteDB, a group at a time, on the feed's own thread.</summary>
+    private void Feed(CancellationToken cancellationToken)
     {
-        // The record loop's own work goes on while this one waits.
-        await Task.Yield();
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -126,11 +125,11 @@ internal sealed partial class RecordLoop
 
             if (wait is not null)
             {
-                await wait.WaitAsync(cancellationToken);
+                wait.Wait(cancellationToken);
                 continue;
             }
 
-            await CommitAsync(_group, cancellationToken);
+            CommitAsync(_group, cancellationToken).GetAwaiter().GetResult();
             backlog.Release(payments);
             TaskCompletionSource? recorded;
             lock (_feedLock)

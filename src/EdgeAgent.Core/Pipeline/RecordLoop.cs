@@ -34,10 +34,10 @@ internal sealed partial class RecordLoop(
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        var feeding = FeedAsync(cancellationToken);
+        var feeding = OnOwnThread("Record", Feed, cancellationToken);
         try
         {
-            var acknowledging = AcknowledgeOnOwnThread(cancellationToken);
+            var acknowledging = OnOwnThread("Group commit", AcknowledgeLoop, cancellationToken);
             if (await Task.WhenAny(acknowledging, feeding) == feeding && feeding.IsFaulted)
             {
                 // LiteDB gave up (the device gone for longer than the grace): the agent stops, whatever the loop is doing.
@@ -69,19 +69,20 @@ internal sealed partial class RecordLoop(
         _ = task.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
 
     /// <summary>
-    /// Runs the acknowledge loop on a thread of its own, the group commit's: it blocks in the journal's flush and sleeps out
-    /// the commit window there. On the thread pool a device stalling for seconds held a pool worker through every stall, and
-    /// the answers' own continuations then waited for the pool to grow: at 1,000 payments/s with flushes stalling 0.4 to
-    /// 2.2 s, the answers' p99 went from 5 ms to 690 ms (docs/benchmarks.md, "A stalling device on demand").
+    /// Runs one of the record's two loops on a thread of its own: the acknowledge loop (the group commit's), which blocks in
+    /// the journal's flush and sleeps out the commit window, and the feed, which blocks in LiteDB's commit. On the thread
+    /// pool a device stalling for seconds held a pool worker through every stall, and the answers' own continuations then
+    /// waited for the pool to grow: at 1,000 payments/s with flushes stalling 0.4 to 2.2 s, the answers' p99 went from 5 ms
+    /// to 690 ms (docs/benchmarks.md, "A stalling device on demand").
     /// </summary>
-    private Task AcknowledgeOnOwnThread(CancellationToken cancellationToken)
+    private static Task OnOwnThread(string name, Action<CancellationToken> loop, CancellationToken cancellationToken)
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var thread = new Thread(() =>
         {
             try
             {
-                AcknowledgeLoop(cancellationToken);
+                loop(cancellationToken);
                 done.SetResult();
             }
             catch (OperationCanceledException ex)
@@ -95,7 +96,7 @@ internal sealed partial class RecordLoop(
         })
         {
             IsBackground = true,
-            Name = "Group commit",
+            Name = name,
         };
         thread.Start();
         return done.Task;

@@ -15,10 +15,12 @@ namespace EdgeAgent.Mqtt.Embedded;
 /// The first packet gets a time limit and the <see cref="ConnectTerms"/>; the CONNACK is told what was granted and the
 /// broker's limits. After the CONNECT every packet is handed through untouched, in both directions; a PUBLISH with a topic
 /// alias is refused before MQTTnet reads it, a PUBLISH written is told to the owed answers (its payment's PUBACK may wait
-/// for it), and the end of a SUBSCRIBE's handling settles its subscription places (<see cref="SubscriptionQuota"/>). While
-/// MQTTnet holds a PUBLISH (a payment in the pipeline), the next packet is read ahead and PINGREQs are answered here, and
-/// the keep-alive is judged here (<see cref="ClientKeepAlive"/>), so a terminal waiting for its answer is never taken for a
-/// dead one.
+/// for it), and the end of a SUBSCRIBE's handling settles its subscription places (<see cref="SubscriptionQuota"/>). The
+/// acknowledgements of the client's PUBLISH packets wait here, in order, each for its payment's record and answer
+/// (<see cref="HeldAcknowledgements"/>), so the connection goes on reading meanwhile, up to its Receive Maximum. While
+/// MQTTnet holds a PUBLISH (intake paused behind the record), the next packet is read ahead and PINGREQs are answered here,
+/// and the keep-alive is judged here (<see cref="ClientKeepAlive"/>), so a terminal waiting for the agent is never taken for
+/// a dead one.
 /// </summary>
 internal sealed class BrokerConnection : IMqttChannelAdapter
 {
@@ -30,6 +32,10 @@ internal sealed class BrokerConnection : IMqttChannelAdapter
     private readonly Socket? _socket;
     private readonly PendingConnection? _pending;
     private readonly ClientKeepAlive _keepAlive;
+    private readonly HeldAcknowledgements _acknowledgements;
+
+    /// <summary>Cancelled when the connection ends here (a payment was not recorded) or is disposed: reads and held sends stop.</summary>
+    private readonly CancellationTokenSource _ending = new();
     private bool _awaitingConnect = true;
     private bool _connAckSent;
     private bool _tooLargeReported;
@@ -52,6 +58,7 @@ internal sealed class BrokerConnection : IMqttChannelAdapter
         _channel = channel;
         _context = context;
         _keepAlive = new ClientKeepAlive(context.Time);
+        _acknowledgements = new HeldAcknowledgements(context.Limits.ReceiveMaximum, SendHeldAsync, EndUnrecordedAsync);
     }
 
     /// <summary>Who the connection acts as, once the access policy accepted its CONNECT.</summary>
@@ -82,6 +89,11 @@ internal sealed class BrokerConnection : IMqttChannelAdapter
 
     public Task SendPacketAsync(MqttPacket packet, CancellationToken cancellationToken)
     {
+        if (_acknowledgements.TryTake(packet, out var released))
+        {
+            return released;
+        }
+
         if (packet is MqttPublishPacket publish)
         {
             return SendPublishAsync(publish, cancellationToken);
@@ -105,6 +117,12 @@ internal sealed class BrokerConnection : IMqttChannelAdapter
             _context.Owed!.Written(_clientId, publish);
         }
     }
+
+    /// <summary>
+    /// The acknowledgement of the PUBLISH that MQTTnet is handling now waits for <paramref name="settled"/> (see
+    /// <see cref="HeldAcknowledgements"/>); false when that PUBLISH has none (QoS 0).
+    /// </summary>
+    public bool HoldAcknowledgement(Task<bool> settled) => _acknowledgements.TryHold(settled);
 
     /// <summary>The access policy accepted the connection: it acts as <paramref name="identity"/> from now on.</summary>
     public void Accept(BrokerIdentity identity)
@@ -166,6 +184,8 @@ internal sealed class BrokerConnection : IMqttChannelAdapter
         }
 
         SettleSubscriptions();
+        _acknowledgements.Ended();
+        _ending.Cancel();
         _keepAlive.Dispose();
         _reads?.Dispose();
         _inner.Dispose();
@@ -223,8 +243,18 @@ internal sealed class BrokerConnection : IMqttChannelAdapter
             return null!;
         }
 
-        // MQTTnet awaits the publish interceptor before it asks for another packet, and a payment is held there until it is
-        // recorded: meanwhile the next packet is read here, PINGREQs answered, so the client's own keep-alive is served.
+        if (publish.QualityOfServiceLevel != MqttQualityOfServiceLevel.AtMostOnce && !_acknowledgements.HasRoom)
+        {
+            // As many payments in flight as the CONNACK's Receive Maximum allows (or, for MQTT 3.1.1, as it would have):
+            // this one waits, unread by MQTTnet, for the oldest's acknowledgement to go.
+            await _acknowledgements.RoomAsync().WaitAsync(cancellationToken);
+        }
+
+        _acknowledgements.Received(publish);
+
+        // MQTTnet awaits the publish interceptor before it asks for another packet, and a payment waits there while intake
+        // is paused (the record is behind): meanwhile the next packet is read here, PINGREQs answered, so the client's own
+        // keep-alive is served.
         _ahead = ReadAheadAsync(ReadToken(cancellationToken));
         return publish;
     }
@@ -271,17 +301,39 @@ internal sealed class BrokerConnection : IMqttChannelAdapter
         }
     }
 
-    /// <summary>MQTTnet's token for this connection (the same for every read), linked once with the keep-alive's expiry.</summary>
+    /// <summary>
+    /// MQTTnet's token for this connection (the same for every read), linked once with the keep-alive's expiry and the end of
+    /// the connection here.
+    /// </summary>
     private CancellationToken ReadToken(CancellationToken cancellationToken)
     {
         if (_reads is null || _readsFor != cancellationToken)
         {
             _reads?.Dispose();
-            _reads = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _keepAlive.Expired);
+            _reads = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _keepAlive.Expired, _ending.Token);
             _readsFor = cancellationToken;
         }
 
         return _reads.Token;
+    }
+
+    /// <summary>An acknowledgement whose turn came: written as MQTTnet would have, and counted in its statistics' place.</summary>
+    private Task SendHeldAsync(MqttPacket acknowledgement) => _inner.SendPacketAsync(acknowledgement, _ending.Token);
+
+    /// <summary>
+    /// A payment held for its record was not recorded (the agent is stopping, or the pipeline gave it up): no PUBACK goes
+    /// for it or for anything after it, and the connection ends (DISCONNECT 0x80 on MQTT 5, as MQTTnet would), so the
+    /// terminal sends those payments again.
+    /// </summary>
+    private async Task EndUnrecordedAsync()
+    {
+        if (ProtocolVersion == MqttProtocolVersion.V500)
+        {
+            using var timeout = new CancellationTokenSource(DrainTime, _context.Time);
+            await TrySendAsync(new MqttDisconnectPacket { ReasonCode = MqttDisconnectReasonCode.UnspecifiedError }, timeout.Token);
+        }
+
+        _ending.Cancel();
     }
 
     private async Task EndSilentAsync()

@@ -4,9 +4,9 @@ namespace EdgeAgent.Mqtt.Embedded;
 
 /// <summary>
 /// A connection's keep-alive, judged by the broker rather than by MQTTnet. MQTTnet's monitor counts from the last packet its
-/// receive loop read, and that loop reads nothing while it holds a PUBLISH in the publish interceptor (a payment's PUBACK
-/// waits for its record): a terminal only waiting for the agent would be cut off with DISCONNECT 0x8D once a record took
-/// 1.5 times its keep-alive. Here the silence counts only while MQTTnet waits for the client's next packet; while it holds
+/// receive loop read, and that loop reads nothing while it holds a PUBLISH in the publish interceptor (intake paused behind
+/// the record) or waits for room among the held acknowledgements: a terminal only waiting for the agent would be cut off
+/// with DISCONNECT 0x8D once that took 1.5 times its keep-alive. Here the silence counts only while MQTTnet waits for the client's next packet; while it holds
 /// one, the time is the broker's, and the client's PINGREQs are answered meanwhile (<see cref="BrokerConnection"/>).
 /// </summary>
 internal sealed class ClientKeepAlive(TimeProvider time) : IDisposable

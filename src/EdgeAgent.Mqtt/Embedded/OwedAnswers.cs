@@ -93,11 +93,16 @@ internal sealed class OwedAnswers(IOwedAnswerStore store, BrokerContext context,
         }
     }
 
-    /// <summary><paramref name="clientId"/> acknowledged <paramref name="publish"/> (MQTTnet's ClientAcknowledgedPublishPacket event).</summary>
+    /// <summary>
+    /// <paramref name="clientId"/> acknowledged <paramref name="publish"/> (MQTTnet's ClientAcknowledgedPublishPacket event).
+    /// An answer its payer acknowledged was written, whichever comes first here: a quick terminal's PUBACK can be read
+    /// before the send loop has told <see cref="Written"/>, and the payment's PUBACK must not wait for that then.
+    /// </summary>
     public void Acknowledged(string clientId, MqttPublishPacket publish)
     {
         if (Count != 0 && Find(clientId, publish.Topic, publish.Payload, forWrite: false) is { } answer)
         {
+            answer.MarkWritten();
             Settle(answer);
         }
     }

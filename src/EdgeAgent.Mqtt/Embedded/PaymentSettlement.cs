@@ -3,9 +3,8 @@ using EdgeAgent.Core.Pipeline;
 namespace EdgeAgent.Mqtt.Embedded;
 
 /// <summary>
-/// The settlement of a payment the broker took: the publish interceptor (<see cref="PublishGate"/>) awaits
-/// <see cref="Recorded"/>, and MQTTnet queues the PUBACK only once the interceptor returns; abandoning it closes the
-/// connection without one (the terminal sends the payment again). Its answer's write is awaited there too, on the payer's
+/// The settlement of a payment the broker took: its PUBACK is held by the connection (<see cref="HeldAcknowledgements"/>)
+/// until <see cref="Recorded"/>; abandoning it ends the connection without one (the terminal sends the payment again). Its answer's write is awaited there too, on the payer's
 /// own connection, never by the record loop, which acknowledges every terminal's payments of a commit in turn.
 /// </summary>
 internal sealed class PaymentSettlement(string payer, TimeProvider time) : IMessageSettlement

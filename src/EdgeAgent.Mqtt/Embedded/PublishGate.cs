@@ -9,12 +9,13 @@ namespace EdgeAgent.Mqtt.Embedded;
 
 /// <summary>
 /// Every PUBLISH the broker receives (MQTTnet's InterceptingPublish event). MQTTnet awaits it on the client's receive
-/// loop and queues the PUBACK only after it returns (MqttConnectedClient.HandleIncomingPublishPacket), so a payment's
-/// PUBACK waits here until its record is durable (the pipeline's settlement) and its answer written to this connection.
-/// A payment is taken out of the broker here: never routed, never retained, handed to the pipeline with every property
-/// the client controls. The agent's own answers pass; anything else is routed as
-/// usual if it is not retained and the access policy allows it. The price of holding the PUBACK here: the connection
-/// reads nothing else meanwhile, so one connection has one payment in the pipeline at a time.
+/// loop and queues the PUBACK once it returns (MqttConnectedClient.HandleIncomingPublishPacket). A payment is taken out of
+/// the broker here: never routed, never retained, handed to the pipeline with every property the client controls, and its
+/// PUBACK held by the connection (<see cref="HeldAcknowledgements"/>) until its record is durable (the pipeline's
+/// settlement) and its answer written to the payer's connection. The interceptor returns once the payment is in the
+/// pipeline, so a connection's payments are taken in the order they came, several in flight while the device flushes;
+/// it waits only while the pipeline's intake is paused. The agent's own answers pass; anything else is routed as usual if
+/// it is not retained and the access policy allows it.
 /// </summary>
 internal sealed partial class PublishGate(string topicRoot, IBrokerAccess access, BrokerContext context, CancellationToken stopping)
 {
@@ -71,22 +72,39 @@ internal sealed partial class PublishGate(string topicRoot, IBrokerAccess access
         }
 
         var settlement = new PaymentSettlement(e.ClientId, context.Time);
-        var recorded = false;
-        var handed = 0L;
         try
         {
             await sink.EnqueueAsync(Inbound(message, identity, e.ClientId, received, settlement), stopping);
-            handed = context.Time.GetTimestamp();
-            recorded = await settlement.Recorded.WaitAsync(stopping);
-            if (!recorded)
-            {
-                e.CloseConnection = true;
-            }
         }
         catch (Exception ex) when (ex is OperationCanceledException or ChannelClosedException)
         {
             settlement.Abandon();
             e.CloseConnection = true;
+            return;
+        }
+
+        var settled = SettleAsync(e.ClientId, received, context.Time.GetTimestamp(), settlement);
+        if (context.Connections.Of(e.ClientId)?.HoldAcknowledgement(settled) != true && !await settled)
+        {
+            e.CloseConnection = true; // QoS 0: nothing to hold, so the connection waits here for the record, as it always did
+        }
+    }
+
+    /// <summary>
+    /// The payment's PUBACK may go once this completes with true: it is recorded, and its answer written to the payer's
+    /// connection (or the bounded wait for that is over). False when it was abandoned: no PUBACK, the connection ends.
+    /// </summary>
+    private async Task<bool> SettleAsync(string clientId, long received, long handed, PaymentSettlement settlement)
+    {
+        bool recorded;
+        try
+        {
+            recorded = await settlement.Recorded.WaitAsync(stopping);
+        }
+        catch (OperationCanceledException)
+        {
+            settlement.Abandon();
+            recorded = false;
         }
 
         if (settlement.Answer is { } answer)
@@ -96,8 +114,10 @@ internal sealed partial class PublishGate(string topicRoot, IBrokerAccess access
 
         if (recorded && context.Logger.IsEnabled(LogLevel.Debug))
         {
-            ReportSettled(e.ClientId, received, handed, settlement);
+            ReportSettled(clientId, received, handed, settlement);
         }
+
+        return recorded;
     }
 
     /// <summary>Where one payment's hold went, stage by stage, each from its receipt: read, handed to the pipeline, answered, recorded, PUBACK released.</summary>

@@ -42,7 +42,13 @@ public sealed class OwedAnswerFile : IDisposable
     private ArrayBufferWriter<byte> _pending = new(4096);
     private ArrayBufferWriter<byte>? _spare = new(4096);
     private TaskCompletionSource _nextFlush = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private Task _flushing = Task.CompletedTask;
+
+    /// <summary>
+    /// The group commit's thread: it blocks in <c>fdatasync</c>, which a stalling device holds for seconds, so it is not one
+    /// of the thread pool's few workers (on two cores, two), which the broker's connections and the pipeline run on.
+    /// </summary>
+    private readonly Thread _flusher;
+    private readonly AutoResetEvent _flushWanted = new(false);
 
     /// <summary>
     /// A flusher runs or is about to, set and cleared under <see cref="_lock"/> only: the flusher decides to stop under the
@@ -56,8 +62,6 @@ public sealed class OwedAnswerFile : IDisposable
     private bool _disposed;
     private readonly long _compactionFloor;
 
-    /// <summary>The group commit's loop, made once: a flush started for a payment allocates no delegate.</summary>
-    private readonly Action _flushLoop;
 
     /// <summary>Flushes settled entries that no owed answer's group commit carried within <see cref="SettledFlushDelay"/>.</summary>
     private readonly Timer _settledFlush;
@@ -65,11 +69,12 @@ public sealed class OwedAnswerFile : IDisposable
 
     private OwedAnswerFile(string path, FileStream file, long compactionFloor)
     {
-        _flushLoop = FlushLoop;
+        _flusher = new Thread(RunFlusher) { IsBackground = true, Name = "Owed answers" };
         _settledFlush = new Timer(static file => ((OwedAnswerFile)file!).FlushSettled(), this, Timeout.Infinite, Timeout.Infinite);
         _path = path;
         _file = file;
         _compactionFloor = compactionFloor;
+        _flusher.Start();
     }
 
     /// <summary>Entries that could not be read back at open (a torn tail), skipped.</summary>
@@ -183,7 +188,6 @@ public sealed class OwedAnswerFile : IDisposable
 
     public void Dispose()
     {
-        Task flushing;
         lock (_lock)
         {
             if (_disposed)
@@ -192,18 +196,13 @@ public sealed class OwedAnswerFile : IDisposable
             }
 
             _disposed = true;
-            flushing = _flushing;
         }
 
         _settledFlush.Dispose();
-
-        try
+        _flushWanted.Set(); // the flusher ends once the flush under way, if any, is done
+        if (_flusher.Join(TimeSpan.FromSeconds(5)))
         {
-            flushing.Wait(TimeSpan.FromSeconds(5));
-        }
-        catch (AggregateException)
-        {
-            // A failed flush was reported to whoever awaited it.
+            _flushWanted.Dispose();
         }
 
         lock (_lock)
@@ -246,27 +245,37 @@ public sealed class OwedAnswerFile : IDisposable
         if (!_flusherRunning)
         {
             _flusherRunning = true;
-            _flushing = Task.Run(_flushLoop);
+            _flushWanted.Set();
         }
 
         return carried;
     }
 
-    private void FlushLoop()
+    private void RunFlusher()
     {
-        try
+        while (true)
         {
-            FlushPending();
-        }
-        catch (Exception)
-        {
+            _flushWanted.WaitOne();
             lock (_lock)
             {
-                // The flusher failed outside a write (whose failure its waiters get): the next append starts another.
-                _flusherRunning = false;
+                if (_disposed)
+                {
+                    return;
+                }
             }
 
-            throw;
+            try
+            {
+                FlushPending();
+            }
+            catch (Exception)
+            {
+                lock (_lock)
+                {
+                    // The flush failed outside a write (whose failure its waiters get): the next append wakes it again.
+                    _flusherRunning = false;
+                }
+            }
         }
     }
 

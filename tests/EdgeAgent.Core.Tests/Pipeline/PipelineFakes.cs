@@ -116,8 +116,12 @@ internal sealed class MemoryStore(List<string> events) : IOutcomeStore
 
     public MerchantActivitySnapshot? FindMerchant(string merchantKey) => null;
 
+    /// <summary>True once a commit ran on a thread-pool worker (LiteDB's commit blocks in its flush, which may stall).</summary>
+    public bool CommittedOnPoolThread { get; private set; }
+
     public void Commit(IReadOnlyList<ScoredBatch> batches)
     {
+        CommittedOnPoolThread |= Thread.CurrentThread.IsThreadPoolThread;
         Device.Wait();
         if (FailNextCommits > 0)
         {

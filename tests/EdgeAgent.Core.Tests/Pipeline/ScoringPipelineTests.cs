@@ -372,6 +372,33 @@ public sealed class ScoringPipelineTests
     }
 
     [Fact]
+    public async Task AStalledLiteDbCommit_HoldsNoPoolWorker_AndLaterPaymentsAreAnsweredAndAcknowledgedMeanwhile()
+    {
+        var pipeline = CreatePipeline(journal: new FlakyJournal(_events), options: new PipelineOptions { RecordIntervalMilliseconds = 1, RecordGroupPayments = 1 });
+        pipeline.Restore();
+        var run = Task.Run(() => pipeline.RunAsync(CancellationToken.None)); // on the pool, as the host starts it
+        var messages = Enumerable.Range(1, 6).Select(i => Messages.Create(_events, TestPayments.Json(transactionId: "tx-" + i), "tx-" + i)).ToArray();
+
+        // LiteDB's device stalls from the first commit on; the journal's flush does not, so acknowledgements go on.
+        _store.Device.Reset();
+        foreach (var message in messages)
+        {
+            await pipeline.EnqueueAsync(message, CancellationToken.None);
+        }
+
+        await Eventually.TrueAsync(() => messages.All(m => ((TestSettlement)m.Settlement).Acknowledged), "all six answered and acknowledged while LiteDB's commit is stalled", TimeSpan.FromSeconds(30));
+        Assert.Equal(6, _publisher.Published.Count);
+        Assert.Empty(_store.Scored);
+        Assert.False(_store.CommittedOnPoolThread, "the stalled LiteDB commit holds a thread-pool worker");
+
+        _store.Device.Set();
+        await pipeline.CompleteAsync(CancellationToken.None);
+        await run.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(6, _store.Scored.Count);
+        Assert.False(_store.CommittedOnPoolThread);
+    }
+
+    [Fact]
     public async Task WithTheJournal_AnAcknowledgedPayment_GoesIntoLiteDbWithinTheInterval_WithoutMoreTraffic()
     {
         var pipeline = CreatePipeline(journal: new FlakyJournal(_events), options: new PipelineOptions { RecordIntervalMilliseconds = 50, RecordGroupPayments = 1_000 });

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text;
 using EdgeAgent.IntegrationTests.EmbeddedBroker.Support;
+using EdgeAgent.Mqtt.Embedded;
 using EdgeAgent.Storage.Answers;
 using Microsoft.Extensions.Time.Testing;
 using MQTTnet.Formatter;
@@ -58,6 +59,26 @@ public sealed class OwedAnswerTests : IDisposable
         }
 
         Assert.Empty(overtaken); // the n-th PUBACK never came before the n-th answer
+
+        // An answer this client acknowledged at once was written, even when its PUBACK was read before the send loop told
+        // so: no payment's PUBACK waited out the bound for an answer already taken.
+        Assert.Equal(0, broker.Metrics.Refusals("answer_write_wait"));
+    }
+
+    [Fact]
+    public void AnAnswerItsPayerAcknowledged_CountsAsWritten_EvenBeforeTheSendLoopSaysSo()
+    {
+        // A quick terminal's PUBACK of its answer can be read before the send loop, back from the write, reports it: the
+        // payment's PUBACK waits for the write, and must not wait out its bound for an answer the terminal already took.
+        var context = new BrokerContext("pos", BrokerLimits.From(new Mqtt.MqttOptions()), TimeProvider.System, new BrokerMetrics(new TestMeterFactory()), Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+        var owed = new OwedAnswers(new InMemoryOwedAnswers(), context, MqttQualityOfServiceLevel.AtLeastOnce);
+        var payload = Encoding.UTF8.GetBytes("""{"transactionId":"tx-quick"}""");
+        var (answer, _) = owed.Owe("quick-1", "pos/store-1/t1/decisions", null, payload, DateTimeOffset.UtcNow);
+
+        owed.Acknowledged("quick-1", new MQTTnet.Packets.MqttPublishPacket { Topic = answer.Topic, Payload = new ReadOnlySequence<byte>(payload) });
+
+        Assert.True(answer.Written.IsCompleted);
+        Assert.Equal(0, owed.Count);
     }
 
     [Fact]
