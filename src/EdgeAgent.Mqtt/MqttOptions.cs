@@ -171,9 +171,10 @@ public sealed class MqttOptions : IValidatableObject
     public int BrokerMaxSessions { get; set; } = 10_000;
 
     /// <summary>
-    /// QoS 1 PUBLISHes one client may send unacknowledged (MQTT 5 Receive Maximum the embedded broker advertises). The
-    /// broker handles one payment of a connection at a time, its PUBACK waiting for the record and the answer; the others
-    /// wait unread in the connection. Default 256.
+    /// QoS 1 and 2 PUBLISHes one client may have unacknowledged (MQTT 5 Receive Maximum the embedded broker advertises; an
+    /// MQTT 3.1.1 client is held to it too). Each PUBACK waits for its payment's record and answer, in the order the
+    /// payments came; past this many the broker reads no further PUBLISH from the connection until the oldest PUBACK goes.
+    /// Default 256.
     /// </summary>
     [Range(1, 65535)]
     public int BrokerReceiveMaximum { get; set; } = 256;

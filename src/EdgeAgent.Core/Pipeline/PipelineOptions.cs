@@ -28,9 +28,10 @@ public sealed class PipelineOptions : IValidatableObject
     /// How long, in milliseconds, a group of acknowledgements not yet full waits for more outcomes to join its flush, counted
     /// from when its oldest outcome was answered: a group that already waited that long behind the previous flush goes to
     /// the device at once. Answers go out before the flush, so with an external broker this delays only acknowledgements,
-    /// and it turns many small flushes into few larger ones (see docs/benchmarks.md). The
-    /// embedded broker holds each terminal's next payment until the previous one is acknowledged, so there it
-    /// would cost throughput. Unset (default): 2 with an external broker, 0 with the embedded one.
+    /// and it turns many small flushes into few larger ones (see docs/benchmarks.md). With the embedded broker a till may
+    /// wait for its PUBACK before its next payment, and there 2 against 0 made no difference beyond the noise, with 32
+    /// payments in flight on 4 connections or with 100 tills (2026-12-07). Unset (default): 2 with an external broker,
+    /// 0 with the embedded one.
     /// </summary>
     [Range(0, 1000)]
     public double? CommitDelayMilliseconds { get; set; }
