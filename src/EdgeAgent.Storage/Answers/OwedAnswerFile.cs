@@ -62,7 +62,6 @@ public sealed class OwedAnswerFile : IDisposable
     private bool _disposed;
     private readonly long _compactionFloor;
 
-
     /// <summary>Flushes settled entries that no owed answer's group commit carried within <see cref="SettledFlushDelay"/>.</summary>
     private readonly Timer _settledFlush;
     private bool _settledWaiting;
