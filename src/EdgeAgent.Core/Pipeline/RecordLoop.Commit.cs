@@ -71,7 +71,7 @@ internal sealed partial class RecordLoop
     /// <summary>errno of a full device.</summary>
     private const int NoSpace = 28;
 
-    private async Task CommitAsync(List<ScoredBatch> group, CancellationToken cancellationToken)
+    private void CommitWithRetries(List<ScoredBatch> group, CancellationToken cancellationToken)
     {
         // Made only for a retry: nearly every commit goes through at once.
         Backoff? backoff = null;
@@ -123,7 +123,7 @@ internal sealed partial class RecordLoop
             }
 
             backoff ??= new Backoff(TimeSpan.FromMilliseconds(50), MaxRetryDelay, jitter: 0);
-            await Task.Delay(backoff.Next(), time, cancellationToken);
+            Sleep(backoff.Next(), cancellationToken);
         }
     }
 

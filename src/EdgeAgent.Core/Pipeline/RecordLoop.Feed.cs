@@ -129,7 +129,7 @@ internal sealed partial class RecordLoop
                 continue;
             }
 
-            CommitAsync(_group, cancellationToken).GetAwaiter().GetResult();
+            CommitWithRetries(_group, cancellationToken);
             backlog.Release(payments);
             TaskCompletionSource? recorded;
             lock (_feedLock)

@@ -243,11 +243,11 @@ internal sealed class BrokerConnection : IMqttChannelAdapter
             return null!;
         }
 
-        if (publish.QualityOfServiceLevel != MqttQualityOfServiceLevel.AtMostOnce && !_acknowledgements.HasRoom)
+        if (publish.QualityOfServiceLevel != MqttQualityOfServiceLevel.AtMostOnce && _acknowledgements.RoomAsync() is { IsCompleted: false } room)
         {
             // As many payments in flight as the CONNACK's Receive Maximum allows (or, for MQTT 3.1.1, as it would have):
             // this one waits, unread by MQTTnet, for the oldest's acknowledgement to go.
-            await _acknowledgements.RoomAsync().WaitAsync(cancellationToken);
+            await room.WaitAsync(cancellationToken);
         }
 
         _acknowledgements.Received(publish);

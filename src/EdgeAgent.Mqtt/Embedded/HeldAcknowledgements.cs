@@ -24,18 +24,6 @@ internal sealed class HeldAcknowledgements(int limit, Func<MqttPacket, Task> sen
     /// <summary>PUBLISH packets (QoS 1 and 2) read and not yet acknowledged on the wire before the next one waits.</summary>
     public int Limit { get; } = Math.Max(1, limit);
 
-    /// <summary>True while fewer than <see cref="Limit"/> acknowledgements are held (or the connection ended).</summary>
-    public bool HasRoom
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _entries.Count < Limit || _ended;
-            }
-        }
-    }
-
     /// <summary>A PUBLISH was read: one that MQTTnet acknowledges (QoS 1 or 2) takes its place in the order.</summary>
     public void Received(MqttPublishPacket publish)
     {

@@ -39,7 +39,8 @@ internal sealed partial class PublishGate(string topicRoot, IBrokerAccess access
         }
 
         var message = e.ApplicationMessage;
-        var identity = context.Connections.IdentityOf(e.ClientId);
+        var connection = context.Connections.Of(e.ClientId);
+        var identity = connection?.Identity;
         if (!PaymentTopics.IsPaymentTopic(message.Topic, topicRoot))
         {
             CheckOther(e, message, identity);
@@ -47,7 +48,7 @@ internal sealed partial class PublishGate(string topicRoot, IBrokerAccess access
         }
 
         e.ProcessPublish = false; // a payment, which may carry a card number, goes nowhere but to the pipeline
-        if (identity is null)
+        if (connection is null || identity is null)
         {
             Refuse(e, RefusalReason.Unauthenticated);
             return;
@@ -74,7 +75,7 @@ internal sealed partial class PublishGate(string topicRoot, IBrokerAccess access
         var settlement = new PaymentSettlement(e.ClientId, context.Time);
         try
         {
-            await sink.EnqueueAsync(Inbound(message, identity, e.ClientId, received, settlement), stopping);
+            await sink.EnqueueAsync(Inbound(message, identity, connection, received, settlement), stopping);
         }
         catch (Exception ex) when (ex is OperationCanceledException or ChannelClosedException)
         {
@@ -84,7 +85,7 @@ internal sealed partial class PublishGate(string topicRoot, IBrokerAccess access
         }
 
         var settled = SettleAsync(e.ClientId, received, context.Time.GetTimestamp(), settlement);
-        if (context.Connections.Of(e.ClientId)?.HoldAcknowledgement(settled) != true && !await settled)
+        if (!connection.HoldAcknowledgement(settled) && !await settled)
         {
             e.CloseConnection = true; // QoS 0: nothing to hold, so the connection waits here for the record, as it always did
         }
@@ -152,12 +153,12 @@ internal sealed partial class PublishGate(string topicRoot, IBrokerAccess access
 
     // The broker refuses larger packets before reading them; the payload check stays so it is bounded whatever the path.
     // The terminal's own hop, seen by this broker: a card number in clear may come this way only (Validation:ClearPan).
-    private InboundMessage Inbound(MqttApplicationMessage message, BrokerIdentity identity, string clientId, long received, PaymentSettlement settlement) =>
+    private InboundMessage Inbound(MqttApplicationMessage message, BrokerIdentity identity, BrokerConnection connection, long received, PaymentSettlement settlement) =>
         InboundMapping.From(
             message,
             context.Limits.MaxPacketBytes,
             identity.Name,
-            Security.BrokerExposure.IsLoopback(context.Connections.Of(clientId)?.RemoteEndPoint),
+            Security.BrokerExposure.IsLoopback(connection.RemoteEndPoint),
             received,
             context.Time.GetUtcNow(),
             settlement);
