@@ -73,6 +73,38 @@ public sealed class CardProfileClusterTests(FleetCluster cluster)
     }
 
     [Fact]
+    public async Task A_store_that_fetched_a_card_is_pushed_its_changes_before_its_own_first_delta_and_once_after()
+    {
+        var card = "tok-fetched-" + Guid.NewGuid().ToString("N");
+        var grain = cluster.Client.GetGrain<ICardProfileGrain>(card);
+        var random = new Random(13);
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var payments = TestPayments.Generate(random, [card], ["store-a", "store-b"], perCardPerStore: 2, now);
+        var ofA = payments.Where(p => p.StoreId == "store-a").Select(p => p.Delta).ToList();
+        var ofB = payments.Where(p => p.StoreId == "store-b").Select(p => p.Delta).ToList();
+        Assert.Equal(1, (await grain.RecordAsync("store-a", ofA[..1])).Accepted);
+
+        // Store B fetches; store C only reads (the read that tests and tools make): only B is pushed A's next payment.
+        var fetched = await grain.FetchForAsync("store-b");
+        Assert.Equal([ofA[0].PaymentId], fetched.Payments.Select(p => p.PaymentId));
+        await grain.ReadExcludingAsync("store-c");
+        Assert.Equal(1, (await grain.RecordAsync("store-a", ofA[1..])).Accepted);
+        var pushed = await grain.ProfilesForOthersAsync("store-a");
+        var toB = Assert.Single(pushed);
+        Assert.Equal("store-b", toB.ExcludedStoreId);
+        Assert.Equal(ofA.Select(d => d.PaymentId).Order(), toB.Payments.Select(p => p.PaymentId).Order());
+
+        // B's own payments give it a slot: it is pushed the card's changes once, as any store that paid it.
+        Assert.Equal(2, (await grain.RecordAsync("store-b", ofB)).Accepted);
+        Assert.Equal("store-b", Assert.Single(await grain.ProfilesForOthersAsync("store-a")).ExcludedStoreId);
+        Assert.Equal("store-a", Assert.Single(await grain.ProfilesForOthersAsync("store-b")).ExcludedStoreId);
+
+        // A store's fetch never makes it receive its own writes back.
+        await grain.FetchForAsync("store-a");
+        Assert.Equal("store-b", Assert.Single(await grain.ProfilesForOthersAsync("store-a")).ExcludedStoreId);
+    }
+
+    [Fact]
     public async Task Impossible_deltas_are_refused_by_reason_and_leave_the_profile_as_it_was()
     {
         var card = "tok-refuse-" + Guid.NewGuid().ToString("N");

@@ -88,6 +88,37 @@ public sealed class FleetFetchTests(FleetLinkCluster fleet, ITestOutputHelper ou
         }
     }
 
+    /// <summary>
+    /// Store B fetches card X at first sight; store A pays X again before any delta of B's reaches the fleet. B has no
+    /// slot yet, yet A's later payment is pushed to it, because the fetch counts B among the stores that saw the card.
+    /// </summary>
+    [Fact]
+    public async Task A_payment_elsewhere_between_a_stores_fetch_and_its_own_delta_is_pushed_to_it()
+    {
+        var x = Tokenizer.Tokenize("4000000000001059"u8);
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        await using var a = new TestStore("store-a", fleet.BrokerPort);
+        using (var connect = new CancellationTokenSource(Patience))
+        {
+            await a.ConnectAsync(connect.Token);
+        }
+
+        await using var b = new AgentStore("store-b", fleet.BrokerPort, TimeSpan.FromSeconds(3));
+        await b.WaitUpAsync(Patience);
+        Assert.Equal(1, (await a.SendAsync(Batch(Delta(x, "a-between-1", now - 60_000)), Patience))["accepted"]);
+
+        Assert.True(await b.Link.FetchAsync(x, CancellationToken.None), "store B's fetch was not answered");
+        Assert.Equal([now - 60_000], b.State.Card(x).OtherStores.Select(p => p.UnixMs));
+
+        // B has sent nothing of X: its delta would be behind its scoring, seconds away on a busy store.
+        Assert.Equal(1, (await a.SendAsync(Batch(Delta(x, "a-between-2", now - 1_000)), Patience))["accepted"]);
+        var pushed = await Polling.UntilAsync(
+            () => Task.FromResult(b.State.Card(x).OtherStores.Select(p => p.UnixMs).ToList()),
+            times => times.Contains(now - 1_000),
+            TimeSpan.FromSeconds(30));
+        Assert.Equal([now - 60_000, now - 1_000], pushed);
+    }
+
     [Fact]
     public async Task A_fetch_whose_link_names_the_tokens_own_key_is_refused_at_once_and_folds_nothing()
     {

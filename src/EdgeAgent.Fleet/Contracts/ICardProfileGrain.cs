@@ -26,7 +26,19 @@ public interface ICardProfileGrain : IGrainWithStringKey
     Task<CardProfile> ReadExcludingAsync(string excludedStoreId);
 
     /// <summary>
-    /// The profile each store that saw the card within the retention window should now hold, other than
+    /// A store's first-sight fetch: the card's profile without <paramref name="storeId"/>'s slot, as
+    /// <see cref="ReadExcludingAsync"/> reads it, and from then on the store counts for pushes as one that saw the card
+    /// at the fetch's time, as if it had paid it then. The other stores' payments recorded between the fetch and the
+    /// store's own first delta are pushed to it too, where before they reached it only with the card's next change.
+    /// Held in the activation's memory, at most <c>Fleet:MaxStoresPerCard</c> stores a card.
+    /// </summary>
+    [Alias("FetchFor")]
+    [Orleans.Concurrency.AlwaysInterleave]
+    Task<CardProfile> FetchForAsync(string storeId);
+
+    /// <summary>
+    /// The profile each store that saw the card (paid it, or fetched it: <see cref="FetchForAsync"/>) within the retention
+    /// window should now hold, other than
     /// <paramref name="writerStoreId"/> (whose own payments just changed, and which never reads its own slot): each
     /// without the receiving store's slot. What the uplink pushes after a store's batch is recorded.
     /// </summary>

@@ -20,6 +20,13 @@ internal sealed partial class CardProfileGrain(
     RefusalLog refusals,
     ILogger<CardProfileGrain> logger) : Grain, ICardProfileGrain
 {
+    /// <summary>
+    /// The stores that fetched the card and whose own payment of it the fleet has not yet recorded, with the fetch's
+    /// time: they are pushed the card's changes like the stores that paid it. In memory only: a fetch answered by an
+    /// activation that is lost before the store's delta arrives is forgotten with it.
+    /// </summary>
+    private readonly Dictionary<string, long> _fetchedBy = new(StringComparer.Ordinal);
+
     public async Task<RecordResult> RecordAsync(string storeId, IReadOnlyList<CardDelta> deltas)
     {
         var token = this.GetPrimaryKeyString();
@@ -27,6 +34,12 @@ internal sealed partial class CardProfileGrain(
         if (outcome.Changed)
         {
             await WriteAsync();
+        }
+
+        if (outcome.Result.Accepted > 0)
+        {
+            // Its slot holds its own payment now, made after (or at) its fetch: the slot keeps it among those pushed.
+            _fetchedBy.Remove(storeId);
         }
 
         Report(outcome.Result, storeId, metrics, refusals);
@@ -77,6 +90,35 @@ internal sealed partial class CardProfileGrain(
             state.State, this.GetPrimaryKeyString(), excludedStoreId ?? "", time.GetUtcNow().ToUnixTimeMilliseconds()));
     }
 
+    public Task<CardProfile> FetchForAsync(string storeId)
+    {
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        if (CardProfileMerge.IsWellFormedId(storeId))
+        {
+            if (!_fetchedBy.ContainsKey(storeId) && _fetchedBy.Count >= options.Value.MaxStoresPerCard)
+            {
+                var cutoff = now - CardHistory.RetentionMs;
+                foreach (var (fetcher, fetched) in _fetchedBy)
+                {
+                    if (fetched < cutoff)
+                    {
+                        _fetchedBy.Remove(fetcher);
+                    }
+                }
+            }
+
+            // Past the cap (as many stores as a card's slots may have) the fetch is answered, and the store is pushed
+            // the card's changes once its own delta gives it a slot.
+            if (_fetchedBy.ContainsKey(storeId) || _fetchedBy.Count < options.Value.MaxStoresPerCard)
+            {
+                _fetchedBy[storeId] = now;
+            }
+        }
+
+        metrics.Read();
+        return Task.FromResult(CardProfileMerge.Read(state.State, this.GetPrimaryKeyString(), storeId ?? "", now));
+    }
+
     [ReadOnly]
     public Task<IReadOnlyList<CardProfile>> ProfilesForOthersAsync(string writerStoreId)
     {
@@ -85,7 +127,17 @@ internal sealed partial class CardProfileGrain(
         var profiles = new List<CardProfile>();
         foreach (var (storeId, slot) in state.State.Slots)
         {
-            if (!string.Equals(storeId, writerStoreId, StringComparison.Ordinal) && slot.Payments.Exists(p => p.EventUnixMs >= cutoff))
+            if (!string.Equals(storeId, writerStoreId, StringComparison.Ordinal)
+                && (slot.Payments.Exists(p => p.EventUnixMs >= cutoff) || FetchedSince(storeId, cutoff)))
+            {
+                metrics.Read();
+                profiles.Add(CardProfileMerge.Read(state.State, this.GetPrimaryKeyString(), storeId, now));
+            }
+        }
+
+        foreach (var (storeId, fetched) in _fetchedBy)
+        {
+            if (fetched >= cutoff && !state.State.Slots.ContainsKey(storeId) && !string.Equals(storeId, writerStoreId, StringComparison.Ordinal))
             {
                 metrics.Read();
                 profiles.Add(CardProfileMerge.Read(state.State, this.GetPrimaryKeyString(), storeId, now));
@@ -94,6 +146,8 @@ internal sealed partial class CardProfileGrain(
 
         return Task.FromResult<IReadOnlyList<CardProfile>>(profiles);
     }
+
+    private bool FetchedSince(string storeId, long cutoff) => _fetchedBy.TryGetValue(storeId, out var fetched) && fetched >= cutoff;
 
     /// <summary>Writes the state; a write that fails drops the activation, so the next call reloads what the store holds.</summary>
     private async Task WriteAsync()

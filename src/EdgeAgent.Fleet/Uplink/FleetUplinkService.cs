@@ -488,7 +488,7 @@ internal sealed partial class FleetUplinkService(
         }
 
         var grain = grains.GetGrain<ICardProfileGrain>(token);
-        var profile = await RetryAsync(() => grain.ReadExcludingAsync(store), cancellationToken);
+        var profile = await RetryAsync(() => grain.FetchForAsync(store), cancellationToken);
         if (previous is not null && !string.Equals(profile.FoldedFrom, previous, StringComparison.Ordinal)
             && await LinkAsync(store, token, previous, profile.FoldedFrom, cancellationToken) is null)
         {
