@@ -247,6 +247,7 @@ internal sealed class BrokerConnection : IMqttChannelAdapter
         {
             // As many payments in flight as the CONNACK's Receive Maximum allows (or, for MQTT 3.1.1, as it would have):
             // this one waits, unread by MQTTnet, for the oldest's acknowledgement to go.
+            _context.Metrics.ReceiveMaximumWait();
             await room.WaitAsync(cancellationToken);
         }
 

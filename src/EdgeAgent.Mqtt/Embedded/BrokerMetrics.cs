@@ -4,7 +4,8 @@ namespace EdgeAgent.Mqtt.Embedded;
 
 /// <summary>
 /// The embedded broker's instruments, on the agent's meter (<see cref="MeterName"/>), for whatever exports that meter.
-/// Nothing here is touched per message on the normal path: refusals, connections, answers kept for late subscribers.
+/// Nothing here is touched per message on the normal path: refusals, connections, answers kept for late subscribers,
+/// reads held back by a connection's Receive Maximum.
 /// </summary>
 public sealed class BrokerMetrics
 {
@@ -28,6 +29,7 @@ public sealed class BrokerMetrics
     private readonly Counter<long> _answersRedelivered;
     private readonly Counter<long> _answersDropped;
     private readonly Counter<long> _sessionsRemoved;
+    private readonly Counter<long> _receiveMaximumWaits;
 
     public BrokerMetrics(IMeterFactory meterFactory)
     {
@@ -44,6 +46,8 @@ public sealed class BrokerMetrics
             "Kept answers dropped before any client subscribed for them, by reason (expired, evicted).");
         _sessionsRemoved = meter.CreateCounter<long>("edgeagent.broker.sessions.removed", "{session}",
             "Disconnected sessions the embedded broker deleted, by reason (expired, evicted).");
+        _receiveMaximumWaits = meter.CreateCounter<long>("edgeagent.broker.receive_maximum.waits", "{publish}",
+            "PUBLISH packets a connection left unread because as many of its payments as its Receive Maximum were waiting for their record.");
     }
 
     /// <summary>The value of the <c>reason</c> tag for <paramref name="reason"/>.</summary>
@@ -60,6 +64,8 @@ public sealed class BrokerMetrics
     public void AnswersRedelivered(int count) => _answersRedelivered.Add(count);
 
     public void AnswerDropped(string reason) => _answersDropped.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    public void ReceiveMaximumWait() => _receiveMaximumWaits.Add(1);
 
     public void SessionRemoved(string reason) => _sessionsRemoved.Add(1, new KeyValuePair<string, object?>("reason", reason));
 }

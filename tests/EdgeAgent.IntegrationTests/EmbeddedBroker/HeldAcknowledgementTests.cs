@@ -31,15 +31,22 @@ public sealed class HeldAcknowledgementTests
 
         await held[1].Settlement.AcknowledgeAsync(CancellationToken.None);
         await held[2].Settlement.AcknowledgeAsync(CancellationToken.None);
-        await Task.Delay(300); // room for a PUBACK that overtook the first's
-        Assert.False(second.IsCompleted, "the second payment's PUBACK overtook the first's");
-        Assert.False(third.IsCompleted, "the third payment's PUBACK overtook the first's");
+
+        // A round trip on the same connection after the two were recorded: a PUBACK sent when its payment was recorded
+        // would be on the wire before the PINGRESP.
+        await terminal.Client.PingAsync(CancellationToken.None);
+        Assert.Empty(terminal.PubAcksRead);
 
         await held[0].Settlement.AcknowledgeAsync(CancellationToken.None);
         foreach (var publish in new[] { first, second, third })
         {
             Assert.True((await publish.WaitAsync(TimeSpan.FromSeconds(20))).IsSuccess);
         }
+
+        // The publishes took their packet identifiers in the order they were made.
+        var ids = terminal.PubAcksRead.ToArray();
+        Assert.Equal(3, ids.Length);
+        Assert.True(ids[0] < ids[1] && ids[1] < ids[2], $"PUBACKs read in the order {string.Join(", ", ids)}");
     }
 
     [Fact]
@@ -57,7 +64,8 @@ public sealed class HeldAcknowledgementTests
             await Eventually.TrueAsync(() => broker.Sink.Received.Count >= expected, $"payment {i} reached the pipeline");
         }
 
-        await Task.Delay(300); // room for a third payment read past the limit
+        // The third PUBLISH is read off the socket and held there, before MQTTnet or the pipeline sees it.
+        await Eventually.TrueAsync(() => broker.Metrics.Total("edgeagent.broker.receive_maximum.waits") == 1, "the third payment waited for room");
         Assert.Equal(2, broker.Sink.Received.Count);
 
         await broker.Sink.Received.First().Settlement.AcknowledgeAsync(CancellationToken.None);

@@ -1,6 +1,8 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Threading.Channels;
 using MQTTnet;
+using MQTTnet.Diagnostics.PacketInspection;
 using MQTTnet.Formatter;
 using MQTTnet.Packets;
 using MQTTnet.Protocol;
@@ -22,6 +24,16 @@ internal sealed class TestClient : IAsyncDisposable
             _received.Writer.TryWrite(e.ApplicationMessage);
             return Task.CompletedTask;
         };
+        Client.InspectPacketAsync += e =>
+        {
+            // A PUBACK (type 4, remaining length 2 or more): its packet identifier follows the two-byte fixed header.
+            if (e.Direction == MqttPacketFlowDirection.Inbound && e.Buffer.Length >= 4 && e.Buffer[0] >> 4 == 4)
+            {
+                PubAcksRead.Enqueue((e.Buffer[2] << 8) | e.Buffer[3]);
+            }
+
+            return Task.CompletedTask;
+        };
         Client.DisconnectedAsync += e =>
         {
             if (e.ClientWasConnected)
@@ -34,6 +46,9 @@ internal sealed class TestClient : IAsyncDisposable
     }
 
     public IMqttClient Client { get; }
+
+    /// <summary>The packet identifiers of the PUBACKs this client read, in the order they came off the wire.</summary>
+    public ConcurrentQueue<int> PubAcksRead { get; } = new();
 
     public MqttClientConnectResult Connected { get; private set; } = null!;
 
