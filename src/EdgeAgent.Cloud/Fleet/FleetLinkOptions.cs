@@ -56,9 +56,16 @@ public sealed class FleetLinkOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00.001", "00:00:01")]
     public TimeSpan FetchBudget { get; set; } = TimeSpan.FromMilliseconds(20);
 
-    /// <summary>How often waiting deltas are sent; zero sends only when asked (tests). Default 200 ms.</summary>
+    /// <summary>
+    /// How long a payment's delta waits to share a message with the others of that time: the agent commits its record
+    /// into LiteDB at this interval while the link is on (unless <c>Pipeline:RecordIntervalMilliseconds</c> is set), and
+    /// the outbox sends each commit's deltas at once, so a payment reaches the fleet about this long after its
+    /// acknowledgement. Also how often the link retries what is waiting. Zero sends only when asked (tests). Default
+    /// 100 ms: store A to store B p99 150 ms at 50 payments/s, against 249 ms at 200 ms, for 6 more bytes a payment
+    /// (docs/fleet.md).
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
-    public TimeSpan FlushInterval { get; set; } = TimeSpan.FromMilliseconds(200);
+    public TimeSpan FlushInterval { get; set; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>Most deltas in one uplink message. Default 256.</summary>
     [Range(1, 4096)]

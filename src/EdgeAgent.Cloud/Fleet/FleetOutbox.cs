@@ -64,18 +64,12 @@ public sealed partial class FleetOutbox : IDisposable
         {
             try
             {
-                var started = _time.GetTimestamp();
+                // A pass per LiteDB commit (or per interval, to retry): the record gathers what was acknowledged for up to
+                // Pipeline:RecordIntervalMilliseconds, with the link on the flush interval itself, so each commit is that
+                // interval's deltas in one message, and a delta leaves about one interval after its payment. A second wait
+                // here, for the interval since the last pass, made that up to two.
                 await PassAsync(cancellationToken);
                 await _committed.WaitAsync(interval, cancellationToken);
-
-                // A pass at most every flush interval: the commits of that time go in one message. At light load the
-                // record commits every payment, and a pass per commit sent a message of one or two deltas, whose
-                // batch header and MQTT framing doubled the bytes a payment costs on the uplink.
-                var left = _options.FlushInterval - _time.GetElapsedTime(started);
-                if (left > TimeSpan.Zero)
-                {
-                    await Task.Delay(left, _time, cancellationToken);
-                }
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {

@@ -47,10 +47,15 @@ public sealed class PipelineOptions : IValidatableObject
     /// <summary>
     /// The longest, in milliseconds, an acknowledged payment waits to be committed into LiteDB (it is durable in the answer
     /// journal meanwhile). The cloud sync and the fleet outbox read LiteDB, so they see a payment up to this much later; a
-    /// longer interval makes fewer, larger LiteDB transactions. Default 250.
+    /// longer interval makes fewer, larger LiteDB transactions. Unset (default): the fleet link's flush interval
+    /// (<c>Fleet:FlushInterval</c>) when the fleet link is on, so a payment reaches the fleet within about one interval,
+    /// else <see cref="DefaultRecordIntervalMilliseconds"/>.
     /// </summary>
     [Range(1, 600_000)]
-    public double RecordIntervalMilliseconds { get; set; } = 250;
+    public double? RecordIntervalMilliseconds { get; set; }
+
+    /// <summary>The record interval without a fleet link: 250 ms.</summary>
+    public const double DefaultRecordIntervalMilliseconds = 250;
 
     /// <summary>Messages received but not yet scored before ingest waits (back-pressure to the broker). Default 1024.</summary>
     [Range(1, 1_000_000)]

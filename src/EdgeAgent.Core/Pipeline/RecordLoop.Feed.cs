@@ -144,7 +144,7 @@ internal sealed partial class RecordLoop
         }
     }
 
-    private TimeSpan Interval => TimeSpan.FromMilliseconds(options.RecordIntervalMilliseconds);
+    private TimeSpan Interval => TimeSpan.FromMilliseconds(options.RecordIntervalMilliseconds ?? PipelineOptions.DefaultRecordIntervalMilliseconds);
 
     /// <summary>Whether a LiteDB commit is due now: a full group, an old one, an acknowledgement waiting for it, or the end.</summary>
     private bool Due() =>

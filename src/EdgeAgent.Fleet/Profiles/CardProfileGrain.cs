@@ -23,9 +23,9 @@ internal sealed partial class CardProfileGrain(
     /// <summary>
     /// The stores that fetched the card and whose own payment of it the fleet has not yet recorded, with the fetch's
     /// time: they are pushed the card's changes like the stores that paid it. In memory only: a fetch answered by an
-    /// activation that is lost before the store's delta arrives is forgotten with it.
+    /// activation that is lost before the store's delta arrives is forgotten with it. Made with the card's first fetch.
     /// </summary>
-    private readonly Dictionary<string, long> _fetchedBy = new(StringComparer.Ordinal);
+    private Dictionary<string, long>? _fetchedBy;
 
     public async Task<RecordResult> RecordAsync(string storeId, IReadOnlyList<CardDelta> deltas)
     {
@@ -39,7 +39,7 @@ internal sealed partial class CardProfileGrain(
         if (outcome.Result.Accepted > 0)
         {
             // Its slot holds its own payment now, made after (or at) its fetch: the slot keeps it among those pushed.
-            _fetchedBy.Remove(storeId);
+            _fetchedBy?.Remove(storeId);
         }
 
         Report(outcome.Result, storeId, metrics, refusals);
@@ -95,6 +95,7 @@ internal sealed partial class CardProfileGrain(
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         if (CardProfileMerge.IsWellFormedId(storeId))
         {
+            _fetchedBy ??= new(StringComparer.Ordinal);
             if (!_fetchedBy.ContainsKey(storeId) && _fetchedBy.Count >= options.Value.MaxStoresPerCard)
             {
                 var cutoff = now - CardHistory.RetentionMs;
@@ -135,7 +136,7 @@ internal sealed partial class CardProfileGrain(
             }
         }
 
-        foreach (var (storeId, fetched) in _fetchedBy)
+        foreach (var (storeId, fetched) in _fetchedBy ?? [])
         {
             if (fetched >= cutoff && !state.State.Slots.ContainsKey(storeId) && !string.Equals(storeId, writerStoreId, StringComparison.Ordinal))
             {
@@ -147,7 +148,7 @@ internal sealed partial class CardProfileGrain(
         return Task.FromResult<IReadOnlyList<CardProfile>>(profiles);
     }
 
-    private bool FetchedSince(string storeId, long cutoff) => _fetchedBy.TryGetValue(storeId, out var fetched) && fetched >= cutoff;
+    private bool FetchedSince(string storeId, long cutoff) => _fetchedBy?.TryGetValue(storeId, out var fetched) == true && fetched >= cutoff;
 
     /// <summary>Writes the state; a write that fails drops the activation, so the next call reloads what the store holds.</summary>
     private async Task WriteAsync()

@@ -20,8 +20,17 @@ public static class AgentServices
     public static IServiceCollection AddAgentBasics(this IServiceCollection services)
     {
         services.AddAgentOptions();
-        services.AddOptions<PipelineOptions>().PostConfigure<Microsoft.Extensions.Options.IOptions<MqttOptions>>((pipeline, mqtt) =>
-            pipeline.CommitDelayMilliseconds ??= mqtt.Value.UsesExternalBroker ? 2 : 0);
+        services.AddOptions<PipelineOptions>().PostConfigure<Microsoft.Extensions.Options.IOptions<MqttOptions>, Microsoft.Extensions.Options.IOptions<Cloud.Fleet.FleetLinkOptions>>(
+            (pipeline, mqtt, fleet) =>
+            {
+                pipeline.CommitDelayMilliseconds ??= mqtt.Value.UsesExternalBroker ? 2 : 0;
+
+                // The fleet outbox reads LiteDB: with the link on, a payment is committed there within one flush interval,
+                // so it reaches the fleet within about one interval of its acknowledgement, not two.
+                pipeline.RecordIntervalMilliseconds ??= fleet.Value is { Enabled: true, FlushInterval.TotalMilliseconds: > 0 and var flush }
+                    ? Math.Max(1, flush)
+                    : PipelineOptions.DefaultRecordIntervalMilliseconds;
+            });
         services.AddSingleton(TimeProvider.System);
         // The read-back listens before the pipeline's instruments record anything: a listener sees only what comes after it.
         services.AddSingleton(sp => new PipelineReadings(sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
