@@ -14,7 +14,8 @@ public sealed class RecordIntervalTests
 {
     [Theory]
     [InlineData(null, null, null, 250)]
-    [InlineData("127.0.0.1", null, null, 200)]
+    [InlineData("127.0.0.1", null, null, 100)]
+    [InlineData("127.0.0.1", "00:00:00.2", null, 200)]
     [InlineData("127.0.0.1", "00:00:00.1", null, 100)]
     [InlineData("127.0.0.1", "00:00:00", null, 250)]
     [InlineData("127.0.0.1", "00:00:00.1", "1000", 1000)]
