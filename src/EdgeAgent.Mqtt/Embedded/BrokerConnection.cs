@@ -41,6 +41,9 @@ internal sealed class BrokerConnection : IMqttChannelAdapter
     private bool _tooLargeReported;
     private bool _subscribing;
     private ConnectTerms _terms;
+
+    /// <summary>The largest packet an MQTT 5 client said it accepts (its CONNECT's Maximum Packet Size); 0: no limit.</summary>
+    private uint _clientMaximumPacketSize;
     private string? _clientId;
 
     /// <summary>The token of every read after the CONNECT: MQTTnet's for this connection, or the keep-alive's expiry.</summary>
@@ -108,10 +111,22 @@ internal sealed class BrokerConnection : IMqttChannelAdapter
         return _inner.SendPacketAsync(packet, cancellationToken);
     }
 
-    /// <summary>An answer this client is owed is on the wire once this completes: the PUBACK of its payment waits for that.</summary>
+    /// <summary>
+    /// An answer this client is owed is on the wire once this completes: the PUBACK of its payment waits for that. A
+    /// message larger than the Maximum Packet Size an MQTT 5 client declared is not sent, and counted: MQTT 5
+    /// §3.1.2.11.4 has the server discard it and go on as if it had been sent, so its payment's PUBACK still goes.
+    /// </summary>
     private async Task SendPublishAsync(MqttPublishPacket publish, CancellationToken cancellationToken)
     {
-        await _inner.SendPacketAsync(publish, cancellationToken);
+        if (_clientMaximumPacketSize == 0 || PublishSize.Of(publish) <= _clientMaximumPacketSize)
+        {
+            await _inner.SendPacketAsync(publish, cancellationToken);
+        }
+        else
+        {
+            _context.Refusals.Report(RefusalReason.AnswerTooLarge, RemoteEndPoint);
+        }
+
         if (_clientId is not null)
         {
             _context.Owed!.Written(_clientId, publish);
@@ -375,6 +390,7 @@ internal sealed class BrokerConnection : IMqttChannelAdapter
             _terms = ConnectTerms.Negotiate(connect, ProtocolVersion, _context.Limits);
             _keepAlive.TakeOver(connect);
             _clientId = connect.ClientId;
+            _clientMaximumPacketSize = ProtocolVersion == MqttProtocolVersion.V500 ? connect.MaximumPacketSize : 0;
         }
         else if (packet is not null)
         {

@@ -100,4 +100,10 @@ public enum RefusalReason
 
     /// <summary><c>keep_alive_timeout</c>: a client sent nothing for 1.5 times its keep-alive while the broker waited for it; DISCONNECT 0x8D.</summary>
     KeepAliveTimeout,
+
+    /// <summary>
+    /// <c>answer_too_large</c>: a message larger than the Maximum Packet Size the MQTT 5 client declared in its CONNECT;
+    /// not sent (MQTT 5 §3.1.2.11.4), the broker going on as if it had been.
+    /// </summary>
+    AnswerTooLarge,
 }
