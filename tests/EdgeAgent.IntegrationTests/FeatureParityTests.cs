@@ -74,7 +74,10 @@ public sealed class FeatureParityTests : IDisposable
         await using (var doomed = await AgentProcess.StartAsync(dataPath, [.. settings, "Faults:KillAfter=Commit", $"Faults:TransactionId={rows[beforeKill - 1].TransactionNumber}"]))
         {
             var report = await ReplayAsync(_port, PaymentSample.Load(firstPart), beforeKill);
-            Assert.Equal(beforeKill, report.Answered);
+
+            // The kill follows the last payment's commit, and that payment's answer may still be in the broker's queue
+            // to its connection then (its PUBACK waits for it either way): every answer before it came.
+            Assert.InRange(report.Answered, beforeKill - 1, beforeKill);
             await doomed.WaitForExitAsync(TimeSpan.FromSeconds(30));
         }
 
