@@ -23,11 +23,7 @@ public sealed class FleetFetchTests(FleetLinkCluster fleet, ITestOutputHelper ou
         var x = Tokenizer.Tokenize("4000000000001000"u8);
         var others = new[] { Tokenizer.Tokenize("4000000000001018"u8), Tokenizer.Tokenize("4000000000001026"u8), Tokenizer.Tokenize("4000000000001034"u8) };
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        await using var a = new TestStore("store-a", fleet.BrokerPort);
-        using (var connect = new CancellationTokenSource(Patience))
-        {
-            await a.ConnectAsync(connect.Token);
-        }
+        await using var a = await StoreAAsync();
 
         // Store B is the agent's own link; its budget is generous, so that a loaded machine cannot turn the check into a miss.
         await using var b = new AgentStore("store-b", fleet.BrokerPort, TimeSpan.FromSeconds(3));
@@ -97,11 +93,7 @@ public sealed class FleetFetchTests(FleetLinkCluster fleet, ITestOutputHelper ou
     {
         var x = Tokenizer.Tokenize("4000000000001059"u8);
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        await using var a = new TestStore("store-a", fleet.BrokerPort);
-        using (var connect = new CancellationTokenSource(Patience))
-        {
-            await a.ConnectAsync(connect.Token);
-        }
+        await using var a = await StoreAAsync();
 
         await using var b = new AgentStore("store-b", fleet.BrokerPort, TimeSpan.FromSeconds(3));
         await b.WaitUpAsync(Patience);
@@ -126,11 +118,7 @@ public sealed class FleetFetchTests(FleetLinkCluster fleet, ITestOutputHelper ou
         var rotated = new CardTokenizer(FleetLinkCluster.RotationKey, "k2", FleetLinkCluster.FleetKey, "k1");
         var card = rotated.TokenizeWithPrevious("4000000000001042"u8);
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        await using var a = new TestStore("store-a", fleet.BrokerPort);
-        using (var connect = new CancellationTokenSource(Patience))
-        {
-            await a.ConnectAsync(connect.Token);
-        }
+        await using var a = await StoreAAsync();
 
         Assert.Equal(1, (await a.SendAsync(Batch(Delta(card.Previous!, "a-k1-1", now - 60_000)), Patience))["accepted"]);
         await using var c = new AgentStore("store-c", fleet.BrokerPort, TimeSpan.FromSeconds(3), FleetLinkCluster.RotationKeyFingerprint, FleetLinkCluster.RotationKeyFingerprint);
@@ -149,6 +137,23 @@ public sealed class FleetFetchTests(FleetLinkCluster fleet, ITestOutputHelper ou
         var profile = await fleet.Cluster.Client.GetGrain<ICardProfileGrain>(card.Current).ReadExcludingAsync("store-none");
         Assert.Null(profile.FoldedFrom);
         Assert.Empty(profile.Payments);
+    }
+
+    /// <summary>Store A as a raw uplink client, connected: it sends delta batches as the test writes them.</summary>
+    private async Task<TestStore> StoreAAsync()
+    {
+        var a = new TestStore("store-a", fleet.BrokerPort);
+        try
+        {
+            using var connect = new CancellationTokenSource(Patience);
+            await a.ConnectAsync(connect.Token);
+            return a;
+        }
+        catch
+        {
+            await a.DisposeAsync();
+            throw;
+        }
     }
 
     private static async Task<Dictionary<string, double>> RefusalsAsync(IEnumerable<Uri> silos)
