@@ -68,7 +68,7 @@ public sealed class AgentKillTests(ITestOutputHelper output) : IAsyncLifetime
             await flow;
             Assert.Equal(Terminals * PerTerminal, ledger.Count);
             await _hub.StartAsync();
-            await Eventually.TrueAsync(() => ledger.Unanswered().Count == 0, "every payment is answered: " + ledger.Summary(), TimeSpan.FromSeconds(120));
+            await Eventually.TrueAsync(() => ledger.Unanswered().Count == 0, () => "every payment is answered: " + ledger.Summary(), TimeSpan.FromSeconds(120));
             await Eventually.TrueAsync(() => _hub.RecordSequences().Count >= ledger.Count, "every record reached the cloud", TimeSpan.FromSeconds(120));
             await agent.StopAsync(TimeSpan.FromSeconds(30));
         }

@@ -67,7 +67,7 @@ public sealed class BrokerRestartTests(ITestOutputHelper output) : IAsyncLifetim
                         await terminals.Single(t => id.StartsWith(t.Topic.Split('/')[2] + "-", StringComparison.Ordinal)).PayAsync(id, ledger.Payload(id), resend: true);
                     }
 
-                    await Eventually.TrueAsync(() => ledger.Unanswered().Count == 0, "every retried payment is answered: " + ledger.Summary(), TimeSpan.FromSeconds(60));
+                    await Eventually.TrueAsync(() => ledger.Unanswered().Count == 0, () => "every retried payment is answered: " + ledger.Summary(), TimeSpan.FromSeconds(60));
                 }
 
             }

@@ -50,7 +50,7 @@ public sealed class FlushFailureTests(ITestOutputHelper output) : IAsyncLifetime
             }
 
             await PaymentFlow.RunAsync(terminals, PerTerminal, TimeSpan.FromMilliseconds(10));
-            await Eventually.TrueAsync(() => ledger.Unanswered().Count == 0, "every payment is answered: " + ledger.Summary(), TimeSpan.FromSeconds(120));
+            await Eventually.TrueAsync(() => ledger.Unanswered().Count == 0, () => "every payment is answered: " + ledger.Summary(), TimeSpan.FromSeconds(120));
             await Eventually.TrueAsync(() => _hub.RecordSequences().Count >= ledger.Count, "every record reached the cloud", TimeSpan.FromSeconds(120));
 
             Assert.False(agent.HasExited, agent.Output);

@@ -66,7 +66,11 @@ public sealed class PoisonBystanderTests(ITestOutputHelper output) : IAsyncLifet
             }
 
             agent = await AgentProcess.StartAsync(_data.Path, settings);
-            await Eventually.TrueAsync(() => ledger.Unanswered().Count == 0, "every payment is answered: " + ledger.Summary(), TimeSpan.FromSeconds(180));
+            var last = agent;
+            await Eventually.TrueAsync(
+                () => ledger.Unanswered().Count == 0,
+                () => $"every payment is answered: {ledger.Summary()}; the agent {(last.HasExited ? "exited" : "runs")}, its last lines:\n{last.OutputTail(40)}\nmosquitto's last lines:\n{_broker.LogTail}",
+                TimeSpan.FromSeconds(180));
             await agent.StopAsync(TimeSpan.FromSeconds(30));
             Assert.DoesNotContain("refused as poison_message", agent.Output, StringComparison.Ordinal);
         }

@@ -31,6 +31,10 @@ public sealed class AgentProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The last <paramref name="lines"/> lines the agent wrote, for a failure's message.</summary>
+    public string OutputTail(int lines) =>
+        string.Join('\n', Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).TakeLast(lines));
+
     public static async Task<AgentProcess> StartAsync(string dataPath, params string[] settings)
     {
         Directory.CreateDirectory(dataPath);

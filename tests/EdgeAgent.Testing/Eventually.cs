@@ -3,14 +3,18 @@ namespace EdgeAgent.Testing;
 /// <summary>Waits for a condition that the agent reaches asynchronously, failing with a reason after a timeout.</summary>
 public static class Eventually
 {
-    public static async Task TrueAsync(Func<bool> condition, string what, TimeSpan? timeout = null)
+    public static Task TrueAsync(Func<bool> condition, string what, TimeSpan? timeout = null) =>
+        TrueAsync(condition, () => what, timeout);
+
+    /// <summary>The same with a description made when the wait times out: the state at the deadline, not at the start.</summary>
+    public static async Task TrueAsync(Func<bool> condition, Func<string> what, TimeSpan? timeout = null)
     {
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
         while (!condition())
         {
             if (DateTime.UtcNow > deadline)
             {
-                Assert.Fail("Timed out waiting until " + what);
+                Assert.Fail("Timed out waiting until " + what());
             }
 
             await Task.Delay(10);

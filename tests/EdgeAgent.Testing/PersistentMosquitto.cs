@@ -11,12 +11,26 @@ namespace EdgeAgent.Testing;
 public sealed class PersistentMosquitto : IAsyncDisposable
 {
     private readonly TempDirectory _folder = new();
+    private readonly Queue<string> _log = new();
     private Process? _process;
 
     public int Port { get; } = FreePort.Next();
 
     /// <summary>Times the broker came back after a stop.</summary>
     public int Restarts { get; private set; }
+
+    /// <summary>The last lines mosquitto logged (connections, disconnections, errors), for a failure's message.</summary>
+    public string LogTail
+    {
+        get
+        {
+            var state = _process is { HasExited: true } exited ? $"(mosquitto exited with code {exited.ExitCode})\n" : "";
+            lock (_log)
+            {
+                return state + string.Join('\n', _log);
+            }
+        }
+    }
 
     /// <summary>mosquitto's persistence file (<c>mosquitto.db</c> in its persistence folder).</summary>
     public string PersistenceFile => Path.Combine(_folder.Path, "mosquitto.db");
@@ -94,10 +108,28 @@ public sealed class PersistentMosquitto : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         }) ?? throw new InvalidOperationException("mosquitto did not start");
-        _process.OutputDataReceived += (_, _) => { };
-        _process.ErrorDataReceived += (_, _) => { };
+        _process.OutputDataReceived += (_, e) => OnLine(e.Data);
+        _process.ErrorDataReceived += (_, e) => OnLine(e.Data);
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
         await FreePort.WaitUntilListeningAsync(Port, TimeSpan.FromSeconds(10));
+    }
+
+    private void OnLine(string? line)
+    {
+        // The autosave's line every second would push everything else out of the tail.
+        if (line is null || line.Contains("Saving in-memory database", StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        lock (_log)
+        {
+            _log.Enqueue(line);
+            if (_log.Count > 40)
+            {
+                _log.Dequeue();
+            }
+        }
     }
 }
