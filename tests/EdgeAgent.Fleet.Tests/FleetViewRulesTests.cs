@@ -88,6 +88,41 @@ public sealed class FleetViewRulesTests
         Assert.False(StoreJudge.Replaces(last, Read(Message("s1", Item(40, 0, 0, at: "2026-12-06T11:59:00Z", id: 9)))!));
     }
 
+    [Fact]
+    public void Within_a_database_its_numbering_decides_and_a_new_database_replaces_the_last_unless_it_was_replaced_itself()
+    {
+        var last = Read(Message("s1", Item(40, 0, 0, at: "2026-12-06T12:00:00Z", id: 10), epoch: "db1"))!;
+        Assert.Equal("db1", last.Epoch);
+
+        // Same database: a later number replaces whatever the clock says; an earlier one never, even with a later time.
+        Assert.True(StoreJudge.Replaces(last, Read(Message("s1", Item(40, 0, 0, at: "2026-12-06T11:00:00Z", id: 11), epoch: "db1"))!));
+        Assert.False(StoreJudge.Replaces(last, Read(Message("s1", Item(40, 0, 0, at: "2026-12-06T13:00:00Z", id: 9), epoch: "db1"))!));
+
+        // A new database, numbered from 1 again, its clock set back: it replaces the last.
+        var fresh = Read(Message("s1", Item(40, 0, 0, at: "2026-12-06T11:00:00Z", id: 1), epoch: "db2"))!;
+        Assert.True(StoreJudge.Replaces(last, fresh));
+
+        // Once db1 gave way to db2, a late copy of db1's message does not take the view back, later as it looks.
+        Assert.False(StoreJudge.Replaces(fresh, Read(Message("s1", Item(40, 0, 0, at: "2026-12-06T12:05:00Z", id: 12), epoch: "db1"))!, ["db1"]));
+
+        // An agent that sends no epoch: the clock or the numbering, as before.
+        var plain = Read(Message("s1", Item(40, 0, 0, at: "2026-12-06T12:00:00Z", id: 10), epoch: "db1").Replace("\"epoch\":\"db1\",", "", StringComparison.Ordinal))!;
+        Assert.Null(plain.Epoch);
+        Assert.True(StoreJudge.Replaces(plain, Read(Message("s1", Item(40, 0, 0, at: "2026-12-06T12:01:00Z", id: 1), epoch: "db2"))!));
+        Assert.False(StoreJudge.Replaces(plain, Read(Message("s1", Item(40, 0, 0, at: "2026-12-06T11:01:00Z", id: 1), epoch: "db2"))!));
+    }
+
+    [Fact]
+    public void Of_several_snapshots_in_one_message_the_highest_number_is_the_newest_whatever_their_clock()
+    {
+        var message = $$"""{"type":"metrics","source":"s1","epoch":"db1","first":4,"last":5,"count":2,"items":[{{Item(40, 0, 0, at: "2026-12-06T12:00:00Z", id: 4)}},{{Item(41, 0, 0, at: "2026-12-06T11:00:00Z", id: 5)}}]}""";
+
+        var newest = Read(message)!;
+
+        Assert.Equal(5, newest.Id);
+        Assert.Equal(41, newest.Scored);
+    }
+
     [Theory]
     [InlineData("not json")]
     [InlineData("""{"type":"records","source":"s1","items":[]}""")]
@@ -174,8 +209,8 @@ public sealed class FleetViewRulesTests
     private static StoreSnapshot? Read(string message) =>
         SnapshotReader.Read(Encoding.UTF8.GetBytes(message), "s1", Now, out _, out _);
 
-    private static string Message(string source, string item) =>
-        $$"""{"type":"metrics","source":"{{source}}","epoch":"e","first":1,"last":1,"count":1,"items":[{{item}}]}""";
+    private static string Message(string source, string item, string epoch = "e") =>
+        $$"""{"type":"metrics","source":"{{source}}","epoch":"{{epoch}}","first":1,"last":1,"count":1,"items":[{{item}}]}""";
 
     private static string Item(long scored, long review, long decline, string? drift = null, double interval = 1, string at = "2026-12-06T12:00:00Z", long id = 1) =>
         $$$"""

@@ -191,6 +191,65 @@ public sealed class FleetViewTests(FleetLinkCluster fleet, ITestOutputHelper out
     }
 
     [Fact]
+    public async Task A_store_on_a_new_database_with_its_clock_set_back_is_shown_at_once_and_its_old_databases_late_copy_is_not()
+    {
+        var silos = fleet.LiveHttpEndpoints;
+        var silo = silos[0];
+        const string store = "store-b";
+
+        // The store's agent as it ran: its database's epoch and numbering, its clock right.
+        string oldEpoch;
+        long oldId;
+        string oldItem;
+        await using (var before = new SnapshotAgent(store, fleet.BrokerPort, "fraud-old"))
+        {
+            await before.StartAsync();
+            using var last = await before.SnapshotAsync(20, 0, 3);
+            oldItem = last.RootElement.GetRawText();
+            var at = last.RootElement.GetProperty("at").GetDateTimeOffset();
+            var shown = Store(await WaitForStoresAsync(silo, s => LastOf(s, store) is { } l && l.GetProperty("at").GetDateTimeOffset() == at), store);
+            oldEpoch = shown.GetProperty("last").GetProperty("epoch").GetString()!;
+            oldId = shown.GetProperty("last").GetProperty("id").GetInt64();
+        }
+
+        // The node re-imaged: a new database (its snapshots numbered from 1 again), and a clock an hour behind.
+        var setBack = new FakeTimeProvider(DateTimeOffset.UtcNow.AddHours(-1));
+        await using var after = new SnapshotAgent(store, fleet.BrokerPort, "fraud-new", clock: setBack);
+        await after.StartAsync();
+        setBack.Advance(TimeSpan.FromSeconds(5)); // its snapshot interval, by its own clock
+        using var first = await after.SnapshotAsync(20, 0, 3);
+        var firstAt = first.RootElement.GetProperty("at").GetDateTimeOffset();
+        var view = Store(await WaitForStoresAsync(silo, s => LastOf(s, store) is { } l && l.GetProperty("at").GetDateTimeOffset() == firstAt), store);
+        var newEpoch = view.GetProperty("last").GetProperty("epoch").GetString()!;
+        Assert.NotEqual(oldEpoch, newEpoch);
+        Assert.True(view.GetProperty("state").GetString() == "Online", view.GetRawText());
+        Assert.Equal("fraud-new", view.GetProperty("last").GetProperty("model").GetString());
+
+        // A copy of the old database's message still in flight, later by its clock and its numbering: taken, and ignored.
+        using var raw = await RawClientAsync(store);
+        var late = oldItem.Replace($"\"id\":{oldId},", $"\"id\":{oldId + 1},", StringComparison.Ordinal);
+        Assert.NotEqual(oldItem, late);
+        var taken = await SumAsync(silos, "edgeagent_fleet_snapshots_total");
+        await PublishAsync(raw, $"edgeagent/{store}/metrics", Encoding.UTF8.GetBytes(
+            $"{{\"type\":\"metrics\",\"source\":\"{store}\",\"epoch\":\"{oldEpoch}\",\"first\":{oldId + 1},\"last\":{oldId + 1},\"count\":1,\"items\":[{late}]}}"));
+        await Eventually.TrueAsync(async () => await SumAsync(silos, "edgeagent_fleet_snapshots_total") >= taken + 1, "the late copy is taken", Patience);
+        foreach (var each in silos)
+        {
+            using var stores = await GetJsonAsync(new Uri(each, "/api/stores"));
+            var last = Store(stores.RootElement, store).GetProperty("last");
+            Assert.Equal(newEpoch, last.GetProperty("epoch").GetString());
+            Assert.Equal(firstAt, last.GetProperty("at").GetDateTimeOffset());
+        }
+
+        // The new database's next snapshot, still an hour behind, goes on replacing the last.
+        setBack.Advance(TimeSpan.FromSeconds(5));
+        using var second = await after.SnapshotAsync(20, 0, 3);
+        var secondAt = second.RootElement.GetProperty("at").GetDateTimeOffset();
+        await WaitForStoresAsync(silo, s => LastOf(s, store) is { } l && l.GetProperty("at").GetDateTimeOffset() == secondAt);
+        output.WriteLine($"old database {oldEpoch} (last id {oldId}), new {newEpoch}: shown at {firstAt:O} and {secondAt:O}");
+    }
+
+    [Fact]
     public async Task The_fleet_page_in_chromium_shows_a_store_going_offline_first_and_back_online()
     {
         var agents = await StartAgentsAsync();
@@ -346,6 +405,10 @@ public sealed class FleetViewTests(FleetLinkCluster fleet, ITestOutputHelper out
 
     private static JsonElement Store(JsonElement stores, string id) =>
         stores.EnumerateArray().Single(s => s.GetProperty("storeId").GetString() == id);
+
+    /// <summary>The store's last snapshot in the view, or null while it has none.</summary>
+    private static JsonElement? LastOf(JsonElement stores, string id) =>
+        Store(stores, id).TryGetProperty("last", out var last) && last.ValueKind == JsonValueKind.Object ? last : null;
 
     private async Task<JsonDocument> GetJsonAsync(Uri uri)
     {

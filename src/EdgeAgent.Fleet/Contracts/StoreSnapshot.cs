@@ -9,7 +9,7 @@ public sealed record StoreSnapshot
 {
     [Id(0)] public required string StoreId { get; init; }
 
-    /// <summary>The snapshot's number at its agent (increasing; a new agent database starts again at 1).</summary>
+    /// <summary>The snapshot's number at its agent (increasing within its <see cref="Epoch"/>; a new agent database starts again at 1).</summary>
     [Id(1)] public long Id { get; init; }
 
     /// <summary>When the agent took it.</summary>
@@ -61,4 +61,10 @@ public sealed record StoreSnapshot
 
     /// <summary>Payments the agent refused in the interval (its rejections, all codes).</summary>
     [Id(21)] public long Refusals { get; init; }
+
+    /// <summary>
+    /// The agent database it came from (the message envelope's <c>epoch</c>, drawn when the database is created); null
+    /// from an agent that does not send one. <see cref="Id"/> counts within it.
+    /// </summary>
+    [Id(22)] public string? Epoch { get; init; }
 }

@@ -18,6 +18,7 @@ internal sealed class FleetViewGrain(IOptions<FleetOptions> options, TimeProvide
     private readonly FleetOptions _options = options.Value;
     private readonly Dictionary<string, StoreSnapshot> _last = new(StringComparer.Ordinal);
     private readonly Dictionary<string, StoreReport> _reports = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Dictionary<string, DateTimeOffset>> _superseded = new(StringComparer.Ordinal);
     private DateTimeOffset _started;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
@@ -30,9 +31,18 @@ internal sealed class FleetViewGrain(IOptions<FleetOptions> options, TimeProvide
     {
         ArgumentNullException.ThrowIfNull(snapshot);
 
-        if (!_last.TryGetValue(snapshot.StoreId, out var previous) || StoreJudge.Replaces(previous, snapshot))
+        var superseded = Superseded(snapshot.StoreId, time.GetUtcNow());
+        if (!_last.TryGetValue(snapshot.StoreId, out var previous))
         {
             _last[snapshot.StoreId] = snapshot;
+        }
+        else if (StoreJudge.Replaces(previous, snapshot, superseded))
+        {
+            _last[snapshot.StoreId] = snapshot;
+            if (previous.Epoch is { } gone && snapshot.Epoch is { } epoch && !string.Equals(gone, epoch, StringComparison.Ordinal))
+            {
+                Supersede(snapshot.StoreId, gone);
+            }
         }
 
         return Task.CompletedTask;
@@ -62,6 +72,47 @@ internal sealed class FleetViewGrain(IOptions<FleetOptions> options, TimeProvide
     [ReadOnly]
     public Task<StoreView?> StoreAsync(string storeId) =>
         Task.FromResult(_options.KnownStores.Contains(storeId, StringComparer.Ordinal) ? Judge(storeId, time.GetUtcNow()) : null);
+
+    /// <summary>
+    /// Remembers that a store's database gave way to a new one, so that copies of its messages still in flight never take
+    /// the view back. For one snapshot interval: the broker keeps one publisher's messages in order, so only the silos of
+    /// the shared subscription can swap two of them, by far less; and a wrong guess (a view that restarted and met a late
+    /// copy first) costs the store at most that long, never for good.
+    /// </summary>
+    private void Supersede(string storeId, string epoch)
+    {
+        if (!_superseded.TryGetValue(storeId, out var epochs))
+        {
+            _superseded[storeId] = epochs = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        }
+
+        epochs[epoch] = time.GetUtcNow() + _options.SnapshotInterval;
+    }
+
+    /// <summary>The store's replaced databases still remembered at <paramref name="now"/>; the expired are forgotten.</summary>
+    private Dictionary<string, DateTimeOffset>.KeyCollection? Superseded(string storeId, DateTimeOffset now)
+    {
+        if (!_superseded.TryGetValue(storeId, out var epochs))
+        {
+            return null;
+        }
+
+        foreach (var (epoch, until) in epochs)
+        {
+            if (until < now)
+            {
+                epochs.Remove(epoch);
+            }
+        }
+
+        if (epochs.Count == 0)
+        {
+            _superseded.Remove(storeId);
+            return null;
+        }
+
+        return epochs.Keys;
+    }
 
     private StoreView Judge(string storeId, DateTimeOffset now) =>
         StoreJudge.Judge(storeId, _last.GetValueOrDefault(storeId), now, _started, _options) with { Report = _reports.GetValueOrDefault(storeId) };

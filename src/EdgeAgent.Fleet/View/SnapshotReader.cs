@@ -34,11 +34,12 @@ internal static class SnapshotReader
                 return null;
             }
 
+            var epoch = Bounded(Text(root, "epoch"));
             StoreSnapshot? newest = null;
             foreach (var item in items.EnumerateArray())
             {
-                var snapshot = Snapshot(item, storeId, receivedAt);
-                if (newest is null || snapshot.At >= newest.At)
+                var snapshot = Snapshot(item, storeId, receivedAt) with { Epoch = epoch };
+                if (newest is null || snapshot.Id >= newest.Id)
                 {
                     newest = snapshot;
                 }

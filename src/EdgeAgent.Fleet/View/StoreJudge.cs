@@ -49,11 +49,24 @@ internal static class StoreJudge
     }
 
     /// <summary>
-    /// Whether <paramref name="next"/> is newer than <paramref name="previous"/>: later by the agent's clock, or later
-    /// in the agent's own numbering (kept across restarts), so that an agent whose clock was set back still counts.
-    /// A redelivered or buffered old snapshot is older by both and does not replace the last.
+    /// Whether <paramref name="next"/> is newer than <paramref name="previous"/>. Within one agent database (its
+    /// <see cref="StoreSnapshot.Epoch"/>) the agent's numbering decides, kept across restarts, so an agent whose clock was
+    /// set back still counts and a redelivered or buffered old snapshot does not replace the last. A snapshot of another
+    /// database is an agent that started on a new one (its numbering begins again at 1): it replaces the last unless its
+    /// database is one the view already saw give way (<paramref name="superseded"/>), whose messages can only be late
+    /// copies. Without an epoch on either (an agent of before), later by the clock or by the numbering.
     /// </summary>
-    public static bool Replaces(StoreSnapshot previous, StoreSnapshot next) => next.At >= previous.At || next.Id > previous.Id;
+    public static bool Replaces(StoreSnapshot previous, StoreSnapshot next, IReadOnlyCollection<string>? superseded = null)
+    {
+        if (previous.Epoch is null || next.Epoch is null)
+        {
+            return next.At >= previous.At || next.Id > previous.Id;
+        }
+
+        return string.Equals(previous.Epoch, next.Epoch, StringComparison.Ordinal)
+            ? next.Id >= previous.Id
+            : superseded is null || !superseded.Contains(next.Epoch);
+    }
 
     /// <summary>Most wrong first: offline, then out of a band or with model errors, then pending, then the rest; by id within.</summary>
     public static IReadOnlyList<StoreView> WorstFirst(IEnumerable<StoreView> stores) =>
