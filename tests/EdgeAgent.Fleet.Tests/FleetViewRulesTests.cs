@@ -113,6 +113,38 @@ public sealed class FleetViewRulesTests
     }
 
     [Fact]
+    public async Task The_view_remembers_a_replaced_database_for_one_interval_and_a_few_of_them_a_store()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Now);
+        var options = new FleetOptions { KnownStores = ["s1"], SnapshotInterval = TimeSpan.FromSeconds(60) };
+        var view = new FleetViewGrain(Microsoft.Extensions.Options.Options.Create(options), clock);
+        StoreSnapshot Snapshot(string epoch, long id) => Read(Message("s1", Item(40, 0, 0, id: id), epoch))!;
+        async Task<string?> ShownAsync() => (await view.StoreAsync("s1"))!.Last!.Epoch;
+
+        await view.RecordAsync(Snapshot("db1", 7));
+        await view.RecordAsync(Snapshot("db2", 1));
+        Assert.Equal("db2", await ShownAsync());
+
+        // A late copy of db1 within the interval is not taken; after it, db1 is a database like any other again.
+        await view.RecordAsync(Snapshot("db1", 8));
+        Assert.Equal("db2", await ShownAsync());
+        clock.Advance(TimeSpan.FromSeconds(61));
+        await view.RecordAsync(Snapshot("db1", 8));
+        Assert.Equal("db1", await ShownAsync());
+
+        // A store that changes its database at every message: the view keeps the last 8 it replaced, no more.
+        for (var i = 0; i < 100; i++)
+        {
+            await view.RecordAsync(Snapshot("flip-" + i, 1));
+        }
+
+        await view.RecordAsync(Snapshot("flip-91", 2));
+        Assert.Equal("flip-99", await ShownAsync());
+        await view.RecordAsync(Snapshot("flip-90", 2));
+        Assert.Equal("flip-90", await ShownAsync());
+    }
+
+    [Fact]
     public void Of_several_snapshots_in_one_message_the_highest_number_is_the_newest_whatever_their_clock()
     {
         var message = $$"""{"type":"metrics","source":"s1","epoch":"db1","first":4,"last":5,"count":2,"items":[{{Item(40, 0, 0, at: "2026-12-06T12:00:00Z", id: 4)}},{{Item(41, 0, 0, at: "2026-12-06T11:00:00Z", id: 5)}}]}""";

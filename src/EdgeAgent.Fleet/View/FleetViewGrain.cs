@@ -18,7 +18,7 @@ internal sealed class FleetViewGrain(IOptions<FleetOptions> options, TimeProvide
     private readonly FleetOptions _options = options.Value;
     private readonly Dictionary<string, StoreSnapshot> _last = new(StringComparer.Ordinal);
     private readonly Dictionary<string, StoreReport> _reports = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, Dictionary<string, DateTimeOffset>> _superseded = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<(string Epoch, DateTimeOffset Until)>> _superseded = new(StringComparer.Ordinal);
     private DateTimeOffset _started;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
@@ -83,35 +83,37 @@ internal sealed class FleetViewGrain(IOptions<FleetOptions> options, TimeProvide
     {
         if (!_superseded.TryGetValue(storeId, out var epochs))
         {
-            _superseded[storeId] = epochs = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+            _superseded[storeId] = epochs = [];
         }
 
-        epochs[epoch] = time.GetUtcNow() + _options.SnapshotInterval;
+        // Oldest first; a store that keeps changing its database (a bug, or made-up epochs from its own uplink) holds a few.
+        epochs.RemoveAll(e => string.Equals(e.Epoch, epoch, StringComparison.Ordinal));
+        if (epochs.Count >= MaxSupersededEpochs)
+        {
+            epochs.RemoveAt(0);
+        }
+
+        epochs.Add((epoch, time.GetUtcNow() + _options.SnapshotInterval));
     }
 
+    private const int MaxSupersededEpochs = 8;
+
     /// <summary>The store's replaced databases still remembered at <paramref name="now"/>; the expired are forgotten.</summary>
-    private Dictionary<string, DateTimeOffset>.KeyCollection? Superseded(string storeId, DateTimeOffset now)
+    private List<string>? Superseded(string storeId, DateTimeOffset now)
     {
         if (!_superseded.TryGetValue(storeId, out var epochs))
         {
             return null;
         }
 
-        foreach (var (epoch, until) in epochs)
-        {
-            if (until < now)
-            {
-                epochs.Remove(epoch);
-            }
-        }
-
+        epochs.RemoveAll(e => e.Until < now);
         if (epochs.Count == 0)
         {
             _superseded.Remove(storeId);
             return null;
         }
 
-        return epochs.Keys;
+        return epochs.ConvertAll(e => e.Epoch);
     }
 
     private StoreView Judge(string storeId, DateTimeOffset now) =>
