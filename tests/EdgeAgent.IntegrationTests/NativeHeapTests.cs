@@ -1,8 +1,10 @@
 using System.Runtime.InteropServices;
+using EdgeAgent.IntegrationTests.Infrastructure;
 using EdgeAgent.Onnx;
 
 namespace EdgeAgent.IntegrationTests;
 
+[Collection(ProcessMemoryCollection.Name)]
 public sealed class NativeHeapTests
 {
     [Fact]

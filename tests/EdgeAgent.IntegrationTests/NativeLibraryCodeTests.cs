@@ -1,7 +1,9 @@
+using EdgeAgent.IntegrationTests.Infrastructure;
 using EdgeAgent.Onnx;
 
 namespace EdgeAgent.IntegrationTests;
 
+[Collection(ProcessMemoryCollection.Name)]
 public sealed class NativeLibraryCodeTests
 {
     [Fact]
