@@ -86,8 +86,16 @@ public sealed class FleetAgentTests(FleetLinkCluster fleet, ITestOutputHelper ou
         }
         finally
         {
-            a?.Dispose();
-            b?.Dispose();
+            // Stopped gracefully, so that each record holds every payment its agent answered (after a SIGKILL the last ones
+            // may be in the answer journal only, until the agent starts again).
+            foreach (var agent in new[] { a, b })
+            {
+                if (agent is not null)
+                {
+                    await agent.StopAsync(Patience);
+                    agent.Dispose();
+                }
+            }
         }
 
         // Each store's record: the first payment of a card there counted the other store's two earlier payments, which

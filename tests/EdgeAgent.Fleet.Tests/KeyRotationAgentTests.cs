@@ -73,8 +73,9 @@ public sealed class KeyRotationAgentTests(FleetLinkCluster fleet, ITestOutputHel
         using var recordAll = new AgentRecord(single);
         foreach (var (record, id, count) in new[] { (recordB, "b-3", 3f), (recordA, "a-3", 1f), (recordA, "a-4", 4f) })
         {
-            var atStore = record.Outcome(id)!.Features!;
-            var seenEverything = recordAll.Outcome(id)!.Features!;
+            var atStore = record.Outcome(id)?.Features;
+            var seenEverything = recordAll.Outcome(id)?.Features;
+            Assert.True(atStore is not null && seenEverything is not null, $"{id} is missing from a record");
             output.WriteLine($"{id}: store {string.Join(",", atStore)}\n{id}: all   {string.Join(",", seenEverything)}");
             Assert.Equal(count, seenEverything[CardCount24h]);
             Assert.Equal(seenEverything, atStore);
@@ -92,10 +93,14 @@ public sealed class KeyRotationAgentTests(FleetLinkCluster fleet, ITestOutputHel
         }
     }
 
-    /// <summary>Starts the three agents on <paramref name="keys"/>, runs <paramref name="phase"/>, and stops them (SIGKILL) whatever happened.</summary>
+    /// <summary>
+    /// Starts the three agents on <paramref name="keys"/>, runs <paramref name="phase"/>, and stops them whatever happened, as
+    /// a rotation restarts them: gracefully (SIGTERM), so that each record holds every payment its agent answered.
+    /// </summary>
     private async Task WithAgentsAsync(string storeA, string storeB, string single, string[] keys, Func<FleetAgent, FleetAgent, FleetAgent, Task> phase)
     {
         var (a, b, all) = await StartAsync(storeA, storeB, single, keys);
+        bool[] stopped;
         try
         {
             await phase(a, b, all);
@@ -106,10 +111,13 @@ public sealed class KeyRotationAgentTests(FleetLinkCluster fleet, ITestOutputHel
         }
         finally
         {
+            stopped = await Task.WhenAll(a.StopAsync(Patience), b.StopAsync(Patience), all.StopAsync(Patience));
             a.Dispose();
             b.Dispose();
             all.Dispose();
         }
+
+        Assert.True(stopped.All(s => s), "an agent did not stop within " + Patience);
     }
 
     private async Task<(FleetAgent A, FleetAgent B, FleetAgent All)> StartAsync(string storeA, string storeB, string single, string[] keys)

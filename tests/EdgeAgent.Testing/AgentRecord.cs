@@ -6,7 +6,11 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EdgeAgent.Testing;
 
-/// <summary>Reads an agent's record through the store after the agent has stopped (the agent holds the file while it runs).</summary>
+/// <summary>
+/// Reads an agent's record through the store after the agent has stopped (the agent holds the file while it runs). Only
+/// LiteDB is read: after a graceful stop it holds every payment the agent answered; after a SIGKILL the last ones may be
+/// in the answer journal only, until the agent starts again and records them.
+/// </summary>
 public sealed class AgentRecord : IDisposable
 {
     private readonly LiteDbOutcomeStore _store;

@@ -5,7 +5,8 @@ namespace EdgeAgent.Fleet.Tests.Infrastructure;
 
 /// <summary>
 /// The agent program as a store runs it (<c>dotnet EdgeAgent.dll run</c>, embedded broker, its own data folder), pointed
-/// at the fleet's uplink with a store's login. It can be killed with SIGKILL and started again on the same folder.
+/// at the fleet's uplink with a store's login. It can be killed with SIGKILL or stopped with SIGTERM, and started again on
+/// the same folder.
 /// </summary>
 internal sealed class FleetAgent : IDisposable
 {
@@ -101,6 +102,22 @@ internal sealed class FleetAgent : IDisposable
 
     /// <summary>SIGKILL: nothing is flushed, no stop runs; the in-memory outbox dies with the process.</summary>
     public void Kill() => _process.Kill();
+
+    /// <summary>
+    /// SIGTERM, and the agent's graceful stop: when it returns true, every payment the agent answered is in its record
+    /// (after a SIGKILL the last ones may be in its answer journal only, until it starts again). Killed, and false, if the
+    /// stop takes longer than <paramref name="timeout"/>.
+    /// </summary>
+    public async Task<bool> StopAsync(TimeSpan timeout)
+    {
+        if (_process.HasExited)
+        {
+            return true;
+        }
+
+        _process.Terminate();
+        return await _process.WaitForExitAsync(timeout);
+    }
 
     public void Dispose() => _process.Dispose();
 
