@@ -20,7 +20,7 @@ public sealed class BrokerMetrics
         "answer_topic_invalid", "topic_alias", "subscription_limit", "identity_session_limit", "identity_connection_limit",
         "session_message_limit", "pre_auth_timeout", "pre_auth_evicted", "password_checks_busy",
         "owed_answer_limit", "owed_answer_expired", "owed_answer_total_limit", "answer_write_wait",
-        "keep_alive_timeout", "answer_too_large",
+        "keep_alive_timeout", "answer_too_large", "maximum_packet_size",
     ];
 
     private readonly Counter<long> _refusals;

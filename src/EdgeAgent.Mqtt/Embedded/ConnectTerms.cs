@@ -18,6 +18,14 @@ internal readonly record struct ConnectTerms(
     /// <summary>The prefix of the client ids the broker assigns, as mosquitto's are.</summary>
     public const string AssignedPrefix = "auto-";
 
+    /// <summary>
+    /// The smallest Maximum Packet Size an MQTT 5 client may declare: below it no answer of the agent fits (the shortest, the
+    /// refusal of a payload that is not JSON, is 163 bytes of payload alone), so the client could pay and never be
+    /// answered. Such a CONNECT is refused, where a larger limit that only some answers exceed is taken and those answers
+    /// are counted (<see cref="RefusalReason.AnswerTooLarge"/>).
+    /// </summary>
+    public const uint MinClientMaximumPacketSize = 128;
+
     public static ConnectTerms Negotiate(MqttConnectPacket connect, MqttProtocolVersion version, BrokerLimits limits)
     {
         var v5 = version == MqttProtocolVersion.V500;
@@ -57,6 +65,11 @@ internal readonly record struct ConnectTerms(
         {
             connect.SessionExpiryInterval = limits.SessionExpiryMax;
             expiry = limits.SessionExpiryMax;
+        }
+
+        if (v5 && connect.MaximumPacketSize is > 0 and < MinClientMaximumPacketSize)
+        {
+            refusal = RefusalReason.MaximumPacketSize;
         }
 
         if (v5 && connect.WillFlag && connect.WillRetain)

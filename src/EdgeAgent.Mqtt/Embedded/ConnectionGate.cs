@@ -35,7 +35,15 @@ internal sealed class ConnectionGate(IBrokerAccess access, BrokerContext context
 
         if (connection.Terms.Refusal is { } refusal)
         {
-            e.ReasonCode = refusal == RefusalReason.RetainedWill ? MqttConnectReasonCode.RetainNotSupported : MqttConnectReasonCode.ClientIdentifierNotValid;
+            e.ReasonCode = refusal switch
+            {
+                RefusalReason.RetainedWill => MqttConnectReasonCode.RetainNotSupported,
+
+                // "The CONNECT is valid but is not accepted by this Server" (MQTT 5 §3.2.2.2): no reason string, which
+                // could itself be larger than the client's limit.
+                RefusalReason.MaximumPacketSize => MqttConnectReasonCode.ImplementationSpecificError,
+                _ => MqttConnectReasonCode.ClientIdentifierNotValid,
+            };
             context.Refusals.Report(refusal, e.RemoteEndPoint);
             return;
         }

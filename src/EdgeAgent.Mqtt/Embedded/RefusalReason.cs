@@ -106,4 +106,10 @@ public enum RefusalReason
     /// not sent (MQTT 5 §3.1.2.11.4), the broker going on as if it had been.
     /// </summary>
     AnswerTooLarge,
+
+    /// <summary>
+    /// <c>maximum_packet_size</c>: an MQTT 5 CONNECT declaring a Maximum Packet Size below
+    /// <see cref="ConnectTerms.MinClientMaximumPacketSize"/>, smaller than any answer the agent sends; CONNACK 0x83.
+    /// </summary>
+    MaximumPacketSize,
 }

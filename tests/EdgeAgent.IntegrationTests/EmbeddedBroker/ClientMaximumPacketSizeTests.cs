@@ -48,14 +48,17 @@ public sealed class ClientMaximumPacketSizeTests
     public async Task AnAnswerLargerThanTheClientsMaximumPacketSize_IsNotSent_AndCounted_AndItsPaymentIsAcknowledged()
     {
         await using var broker = await TestBroker.StartAsync();
-        // The echo's answer on this topic is about 60 bytes: 40 is below it, 1,000 well above.
-        await using var small = await TestClient.ConnectAsync(broker.Port, configure: o => o.WithMaximumPacketSize(40));
+        // The echo's answer carries the payment's 100 bytes of correlation data back, about 160 bytes on the wire: the
+        // smallest limit a client may declare (128) is below it, 1,000 well above.
+        await using var small = await TestClient.ConnectAsync(broker.Port, configure: o => o.WithMaximumPacketSize(ConnectTerms.MinClientMaximumPacketSize));
         await using var large = await TestClient.ConnectAsync(broker.Port, configure: o => o.WithMaximumPacketSize(1_000));
+        Assert.Equal(MQTTnet.MqttClientConnectResultCode.Success, small.Connected.ResultCode);
         await small.SubscribeAsync("pos/store-1/small/decisions");
         await large.SubscribeAsync("pos/store-1/large/decisions");
 
-        Assert.True((await small.PublishAsync(Payloads.Topic(terminal: "small"), Payloads.Payment("tx-small"))).IsSuccess);
-        Assert.True((await large.PublishAsync(Payloads.Topic(terminal: "large"), Payloads.Payment("tx-large"))).IsSuccess);
+        var correlation = new byte[100];
+        Assert.True((await small.PublishAsync(Payloads.Topic(terminal: "small"), Payloads.Payment("tx-small"), correlation: correlation)).IsSuccess);
+        Assert.True((await large.PublishAsync(Payloads.Topic(terminal: "large"), Payloads.Payment("tx-large"), correlation: correlation)).IsSuccess);
 
         await large.NextAsync(TimeSpan.FromSeconds(20));
         await Eventually.TrueAsync(() => broker.Metrics.Refusals("answer_too_large") == 1, "the small client's answer was counted as too large for it");

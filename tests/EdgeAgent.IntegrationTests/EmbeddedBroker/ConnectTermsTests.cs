@@ -68,6 +68,20 @@ public sealed class ConnectTermsTests : IAsyncLifetime
         Assert.Equal(1, _broker.Metrics.Refusals("retained_will"));
     }
 
+    [Theory]
+    [InlineData(20u, false)]
+    [InlineData(127u, false)] // below any answer the agent sends: it could pay and never be answered
+    [InlineData(128u, true)]  // at the floor: taken, and an answer larger than it is counted, not sent
+    [InlineData(4096u, true)]
+    public async Task Mqtt5MaximumPacketSize_BelowAnyAnswer_IsRefused(uint declared, bool accepted)
+    {
+        await using var client = await TestClient.ConnectAsync(_broker.Port, configure: o => o.WithMaximumPacketSize(declared));
+
+        Assert.Equal(accepted ? MqttClientConnectResultCode.Success : MqttClientConnectResultCode.ImplementationSpecificError, client.Connected.ResultCode);
+        Assert.Equal(accepted ? 0 : 1, _broker.Metrics.Refusals("maximum_packet_size"));
+        Assert.Equal(accepted, client.Client.IsConnected);
+    }
+
     [Fact]
     public void ContradictoryRanges_StopTheBrokerAtStart()
     {
