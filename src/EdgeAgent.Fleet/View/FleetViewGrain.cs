@@ -31,18 +31,16 @@ internal sealed class FleetViewGrain(IOptions<FleetOptions> options, TimeProvide
     {
         ArgumentNullException.ThrowIfNull(snapshot);
 
-        var superseded = Superseded(snapshot.StoreId, time.GetUtcNow());
-        if (!_last.TryGetValue(snapshot.StoreId, out var previous))
+        var now = time.GetUtcNow();
+        if (_last.TryGetValue(snapshot.StoreId, out var previous) && !StoreJudge.Replaces(previous, snapshot, epoch => WasReplaced(snapshot.StoreId, epoch, now)))
         {
-            _last[snapshot.StoreId] = snapshot;
+            return Task.CompletedTask;
         }
-        else if (StoreJudge.Replaces(previous, snapshot, superseded))
+
+        _last[snapshot.StoreId] = snapshot;
+        if (previous?.Epoch is { } gone && snapshot.Epoch is { } current && !string.Equals(gone, current, StringComparison.Ordinal))
         {
-            _last[snapshot.StoreId] = snapshot;
-            if (previous.Epoch is { } gone && snapshot.Epoch is { } epoch && !string.Equals(gone, epoch, StringComparison.Ordinal))
-            {
-                Supersede(snapshot.StoreId, gone);
-            }
+            Supersede(snapshot.StoreId, gone, now);
         }
 
         return Task.CompletedTask;
@@ -79,7 +77,7 @@ internal sealed class FleetViewGrain(IOptions<FleetOptions> options, TimeProvide
     /// the shared subscription can swap two of them, by far less; and a wrong guess (a view that restarted and met a late
     /// copy first) costs the store at most that long, never for good.
     /// </summary>
-    private void Supersede(string storeId, string epoch)
+    private void Supersede(string storeId, string epoch, DateTimeOffset now)
     {
         if (!_superseded.TryGetValue(storeId, out var epochs))
         {
@@ -93,28 +91,15 @@ internal sealed class FleetViewGrain(IOptions<FleetOptions> options, TimeProvide
             epochs.RemoveAt(0);
         }
 
-        epochs.Add((epoch, time.GetUtcNow() + _options.SnapshotInterval));
+        epochs.Add((epoch, now + _options.SnapshotInterval));
     }
 
     private const int MaxSupersededEpochs = 8;
 
-    /// <summary>The store's replaced databases still remembered at <paramref name="now"/>; the expired are forgotten.</summary>
-    private List<string>? Superseded(string storeId, DateTimeOffset now)
-    {
-        if (!_superseded.TryGetValue(storeId, out var epochs))
-        {
-            return null;
-        }
-
-        epochs.RemoveAll(e => e.Until < now);
-        if (epochs.Count == 0)
-        {
-            _superseded.Remove(storeId);
-            return null;
-        }
-
-        return epochs.ConvertAll(e => e.Epoch);
-    }
+    /// <summary>Whether the store's database <paramref name="epoch"/> gave way to another within the last interval.</summary>
+    private bool WasReplaced(string storeId, string epoch, DateTimeOffset now) =>
+        _superseded.TryGetValue(storeId, out var epochs)
+        && epochs.Exists(e => e.Until >= now && string.Equals(e.Epoch, epoch, StringComparison.Ordinal));
 
     private StoreView Judge(string storeId, DateTimeOffset now) =>
         StoreJudge.Judge(storeId, _last.GetValueOrDefault(storeId), now, _started, _options) with { Report = _reports.GetValueOrDefault(storeId) };

@@ -53,10 +53,10 @@ internal static class StoreJudge
     /// <see cref="StoreSnapshot.Epoch"/>) the agent's numbering decides, kept across restarts, so an agent whose clock was
     /// set back still counts and a redelivered or buffered old snapshot does not replace the last. A snapshot of another
     /// database is an agent that started on a new one (its numbering begins again at 1): it replaces the last unless its
-    /// database is one the view already saw give way (<paramref name="superseded"/>), whose messages can only be late
+    /// database is one the view already saw give way (<paramref name="wasReplaced"/>), whose messages can only be late
     /// copies. Without an epoch on either (an agent of before), later by the clock or by the numbering.
     /// </summary>
-    public static bool Replaces(StoreSnapshot previous, StoreSnapshot next, IReadOnlyCollection<string>? superseded = null)
+    public static bool Replaces(StoreSnapshot previous, StoreSnapshot next, Func<string, bool>? wasReplaced = null)
     {
         if (previous.Epoch is null || next.Epoch is null)
         {
@@ -65,7 +65,7 @@ internal static class StoreJudge
 
         return string.Equals(previous.Epoch, next.Epoch, StringComparison.Ordinal)
             ? next.Id >= previous.Id
-            : superseded is null || !superseded.Contains(next.Epoch);
+            : wasReplaced?.Invoke(next.Epoch) != true;
     }
 
     /// <summary>Most wrong first: offline, then out of a band or with model errors, then pending, then the rest; by id within.</summary>
